@@ -1,0 +1,237 @@
+package atlas
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Method is a classification method for choropleth classes.
+type Method string
+
+// Classification methods.
+const (
+	MethodQuantile Method = "quantile" // equal counts per class
+	MethodEqual    Method = "equal"    // equal interval widths
+	MethodJenks    Method = "jenks"    // natural breaks (Ckmeans, optimal 1-D k-means)
+)
+
+// ParseMethod parses a classification method name.
+func ParseMethod(s string) (Method, error) {
+	switch strings.ToLower(s) {
+	case "", "quantile", "quantil":
+		return MethodQuantile, nil
+	case "equal", "equal_interval", "interval":
+		return MethodEqual, nil
+	case "jenks", "ckmeans", "natural", "natural_breaks":
+		return MethodJenks, nil
+	}
+	return "", &ParamError{Param: "method", Value: s, Reason: "must be quantile, equal or jenks"}
+}
+
+// Class is one choropleth class: the interval [Lower, Upper), the last class
+// closed [Lower, Upper] so that the maximum lies inside it.
+type Class struct {
+	Lower float64 `json:"lower"`
+	Upper float64 `json:"upper"`
+	Count int     `json:"count"`
+}
+
+// Classification is the result of classifying a set of values.
+type Classification struct {
+	Method  Method  `json:"method"`
+	Classes []Class `json:"classes"`
+}
+
+// MinClasses and MaxClasses bound the number of classes.
+const (
+	MinClasses = 2
+	MaxClasses = 9
+)
+
+// Classify puts values (NaN ignored) into at most k classes. Breaks are
+// rounded to the given number of decimals for quantile and equal-interval
+// classes, so that the legend shows exactly the boundaries that were used.
+// Fewer classes result when there are fewer distinct values.
+func Classify(values []float64, k int, m Method, decimals int) (Classification, error) {
+	if k < MinClasses || k > MaxClasses {
+		return Classification{}, &ParamError{Param: "classes", Value: fmt.Sprint(k), Reason: fmt.Sprintf("must be between %d and %d", MinClasses, MaxClasses)}
+	}
+	xs := make([]float64, 0, len(values))
+	for _, v := range values {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			xs = append(xs, v)
+		}
+	}
+	c := Classification{Method: m}
+	if len(xs) == 0 {
+		return c, nil
+	}
+	sort.Float64s(xs)
+	distinct := 1
+	for i := 1; i < len(xs); i++ {
+		if xs[i] != xs[i-1] {
+			distinct++
+		}
+	}
+	if k > distinct {
+		k = distinct
+	}
+	var lowers []float64 // lower bound of each class after the first
+	switch m {
+	case MethodEqual:
+		lowers = equalBreaks(xs, k, decimals)
+	case MethodJenks:
+		lowers = ckmeansBreaks(xs, k)
+	default:
+		lowers = quantileBreaks(xs, k, decimals)
+	}
+	bounds := append([]float64{xs[0]}, lowers...)
+	bounds = append(bounds, xs[len(xs)-1])
+	// Keep strictly increasing interior bounds.
+	clean := bounds[:1]
+	for _, b := range bounds[1 : len(bounds)-1] {
+		if b > clean[len(clean)-1] && b < xs[len(xs)-1] {
+			clean = append(clean, b)
+		}
+	}
+	clean = append(clean, xs[len(xs)-1])
+	if len(clean) == 2 && clean[0] == clean[1] {
+		c.Classes = []Class{{Lower: clean[0], Upper: clean[1], Count: len(xs)}}
+		return c, nil
+	}
+	for i := 0; i+1 < len(clean); i++ {
+		c.Classes = append(c.Classes, Class{Lower: clean[i], Upper: clean[i+1]})
+	}
+	for _, v := range xs {
+		c.Classes[c.ClassOf(v)].Count++
+	}
+	return c, nil
+}
+
+// ClassOf returns the index of the class holding v, or -1 for NaN or no classes.
+func (c Classification) ClassOf(v float64) int {
+	if math.IsNaN(v) || len(c.Classes) == 0 {
+		return -1
+	}
+	for i, cl := range c.Classes[:len(c.Classes)-1] {
+		if v < cl.Upper {
+			return i
+		}
+	}
+	return len(c.Classes) - 1
+}
+
+func roundTo(v float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	return math.Round(v*p) / p
+}
+
+func quantileBreaks(xs []float64, k, decimals int) []float64 {
+	out := make([]float64, 0, k-1)
+	n := len(xs)
+	for i := 1; i < k; i++ {
+		// Type-7 quantile (linear interpolation), as R and numpy default.
+		h := float64(n-1) * float64(i) / float64(k)
+		lo := int(math.Floor(h))
+		q := xs[lo]
+		if lo+1 < n {
+			q += (h - float64(lo)) * (xs[lo+1] - xs[lo])
+		}
+		out = append(out, roundTo(q, decimals))
+	}
+	return out
+}
+
+func equalBreaks(xs []float64, k, decimals int) []float64 {
+	lo, hi := xs[0], xs[len(xs)-1]
+	out := make([]float64, 0, k-1)
+	for i := 1; i < k; i++ {
+		out = append(out, roundTo(lo+(hi-lo)*float64(i)/float64(k), decimals))
+	}
+	return out
+}
+
+// ckmeansBreaks returns the lower bound of clusters 2..k of the optimal
+// univariate k-means clustering of sorted xs (Wang & Song 2011, Ckmeans.1d.dp),
+// computed with the divide-and-conquer row filling of O(k·n·log n).
+func ckmeansBreaks(xs []float64, k int) []float64 {
+	n := len(xs)
+	if k <= 1 || n == 0 {
+		return nil
+	}
+	// Shift by the median for numerical stability of the running sums.
+	shift := xs[n/2]
+	sum := make([]float64, n)
+	sumSq := make([]float64, n)
+	for i, x := range xs {
+		d := x - shift
+		if i == 0 {
+			sum[i], sumSq[i] = d, d*d
+			continue
+		}
+		sum[i], sumSq[i] = sum[i-1]+d, sumSq[i-1]+d*d
+	}
+	// ssq(j, i): within-cluster sum of squares of xs[j..i].
+	ssq := func(j, i int) float64 {
+		var s, s2 float64
+		if j > 0 {
+			s, s2 = sum[i]-sum[j-1], sumSq[i]-sumSq[j-1]
+		} else {
+			s, s2 = sum[i], sumSq[i]
+		}
+		cnt := float64(i - j + 1)
+		v := s2 - s*s/cnt
+		if v < 0 {
+			return 0
+		}
+		return v
+	}
+	cost := make([][]float64, k)
+	back := make([][]int, k)
+	for c := range cost {
+		cost[c] = make([]float64, n)
+		back[c] = make([]int, n)
+	}
+	for i := 0; i < n; i++ {
+		cost[0][i] = ssq(0, i)
+	}
+	var fill func(c, imin, imax, jlo, jhi int)
+	fill = func(c, imin, imax, jlo, jhi int) {
+		if imin > imax {
+			return
+		}
+		i := (imin + imax) / 2
+		best := math.Inf(1)
+		bestJ := jlo
+		lo := jlo
+		if lo < c {
+			lo = c
+		}
+		hi := jhi
+		if hi > i {
+			hi = i
+		}
+		for j := lo; j <= hi; j++ {
+			v := cost[c-1][j-1] + ssq(j, i)
+			if v < best {
+				best, bestJ = v, j
+			}
+		}
+		cost[c][i], back[c][i] = best, bestJ
+		fill(c, imin, i-1, jlo, bestJ)
+		fill(c, i+1, imax, bestJ, jhi)
+	}
+	for c := 1; c < k; c++ {
+		fill(c, c, n-1, c, n-1)
+	}
+	starts := make([]float64, k-1)
+	i := n - 1
+	for c := k - 1; c >= 1; c-- {
+		j := back[c][i]
+		starts[c-1] = xs[j]
+		i = j - 1
+	}
+	return starts
+}

@@ -1,0 +1,130 @@
+package atlas
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+)
+
+// Direction says how a higher value of an indicator reads.
+type Direction string
+
+// Directions of indicators. Composite indices normalise directions before
+// weighting.
+const (
+	// DirectionCapacity: a higher value means more capacity to take in and
+	// integrate newcomers (e.g. childcare rate, vacancy rate).
+	DirectionCapacity Direction = "capacity"
+	// DirectionNeed: a higher value means more need or strain (e.g.
+	// unemployment rate, rent level).
+	DirectionNeed Direction = "need"
+	// DirectionContext: descriptive, no judgement (e.g. population, area).
+	DirectionContext Direction = "context"
+)
+
+// Valid reports whether d is one of the defined directions.
+func (d Direction) Valid() bool {
+	return d == DirectionCapacity || d == DirectionNeed || d == DirectionContext
+}
+
+// Indicator is the catalogue entry of one indicator: everything needed to
+// read, cite and reproduce its values.
+type Indicator struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	TitleEN      string    `json:"title_en,omitempty"`
+	Definition   string    `json:"definition"`
+	DefinitionEN string    `json:"definition_en,omitempty"`
+	Unit         string    `json:"unit"`
+	Decimals     int       `json:"decimals"`
+	Topic        string    `json:"topic"`
+	TopicTitle   string    `json:"topic_title"`
+	Direction    Direction `json:"direction"`
+	Source       string    `json:"source"`
+	Publisher    string    `json:"publisher,omitempty"`
+	TableID      string    `json:"table_id,omitempty"`
+	Licence      string    `json:"licence"`
+	LicenceURL   string    `json:"licence_url,omitempty"`
+	Attribution  string    `json:"attribution"`
+	// ReferenceDate says what a period means (e.g. "31.12.", "Jahresdurchschnitt", "15.05.2022").
+	ReferenceDate string `json:"reference_date,omitempty"`
+	// Gebietsstand is the territorial status the source refers to.
+	Gebietsstand string `json:"gebietsstand,omitempty"`
+	// PopulationBase names the population series a per-capita value is based on.
+	PopulationBase string `json:"population_base,omitempty"`
+	Notes          string `json:"notes,omitempty"`
+	// Aggregation says how values of coarser levels were derived from finer
+	// ones ("sum" of counts, "ratio" of two sums) or "" when they were not.
+	Aggregation string `json:"aggregation,omitempty"`
+
+	// Filled from the observations by the store.
+	Levels      []Level `json:"levels"`
+	Years       []int   `json:"years"`
+	DefaultYear int     `json:"default_year,omitempty"`
+}
+
+var indicatorIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,63}$`)
+
+// ValidIndicatorID reports whether id is a well-formed indicator id:
+// lower-case ASCII letters, digits and underscores, starting with a letter.
+func ValidIndicatorID(id string) bool { return indicatorIDPattern.MatchString(id) }
+
+// Validate checks the catalogue fields that every indicator must carry.
+func (ind *Indicator) Validate() error {
+	switch {
+	case !ValidIndicatorID(ind.ID):
+		return fmt.Errorf("indicator %q: id must match %s", ind.ID, indicatorIDPattern)
+	case ind.Title == "":
+		return fmt.Errorf("indicator %s: title missing", ind.ID)
+	case ind.Unit == "":
+		return fmt.Errorf("indicator %s: unit missing", ind.ID)
+	case !ind.Direction.Valid():
+		return fmt.Errorf("indicator %s: direction %q must be capacity, need or context", ind.ID, ind.Direction)
+	case ind.Source == "" || ind.Licence == "" || ind.Attribution == "":
+		return fmt.Errorf("indicator %s: source, licence and attribution are required", ind.ID)
+	case ind.Topic == "":
+		return fmt.Errorf("indicator %s: topic missing", ind.ID)
+	}
+	return nil
+}
+
+// Flag qualifies an observation. The GENESIS special values become flags,
+// never zeros.
+type Flag string
+
+// Flags of observations.
+const (
+	FlagNone          Flag = ""
+	FlagZero          Flag = "zero"           // "-": nothing there (no number stored)
+	FlagSecret        Flag = "secret"         // ".": suppressed (Geheimhaltung)
+	FlagNotYet        Flag = "not_available"  // "...": not yet available
+	FlagNotMeaningful Flag = "not_meaningful" // "x": not meaningful
+	FlagUnreliable    Flag = "unreliable"     // "/": not reliable enough
+	FlagLimited       Flag = "limited"        // "()": limited reliability (value kept)
+	FlagEstimated     Flag = "estimated"      // estimated value
+	FlagMissing       Flag = "missing"        // empty in the source
+)
+
+// HasValue reports whether an observation with this flag carries a number.
+func (f Flag) HasValue() bool {
+	return f == FlagNone || f == FlagLimited || f == FlagEstimated
+}
+
+// Observation is one value of an indicator for one region and period (long form).
+type Observation struct {
+	Indicator string
+	Level     Level
+	Key       string
+	Period    int
+	Value     float64 // NaN when the flag carries no value
+	Flag      Flag
+}
+
+// Valued reports whether the observation carries a number.
+func (o Observation) Valued() bool { return !math.IsNaN(o.Value) }
+
+// Value of one region in a values query.
+type Value struct {
+	Value float64 // NaN when missing
+	Flag  Flag
+}

@@ -1,0 +1,179 @@
+package ingest
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/geo"
+	"github.com/standortatlas/standortatlas/geo/boundaryfile"
+)
+
+// BoundaryResult is a level's regions read from a boundary file.
+type BoundaryResult struct {
+	Set     atlas.BoundarySet
+	Regions []atlas.Region
+}
+
+// ReadBoundaries reads the layer spec names from a boundary file in fsys:
+// keys from KeyField (AGS; ARS for the VWG level) kept as text, Geofaktor
+// filtered, features of one key merged, invalid rings repaired and reported.
+func ReadBoundaries(fsys fs.FS, spec BoundarySpec) (*BoundaryResult, error) {
+	layers, err := boundaryfile.ReadFS(fsys, spec.File)
+	if err != nil {
+		return nil, err
+	}
+	layer, err := pickLayer(layers, spec)
+	if err != nil {
+		return nil, err
+	}
+	return buildRegions(layer, spec)
+}
+
+func pickLayer(layers []boundaryfile.Layer, spec BoundarySpec) (boundaryfile.Layer, error) {
+	var names []string
+	for _, l := range layers {
+		names = append(names, l.Name)
+		if spec.Layer != "" && (l.Name == spec.Layer || strings.EqualFold(path.Base(l.Name), spec.Layer) || strings.EqualFold(strings.TrimSuffix(path.Base(l.Name), path.Ext(l.Name)), spec.Layer)) {
+			return l, nil
+		}
+	}
+	if spec.Layer == "" && len(layers) == 1 {
+		return layers[0], nil
+	}
+	if spec.Layer == "" {
+		return boundaryfile.Layer{}, fmt.Errorf("%s: %d layers (%s): name one with layer", spec.File, len(layers), strings.Join(names, ", "))
+	}
+	return boundaryfile.Layer{}, fmt.Errorf("%s: no layer %q (layers: %s)", spec.File, spec.Layer, strings.Join(names, ", "))
+}
+
+func orDefault(s, d string) string {
+	if s != "" {
+		return s
+	}
+	return d
+}
+
+func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult, error) {
+	if spec.Level == 0 {
+		return nil, fmt.Errorf("%s: level missing", spec.File)
+	}
+	keyField := orDefault(spec.KeyField, "AGS")
+	if spec.Level == atlas.LevelVWG && spec.KeyField == "" {
+		keyField = "ARS"
+	}
+	nameField := orDefault(spec.NameField, "GEN")
+	typeField := orDefault(spec.TypeField, "BEZ")
+	arsField := orDefault(spec.ARSField, "ARS")
+
+	gf := spec.GF
+	if len(gf) == 0 {
+		for _, f := range layer.Features {
+			if f.Props["GF"] == "4" {
+				gf = []string{"4"}
+				break
+			}
+		}
+	}
+	res := &BoundaryResult{Set: atlas.BoundarySet{
+		Level: spec.Level, Name: spec.Name, Source: path.Base(spec.File) + orSuffix(layer.Name), Gebietsstand: spec.Gebietsstand,
+		SourceSRID: layer.SRID, Licence: spec.Licence, Attribution: spec.Attribution, ImportedAt: time.Now().UTC(),
+	}}
+	if res.Set.Gebietsstand == "" {
+		res.Set.Gebietsstand = gebietsstandFromWSK(layer)
+	}
+	byKey := map[string]int{}
+	merged := map[string]int{}
+	filtered := 0
+	var problems []error
+	for i, f := range layer.Features {
+		if len(gf) > 0 && !contains(gf, f.Props["GF"]) {
+			filtered++
+			continue
+		}
+		key := strings.TrimSpace(f.Props[keyField])
+		if !atlas.ValidKey(spec.Level, key) {
+			if len(problems) < MaxProblems {
+				problems = append(problems, fmt.Errorf("%s: feature %d: %s %q is not a %d-digit %s key", spec.File, i+1, keyField, key, spec.Level.KeyLength(), spec.Level))
+			}
+			continue
+		}
+		if len(f.Geom) == 0 {
+			res.Set.Report = append(res.Set.Report, fmt.Sprintf("%s: empty geometry skipped", key))
+			continue
+		}
+		if j, ok := byKey[key]; ok {
+			// Another part of the same region (e.g. GF 4 parts split by water): merge.
+			res.Regions[j].Geom = append(res.Regions[j].Geom, f.Geom...)
+			merged[key]++
+			continue
+		}
+		typ := f.Props[typeField]
+		r := atlas.Region{Level: spec.Level, Key: key, ARS: f.Props[arsField], Name: f.Props[nameField], Type: typ,
+			Gemeindefrei: strings.EqualFold(typ, "Gemeindefreies Gebiet"), Geom: f.Geom}
+		if r.ARS == key {
+			r.ARS = ""
+		}
+		byKey[key] = len(res.Regions)
+		res.Regions = append(res.Regions, r)
+	}
+	if len(problems) > 0 {
+		return nil, &ValidationError{File: spec.File, Problems: problems}
+	}
+	if len(res.Regions) == 0 {
+		return nil, fmt.Errorf("%s: no features of level %s (GF filter %v removed %d)", spec.File, spec.Level, gf, filtered)
+	}
+	if filtered > 0 {
+		res.Set.Report = append(res.Set.Report, fmt.Sprintf("%d features with GF not in %v (water, coastal parts) left out", filtered, gf))
+	}
+	for key, n := range merged {
+		res.Set.Report = append(res.Set.Report, fmt.Sprintf("%s: %d features of the same key merged into one region", key, n+1))
+	}
+	for i := range res.Regions {
+		r := &res.Regions[i]
+		verr := geo.Validate(r.Geom)
+		if verr == nil {
+			continue
+		}
+		fixed, changed, err := geo.Repair(r.Geom)
+		if err != nil {
+			return nil, fmt.Errorf("%s: region %s (%s): invalid geometry (%v) and repair failed: %w", spec.File, r.Key, r.Name, verr, err)
+		}
+		if changed {
+			res.Set.Report = append(res.Set.Report, fmt.Sprintf("%s %s: repaired invalid geometry (%v)", r.Key, r.Name, verr))
+			r.Geom = fixed
+		}
+	}
+	sort.Slice(res.Regions, func(i, j int) bool { return res.Regions[i].Key < res.Regions[j].Key })
+	res.Set.Count = len(res.Regions)
+	return res, nil
+}
+
+func orSuffix(layer string) string {
+	if layer == "" {
+		return ""
+	}
+	return ":" + layer
+}
+
+// gebietsstandFromWSK returns the latest legal effective date (BKG field WSK)
+// of a layer as DD.MM.YYYY, or "unbekannt".
+func gebietsstandFromWSK(layer boundaryfile.Layer) string {
+	latest := ""
+	for _, f := range layer.Features {
+		if w := f.Props["WSK"]; w > latest {
+			latest = w
+		}
+	}
+	if t, err := time.Parse("2006-01-02", latest); err == nil {
+		return t.Format("02.01.2006")
+	}
+	if t, err := time.Parse("20060102", latest); err == nil {
+		return t.Format("02.01.2006")
+	}
+	return "unbekannt"
+}

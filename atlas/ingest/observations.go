@@ -1,0 +1,398 @@
+package ingest
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/standortatlas/standortatlas/atlas"
+)
+
+// CellError reports a bad cell: file, row (1-based line or sheet row), column and reason.
+type CellError struct {
+	File   string
+	Row    int
+	Column string
+	Reason string
+}
+
+func (e *CellError) Error() string {
+	if e.Column == "" {
+		return fmt.Sprintf("%s: row %d: %s", e.File, e.Row, e.Reason)
+	}
+	return fmt.Sprintf("%s: row %d, column %s: %s", e.File, e.Row, e.Column, e.Reason)
+}
+
+// ValidationError collects every problem found in a file; nothing is imported.
+type ValidationError struct {
+	File     string
+	Problems []error
+}
+
+// MaxProblems bounds how many problems one ValidationError lists.
+const MaxProblems = 100
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d problem(s), nothing imported", e.File, len(e.Problems))
+	for i, p := range e.Problems {
+		if i == 10 {
+			fmt.Fprintf(&b, "\n  … and %d more", len(e.Problems)-10)
+			break
+		}
+		b.WriteString("\n  ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+// Unwrap exposes the individual problems to errors.As.
+func (e *ValidationError) Unwrap() []error { return e.Problems }
+
+// TableResult is what reading one table produced.
+type TableResult struct {
+	Observations []atlas.Observation
+	Rows         int      // data rows read
+	Report       []string // notes: skipped rows, aggregations
+}
+
+// ReadTable reads observations from one table file according to spec.
+// Indicators that values map to must be in known. It returns a
+// *ValidationError listing every bad cell when anything is wrong.
+func ReadTable(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator) (*TableResult, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	for _, v := range spec.Values {
+		if _, ok := known[v.Indicator]; !ok {
+			return nil, fmt.Errorf("%s: column %s maps to indicator %q, which is not in the catalogue: %w", name, v.Column, v.Indicator, atlas.ErrUnknownIndicator)
+		}
+	}
+	t, err := readTable(name, data, &spec)
+	if err != nil {
+		return nil, err
+	}
+	var header []string
+	if spec.HeaderRow > 0 {
+		if spec.HeaderRow > len(t.cells) {
+			return nil, fmt.Errorf("%s: header row %d beyond the end of the file (%d rows)", name, spec.HeaderRow, len(t.cells))
+		}
+		header = t.cells[spec.HeaderRow-1]
+	}
+	resolve := func(c Column) (int, error) {
+		if c.Index > 0 {
+			return c.Index - 1, nil
+		}
+		for i, h := range header {
+			if strings.TrimSpace(h) == c.Name {
+				return i, nil
+			}
+		}
+		return 0, fmt.Errorf("%s: column %s not found in header row %d", name, c, spec.HeaderRow)
+	}
+	keyCols := make([]int, len(spec.Key))
+	for i, c := range spec.Key {
+		if keyCols[i], err = resolve(c); err != nil {
+			return nil, err
+		}
+	}
+	periodCol := -1
+	if spec.Period != nil {
+		if periodCol, err = resolve(*spec.Period); err != nil {
+			return nil, err
+		}
+	}
+	filterCol := -1
+	if spec.Filter != nil {
+		if filterCol, err = resolve(spec.Filter.Column); err != nil {
+			return nil, err
+		}
+	}
+	valCols := make([]int, len(spec.Values))
+	for i, v := range spec.Values {
+		if valCols[i], err = resolve(v.Column); err != nil {
+			return nil, err
+		}
+	}
+	first := spec.FirstDataRow
+	if first == 0 {
+		first = spec.HeaderRow + 1
+	}
+	res := &TableResult{}
+	verr := &ValidationError{File: name}
+	problem := func(row int, col, reason string) {
+		if len(verr.Problems) < MaxProblems {
+			verr.Problems = append(verr.Problems, &CellError{File: name, Row: row, Column: col, Reason: reason})
+		}
+	}
+	colName := func(i int) string {
+		if i < len(header) && strings.TrimSpace(header[i]) != "" {
+			return strconv.Quote(strings.TrimSpace(header[i]))
+		}
+		return "#" + strconv.Itoa(i+1)
+	}
+	cell := func(rec []string, i int) string {
+		if i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	seen := map[string]int{}
+	skipped, otherLevel := 0, 0
+	for ri := first - 1; ri < len(t.cells); ri++ {
+		rec, line := t.cells[ri], t.line[ri]
+		if spec.StopAt != "" && len(rec) > 0 && strings.HasPrefix(strings.TrimSpace(rec[0]), spec.StopAt) {
+			break
+		}
+		if isBlank(rec) {
+			continue
+		}
+		if filterCol >= 0 && !contains(spec.Filter.Equals, cell(rec, filterCol)) {
+			continue
+		}
+		var kb strings.Builder
+		for _, c := range keyCols {
+			kb.WriteString(cell(rec, c))
+		}
+		key := kb.String()
+		level := spec.Level
+		if level == 0 {
+			level, _ = atlas.LevelOfKey(key)
+		}
+		if level == 0 || !atlas.ValidKey(level, key) {
+			if spec.SkipUnknownKeys {
+				skipped++
+				continue
+			}
+			want := "a 2-, 5-, 8- or 9-digit regional key"
+			if spec.Level != 0 {
+				want = fmt.Sprintf("a %d-digit %s key", spec.Level.KeyLength(), spec.Level)
+			}
+			problem(line, colName(keyCols[0]), fmt.Sprintf("key %q is not %s", key, want))
+			continue
+		}
+		if len(spec.Levels) > 0 && !containsLevel(spec.Levels, level) {
+			otherLevel++
+			continue
+		}
+		period := spec.PeriodValue
+		if periodCol >= 0 {
+			p := cell(rec, periodCol)
+			if len(p) >= 4 {
+				// Accept "2020", "31.12.2020", "2020-12-31".
+				if y, err := strconv.Atoi(p); err == nil {
+					period = y
+				} else if y, err := strconv.Atoi(p[len(p)-4:]); err == nil {
+					period = y
+				} else if y, err := strconv.Atoi(p[:4]); err == nil {
+					period = y
+				}
+			}
+			if period < 1800 || period > 2200 {
+				problem(line, colName(periodCol), fmt.Sprintf("period %q is not a year", p))
+				continue
+			}
+		}
+		res.Rows++
+		for i, vs := range spec.Values {
+			raw := cell(rec, valCols[i])
+			v, flag, err := ParseValue(raw, spec.Decimal)
+			if err != nil {
+				problem(line, colName(valCols[i]), err.Error())
+				continue
+			}
+			if vs.Scale != 0 && !math.IsNaN(v) {
+				v *= vs.Scale
+			}
+			dk := vs.Indicator + "|" + key + "|" + strconv.Itoa(period)
+			if prev, dup := seen[dk]; dup {
+				problem(line, colName(valCols[i]), fmt.Sprintf("duplicate value for key %s, period %d, indicator %s (first in row %d)", key, period, vs.Indicator, prev))
+				continue
+			}
+			seen[dk] = line
+			res.Observations = append(res.Observations, atlas.Observation{Indicator: vs.Indicator, Level: level, Key: key, Period: period, Value: v, Flag: flag})
+		}
+	}
+	if len(verr.Problems) > 0 {
+		return nil, verr
+	}
+	if res.Rows == 0 {
+		return nil, fmt.Errorf("%s: no data rows found (check header_row, first_data_row, filter)", name)
+	}
+	if skipped > 0 {
+		res.Report = append(res.Report, fmt.Sprintf("%s: %d rows with keys that are not regional keys skipped", name, skipped))
+	}
+	if otherLevel > 0 {
+		res.Report = append(res.Report, fmt.Sprintf("%s: %d rows of levels other than %v skipped", name, otherLevel, spec.Levels))
+	}
+	if extra := cityStates(res.Observations); len(extra) > 0 {
+		res.Observations = append(res.Observations, extra...)
+		res.Report = append(res.Report, fmt.Sprintf("%s: Berlin and Hamburg are Land, Kreis and Gemeinde at once: %d values copied between these levels", name, len(extra)))
+	}
+	res.Observations = append(res.Observations, aggregate(res.Observations, spec.Aggregate)...)
+	res.Observations = append(res.Observations, derive(res.Observations, spec.Derive)...)
+	for _, a := range spec.Aggregate {
+		res.Report = append(res.Report, fmt.Sprintf("%s: %s summed to %v", name, a.Indicator, a.To))
+	}
+	return res, nil
+}
+
+func containsLevel(ls []atlas.Level, l atlas.Level) bool {
+	for _, x := range ls {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// cityStateKeys are the keys of Hamburg and Berlin, which are Land, Kreis and
+// Gemeinde at once.
+var cityStateKeys = [][]string{{"02", "02000", "02000000"}, {"11", "11000", "11000000"}}
+
+// cityStates fills, for the levels a table has, missing city-state values
+// from the same city state's value at another level.
+func cityStates(obs []atlas.Observation) []atlas.Observation {
+	has := map[atlas.Level]bool{}
+	type id struct {
+		ind, key string
+		period   int
+	}
+	idx := map[id]atlas.Observation{}
+	for _, o := range obs {
+		has[o.Level] = true
+		idx[id{o.Indicator, o.Key, o.Period}] = o
+	}
+	var out []atlas.Observation
+	for _, o := range obs {
+		for _, keys := range cityStateKeys {
+			if !contains(keys, o.Key) {
+				continue
+			}
+			for _, k := range keys {
+				l, _ := atlas.LevelOfKey(k)
+				if k == o.Key || !has[l] {
+					continue
+				}
+				if _, ok := idx[id{o.Indicator, k, o.Period}]; ok {
+					continue
+				}
+				c := o
+				c.Key, c.Level = k, l
+				idx[id{o.Indicator, k, o.Period}] = c
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func isBlank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// aggregate sums valued observations into coarser levels by key prefix. A
+// parent whose children include a suppressed or missing value gets no value
+// (a partial sum would understate it) but the flag of the gap.
+func aggregate(obs []atlas.Observation, specs []AggregateSpec) []atlas.Observation {
+	var out []atlas.Observation
+	for _, a := range specs {
+		for _, to := range a.To {
+			type acc struct {
+				sum  float64
+				flag atlas.Flag
+			}
+			sums := map[[2]string]*acc{}
+			var order [][2]string
+			for _, o := range obs {
+				if o.Indicator != a.Indicator || o.Level.KeyLength() <= to.KeyLength() {
+					continue
+				}
+				pk := atlas.ParentKey(o.Key, to)
+				if pk == "" {
+					continue
+				}
+				id := [2]string{pk, strconv.Itoa(o.Period)}
+				s := sums[id]
+				if s == nil {
+					s = &acc{}
+					sums[id] = s
+					order = append(order, id)
+				}
+				if o.Valued() {
+					s.sum += o.Value
+				} else if s.flag == atlas.FlagNone {
+					s.flag = o.Flag
+				}
+			}
+			sort.Slice(order, func(i, j int) bool { return order[i][0]+order[i][1] < order[j][0]+order[j][1] })
+			for _, id := range order {
+				s := sums[id]
+				p, _ := strconv.Atoi(id[1])
+				o := atlas.Observation{Indicator: a.Indicator, Level: to, Key: id[0], Period: p, Value: s.sum}
+				if s.flag != atlas.FlagNone && s.flag != atlas.FlagZero {
+					o.Value, o.Flag = math.NaN(), s.flag
+				}
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+// derive computes ratio indicators for every region and period that has both parts.
+func derive(obs []atlas.Observation, specs []DeriveSpec) []atlas.Observation {
+	if len(specs) == 0 {
+		return nil
+	}
+	type id struct {
+		ind, key string
+		level    atlas.Level
+		period   int
+	}
+	idx := make(map[id]atlas.Observation, len(obs))
+	for _, o := range obs {
+		idx[id{o.Indicator, o.Key, o.Level, o.Period}] = o
+	}
+	var out []atlas.Observation
+	for _, d := range specs {
+		f := d.Factor
+		if f == 0 {
+			f = 1
+		}
+		p := math.Pow(10, float64(d.Decimals))
+		for _, n := range obs {
+			if n.Indicator != d.Numerator {
+				continue
+			}
+			den, ok := idx[id{d.Denominator, n.Key, n.Level, n.Period}]
+			if !ok {
+				continue
+			}
+			o := atlas.Observation{Indicator: d.Indicator, Level: n.Level, Key: n.Key, Period: n.Period, Value: math.NaN(), Flag: atlas.FlagMissing}
+			if n.Valued() && den.Valued() && den.Value != 0 {
+				o.Value, o.Flag = math.Round(n.Value/den.Value*f*p)/p, atlas.FlagNone
+			} else if den.Valued() && den.Value == 0 {
+				o.Flag = atlas.FlagNotMeaningful
+			}
+			out = append(out, o)
+		}
+	}
+	return out
+}

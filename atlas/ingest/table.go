@@ -1,0 +1,154 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
+)
+
+// MaxTableBytes bounds an uncompressed table file (guards against gzip bombs).
+const MaxTableBytes = 512 << 20
+
+// rows is a table read into memory: cells per row and the 1-based line or
+// sheet row each row starts at.
+type rows struct {
+	cells [][]string
+	line  []int
+}
+
+// readTable reads a whole csv or xlsx table.
+func readTable(name string, data []byte, spec *TableSpec) (*rows, error) {
+	if strings.HasSuffix(strings.ToLower(name), ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: gunzip: %w", name, err)
+		}
+		data, err = io.ReadAll(io.LimitReader(zr, MaxTableBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("%s: gunzip: %w", name, err)
+		}
+		if len(data) > MaxTableBytes {
+			return nil, fmt.Errorf("%s: uncompressed size exceeds %d MiB", name, MaxTableBytes>>20)
+		}
+	}
+	if spec.format() == "xlsx" {
+		return readXLSX(name, data, spec.Sheet)
+	}
+	return readCSV(name, data, spec)
+}
+
+func readXLSX(name string, data []byte, sheet string) (*rows, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxTableBytes, UnzipXMLSizeLimit: MaxTableBytes})
+	if err != nil {
+		return nil, fmt.Errorf("%s: open xlsx: %w", name, err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if sheet == "" {
+		// The first sheet with more than 20 rows (GV files start with a cover sheet).
+		for _, s := range sheets {
+			if r, err := f.GetRows(s, excelize.Options{RawCellValue: true}); err == nil && len(r) > 20 {
+				sheet = s
+				break
+			}
+		}
+		if sheet == "" && len(sheets) > 0 {
+			sheet = sheets[0]
+		}
+	}
+	all, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("%s: sheet %q: %w (sheets: %s)", name, sheet, err, strings.Join(sheets, ", "))
+	}
+	r := &rows{cells: all, line: make([]int, len(all))}
+	for i := range all {
+		r.line[i] = i + 1
+	}
+	return r, nil
+}
+
+func decodeText(name string, data []byte, encoding string) ([]byte, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	switch strings.ToLower(strings.ReplaceAll(encoding, "_", "-")) {
+	case "", "utf-8", "utf8":
+		if !utf8.Valid(data) {
+			return nil, fmt.Errorf("%s: not valid UTF-8 (declare \"encoding\": \"latin1\" for ISO-8859-1 files)", name)
+		}
+		return data, nil
+	case "latin1", "latin-1", "iso-8859-1", "iso8859-1":
+		return io.ReadAll(transform.NewReader(bytes.NewReader(data), charmap.ISO8859_1.NewDecoder()))
+	case "windows-1252", "cp1252":
+		return io.ReadAll(transform.NewReader(bytes.NewReader(data), charmap.Windows1252.NewDecoder()))
+	}
+	return nil, fmt.Errorf("%s: unknown encoding %q", name, encoding)
+}
+
+func readCSV(name string, data []byte, spec *TableSpec) (*rows, error) {
+	text, err := decodeText(name, data, spec.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	delim := spec.Delimiter
+	if delim == "" {
+		delim = detectDelimiter(text)
+	}
+	if delim == "\\t" || delim == "tab" {
+		delim = "\t"
+	}
+	if len([]rune(delim)) != 1 {
+		return nil, fmt.Errorf("%s: delimiter %q must be one character", name, delim)
+	}
+	cr := csv.NewReader(bytes.NewReader(text))
+	cr.Comma = []rune(delim)[0]
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = false
+	r := &rows{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, fmt.Errorf("%s: line %d, column %d: %w", name, pe.StartLine, pe.Column, pe.Err)
+			}
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		r.cells = append(r.cells, rec)
+		r.line = append(r.line, line)
+	}
+	return r, nil
+}
+
+// detectDelimiter picks ;, tab or , by frequency in the first lines.
+func detectDelimiter(text []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(text))
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	counts := map[string]int{";": 0, "\t": 0, ",": 0}
+	for i := 0; i < 20 && sc.Scan(); i++ {
+		for d := range counts {
+			counts[d] += strings.Count(sc.Text(), d)
+		}
+	}
+	best := ","
+	if counts["\t"] > counts[best] {
+		best = "\t"
+	}
+	if counts[";"] >= counts[best] && counts[";"] > 0 {
+		best = ";"
+	}
+	return best
+}

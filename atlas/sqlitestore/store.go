@@ -1,0 +1,308 @@
+// Package sqlitestore is the embedded store of the Standortatlas: one SQLite
+// file (pure Go, no server), transactional and durable. It is the default
+// store of `standortatlas serve`.
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/standortatlas/standortatlas/atlas"
+)
+
+//go:embed schema.sql
+var schema string
+
+// Store is the embedded SQLite store. It is safe for concurrent use.
+type Store struct {
+	db *sql.DB
+}
+
+var _ atlas.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the store file at path and applies the schema.
+func Open(ctx context.Context, path string) (*Store, error) {
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("apply schema to %s: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+func bumpVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'`)
+	return err
+}
+
+// DataVersion implements atlas.Store.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v string
+	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'data_version'`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read data version: %w", err)
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// Meta returns a value of the meta table ("" when absent).
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta sets a value of the meta table.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// ReplaceBoundaries implements atlas.Store.
+func (s *Store) ReplaceBoundaries(ctx context.Context, set atlas.BoundarySet, regions []atlas.Region) error {
+	info, err := json.Marshal(set)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	lvl := set.Level.String()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM regions WHERE level = ?`, lvl); err != nil {
+		return fmt.Errorf("delete regions %s: %w", lvl, err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO regions(level, key, ars, name, type, gemeindefrei, geom) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, r := range regions {
+		if r.Level != set.Level {
+			return fmt.Errorf("region %s is level %s, set is %s", r.Key, r.Level, set.Level)
+		}
+		g, err := wkb.Marshal(r.Geom)
+		if err != nil {
+			return fmt.Errorf("encode region %s: %w", r.Key, err)
+		}
+		if _, err := stmt.ExecContext(ctx, lvl, r.Key, r.ARS, r.Name, r.Type, r.Gemeindefrei, g); err != nil {
+			return fmt.Errorf("insert region %s: %w", r.Key, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO boundary_sets(level, info) VALUES (?, ?) ON CONFLICT(level) DO UPDATE SET info = excluded.info`, lvl, string(info)); err != nil {
+		return err
+	}
+	if err := bumpVersion(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// BoundarySets implements atlas.Store.
+func (s *Store) BoundarySets(ctx context.Context) ([]atlas.BoundarySet, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT info FROM boundary_sets`)
+	if err != nil {
+		return nil, fmt.Errorf("query boundary sets: %w", err)
+	}
+	defer rows.Close()
+	var out []atlas.BoundarySet
+	for rows.Next() {
+		var info string
+		if err := rows.Scan(&info); err != nil {
+			return nil, err
+		}
+		var b atlas.BoundarySet
+		if err := json.Unmarshal([]byte(info), &b); err != nil {
+			return nil, fmt.Errorf("decode boundary set: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// Regions implements atlas.Store.
+func (s *Store) Regions(ctx context.Context, level atlas.Level) ([]atlas.Region, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, ars, name, type, gemeindefrei, geom FROM regions WHERE level = ? ORDER BY key`, level.String())
+	if err != nil {
+		return nil, fmt.Errorf("query regions %s: %w", level, err)
+	}
+	defer rows.Close()
+	var out []atlas.Region
+	for rows.Next() {
+		r := atlas.Region{Level: level}
+		var g []byte
+		if err := rows.Scan(&r.Key, &r.ARS, &r.Name, &r.Type, &r.Gemeindefrei, &g); err != nil {
+			return nil, err
+		}
+		geom, err := wkb.Unmarshal(g)
+		if err != nil {
+			return nil, fmt.Errorf("decode geometry of %s: %w", r.Key, err)
+		}
+		switch t := geom.(type) {
+		case orb.MultiPolygon:
+			r.Geom = t
+		case orb.Polygon:
+			r.Geom = orb.MultiPolygon{t}
+		default:
+			return nil, fmt.Errorf("region %s: geometry %s is not polygonal", r.Key, geom.GeoJSONType())
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Import implements atlas.Store.
+func (s *Store) Import(ctx context.Context, rel atlas.Release, inds []atlas.Indicator, obs []atlas.Observation) (atlas.Release, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return rel, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if rel.CreatedAt.IsZero() {
+		rel.CreatedAt = time.Now().UTC()
+	}
+	rel.Rows = len(obs)
+	res, err := tx.ExecContext(ctx, `INSERT INTO releases(created_at, info) VALUES (?, '{}')`, rel.CreatedAt.Format(time.RFC3339))
+	if err != nil {
+		return rel, fmt.Errorf("insert release: %w", err)
+	}
+	if rel.ID, err = res.LastInsertId(); err != nil {
+		return rel, err
+	}
+	info, err := json.Marshal(rel)
+	if err != nil {
+		return rel, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE releases SET info = ? WHERE id = ?`, string(info), rel.ID); err != nil {
+		return rel, err
+	}
+	for _, ind := range inds {
+		cat := ind
+		cat.Levels, cat.Years, cat.DefaultYear = nil, nil, 0
+		b, err := json.Marshal(cat)
+		if err != nil {
+			return rel, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO indicators(id, info) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET info = excluded.info`, ind.ID, string(b)); err != nil {
+			return rel, fmt.Errorf("upsert indicator %s: %w", ind.ID, err)
+		}
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO observations(indicator, level, key, period, value, flag, release) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(indicator, level, period, key) DO UPDATE SET value = excluded.value, flag = excluded.flag, release = excluded.release`)
+	if err != nil {
+		return rel, err
+	}
+	defer stmt.Close()
+	for _, o := range obs {
+		var v any
+		if !math.IsNaN(o.Value) {
+			v = o.Value
+		}
+		if _, err := stmt.ExecContext(ctx, o.Indicator, o.Level.String(), o.Key, o.Period, v, string(o.Flag), rel.ID); err != nil {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return rel, err
+			}
+			return rel, fmt.Errorf("insert observation %s %s %d: %w", o.Indicator, o.Key, o.Period, err)
+		}
+	}
+	if err := bumpVersion(ctx, tx); err != nil {
+		return rel, err
+	}
+	if err := tx.Commit(); err != nil {
+		return rel, fmt.Errorf("commit release: %w", err)
+	}
+	return rel, nil
+}
+
+// Indicators implements atlas.Store.
+func (s *Store) Indicators(ctx context.Context) ([]atlas.Indicator, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT info FROM indicators ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("query indicators: %w", err)
+	}
+	var inds []atlas.Indicator
+	for rows.Next() {
+		var info string
+		if err := rows.Scan(&info); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var ind atlas.Indicator
+		if err := json.Unmarshal([]byte(info), &ind); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("decode indicator: %w", err)
+		}
+		inds = append(inds, ind)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cov, err := s.db.QueryContext(ctx, `SELECT indicator, level, period, count(*) FROM observations WHERE value IS NOT NULL GROUP BY indicator, level, period`)
+	if err != nil {
+		return nil, fmt.Errorf("query coverage: %w", err)
+	}
+	defer cov.Close()
+	var crs []atlas.CoverageRow
+	for cov.Next() {
+		var r atlas.CoverageRow
+		var lvl string
+		if err := cov.Scan(&r.Indicator, &lvl, &r.Period, &r.Count); err != nil {
+			return nil, err
+		}
+		if r.Level, err = atlas.ParseLevel(lvl); err != nil {
+			return nil, err
+		}
+		crs = append(crs, r)
+	}
+	if err := cov.Err(); err != nil {
+		return nil, err
+	}
+	atlas.FillCoverage(inds, crs)
+	return inds, nil
+}
+
+// Values implements atlas.Store.
+func (s *Store) Values(ctx context.Context, indicator string, level atlas.Level, period int) (map[string]atlas.Value, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, value, flag FROM observations WHERE indicator = ? AND level = ? AND period = ?`, indicator, level.String(), period)
+	if err != nil {
+		return nil, fmt.Errorf("query values %s/%s/%d: %w", indicator, level, period, err)
+	}
+	defer rows.Close()
+	out := make(map[string]atlas.Value)
+	for rows.Next() {
+		var key, flag string
+		var v sql.NullFloat64
+		if err := rows.Scan(&key, &v, &flag); err != nil {
+			return nil, err
+		}
+		val := atlas.Value{Value: math.NaN(), Flag: atlas.Flag(flag)}
+		if v.Valid {
+			val.Value = v.Float64
+		}
+		out[key] = val
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,64 @@
+// Command standortatlas runs the Standortatlas: the web atlas and API
+// (serve), data imports (import), and maintenance commands.
+//
+//	standortatlas serve [-addr :8080] [-db data/standortatlas.db]
+//	standortatlas import boundaries -level kreis [-layer NAME] [-gebietsstand DD.MM.YYYY] FILE
+//	standortatlas import manifest DIR/manifest.json
+//	standortatlas seed [-force]
+//	standortatlas version
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "standortatlas: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: standortatlas <command> [flags]
+
+commands:
+  serve      run the atlas web app and API (default store: embedded, seeded on first start)
+  import     import data: boundaries FILE | manifest FILE | table -spec SPEC FILE
+  seed       (re)load the built-in seed data into the store
+  version    print the version
+Run "standortatlas <command> -h" for the flags of a command.
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, args[1:], getenv, stdout, stderr)
+	case "import":
+		return cmdImport(ctx, args[1:], getenv, stdout, stderr)
+	case "seed":
+		return cmdSeed(ctx, args[1:], getenv, stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "standortatlas", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/web"
+	"github.com/standortatlas/standortatlas/static"
+)
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseServeConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	start := time.Now()
+	store, err := openStore(ctx, cfg.storeConfig)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if cfg.Seed {
+		if err := seedIfNeeded(ctx, store, false, stdout); err != nil {
+			return err
+		}
+	}
+	svc := atlas.NewService(store, atlas.Options{})
+	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 15*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	// Build display geometry in the background so the first map loads fast.
+	warmCtx, cancelWarm := context.WithCancel(ctx)
+	defer cancelWarm()
+	warmDone := make(chan struct{})
+	go func() {
+		defer close(warmDone)
+		t := time.Now()
+		if err := svc.Warm(warmCtx); err != nil && !errors.Is(err, context.Canceled) {
+			logger.Error("warm caches", "err", err)
+			return
+		}
+		logger.Info("caches warm", "took_ms", time.Since(t).Milliseconds())
+	}()
+	fmt.Fprintf(stdout, "Standortatlas %s listening on http://%s (store %s, ready in %s)\n", version, displayAddr(ln.Addr()), cfg.DBPath, time.Since(start).Round(time.Millisecond))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		cancelWarm()
+		<-warmDone
+		return err
+	case <-ctx.Done():
+	}
+	cancelWarm()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	<-warmDone
+	return err
+}
+
+func displayAddr(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok && (ta.IP == nil || ta.IP.IsUnspecified()) {
+		return fmt.Sprintf("localhost:%d", ta.Port)
+	}
+	return a.String()
+}

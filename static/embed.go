@@ -1,0 +1,14 @@
+// Package static holds the browser front end of the Standortatlas: the atlas
+// page (index.html), the embeddable map (embed.html), their CSS and ES
+// modules, and the third-party files under lib/ that the Makefile copies from
+// node_modules (see lib/README.md). The server serves FS under /static/, and
+// index.html at / and embed.html at /embed.
+package static
+
+import "embed"
+
+// FS is the embedded front end. lib/ is embedded with all: so that its
+// README.md keeps the directory present before npm ci has run.
+//
+//go:embed index.html embed.html css js all:lib
+var FS embed.FS
