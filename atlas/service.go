@@ -117,6 +117,9 @@ func (s *Service) Invalidate() {
 	s.mu.Unlock()
 }
 
+// ClearCache drops the cached encoded answers (not the display geometry).
+func (s *Service) ClearCache() { s.cache.clear() }
+
 // Indicators returns the catalogue with levels and years.
 func (s *Service) Indicators(ctx context.Context) ([]Indicator, error) {
 	v, err := s.Version(ctx)

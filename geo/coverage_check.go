@@ -2,52 +2,62 @@ package geo
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
 
-// segRef names segment i (from vertex i to i+1) of simplified arc a.
-type segRef struct{ a, i int32 }
+// segRef names segment i (from vertex i to i+1) of simplified arc a, with
+// its bound.
+type segRef struct {
+	a, i   int32
+	lo, hi orb.Point
+}
+
+func minmax(a, b float64) (float64, float64) {
+	if a < b {
+		return a, b
+	}
+	return b, a
+}
 
 // crossingConflicts reports (via mark) every pair of arcs whose simplified
 // segments intersect anywhere except in a shared vertex. Candidate pairs come
 // from a uniform grid sized to the number of segments; each pair is tested
 // once, in the cell that holds the lower-left corner of the intersection of
 // the two segment bounds. Unless all is set, only pairs with a segment of a
-// changed arc are tested.
+// changed arc are tested. The cells are scanned in parallel.
 func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(int32)) {
 	pts := s.c.pts
 	nseg := 0
-	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	ext := 0.0
 	for _, v := range s.simp {
 		nseg += len(v) - 1
-		for i, id := range v {
-			p := pts[id]
-			bound.Min[0], bound.Min[1] = math.Min(bound.Min[0], p[0]), math.Min(bound.Min[1], p[1])
-			bound.Max[0], bound.Max[1] = math.Max(bound.Max[0], p[0]), math.Max(bound.Max[1], p[1])
-			if i > 0 {
-				q := pts[v[i-1]]
-				ext += math.Max(math.Abs(p[0]-q[0]), math.Abs(p[1]-q[1]))
-			}
-		}
 	}
 	if nseg < 2 {
 		return
 	}
 	segs := make([]segRef, 0, nseg)
+	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	ext := 0.0
 	for a, v := range s.simp {
 		for i := 0; i+1 < len(v); i++ {
-			segs = append(segs, segRef{int32(a), int32(i)})
+			p, q := pts[v[i]], pts[v[i+1]]
+			x0, x1 := minmax(p[0], q[0])
+			y0, y1 := minmax(p[1], q[1])
+			segs = append(segs, segRef{int32(a), int32(i), orb.Point{x0, y0}, orb.Point{x1, y1}})
+			bound.Min[0], bound.Min[1] = min(bound.Min[0], x0), min(bound.Min[1], y0)
+			bound.Max[0], bound.Max[1] = max(bound.Max[0], x1), max(bound.Max[1], y1)
+			ext += max(x1-x0, y1-y0)
 		}
 	}
 
 	// Grid geometry: about one cell per segment, cells no smaller than the
 	// mean segment extent, at most 4 cells per segment.
 	w, h := bound.Max[0]-bound.Min[0], bound.Max[1]-bound.Min[1]
-	cell := math.Max(ext/float64(nseg), math.Sqrt(w*h/float64(nseg)))
+	cell := max(ext/float64(nseg), math.Sqrt(w*h/float64(nseg)))
 	if !(cell > 0) || math.IsInf(cell, 0) {
-		cell = math.Max(math.Max(w, h), 1)
+		cell = max(w, h, 1)
 	}
 	var nx, ny int
 	for {
@@ -57,33 +67,24 @@ func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(int32
 		}
 		cell *= 1.5
 	}
+	inv := 1 / cell
 	cellOf := func(x, y float64) (int, int) {
-		cx := min(max(int((x-bound.Min[0])/cell), 0), nx-1)
-		cy := min(max(int((y-bound.Min[1])/cell), 0), ny-1)
+		cx := min(max(int((x-bound.Min[0])*inv), 0), nx-1)
+		cy := min(max(int((y-bound.Min[1])*inv), 0), ny-1)
 		return cx, cy
-	}
-	segBound := func(sg segRef) (orb.Point, orb.Point) {
-		v := s.simp[sg.a]
-		p, q := pts[v[sg.i]], pts[v[sg.i+1]]
-		return orb.Point{math.Min(p[0], q[0]), math.Min(p[1], q[1])},
-			orb.Point{math.Max(p[0], q[0]), math.Max(p[1], q[1])}
 	}
 
 	// Compressed grid: cellStart[c]..cellStart[c+1] index cellSegs.
 	ncell := nx * ny
 	cellStart := make([]int32, ncell+1)
-	forCells := func(sg segRef, fn func(c int)) {
-		lo, hi := segBound(sg)
-		x0, y0 := cellOf(lo[0], lo[1])
-		x1, y1 := cellOf(hi[0], hi[1])
+	for k := range segs {
+		x0, y0 := cellOf(segs[k].lo[0], segs[k].lo[1])
+		x1, y1 := cellOf(segs[k].hi[0], segs[k].hi[1])
 		for y := y0; y <= y1; y++ {
 			for x := x0; x <= x1; x++ {
-				fn(y*nx + x)
+				cellStart[y*nx+x+1]++
 			}
 		}
-	}
-	for _, sg := range segs {
-		forCells(sg, func(c int) { cellStart[c+1]++ })
 	}
 	for c := 0; c < ncell; c++ {
 		cellStart[c+1] += cellStart[c]
@@ -91,52 +92,80 @@ func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(int32
 	fill := make([]int32, ncell)
 	copy(fill, cellStart[:ncell])
 	cellSegs := make([]int32, cellStart[ncell])
-	for k, sg := range segs {
-		forCells(sg, func(c int) {
-			cellSegs[fill[c]] = int32(k)
-			fill[c]++
-		})
+	for k := range segs {
+		x0, y0 := cellOf(segs[k].lo[0], segs[k].lo[1])
+		x1, y1 := cellOf(segs[k].hi[0], segs[k].hi[1])
+		for y := y0; y <= y1; y++ {
+			for x := x0; x <= x1; x++ {
+				c := y*nx + x
+				cellSegs[fill[c]] = int32(k)
+				fill[c]++
+			}
+		}
 	}
 
-	for c := 0; c < ncell; c++ {
-		items := cellSegs[cellStart[c]:cellStart[c+1]]
-		if len(items) < 2 {
-			continue
-		}
-		if !all {
-			any := false
-			for _, k := range items {
-				if changed[segs[k].a] {
-					any = true
-					break
-				}
-			}
-			if !any {
+	scan := func(c0, c1 int, found func(a, b int32)) {
+		for c := c0; c < c1; c++ {
+			items := cellSegs[cellStart[c]:cellStart[c+1]]
+			if len(items) < 2 {
 				continue
 			}
-		}
-		cx, cy := c%nx, c/nx
-		for x, k := range items {
-			sk := segs[k]
-			lok, hik := segBound(sk)
-			for _, m := range items[x+1:] {
-				sm := segs[m]
-				if !all && !changed[sk.a] && !changed[sm.a] {
-					continue
+			if !all {
+				any := false
+				for _, k := range items {
+					if changed[segs[k].a] {
+						any = true
+						break
+					}
 				}
-				lom, him := segBound(sm)
-				if lok[0] > him[0] || lom[0] > hik[0] || lok[1] > him[1] || lom[1] > hik[1] {
+				if !any {
 					continue
-				}
-				if px, py := cellOf(math.Max(lok[0], lom[0]), math.Max(lok[1], lom[1])); px != cx || py != cy {
-					continue
-				}
-				vk, vm := s.simp[sk.a], s.simp[sm.a]
-				if segConflict(pts, vk[sk.i], vk[sk.i+1], vm[sm.i], vm[sm.i+1]) {
-					mark(sk.a)
-					mark(sm.a)
 				}
 			}
+			cx, cy := c%nx, c/nx
+			for x, k := range items {
+				sk := &segs[k]
+				for _, m := range items[x+1:] {
+					sm := &segs[m]
+					if !all && !changed[sk.a] && !changed[sm.a] {
+						continue
+					}
+					if sk.lo[0] > sm.hi[0] || sm.lo[0] > sk.hi[0] || sk.lo[1] > sm.hi[1] || sm.lo[1] > sk.hi[1] {
+						continue
+					}
+					if px, py := cellOf(max(sk.lo[0], sm.lo[0]), max(sk.lo[1], sm.lo[1])); px != cx || py != cy {
+						continue
+					}
+					vk, vm := s.simp[sk.a], s.simp[sm.a]
+					if segConflict(pts, vk[sk.i], vk[sk.i+1], vm[sm.i], vm[sm.i+1]) {
+						found(sk.a, sm.a)
+					}
+				}
+			}
+		}
+	}
+
+	workers := min(runtime.GOMAXPROCS(0), 1+len(cellSegs)/8192)
+	if workers <= 1 {
+		scan(0, ncell, func(a, b int32) { mark(a); mark(b) })
+		return
+	}
+	pairs := make([][][2]int32, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scan(ncell*w/workers, ncell*(w+1)/workers, func(a, b int32) {
+				pairs[w] = append(pairs[w], [2]int32{a, b})
+			})
+		}()
+	}
+	wg.Wait()
+	for _, ps := range pairs {
+		for _, p := range ps {
+			mark(p[0])
+			mark(p[1])
 		}
 	}
 }
@@ -171,7 +200,10 @@ func segConflict(pts []orb.Point, p1, p2, q1, q2 int32) bool {
 // containmentConflicts reports (via markRing) pairs of rings where a ring
 // that lay inside another ring now lies outside it, or the reverse, although
 // no segments cross: a swallowed island or a hole that left its shell. Only
-// pairs with a dirty ring are tested.
+// pairs with a dirty ring are tested. Rings that share an arc are skipped:
+// the shared arc is identical in both, so as long as no segments cross
+// (which crossingConflicts ensures) the side on which each ring lies of the
+// other cannot change.
 func (s *simplifier) containmentConflicts(dirty []bool, markRing func(int32)) {
 	c := s.c
 	pts := c.pts
@@ -183,7 +215,7 @@ func (s *simplifier) containmentConflicts(dirty []bool, markRing func(int32)) {
 		first := s.simp[arcIndex(refs[0])]
 		p0 := pts[first[arcPos(refs[0], 0, len(first))]]
 		c.ringTree.Search(p0, p0, func(_, _ [2]float64, q int32) bool {
-			if q == r || (!dirty[r] && !dirty[q]) {
+			if q == r || (!dirty[r] && !dirty[q]) || s.shareArc(r, q) {
 				return true
 			}
 			bq := c.ringBnd[q]
@@ -208,6 +240,19 @@ func (s *simplifier) containmentConflicts(dirty []bool, markRing func(int32)) {
 			return true
 		})
 	}
+}
+
+// shareArc reports whether rings r and q use a common arc.
+func (s *simplifier) shareArc(r, q int32) bool {
+	rr, qq := s.c.ringRefs(r), s.c.ringRefs(q)
+	for _, a := range rr {
+		for _, b := range qq {
+			if arcIndex(a) == arcIndex(b) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // forRingVertices calls fn with the simplified vertices of ring r until fn

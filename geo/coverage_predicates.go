@@ -161,3 +161,16 @@ func lessPoint(a, b orb.Point) bool {
 	}
 	return a[1] < b[1]
 }
+
+// ringBound is orb.Ring.Bound without the NaN-aware math.Min/Max.
+func ringBound(r orb.Ring) orb.Bound {
+	if len(r) == 0 {
+		return orb.Bound{}
+	}
+	b := orb.Bound{Min: r[0], Max: r[0]}
+	for _, p := range r[1:] {
+		b.Min[0], b.Max[0] = min(b.Min[0], p[0]), max(b.Max[0], p[0])
+		b.Min[1], b.Max[1] = min(b.Min[1], p[1]), max(b.Max[1], p[1])
+	}
+	return b
+}

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS releases (
     info       TEXT NOT NULL            -- JSON atlas.Release
 );
 CREATE TABLE IF NOT EXISTS observations (
-    indicator TEXT    NOT NULL,
+    indicator TEXT    NOT NULL REFERENCES indicators(id),
     level     TEXT    NOT NULL,
     key       TEXT    NOT NULL,
     period    INTEGER NOT NULL,

@@ -12,11 +12,12 @@ import (
 // closeRing returns r closed (last point equal to the first), checking that
 // it has at least 4 points then. ring is the 1-based ring number for errors.
 func closeRing(r orb.Ring, ring int) (orb.Ring, error) {
-	if len(r) > 0 && r[0] != r[len(r)-1] {
+	n := len(r)
+	if n > 0 && r[0] != r[n-1] {
 		r = append(r, r[0])
 	}
 	if len(r) < 4 {
-		return nil, fmt.Errorf("ring %d with %d points", ring, len(r))
+		return nil, fmt.Errorf("ring %d with %d points", ring, n)
 	}
 	for i, p := range r {
 		if !finite(p[0]) || !finite(p[1]) {
@@ -191,7 +192,7 @@ func transform(mp orb.MultiPolygon, t crs.Transformer) error {
 			ring++
 			for i, pt := range r {
 				lon, lat := t(pt[0], pt[1])
-				if !finite(lon) || !finite(lat) || lat < -90 || lat > 90 {
+				if !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) { // also false for NaN
 					return fmt.Errorf("ring %d: point %d (%v, %v) has no WGS84 position", ring, i+1, pt[0], pt[1])
 				}
 				r[i] = orb.Point{lon, lat}

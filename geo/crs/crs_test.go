@@ -118,6 +118,27 @@ func TestToWGS84Unsupported(t *testing.T) {
 	}
 }
 
+func TestOutOfDomain(t *testing.T) {
+	for _, tt := range []struct {
+		srid int
+		x, y float64
+	}{
+		{25832, 500000, 1e12},
+		{25832, 1e9, 5e6},
+		{31467, 3500000, -2e7},
+		{3035, 4.321e9, 3.21e9},
+		{25832, math.NaN(), 5e6},
+	} {
+		tr, err := ToWGS84(tt.srid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lon, lat := tr(tt.x, tt.y); !math.IsNaN(lon) && !math.IsNaN(lat) {
+			t.Errorf("EPSG:%d %v %v -> %v %v, want NaN", tt.srid, tt.x, tt.y, lon, lat)
+		}
+	}
+}
+
 func TestLAEAOrigin(t *testing.T) {
 	tr, err := ToWGS84(3035)
 	if err != nil {

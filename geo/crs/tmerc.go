@@ -42,11 +42,19 @@ func newTMerc(e ellipsoid, lon0, k0, falseEasting float64) tmerc {
 	return t
 }
 
+// maxEta bounds the easting offset accepted by tmerc.inverse, in units of
+// the rectifying radius (0.7 is about 4,500 km, far beyond any zone).
+const maxEta = 0.7
+
 // inverse converts easting x and northing y (metres) into lon/lat degrees on
-// the projection's ellipsoid.
+// the projection's ellipsoid. Coordinates beyond the poles or too far from
+// the central meridian for the series yield NaN.
 func (t tmerc) inverse(x, y float64) (lon, lat float64) {
 	xi := y / (t.k0 * t.a)
 	eta := (x - t.fe) / (t.k0 * t.a)
+	if !(math.Abs(xi) <= math.Pi/2 && math.Abs(eta) <= maxEta) {
+		return math.NaN(), math.NaN()
+	}
 	xi1, eta1 := xi, eta
 	for j, b := range t.beta {
 		k := 2 * float64(j+1)

@@ -32,6 +32,13 @@ const STRINGS = {
   stats: ['Min. {0} · Mittelwert {1} · Max. {2}', 'Min. {0} · mean {1} · max. {2}'],
   no_data: ['keine Daten', 'no data'],
   flag_suppressed: ['geheimgehalten', 'suppressed'],
+  flag_secret: ['geheimgehalten', 'suppressed'],
+  flag_zero: ['nichts vorhanden', 'nil'],
+  flag_not_available: ['noch nicht verfügbar', 'not yet available'],
+  flag_not_meaningful: ['nicht sinnvoll', 'not meaningful'],
+  flag_unreliable: ['nicht genau genug', 'not reliable enough'],
+  flag_limited: ['eingeschränkt aussagefähig', 'limited reliability'],
+  flag_estimated: ['geschätzt', 'estimated'],
   hint: ['Gebiet anklicken für Details.', 'Click an area for details.'],
   loading: ['Karte wird geladen …', 'Loading map …'],
   err_indicators: ['Die Indikatorenliste konnte nicht geladen werden: {0}', 'The list of indicators could not be loaded: {0}'],
@@ -84,20 +91,23 @@ export const localized = (obj, field) => (lang === 'en' && obj?.[field + '_en'])
 
 // Numbers are always German-formatted (the server's legend labels are too).
 const formats = new Map();
-function nf(digits) {
-  if (!formats.has(digits)) formats.set(digits, new Intl.NumberFormat('de-DE', { maximumFractionDigits: digits }));
-  return formats.get(digits);
+function nf(min, max) {
+  const k = `${min}/${max}`;
+  if (!formats.has(k)) formats.set(k, new Intl.NumberFormat('de-DE', { minimumFractionDigits: min, maximumFractionDigits: max }));
+  return formats.get(k);
 }
 
-export function formatNumber(v) {
+/** decimals: the indicator's "decimals" where the API gives it; else 0–3 digits by size. */
+export function formatNumber(v, decimals) {
   if (typeof v !== 'number' || !Number.isFinite(v)) return '';
+  if (Number.isInteger(decimals) && decimals >= 0 && decimals <= 6) return nf(decimals, decimals).format(v);
   const a = Math.abs(v);
-  return nf(a >= 100 ? 1 : a >= 1 ? 2 : 3).format(v);
+  return nf(0, a >= 100 ? 1 : a >= 1 ? 2 : 3).format(v);
 }
 
-/** "3,48 %" or "keine Daten (geheimgehalten)". */
-export function formatValue(v, unit, flag) {
-  const flagText = flag ? ` (${Object.hasOwn(STRINGS, 'flag_' + flag) ? t('flag_' + flag) : flag})` : '';
-  if (typeof v !== 'number' || !Number.isFinite(v)) return t('no_data') + flagText;
-  return formatNumber(v) + (unit ? '\u00a0' + unit : '') + flagText;
+/** "3,48 %", "keine Daten (geheimgehalten)", "4,1 % (geschätzt)". */
+export function formatValue(v, unit, flag, decimals) {
+  const flagText = flag && flag !== 'missing' ? ` (${Object.hasOwn(STRINGS, 'flag_' + flag) ? t('flag_' + flag) : flag})` : '';
+  if (typeof v !== 'number' || !Number.isFinite(v)) return (flag === 'zero' ? '–' : t('no_data')) + flagText;
+  return formatNumber(v, decimals) + (unit ? '\u00a0' + unit : '') + flagText;
 }

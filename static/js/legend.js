@@ -33,10 +33,11 @@ export function renderLegend(root, fc) {
   }
 
   const s = fc.stats;
+  const num = (v) => formatNumber(v, ind.decimals);
   root.append(
     h('h2', 'legend__title', localized(ind, 'title')),
     h('p', 'legend__meta', meta),
     list,
-    s && typeof s.min === 'number' ? h('p', 'legend__stats', t('stats', formatNumber(s.min), formatNumber(s.mean), formatNumber(s.max))) : null,
+    s && typeof s.min === 'number' ? h('p', 'legend__stats', t('stats', num(s.min), num(s.mean), num(s.max))) : null,
   );
 }

@@ -90,7 +90,7 @@ function areaSummary(p, cls) {
   return [
     h('strong', `${cls}__name`, p.name ?? p.key),
     h('span', `${cls}__meta`, [p.type, p.key && t('key', p.key)].filter(Boolean).join(' · ')),
-    h('span', `${cls}__value`, formatValue(p.value, unit, p.flag)),
+    h('span', `${cls}__value`, formatValue(p.value, unit, p.flag, state.data?.indicator?.decimals)),
   ];
 }
 

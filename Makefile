@@ -1,0 +1,52 @@
+# Standortatlas — `make run` starts the atlas on the embedded store with the
+# seed data; `make test` installs what the tests need and runs them all.
+GO      ?= go
+NPM     ?= npm
+BIN     := bin/standortatlas
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LEAFLET := static/lib/leaflet/leaflet.js
+
+.DEFAULT_GOAL := help
+.PHONY: help build run test test-deps bench assets fmt vet check-imports clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
+
+assets: $(LEAFLET) ## install Leaflet from npm (lockfile) into static/lib
+$(LEAFLET): package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/lib/leaflet
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/lib/leaflet/
+	cp -r node_modules/leaflet/dist/images static/lib/leaflet/
+	touch $@
+
+build: assets ## build bin/standortatlas (front end embedded)
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/standortatlas
+
+run: build ## start the atlas at http://localhost:8080 (embedded store in data/, seeded on first start)
+	$(BIN) serve
+
+test-deps: ## install what the tests need (Chromium for browser tests) when running as root
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: assets test-deps vet check-imports ## run all tests (browser tests fail instead of skipping when CI=true)
+	$(GO) test -count=1 ./...
+
+vet: ## go vet and gofmt check
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
+
+check-imports: ## enforce the package dependency rules of ARCHITECTURE.md
+	@$(GO) list -f '{{.ImportPath}} {{join .Imports " "}}' ./... | awk -f .ci/check-imports.awk
+
+bench: assets ## run the benchmarks (writes bench.txt)
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./... | tee bench.txt
+
+fmt: ## format the Go code
+	gofmt -w $$(git ls-files '*.go')
+
+clean: ## remove build output (keeps the data store)
+	rm -rf bin static/lib/leaflet node_modules

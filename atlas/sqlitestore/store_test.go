@@ -1,0 +1,45 @@
+package sqlitestore
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/storetest"
+)
+
+func open(t *testing.T) atlas.Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "atlas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestContract(t *testing.T) { storetest.Run(t, open) }
+
+func TestDataSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "atlas.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ind, obs := storetest.Unemployment(t)
+	if _, err := s.Import(ctx, atlas.Release{Source: "x"}, []atlas.Indicator{ind}, obs); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	vals, err := s.Values(ctx, ind.ID, atlas.LevelKreis, 2019)
+	if err != nil || vals["09162"].Value != 3.5 {
+		t.Fatalf("after reopen 09162 = %+v, %v", vals["09162"], err)
+	}
+}
