@@ -18,6 +18,7 @@ $(LEAFLET): package-lock.json
 	mkdir -p static/lib/leaflet
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/lib/leaflet/
 	cp -r node_modules/leaflet/dist/images static/lib/leaflet/
+	cp node_modules/leaflet/LICENSE static/lib/leaflet/LICENSE
 	touch $@
 
 build: assets ## build bin/standortatlas (front end embedded)

@@ -28,10 +28,10 @@ func minmax(a, b float64) (float64, float64) {
 // once, in the cell that holds the lower-left corner of the intersection of
 // the two segment bounds. Unless all is set, only pairs with a segment of a
 // changed arc are tested. The cells are scanned in parallel.
-func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(int32)) {
+func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(a, k int32)) {
 	pts := s.c.pts
 	nseg := 0
-	for _, v := range s.simp {
+	for _, v := range s.kept {
 		nseg += len(v) - 1
 	}
 	if nseg < 2 {
@@ -40,9 +40,9 @@ func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(int32
 	segs := make([]segRef, 0, nseg)
 	bound := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	ext := 0.0
-	for a, v := range s.simp {
+	for a, v := range s.kept {
 		for i := 0; i+1 < len(v); i++ {
-			p, q := pts[v[i]], pts[v[i+1]]
+			p, q := s.vertex(int32(a), i), s.vertex(int32(a), i+1)
 			x0, x1 := minmax(p[0], q[0])
 			y0, y1 := minmax(p[1], q[1])
 			segs = append(segs, segRef{int32(a), int32(i), orb.Point{x0, y0}, orb.Point{x1, y1}})
@@ -56,16 +56,21 @@ func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(int32
 	// mean segment extent, at most 4 cells per segment.
 	w, h := bound.Max[0]-bound.Min[0], bound.Max[1]-bound.Min[1]
 	cell := max(ext/float64(nseg), math.Sqrt(w*h/float64(nseg)))
-	if !(cell > 0) || math.IsInf(cell, 0) {
+	nx, ny := 1, 1
+	switch {
+	case math.IsInf(w, 0) || math.IsInf(h, 0):
+		// Absurd extents overflow; one cell still finds every conflict.
+		cell = 1
+	case !(cell > 0) || math.IsInf(cell, 0):
 		cell = max(w, h, 1)
-	}
-	var nx, ny int
-	for {
-		nx, ny = int(w/cell)+1, int(h/cell)+1
-		if float64(nx)*float64(ny) <= 4*float64(nseg)+64 {
-			break
+	default:
+		for {
+			nx, ny = int(w/cell)+1, int(h/cell)+1
+			if float64(nx)*float64(ny) <= 4*float64(nseg)+64 {
+				break
+			}
+			cell *= 1.5
 		}
-		cell *= 1.5
 	}
 	inv := 1 / cell
 	cellOf := func(x, y float64) (int, int) {
@@ -104,7 +109,7 @@ func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(int32
 		}
 	}
 
-	scan := func(c0, c1 int, found func(a, b int32)) {
+	scan := func(c0, c1 int, found func(a, b *segRef)) {
 		for c := c0; c < c1; c++ {
 			items := cellSegs[cellStart[c]:cellStart[c+1]]
 			if len(items) < 2 {
@@ -136,9 +141,10 @@ func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(int32
 					if px, py := cellOf(max(sk.lo[0], sm.lo[0]), max(sk.lo[1], sm.lo[1])); px != cx || py != cy {
 						continue
 					}
-					vk, vm := s.simp[sk.a], s.simp[sm.a]
-					if segConflict(pts, vk[sk.i], vk[sk.i+1], vm[sm.i], vm[sm.i+1]) {
-						found(sk.a, sm.a)
+					if segConflict(pts,
+						s.vertexID(sk.a, int(sk.i)), s.vertexID(sk.a, int(sk.i)+1),
+						s.vertexID(sm.a, int(sm.i)), s.vertexID(sm.a, int(sm.i)+1)) {
+						found(sk, sm)
 					}
 				}
 			}
@@ -147,25 +153,25 @@ func (s *simplifier) crossingConflicts(changed []bool, all bool, mark func(int32
 
 	workers := min(runtime.GOMAXPROCS(0), 1+len(cellSegs)/8192)
 	if workers <= 1 {
-		scan(0, ncell, func(a, b int32) { mark(a); mark(b) })
+		scan(0, ncell, func(a, b *segRef) { mark(a.a, a.i); mark(b.a, b.i) })
 		return
 	}
-	pairs := make([][][2]int32, workers)
+	pairs := make([][][2]segRef, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			scan(ncell*w/workers, ncell*(w+1)/workers, func(a, b int32) {
-				pairs[w] = append(pairs[w], [2]int32{a, b})
+			scan(ncell*w/workers, ncell*(w+1)/workers, func(a, b *segRef) {
+				pairs[w] = append(pairs[w], [2]segRef{*a, *b})
 			})
 		}()
 	}
 	wg.Wait()
 	for _, ps := range pairs {
 		for _, p := range ps {
-			mark(p[0])
-			mark(p[1])
+			mark(p[0].a, p[0].i)
+			mark(p[1].a, p[1].i)
 		}
 	}
 }
@@ -197,23 +203,24 @@ func segConflict(pts []orb.Point, p1, p2, q1, q2 int32) bool {
 	return segmentsIntersect(pts[p1], pts[p2], pts[q1], pts[q2])
 }
 
-// containmentConflicts reports (via markRing) pairs of rings where a ring
-// that lay inside another ring now lies outside it, or the reverse, although
-// no segments cross: a swallowed island or a hole that left its shell. Only
-// pairs with a dirty ring are tested. Rings that share an arc are skipped:
-// the shared arc is identical in both, so as long as no segments cross
-// (which crossingConflicts ensures) the side on which each ring lies of the
-// other cannot change.
-func (s *simplifier) containmentConflicts(dirty []bool, markRing func(int32)) {
+// containmentConflicts finds pairs of rings where a ring that lay inside
+// another ring now lies outside it, or the reverse, although no segments
+// cross: a swallowed island or a hole that left its shell. The test point is
+// a kept vertex of the inner ring, so only the outer ring's simplification
+// can have changed the answer; its segments whose input stretch has a bound
+// holding the test point are reported via mark. Only pairs with a dirty ring
+// are tested. Rings that share an arc are skipped: the shared arc is
+// identical in both, so as long as no segments cross (which
+// crossingConflicts ensures) neither ring can change sides of the other.
+func (s *simplifier) containmentConflicts(dirty []bool, mark func(a, k int32)) {
 	c := s.c
-	pts := c.pts
 	for r := int32(0); r < int32(len(dirty)); r++ {
 		refs := c.ringRefs(r)
 		if len(refs) == 0 {
 			continue
 		}
-		first := s.simp[arcIndex(refs[0])]
-		p0 := pts[first[arcPos(refs[0], 0, len(first))]]
+		a0 := arcIndex(refs[0])
+		p0 := s.vertex(a0, arcPos(refs[0], 0, len(s.kept[a0])))
 		c.ringTree.Search(p0, p0, func(_, _ [2]float64, q int32) bool {
 			if q == r || (!dirty[r] && !dirty[q]) || s.shareArc(r, q) {
 				return true
@@ -232,13 +239,34 @@ func (s *simplifier) containmentConflicts(dirty []bool, markRing func(int32)) {
 					return true
 				}
 				if before != after {
-					markRing(r)
-					markRing(q)
+					s.markStretchesAround(q, p, mark)
 				}
 				return false
 			})
 			return true
 		})
+	}
+}
+
+// markStretchesAround reports the simplified segments of ring q whose input
+// stretch (the input vertices between its ends) has a bound holding p.
+func (s *simplifier) markStretchesAround(q int32, p orb.Point, mark func(a, k int32)) {
+	pts := s.c.pts
+	for _, ref := range s.c.ringRefs(q) {
+		a := arcIndex(ref)
+		verts := s.c.arc(a)
+		kept := s.kept[a]
+		for k := 0; k+1 < len(kept); k++ {
+			b := orb.Bound{Min: pts[verts[kept[k]]], Max: pts[verts[kept[k]]]}
+			for m := kept[k] + 1; m <= kept[k+1]; m++ {
+				v := pts[verts[m]]
+				b.Min[0], b.Max[0] = min(b.Min[0], v[0]), max(b.Max[0], v[0])
+				b.Min[1], b.Max[1] = min(b.Min[1], v[1]), max(b.Max[1], v[1])
+			}
+			if b.Contains(p) {
+				mark(a, int32(k))
+			}
+		}
 	}
 }
 
@@ -259,9 +287,10 @@ func (s *simplifier) shareArc(r, q int32) bool {
 // returns false.
 func (s *simplifier) forRingVertices(r int32, fn func(orb.Point) bool) {
 	for _, ref := range s.c.ringRefs(r) {
-		v := s.simp[arcIndex(ref)]
-		for i := 0; i+1 < len(v); i++ {
-			if !fn(s.c.pts[v[arcPos(ref, i, len(v))]]) {
+		a := arcIndex(ref)
+		n := len(s.kept[a])
+		for i := 0; i+1 < n; i++ {
+			if !fn(s.vertex(a, arcPos(ref, i, n))) {
 				return
 			}
 		}
@@ -276,10 +305,16 @@ func (s *simplifier) ringLocate(r int32, p orb.Point, simplified bool) int {
 	for _, ref := range s.c.ringRefs(r) {
 		a := arcIndex(ref)
 		v := s.c.arc(a)
-		if simplified {
-			v = s.simp[a]
-		}
 		// Edge direction does not matter for the crossing test.
+		if simplified {
+			kept := s.kept[a]
+			for i := 0; i+1 < len(kept); i++ {
+				if pipStep(pts[v[kept[i]]], pts[v[kept[i+1]]], p, &inside) {
+					return locBoundary
+				}
+			}
+			continue
+		}
 		for i := 0; i+1 < len(v); i++ {
 			if pipStep(pts[v[i]], pts[v[i+1]], p, &inside) {
 				return locBoundary

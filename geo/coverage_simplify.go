@@ -14,20 +14,21 @@ type SimplifyStats struct {
 	ArcVerticesIn  int // vertices of all unique arcs before simplification
 	ArcVerticesOut int // vertices of all unique arcs after simplification
 	Rounds         int // conflict-resolution rounds that found conflicts
-	Retried        int // arc re-simplifications with a smaller tolerance
+	Refined        int // simplified segments refined because of a conflict
 	Restored       int // arcs that fell back to all their input vertices
 	Forced         int // arcs that kept an extra vertex so a ring would not collapse
 }
 
-// maxRetryRounds bounds the conflict-resolution loop of Simplify; in the last
-// round every arc still in conflict gets back all its input vertices.
-const maxRetryRounds = 8
+// maxRefineRounds bounds the conflict-resolution loop of Simplify; after it,
+// every arc still in conflict gets back all its input vertices.
+const maxRefineRounds = 16
 
 // Simplify returns one MultiPolygon per input, in input order, with every arc
 // simplified once by Douglas–Peucker (tolerance in coordinate units, measured
 // as distance to the simplified segment). Shared borders therefore stay
 // identical and no gaps or overlaps appear between neighbours; junctions of
-// three or more regions and the ends of every arc are never moved.
+// three or more regions and the ends of every arc are never moved, and every
+// output vertex is an input vertex.
 //
 // Rings are never dropped and keep their ring count, closure and orientation:
 //   - a ring made of a single closed arc (an island, an enclave, a region
@@ -36,20 +37,29 @@ const maxRetryRounds = 8
 //   - a ring of two arcs that would collapse to a line keeps the farthest
 //     vertex of the arc that deviates most.
 //
-// After simplification every simplified segment is tested against every
-// other one (uniform grid), every ring is checked for a flipped or zero area,
-// and every ring is checked to still lie on the same side of every other ring
-// (so no island or hole is swallowed by a neighbour's simplified border).
-// Arcs involved in a conflict are simplified again with a smaller tolerance
-// (at most a quarter of the previous one, and small enough to keep at least
-// one more vertex); after maxRetryRounds rounds the remaining conflicting
-// arcs get back all their input vertices. Valid input therefore yields valid,
-// gap- and overlap-free output. Conflicts already present in the input are
-// left as they are.
+// After simplification, conflicts are searched for and repaired locally:
+//   - every simplified segment is tested against every other one (uniform
+//     grid); two segments that cross or touch other than in a shared vertex
+//     are both refined;
+//   - a ring whose area flipped sign or vanished has all its segments
+//     refined;
+//   - every ring is checked to still lie on the same side of every other
+//     ring whose bound holds it (so no island is swallowed by a neighbour's
+//     simplified coast and no hole leaves its shell); the segments of the
+//     outer ring whose original stretch could have cut the test point off
+//     are refined.
+//
+// Refining a segment re-runs Douglas–Peucker on the input vertices it
+// replaced with half their largest deviation as tolerance, so it gains at
+// least one vertex. After maxRefineRounds rounds, arcs still in conflict get
+// back all their input vertices. Valid input therefore yields valid, gap-
+// and overlap-free output; conflicts already present in the input are left
+// as they are.
 //
 // A tolerance ≤ 0 (or NaN) returns the input geometry reassembled from arcs,
 // with consecutive duplicate points removed. Degenerate input rings (fewer
 // than three distinct points, non-finite coordinates) are returned unchanged.
+// Output rings start at the input ring's first vertex when it survives.
 func (c *Coverage) Simplify(tolerance float64) []orb.MultiPolygon {
 	out, _ := c.SimplifyWithStats(tolerance)
 	return out
@@ -60,13 +70,14 @@ func (c *Coverage) SimplifyWithStats(tolerance float64) ([]orb.MultiPolygon, Sim
 	if !(tolerance > 0) || math.IsInf(tolerance, 0) {
 		tolerance = 0
 	}
-	s := newSimplifier(c, tolerance)
-	s.simplifyAll()
+	s := newSimplifier(c)
+	s.tol = tolerance
+	s.simplifyAll(tolerance)
 	s.preventCollapse()
 	s.resolveConflicts()
-	for a := range s.simp {
+	for a := range s.kept {
 		s.stats.ArcVerticesIn += len(c.arc(int32(a)))
-		s.stats.ArcVerticesOut += len(s.simp[a])
+		s.stats.ArcVerticesOut += len(s.kept[a])
 	}
 	return s.assemble(), s.stats
 }
@@ -74,24 +85,22 @@ func (c *Coverage) SimplifyWithStats(tolerance float64) ([]orb.MultiPolygon, Sim
 // simplifier holds the per-call state of Simplify.
 type simplifier struct {
 	c       *Coverage
-	tol     []float64 // current tolerance per arc
+	tol     float64   // requested tolerance
 	minKeep []uint8   // interior vertices an arc must keep
-	simp    [][]int32 // simplified vertex ids per arc
+	kept    [][]int32 // kept positions (indices into the arc's vertices) per arc
 	dev     []float64 // largest deviation of a dropped vertex per arc
 	stats   SimplifyStats
 }
 
-func newSimplifier(c *Coverage, tolerance float64) *simplifier {
+func newSimplifier(c *Coverage) *simplifier {
 	na := c.Arcs()
 	s := &simplifier{
 		c:       c,
-		tol:     make([]float64, na),
 		minKeep: make([]uint8, na),
-		simp:    make([][]int32, na),
+		kept:    make([][]int32, na),
 		dev:     make([]float64, na),
 	}
-	for a := range s.tol {
-		s.tol[a] = tolerance
+	for a := range s.minKeep {
 		v := c.arc(int32(a))
 		if v[0] == v[len(v)-1] {
 			// A closed arc is a whole ring: keep at least a triangle.
@@ -101,9 +110,26 @@ func newSimplifier(c *Coverage, tolerance float64) *simplifier {
 	return s
 }
 
+// vertex returns the coordinates of the k-th kept vertex of arc a.
+func (s *simplifier) vertex(a int32, k int) orb.Point {
+	c := s.c
+	return c.pts[c.arcVerts[c.arcOff[a]+s.kept[a][k]]]
+}
+
+// vertexID returns the vertex id of the k-th kept vertex of arc a.
+func (s *simplifier) vertexID(a int32, k int) int32 {
+	c := s.c
+	return c.arcVerts[c.arcOff[a]+s.kept[a][k]]
+}
+
+// full reports whether arc a keeps all its input vertices.
+func (s *simplifier) full(a int32) bool {
+	return len(s.kept[a]) == len(s.c.arc(a))
+}
+
 // simplifyAll simplifies every arc, in parallel.
-func (s *simplifier) simplifyAll() {
-	na := len(s.simp)
+func (s *simplifier) simplifyAll(tol float64) {
+	na := len(s.kept)
 	workers := min(runtime.GOMAXPROCS(0), 1+na/2048)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -115,16 +141,12 @@ func (s *simplifier) simplifyAll() {
 			var buf []int32
 			for a := lo; a < hi; a++ {
 				start := len(buf)
-				buf, s.dev[a] = sc.simplify(s.c.pts, s.c.arc(int32(a)), s.tol[a], int(s.minKeep[a]), buf)
-				s.simp[a] = buf[start:len(buf):len(buf)]
+				buf, s.dev[a] = sc.simplify(s.c.pts, s.c.arc(int32(a)), 0, tol, int(s.minKeep[a]), buf)
+				s.kept[a] = buf[start:len(buf):len(buf)]
 			}
 		}()
 	}
 	wg.Wait()
-}
-
-func (s *simplifier) resimplify(a int32, sc *dpScratch) {
-	s.simp[a], s.dev[a] = sc.simplify(s.c.pts, s.c.arc(a), s.tol[a], int(s.minKeep[a]), nil)
 }
 
 // preventCollapse makes two-arc rings that simplified to a line keep the
@@ -137,7 +159,7 @@ func (s *simplifier) preventCollapse() {
 			continue
 		}
 		a, b := arcIndex(refs[0]), arcIndex(refs[1])
-		if a == b || len(s.simp[a]) > 2 || len(s.simp[b]) > 2 {
+		if a == b || len(s.kept[a]) > 2 || len(s.kept[b]) > 2 {
 			continue
 		}
 		f := a
@@ -146,45 +168,62 @@ func (s *simplifier) preventCollapse() {
 		}
 		if s.minKeep[f] < 1 && len(s.c.arc(f)) > 2 {
 			s.minKeep[f] = 1
-			s.resimplify(f, &sc)
+			s.kept[f], s.dev[f] = sc.simplify(s.c.pts, s.c.arc(f), 0, s.tol, 1, nil)
 			s.stats.Forced++
 		}
 	}
 }
 
-// resolveConflicts re-simplifies arcs involved in crossings, flipped rings or
-// swallowed rings with smaller tolerances until there is no conflict left.
+// conflicts collects what to refine: per arc, the indices of the simplified
+// segments to refine, or all of them.
+type conflicts struct {
+	segs map[int32][]int32
+	all  map[int32]bool
+}
+
+func (cf *conflicts) empty() bool { return len(cf.segs) == 0 && len(cf.all) == 0 }
+
+// resolveConflicts refines the segments involved in crossings, flipped rings
+// or swallowed rings until there is no conflict left.
 func (s *simplifier) resolveConflicts() {
-	na := len(s.simp)
+	na := len(s.kept)
 	changed := make([]bool, na)
-	bad := make([]bool, na)
 	for a := range changed {
-		changed[a] = s.tol[a] > 0
+		changed[a] = !s.full(int32(a))
 	}
 	var sc dpScratch
-	for round := 0; round <= maxRetryRounds; round++ {
-		clear(bad)
-		n := s.findConflicts(changed, round == 0, bad)
-		if n == 0 {
+	for round := 0; ; round++ {
+		cf := s.findConflicts(changed, round == 0)
+		if cf.empty() {
 			return
 		}
 		s.stats.Rounds++
 		clear(changed)
 		progress := false
-		for a := range bad {
-			if !bad[a] || s.tol[a] == 0 {
-				continue
+		refine := func(a int32, segs []int32, all bool) {
+			if s.full(a) {
+				return
 			}
-			if round >= maxRetryRounds-1 || s.dev[a] == 0 {
-				s.tol[a] = 0
+			if round >= maxRefineRounds {
+				s.kept[a] = s.allPositions(a)
 				s.stats.Restored++
 			} else {
-				s.tol[a] = min(s.tol[a]/4, s.dev[a]*0.5)
-				s.stats.Retried++
+				n := s.refine(a, segs, all, &sc)
+				if n == 0 {
+					return
+				}
+				s.stats.Refined += n
 			}
-			s.resimplify(int32(a), &sc)
 			changed[a] = true
 			progress = true
+		}
+		for a := range cf.all {
+			refine(a, nil, true)
+		}
+		for a, segs := range cf.segs {
+			if !cf.all[a] {
+				refine(a, segs, false)
+			}
 		}
 		if !progress {
 			return
@@ -192,20 +231,82 @@ func (s *simplifier) resolveConflicts() {
 	}
 }
 
-// findConflicts marks in bad the arcs (with a tolerance > 0) that take part in
-// a conflict and returns how many it marked. Unless all is set, only
-// conflicts involving a changed arc are searched for.
-func (s *simplifier) findConflicts(changed []bool, all bool, bad []bool) int {
+// allPositions returns the positions of all vertices of arc a.
+func (s *simplifier) allPositions(a int32) []int32 {
+	pos := make([]int32, len(s.c.arc(a)))
+	for i := range pos {
+		pos[i] = int32(i)
+	}
+	return pos
+}
+
+// refine replaces the listed simplified segments of arc a (or all of them)
+// by a finer simplification of the input vertices they stand for, using half
+// their largest deviation as tolerance. It returns how many segments gained
+// vertices.
+func (s *simplifier) refine(a int32, segs []int32, all bool, sc *dpScratch) int {
+	verts := s.c.arc(a)
+	old := s.kept[a]
+	if !all {
+		slices.Sort(segs)
+		segs = slices.Compact(segs)
+	}
+	out := make([]int32, 0, len(old)+4)
 	n := 0
-	mark := func(a int32) {
-		if !bad[a] && s.tol[a] > 0 {
-			bad[a] = true
+	for k := 0; k+1 < len(old); k++ {
+		out = append(out, old[k])
+		if !all {
+			if len(segs) == 0 || segs[0] != int32(k) {
+				continue
+			}
+			segs = segs[1:]
+		}
+		i, j := old[k], old[k+1]
+		if j-i < 2 {
+			continue
+		}
+		// Half of the largest deviation: keeps at least the farthest vertex.
+		d2 := 0.0
+		for m := i + 1; m < j; m++ {
+			d2 = max(d2, segDist2(s.c.pts[verts[m]], s.c.pts[verts[i]], s.c.pts[verts[j]]))
+		}
+		tol := 0.5 * math.Sqrt(d2)
+		if !(tol > 0) {
+			// All dropped vertices lie on the segment: keep them all.
+			for m := i + 1; m < j; m++ {
+				out = append(out, m)
+			}
 			n++
+			continue
+		}
+		before := len(out)
+		out, _ = sc.simplify(s.c.pts, verts[i:j+1], i, tol, 0, out)
+		// simplify appended i and j too: drop j (appended by the next
+		// iteration) and the duplicate i.
+		out = out[:len(out)-1]
+		copy(out[before:], out[before+1:])
+		out = out[:len(out)-1]
+		n++
+	}
+	out = append(out, old[len(old)-1])
+	s.kept[a] = out
+	return n
+}
+
+// findConflicts finds the conflicts that involve a changed arc (all
+// conflicts when all is set).
+func (s *simplifier) findConflicts(changed []bool, all bool) *conflicts {
+	cf := &conflicts{segs: map[int32][]int32{}, all: map[int32]bool{}}
+	markSeg := func(a, k int32) {
+		if !s.full(a) {
+			cf.segs[a] = append(cf.segs[a], k)
 		}
 	}
 	markRing := func(r int32) {
 		for _, ref := range s.c.ringRefs(r) {
-			mark(arcIndex(ref))
+			if a := arcIndex(ref); !s.full(a) {
+				cf.all[a] = true
+			}
 		}
 	}
 	nr := int32(len(s.c.ringOff) - 1)
@@ -228,25 +329,25 @@ func (s *simplifier) findConflicts(changed []bool, all bool, bad []bool) int {
 			markRing(r)
 		}
 	}
-	s.crossingConflicts(changed, all, mark)
-	s.containmentConflicts(dirty, markRing)
-	return n
+	s.crossingConflicts(changed, all, markSeg)
+	s.containmentConflicts(dirty, markSeg)
+	return cf
 }
 
 // ringShape returns the number of distinct vertices and twice the signed area
 // of simplified ring r.
 func (s *simplifier) ringShape(r int32) (int, float64) {
-	pts := s.c.pts
 	cnt := 0
 	var area float64
 	var o, prev orb.Point
 	for k, ref := range s.c.ringRefs(r) {
-		v := s.simp[arcIndex(ref)]
-		for i := range v {
+		a := arcIndex(ref)
+		n := len(s.kept[a])
+		for i := 0; i < n; i++ {
 			if k > 0 && i == 0 {
 				continue
 			}
-			p := pts[v[arcPos(ref, i, len(v))]]
+			p := s.vertex(a, arcPos(ref, i, n))
 			if k == 0 && i == 0 {
 				o = p
 			} else {
@@ -265,8 +366,8 @@ func (s *simplifier) assemble() []orb.MultiPolygon {
 	nf := len(c.featOff) - 1
 	out := make([]orb.MultiPolygon, nf)
 	total := 0
-	for a := range s.simp {
-		total += 2 * len(s.simp[a])
+	for a := range s.kept {
+		total += 2 * len(s.kept[a])
 	}
 	buf := make([]orb.Point, 0, total)
 	for f := 0; f < nf; f++ {
@@ -282,12 +383,13 @@ func (s *simplifier) assemble() []orb.MultiPolygon {
 				}
 				start := len(buf)
 				for k, ref := range c.ringRefs(r) {
-					v := s.simp[arcIndex(ref)]
-					for i := range v {
+					a := arcIndex(ref)
+					n := len(s.kept[a])
+					for i := 0; i < n; i++ {
 						if k > 0 && i == 0 {
 							continue
 						}
-						buf = append(buf, c.pts[v[arcPos(ref, i, len(v))]])
+						buf = append(buf, s.vertex(a, arcPos(ref, i, n)))
 					}
 				}
 				ring := orb.Ring(buf[start:len(buf):len(buf)])
@@ -328,7 +430,7 @@ func arcIndex(ref int32) int32 {
 }
 
 // arcPos maps the i-th position along an arc reference to the index into the
-// arc's stored (canonical) vertex order of length n.
+// arc's stored (canonical) order of length n.
 func arcPos(ref int32, i, n int) int {
 	if ref < 0 {
 		return n - 1 - i
@@ -342,16 +444,20 @@ type dpScratch struct {
 	stack [][2]int32
 }
 
-// simplify runs Douglas–Peucker over the vertex ids verts, appends the kept
-// ids to dst and returns it together with the largest distance of a dropped
-// vertex from its simplified segment. Both ends are always kept. minKeep ≥ 1
-// forces the vertex farthest from the chord (open arcs); for closed arcs,
-// minKeep ≥ 2 forces a triangle (the vertex farthest from the start and the
-// vertex farthest from that chord). A tolerance of 0 keeps every vertex.
-func (sc *dpScratch) simplify(pts []orb.Point, verts []int32, tol float64, minKeep int, dst []int32) ([]int32, float64) {
+// simplify runs Douglas–Peucker over the vertex ids verts and appends the
+// positions of the kept vertices, plus offset, to dst. It returns dst and the
+// largest distance of a dropped vertex from its simplified segment. Both
+// ends are always kept. minKeep ≥ 1 forces the vertex farthest from the chord
+// (open arcs); for closed arcs, minKeep ≥ 2 forces a triangle (the vertex
+// farthest from the start and the vertex farthest from that chord). A
+// tolerance of 0 keeps every vertex.
+func (sc *dpScratch) simplify(pts []orb.Point, verts []int32, offset int32, tol float64, minKeep int, dst []int32) ([]int32, float64) {
 	n := len(verts)
 	if n <= 2 || tol <= 0 {
-		return append(dst, verts...), 0
+		for i := range verts {
+			dst = append(dst, offset+int32(i))
+		}
+		return dst, 0
 	}
 	if cap(sc.keep) < n {
 		sc.keep = make([]bool, n)
@@ -423,7 +529,7 @@ func (sc *dpScratch) simplify(pts []orb.Point, verts []int32, tol float64, minKe
 	sc.stack = stack
 	for i, k := range keep {
 		if k {
-			dst = append(dst, verts[i])
+			dst = append(dst, offset+int32(i))
 		}
 	}
 	return dst, math.Sqrt(maxDev)

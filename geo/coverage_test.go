@@ -288,8 +288,8 @@ func TestCoverageNoSwallowedIsland(t *testing.T) {
 	out, st := NewCoverage(in).SimplifyWithStats(1)
 	checkSimplified(t, in, out)
 	checkDefects(t, in, out)
-	if st.Retried+st.Restored == 0 {
-		t.Errorf("stats %+v: expected the bay arc to be retried", st)
+	if st.Refined+st.Restored == 0 {
+		t.Errorf("stats %+v: expected the bay arc to be refined", st)
 	}
 	if loc := polygonLocate(out[0][0], orb.Point{4.985, 2.3}); loc != locOutside {
 		t.Errorf("island centre lies in the simplified mainland (location %d)", loc)
@@ -305,8 +305,8 @@ func TestCoverageHoleStaysInside(t *testing.T) {
 	in := []orb.MultiPolygon{{{shell, hole}}}
 	out, st := NewCoverage(in).SimplifyWithStats(4)
 	checkSimplified(t, in, out)
-	if st.Retried+st.Restored == 0 {
-		t.Errorf("stats %+v: expected the shell to be retried", st)
+	if st.Refined+st.Restored == 0 {
+		t.Errorf("stats %+v: expected the shell to be refined", st)
 	}
 	if loc := ringLocate(out[0][0][0], orb.Point{10, 4.6}); loc != locInside {
 		t.Errorf("hole centre not inside simplified shell (location %d)", loc)
@@ -361,5 +361,55 @@ func TestCoverageConcurrentSimplify(t *testing.T) {
 				t.Fatalf("feature %d differs between concurrent runs", i)
 			}
 		}
+	}
+}
+
+// coastalIslands returns a tiny island in front of every vertex of the
+// southern frame of grid (a jaggedGrid with nx columns and k vertices per
+// edge) that lies more than 0.05 inside the straight frame line: the island
+// sits 0.03 below the vertex, in the bay, so that straightening the coast
+// would swallow it. Frame segments are never steeper than 8, so the islands
+// (radius 0.003) do not touch the frame.
+func coastalIslands(grid []orb.MultiPolygon, nx, k int) []orb.MultiPolygon {
+	var out []orb.MultiPolygon
+	for i := 0; i < nx; i++ {
+		ring := grid[i][0][0]
+		for _, v := range ring[1 : k+1] {
+			if v[1] > 0.05 {
+				c := orb.Point{v[0], v[1] - 0.03}
+				out = append(out, orb.MultiPolygon{{wobblyCircle(c, 0.003, 0.3, 7, 0, uint64(len(out)))}})
+			}
+		}
+	}
+	return out
+}
+
+func TestCoverageCoastalIslands(t *testing.T) {
+	grid := jaggedGrid(6, 6, 20, 8)
+	islands := coastalIslands(grid, 6, 20)
+	if len(islands) < 10 {
+		t.Fatalf("only %d islands", len(islands))
+	}
+	in := append(grid, islands...)
+	checkDefects(t, in, in) // the fixture itself is a coverage
+	for _, tol := range []float64{0.05, 0.3} {
+		out, st := NewCoverage(in).SimplifyWithStats(tol)
+		t.Logf("tolerance %g: %d islands, %+v", tol, len(islands), st)
+		checkSimplified(t, in, out)
+		checkDefects(t, in, out)
+		if tol == 0.3 && st.Refined == 0 {
+			t.Errorf("expected conflicts to be refined at tolerance %g", tol)
+		}
+	}
+}
+
+func TestCoverageHugeCoordinates(t *testing.T) {
+	// Extents that overflow float64 arithmetic must not panic.
+	in := []orb.MultiPolygon{
+		{{{{-1e308, -1e308}, {1e308, -1e308}, {1e308, 1e308}, {0, 1.5e308}, {-1e308, 1e308}, {-1e308, -1e308}}}},
+	}
+	out := NewCoverage(in).Simplify(1e307)
+	if len(out) != 1 || len(out[0][0][0]) < 4 {
+		t.Fatalf("unexpected output %v", out)
 	}
 }

@@ -119,6 +119,26 @@ func (o Options) read(src source, depth int) ([]Layer, error) {
 		src.display, ErrUnsupportedFormat, path.Ext(src.name))
 }
 
+// readFile reads src whole. Errors name src.display (for zip entries
+// "archive.zip: entry").
+func readFile(src source) ([]byte, error) {
+	b, err := fs.ReadFile(src.fsys, src.name)
+	if err != nil {
+		return nil, fileError(src, err)
+	}
+	return b, nil
+}
+
+// fileError names src in an error from opening or reading it, replacing
+// the name an *fs.PathError carries.
+func fileError(src source, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == src.name {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %w", src.display, err)
+}
+
 // layerName is the base name of a file without its extension.
 func layerName(name string) string {
 	base := path.Base(name)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"strconv"
 	"strings"
 
@@ -18,7 +17,7 @@ import (
 type rawProps = map[string]json.RawMessage
 
 func (o Options) readGeoJSONFile(src source) (Layer, error) {
-	b, err := fs.ReadFile(src.fsys, src.name)
+	b, err := readFile(src)
 	if err != nil {
 		return Layer{}, err
 	}

@@ -19,7 +19,7 @@ import (
 func (o Options) readGPKGFS(src source) ([]Layer, error) {
 	f, err := src.fsys.Open(src.name)
 	if err != nil {
-		return nil, err
+		return nil, fileError(src, err)
 	}
 	defer f.Close()
 	return o.readGPKGReader(f, src.display)
@@ -58,7 +58,8 @@ type gpkgTable struct {
 
 func (o Options) readGPKGPath(name, display string) ([]Layer, error) {
 	if _, err := os.Stat(name); err != nil {
-		return nil, err // SQLite would report a less helpful "unable to open"
+		// SQLite would report a less helpful "unable to open".
+		return nil, fileError(source{name: name, display: display}, err)
 	}
 	db, err := sql.Open("sqlite", sqliteURI(name))
 	if err != nil {

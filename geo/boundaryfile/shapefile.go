@@ -12,7 +12,7 @@ import (
 
 // readShapefile reads src (a .shp) with its sibling .dbf, .prj and .cpg.
 func (o Options) readShapefile(src source) (Layer, error) {
-	shpBytes, err := fs.ReadFile(src.fsys, src.name)
+	shpBytes, err := readFile(src)
 	if err != nil {
 		return Layer{}, err
 	}
@@ -28,7 +28,7 @@ func (o Options) readShapefile(src source) (Layer, error) {
 			return Layer{}, fmt.Errorf("%s: %w: no .prj file gives the CRS (set Options.SRIDOverride)", src.display, ErrMissingFile)
 		}
 		prj := src.sibling(prjName)
-		wkt, err := fs.ReadFile(prj.fsys, prj.name)
+		wkt, err := readFile(prj)
 		if err != nil {
 			return Layer{}, err
 		}
@@ -51,7 +51,7 @@ func (o Options) readShapefile(src source) (Layer, error) {
 		return Layer{}, fmt.Errorf("%s: %w: no .dbf file with the attributes", src.display, ErrMissingFile)
 	}
 	dbfSrc := src.sibling(dbfName)
-	dbfBytes, err := fs.ReadFile(dbfSrc.fsys, dbfSrc.name)
+	dbfBytes, err := readFile(dbfSrc)
 	if err != nil {
 		return Layer{}, err
 	}
@@ -59,7 +59,7 @@ func (o Options) readShapefile(src source) (Layer, error) {
 	cpgName, cpgFound := siblings[".cpg"]
 	if cpgFound {
 		cpgSrc := src.sibling(cpgName)
-		if cpg, err = fs.ReadFile(cpgSrc.fsys, cpgSrc.name); err != nil {
+		if cpg, err = readFile(cpgSrc); err != nil {
 			return Layer{}, err
 		}
 	}

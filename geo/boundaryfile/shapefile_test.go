@@ -217,8 +217,10 @@ func TestShapefileErrors(t *testing.T) {
 			message: []string{"x.prj", "Custom_Lambert"},
 		},
 		{
-			name:    "unsupported CRS",
-			modify:  func(m fstest.MapFS) { m["x.prj"] = &fstest.MapFile{Data: []byte(`PROJCS["RGF93",AUTHORITY["EPSG",2154]]`)} },
+			name: "unsupported CRS",
+			modify: func(m fstest.MapFS) {
+				m["x.prj"] = &fstest.MapFile{Data: []byte(`PROJCS["RGF93",AUTHORITY["EPSG",2154]]`)}
+			},
 			is:      crs.ErrUnsupportedCRS,
 			message: []string{"x.shp", "2154"},
 		},

@@ -23,12 +23,12 @@ const (
 func (o Options) readZipFile(src source, depth int) ([]Layer, error) {
 	f, err := src.fsys.Open(src.name)
 	if err != nil {
-		return nil, err
+		return nil, fileError(src, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, fileError(src, err)
 	}
 	ra, ok := f.(io.ReaderAt)
 	size := st.Size()
@@ -90,9 +90,9 @@ func (o Options) readZip(ra io.ReaderAt, size int64, display string, depth int) 
 		switch strings.ToLower(path.Ext(name)) {
 		case ".json":
 			// Zips often carry JSON metadata next to the data.
-			b, err := fs.ReadFile(zfs, name)
+			b, err := readFile(src)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", src.display, err)
+				return nil, err
 			}
 			if !isGeoJSON(b) {
 				continue
@@ -103,9 +103,9 @@ func (o Options) readZip(ra io.ReaderAt, size int64, display string, depth int) 
 			}
 			ls = []Layer{l}
 		case ".zip":
-			b, err := fs.ReadFile(zfs, name)
+			b, err := readFile(src)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", src.display, err)
+				return nil, err
 			}
 			ls, err = o.readZip(bytes.NewReader(b), int64(len(b)), src.display, depth+1)
 			if err != nil {
@@ -114,7 +114,7 @@ func (o Options) readZip(ra io.ReaderAt, size int64, display string, depth int) 
 		default:
 			ls, err = o.read(src, depth+1)
 			if err != nil {
-				return nil, wrapPathError(err, display)
+				return nil, err
 			}
 		}
 		layers = append(layers, ls...)
@@ -123,15 +123,6 @@ func (o Options) readZip(ra io.ReaderAt, size int64, display string, depth int) 
 		return nil, fmt.Errorf("%s: no .shp, .gpkg or GeoJSON file in the zip", display)
 	}
 	return layers, nil
-}
-
-// wrapPathError prefixes fs errors, which name only the entry, with the
-// archive name.
-func wrapPathError(err error, display string) error {
-	if _, ok := err.(*fs.PathError); ok {
-		return fmt.Errorf("%s: %w", display, err)
-	}
-	return err
 }
 
 // limitFS is a zip archive as fs.FS that refuses entries over the size and

@@ -149,6 +149,11 @@ async function loadChoropleth() {
     state.data = fc;
     map.setChoropleth(fc, (f) => colorFor(f.properties?.class, fc.legend));
     map.setAttribution(fc.attribution);
+    // What is drawn, for browser tests and assistive checks: features, valued features, view.
+    const el = $('map');
+    el.dataset.features = String(fc.features.length);
+    el.dataset.valued = String(fc.features.filter((f) => f.properties?.class != null).length);
+    el.dataset.view = `${state.level}/${state.indicator}/${state.year}`;
   } catch (err) {
     if (err.name === 'AbortError') return;
     state.data = null; // never leave the previous map standing under the new selection
