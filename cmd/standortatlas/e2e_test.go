@@ -245,7 +245,7 @@ func TestServeSeedsAndAnswersFromRealData(t *testing.T) {
 
 	// Errors name the parameter.
 	for url, want := range map[string]int{
-		"/api/v1/choropleth?level=kreis&indicator=nope":                       404,
+		"/api/v1/choropleth?level=kreis&indicator=nope":                        404,
 		"/api/v1/choropleth?level=bezirk&indicator=unemployment_rate":          400,
 		"/api/v1/choropleth?level=gemeinde&indicator=unemployment_rate":        400,
 		"/api/v1/choropleth?level=kreis&indicator=unemployment_rate&year=1990": 400,
