@@ -22,6 +22,9 @@ type Deps struct {
 	RequestTimeout time.Duration
 	// Version is the build version shown by /healthz.
 	Version string
+	// Tiles and Analysis configure the routes of those features.
+	Tiles    TilesDeps
+	Analysis AnalysisDeps
 }
 
 // New returns the atlas's HTTP handler.
@@ -47,6 +50,13 @@ func New(d Deps) (*echo.Echo, error) {
 	api.GET("/choropleth", h.choropleth)
 	api.GET("/boundaries", h.boundaries)
 	api.GET("/sources", h.sources)
+
+	if err := registerTiles(e, d); err != nil {
+		return nil, err
+	}
+	if err := registerAnalysis(e, d); err != nil {
+		return nil, err
+	}
 
 	st, err := newStaticFiles(d.Static)
 	if err != nil {
