@@ -22,8 +22,8 @@ func minmax(a, b float64) (float64, float64) {
 	return b, a
 }
 
-// crossingConflicts reports (via mark) every pair of arcs whose simplified
-// segments intersect anywhere except in a shared vertex. Candidate pairs come
+// crossingConflicts reports (via mark) both segments of every pair of
+// simplified segments that meet anywhere except in one shared vertex. Candidate pairs come
 // from a uniform grid sized to the number of segments; each pair is tested
 // once, in the cell that holds the lower-left corner of the intersection of
 // the two segment bounds. Unless all is set, only pairs with a segment of a

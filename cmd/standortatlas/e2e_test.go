@@ -187,6 +187,50 @@ func TestServeSeedsAndAnswersFromRealData(t *testing.T) {
 		}
 	}
 
+	// The BKG boundaries: 16 Länder, 400 Kreise, 10,997 Gemeinde-level units
+	// of which 207 gemeindefreie Gebiete, each with its Gebietsstand.
+	var sources struct {
+		Boundaries []struct {
+			Level        string `json:"level"`
+			Gebietsstand string `json:"gebietsstand"`
+			Count        int    `json:"count"`
+			SourceSRID   int    `json:"source_srid"`
+		} `json:"boundaries"`
+	}
+	getJSON(t, srv.url+"/api/v1/sources", &sources)
+	want := map[string]struct {
+		count        int
+		gebietsstand string
+		srid         int
+	}{"land": {16, "31.12.2024", 25832}, "kreis": {400, "31.12.2024", 25832}, "vwg": {4605, "01.01.2021", 31467}, "gemeinde": {10997, "01.01.2021", 31467}}
+	for _, b := range sources.Boundaries {
+		w := want[b.Level]
+		if b.Count != w.count || b.Gebietsstand != w.gebietsstand || b.SourceSRID != w.srid {
+			t.Errorf("boundary set %s: %d regions, Gebietsstand %s, EPSG:%d; want %d, %s, EPSG:%d", b.Level, b.Count, b.Gebietsstand, b.SourceSRID, w.count, w.gebietsstand, w.srid)
+		}
+		delete(want, b.Level)
+	}
+	if len(want) > 0 {
+		t.Errorf("boundary sets missing: %v", want)
+	}
+	var gem struct {
+		Features []struct {
+			Properties struct {
+				Gemeindefrei bool `json:"gemeindefrei"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	getJSON(t, srv.url+"/api/v1/boundaries?level=gemeinde", &gem)
+	frei := 0
+	for _, f := range gem.Features {
+		if f.Properties.Gemeindefrei {
+			frei++
+		}
+	}
+	if len(gem.Features) != 10997 || frei != 207 {
+		t.Errorf("%d Gemeinde-level units with %d gemeindefreie Gebiete, want 10997 and 207", len(gem.Features), frei)
+	}
+
 	var fc featureCollection
 	getJSON(t, srv.url+"/api/v1/choropleth?level=kreis&indicator=unemployment_rate&year=2019", &fc)
 	if len(fc.Features) != 400 {
