@@ -22,9 +22,10 @@ type Deps struct {
 	RequestTimeout time.Duration
 	// Version is the build version shown by /healthz.
 	Version string
-	// Tiles and Analysis configure the routes of those features.
+	// Tiles, Analysis and Ingest configure the routes of those features.
 	Tiles    TilesDeps
 	Analysis AnalysisDeps
+	Ingest   IngestDeps
 }
 
 // New returns the atlas's HTTP handler.
@@ -55,6 +56,9 @@ func New(d Deps) (*echo.Echo, error) {
 		return nil, err
 	}
 	if err := registerAnalysis(e, d); err != nil {
+		return nil, err
+	}
+	if err := registerIngest(e, d); err != nil {
 		return nil, err
 	}
 
