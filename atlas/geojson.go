@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 )
@@ -118,6 +119,8 @@ func (e *Encoded) Gzipped() []byte {
 
 // responseCache is a small LRU of encoded answers.
 type responseCache struct {
+	hits, misses atomic.Int64
+
 	mu    sync.Mutex
 	max   int
 	ll    *list.List
@@ -138,8 +141,10 @@ func (c *responseCache) get(key string) (*Encoded, bool) {
 	defer c.mu.Unlock()
 	if e, ok := c.items[key]; ok {
 		c.ll.MoveToFront(e)
+		c.hits.Add(1)
 		return e.Value.(*cacheEntry).val, true
 	}
+	c.misses.Add(1)
 	return nil, false
 }
 

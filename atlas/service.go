@@ -52,6 +52,8 @@ type Service struct {
 	inds      []Indicator
 	cache     *responseCache
 	building  map[Level]*sync.Mutex
+
+	warm bool // Warm has completed at least once
 }
 
 // levelShapes is the display geometry of one level for one data version.
@@ -115,6 +117,23 @@ func (s *Service) Invalidate() {
 	s.mu.Lock()
 	s.checkedAt = time.Time{}
 	s.mu.Unlock()
+}
+
+// ServiceStats are counters for monitoring.
+type ServiceStats struct {
+	CacheHits   int64
+	CacheMisses int64
+	// Warm reports whether the display geometry of every level with
+	// boundaries has been built at least once (readiness).
+	Warm        bool
+	DataVersion int64
+}
+
+// Stats returns the service's counters.
+func (s *Service) Stats() ServiceStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return ServiceStats{CacheHits: s.cache.hits.Load(), CacheMisses: s.cache.misses.Load(), Warm: s.warm, DataVersion: s.version}
 }
 
 // ClearCache drops the cached encoded answers (not the display geometry).
@@ -245,5 +264,8 @@ func (s *Service) Warm(ctx context.Context) error {
 			return err
 		}
 	}
+	s.mu.Lock()
+	s.warm = true
+	s.mu.Unlock()
 	return nil
 }

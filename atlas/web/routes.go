@@ -39,13 +39,17 @@ func New(d Deps) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Logger)
+	m := newMetrics(d.Service)
 	e.Use(middleware.Recover())
+	e.Use(observe(m, d.Logger))
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(securityHeaders)
 	e.Use(requestTimeout(d.RequestTimeout))
 
 	h := &handlers{svc: d.Service, version: d.Version}
 	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", metricsHandler(m))
 	api := e.Group("/api/v1", cors)
 	api.GET("/indicators", h.indicators)
 	api.GET("/choropleth", h.choropleth)

@@ -322,6 +322,40 @@ func TestServeSeedsAndAnswersFromRealData(t *testing.T) {
 		}
 	}
 
+	// Operations: readiness once the geometry is built, Prometheus metrics.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(srv.url + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz still %d after 30 s", resp.StatusCode)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	resp, err := http.Get(srv.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsText, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, series := range []string{`standortatlas_http_requests_total{code="200",method="GET",route="/api/v1/choropleth"}`, "standortatlas_cache_hits_total", "standortatlas_http_request_duration_seconds_bucket"} {
+		if !strings.Contains(string(metricsText), series) {
+			t.Errorf("/metrics lacks %s", series)
+		}
+	}
+	// A backup can be taken while the server runs.
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	var bout bytes.Buffer
+	if err := run(context.Background(), []string{"backup", "-db", db, backup}, func(string) string { return "" }, &bout, io.Discard); err != nil {
+		t.Errorf("backup while serving: %v", err)
+	}
+
 	// Restart: the data is kept, no second seeding.
 	if err := srv.stop(); err != nil {
 		t.Fatalf("shutdown: %v", err)

@@ -36,6 +36,8 @@ commands:
   serve      run the atlas web app and API (default store: embedded, seeded on first start)
   import     import data: boundaries FILE | manifest FILE | table -spec SPEC FILE
   seed       (re)load the built-in seed data into the store
+  backup     write a consistent copy of the embedded store (while it runs)
+  restore    replace the embedded store by a checked backup (server stopped)
   version    print the version
 Run "standortatlas <command> -h" for the flags of a command.
 `
@@ -52,6 +54,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdImport(ctx, args[1:], getenv, stdout, stderr)
 	case "seed":
 		return cmdSeed(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, args[1:], getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "standortatlas", version)
 		return nil

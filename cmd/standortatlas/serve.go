@@ -55,12 +55,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	warmDone := make(chan struct{})
 	go func() {
 		defer close(warmDone)
-		t := time.Now()
-		if err := svc.Warm(warmCtx); err != nil && !errors.Is(err, context.Canceled) {
-			logger.Error("warm caches", "err", err)
-			return
-		}
-		logger.Info("caches warm", "took_ms", time.Since(t).Milliseconds())
+		keepWarm(warmCtx, svc, logger)
 	}()
 	fmt.Fprintf(stdout, "Standortatlas %s listening on http://%s (store %s, ready in %s)\n", version, displayAddr(ln.Addr()), cfg.DBPath, time.Since(start).Round(time.Millisecond))
 	errc := make(chan error, 1)
@@ -85,4 +80,31 @@ func displayAddr(a net.Addr) string {
 		return fmt.Sprintf("localhost:%d", ta.Port)
 	}
 	return a.String()
+}
+
+// keepWarm builds the display geometry at start and again whenever the data
+// version changed (an import through this or another instance), so that no
+// user request pays for it. It returns when ctx ends.
+func keepWarm(ctx context.Context, svc *atlas.Service, logger *slog.Logger) {
+	last := int64(-1)
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for {
+		if v, err := svc.Version(ctx); err == nil && v != last {
+			t := time.Now()
+			if err := svc.Warm(ctx); err != nil {
+				if !errors.Is(err, context.Canceled) {
+					logger.Error("warm caches", "err", err)
+				}
+			} else {
+				last = v
+				logger.Info("caches warm", "data_version", v, "took_ms", time.Since(t).Milliseconds())
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/standortatlas/standortatlas/atlas"
+)
+
+// metrics are the Prometheus series of one server. They live in a registry
+// made per server (no global registry), so tests can build many servers.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(svc *atlas.Service) *metrics {
+	m := &metrics{registry: prometheus.NewRegistry()}
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "standortatlas_http_requests_total", Help: "HTTP requests by route, method and status code.",
+	}, []string{"route", "method", "code"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "standortatlas_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+	}, []string{"route"})
+	m.registry.MustRegister(m.requests, m.latency,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "standortatlas_cache_hits_total", Help: "Answers served from the response cache."},
+			func() float64 { return float64(svc.Stats().CacheHits) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "standortatlas_cache_misses_total", Help: "Answers computed because the response cache had none."},
+			func() float64 { return float64(svc.Stats().CacheMisses) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "standortatlas_data_version", Help: "Data version of the store as last seen."},
+			func() float64 { return float64(svc.Stats().DataVersion) }),
+	)
+	return m
+}
+
+// Registry lets other features register their own series.
+func (m *metrics) Registry() *prometheus.Registry { return m.registry }
+
+// observe records every request's metrics and writes one structured log line.
+func observe(m *metrics, log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err) // write the error response now, so the status is known
+			}
+			route := c.Path()
+			if route == "" {
+				route = "unmatched"
+			}
+			status := c.Response().Status
+			d := time.Since(start)
+			m.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Inc()
+			m.latency.WithLabelValues(route).Observe(d.Seconds())
+			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),
+				slog.String("route", route), slog.Int("status", status), slog.Int64("bytes", c.Response().Size),
+				slog.Float64("ms", float64(d.Microseconds())/1000), slog.String("remote", c.RealIP()))
+			return nil
+		}
+	}
+}
+
+func (h *handlers) readyz(c echo.Context) error {
+	st := h.svc.Stats()
+	if _, err := h.svc.Version(c.Request().Context()); err != nil {
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "store unavailable"})
+	}
+	if !st.Warm {
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "warming up"})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "data_version": st.DataVersion})
+}
+
+func metricsHandler(m *metrics) echo.HandlerFunc {
+	return echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+}
