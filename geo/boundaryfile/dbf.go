@@ -68,6 +68,11 @@ func parseDBF(b []byte, dec *textDecoder) (*dbfFile, error) {
 			// the decimal count.
 			f.length += int(desc[17]) << 8
 		}
+		if f.length == 0 {
+			// dBASE fields are at least one byte; a zero length would let a
+			// tiny file expand into any number of empty values.
+			return nil, fmt.Errorf("field %s has length 0", name)
+		}
 		off += f.length
 		d.fields = append(d.fields, f)
 	}

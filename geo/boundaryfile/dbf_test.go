@@ -121,6 +121,7 @@ func TestDBFErrors(t *testing.T) {
 		{"record count beyond file size", withUint32(good, 4, 1<<31), io.ErrUnexpectedEOF, "header says 2147483648 records"},
 		{"fields longer than record", withUint16(good, 10, 5), nil, "fields need 11 bytes per record, header says 5"},
 		{"zero record length", withUint16(good, 10, 0), nil, "record length 0"},
+		{"zero field length", buildDBF(0, []testField{{"AGS", 'C', 0, 0}}, nil), nil, "field AGS has length 0"},
 		{"dBASE II", append([]byte{0x02}, good[1:]...), ErrUnsupportedFormat, "dBASE II"},
 		{"number with non-ASCII byte", buildDBF(0, []testField{{"GF", 'N', 2, 0}}, [][]string{{"\xff4"}}), nil, "field GF: number"},
 	}

@@ -1,6 +1,9 @@
 package crs
 
-import "math"
+import (
+	"math"
+	"math/cmplx"
+)
 
 // tmerc is the inverse ellipsoidal transverse Mercator projection after
 // Krüger's series to order n^6 (Karney 2011, "Transverse Mercator with an
@@ -55,18 +58,23 @@ func (t tmerc) inverse(x, y float64) (lon, lat float64) {
 	if !(math.Abs(xi) <= math.Pi/2 && math.Abs(eta) <= maxEta) {
 		return math.NaN(), math.NaN()
 	}
-	xi1, eta1 := xi, eta
-	for j, b := range t.beta {
-		k := 2 * float64(j+1)
-		s, c := math.Sincos(k * xi)
-		xi1 -= b * s * math.Cosh(k*eta)
-		eta1 -= b * c * math.Sinh(k*eta)
-	}
+	// ζ' = ζ - Σ β_j sin(2jζ) with ζ = ξ + iη, summed with Clenshaw's
+	// recurrence so that only one complex sine and cosine are needed.
+	zeta := complex(xi, eta)
+	zeta1 := zeta - clenshawSin(t.beta[:], 2*zeta)
+	xi1, eta1 := real(zeta1), imag(zeta1)
 	chi := math.Asin(math.Sin(xi1) / math.Cosh(eta1)) // conformal latitude
-	phi := chi
-	for j, d := range t.delta {
-		phi += d * math.Sin(2*float64(j+1)*chi)
-	}
+	phi := chi + real(clenshawSin(t.delta[:], complex(2*chi, 0)))
 	lam := math.Atan2(math.Sinh(eta1), math.Cos(xi1))
 	return t.lon0 + lam*rad, phi * rad
+}
+
+// clenshawSin returns Σ_{j=1..n} c[j-1]·sin(j·θ) by Clenshaw's recurrence.
+func clenshawSin(c []float64, theta complex128) complex128 {
+	a := 2 * cmplx.Cos(theta)
+	var b1, b2 complex128
+	for j := len(c) - 1; j >= 0; j-- {
+		b1, b2 = complex(c[j], 0)+a*b1-b2, b1
+	}
+	return b1 * cmplx.Sin(theta)
 }
