@@ -6,9 +6,9 @@ package seeds
 
 import "embed"
 
-// FS holds manifest.json, boundaries/ and indicators/.
+// FS holds manifest.json, boundaries/, indicators/ and places/ (places.json lists the places files).
 //
-//go:embed manifest.json boundaries indicators
+//go:embed manifest.json boundaries indicators places
 var FS embed.FS
 
 // Manifest is the name of the manifest file in FS.

@@ -65,6 +65,7 @@ func New(d Deps) (*echo.Echo, error) {
 	if err := registerIngest(e, d); err != nil {
 		return nil, err
 	}
+	registerPlaces(e, h)
 
 	st, err := newStaticFiles(d.Static)
 	if err != nil {

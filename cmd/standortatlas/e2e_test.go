@@ -322,6 +322,33 @@ func TestServeSeedsAndAnswersFromRealData(t *testing.T) {
 		}
 	}
 
+	// Places: the real Munich initiatives, with their licence, and counts
+	// per Kreis only where the source covers the Kreis.
+	var places struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+		Attribution []string `json:"attribution"`
+	}
+	getJSON(t, srv.url+"/api/v1/places?category=initiative&bbox=11.0,47.8,12.2,48.5", &places)
+	if len(places.Features) < 40 || len(places.Attribution) != 1 || !strings.Contains(places.Attribution[0], "ODbL") {
+		t.Errorf("places around Munich: %d, attribution %v", len(places.Features), places.Attribution)
+	}
+	var counts featureCollection
+	getJSON(t, srv.url+"/api/v1/choropleth?level=kreis&indicator=places_initiative_count", &counts)
+	valued := 0
+	for _, f := range counts.Features {
+		if f.Properties.Value != nil {
+			valued++
+		}
+		if f.ID == "09181" && f.Properties.Value != nil {
+			t.Errorf("Landsberg am Lech (not covered by the source) has a count %v", *f.Properties.Value)
+		}
+	}
+	if valued != 10 {
+		t.Errorf("%d Kreise with an initiatives count, want the 10 the source covers", valued)
+	}
+
 	// Operations: readiness once the geometry is built, Prometheus metrics.
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
+	"github.com/standortatlas/standortatlas/atlas/placeimport"
 	"github.com/standortatlas/standortatlas/seeds"
 )
 
@@ -45,6 +46,9 @@ func seedIfNeeded(ctx context.Context, store atlas.Store, force bool, out io.Wri
 			fmt.Fprintf(out, "  note (release %d): %s\n", r.ID, line)
 		}
 	}
+	if err := seedPlaces(ctx, store, out); err != nil {
+		return fmt.Errorf("seed places: %w", err)
+	}
 	if err := store.SetMeta(ctx, seedMetaKey, m.Version); err != nil {
 		return err
 	}
@@ -67,4 +71,27 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer store.Close()
 	return seedIfNeeded(ctx, store, *force, stdout)
+}
+
+// seedPlaces loads the places files listed in seeds/places/places.json.
+func seedPlaces(ctx context.Context, store atlas.Store, out io.Writer) error {
+	specs, err := placeimport.ReadSpecs(seeds.FS, "places/places.json")
+	if err != nil {
+		return err
+	}
+	loc, err := placeimport.NewStoreLocator(ctx, store)
+	if err != nil {
+		return err
+	}
+	for _, spec := range specs {
+		res, err := placeimport.Load(ctx, seeds.FS, spec, store, loc)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "  %d places from %s\n", len(res.Places), spec.File)
+		for _, line := range res.Report {
+			fmt.Fprintln(out, "  note: "+line)
+		}
+	}
+	return nil
 }
