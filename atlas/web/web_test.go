@@ -1,0 +1,134 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
+	"github.com/standortatlas/standortatlas/atlas/storetest"
+)
+
+// failingStore answers Values with an error that carries SQL, which must
+// never reach a client.
+type failingStore struct{ atlas.Store }
+
+func (failingStore) Values(context.Context, string, atlas.Level, int) (map[string]atlas.Value, error) {
+	return nil, errors.New(`query values: SELECT key FROM observations WHERE secret = 1: disk I/O error`)
+}
+
+func newTestServer(t *testing.T, wrap func(atlas.Store) atlas.Store) http.Handler {
+	t.Helper()
+	ctx := context.Background()
+	s, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	lr := storetest.Laender(t)
+	if err := s.ReplaceBoundaries(ctx, lr.Set, lr.Regions); err != nil {
+		t.Fatal(err)
+	}
+	ind, obs := storetest.Unemployment(t)
+	if _, err := s.Import(ctx, atlas.Release{Source: "t"}, []atlas.Indicator{ind}, obs); err != nil {
+		t.Fatal(err)
+	}
+	var store atlas.Store = s
+	if wrap != nil {
+		store = wrap(s)
+	}
+	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")}}
+	e, err := New(Deps{Service: atlas.NewService(store, atlas.Options{}), Static: static, Logger: nil})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func get(t *testing.T, h http.Handler, url string, header map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	h := newTestServer(t, nil)
+	page := get(t, h, "/", nil)
+	if csp := page.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("/ CSP = %q", csp)
+	}
+	if page.Header().Get("X-Frame-Options") != "DENY" || page.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("/ headers = %v", page.Header())
+	}
+	embed := get(t, h, "/embed", nil)
+	if csp := embed.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors *") || embed.Header().Get("X-Frame-Options") != "" {
+		t.Errorf("/embed must be frameable: CSP %q, XFO %q", csp, embed.Header().Get("X-Frame-Options"))
+	}
+	api := get(t, h, "/api/v1/indicators", nil)
+	if api.Header().Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("read API without CORS: %v", api.Header())
+	}
+}
+
+func TestInternalErrorsDoNotLeak(t *testing.T) {
+	h := newTestServer(t, func(s atlas.Store) atlas.Store { return failingStore{s} })
+	rec := get(t, h, "/api/v1/choropleth?level=land&indicator=unemployment_rate&year=2019", nil)
+	body := rec.Body.String()
+	if rec.Code != http.StatusInternalServerError || strings.Contains(body, "SELECT") || strings.Contains(body, "observations") || !strings.Contains(body, `"error"`) {
+		t.Errorf("500 answer = %d %s", rec.Code, body)
+	}
+}
+
+func TestChoroplethCachingHeaders(t *testing.T) {
+	h := newTestServer(t, nil)
+	url := "/api/v1/choropleth?level=land&indicator=unemployment_rate&year=2019"
+	first := get(t, h, url, map[string]string{"Accept-Encoding": "gzip"})
+	if first.Code != 200 || first.Header().Get("Content-Encoding") != "gzip" || first.Header().Get("ETag") == "" {
+		t.Fatalf("first = %d %v", first.Code, first.Header())
+	}
+	again := get(t, h, url, map[string]string{"If-None-Match": first.Header().Get("ETag")})
+	if again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+		t.Errorf("revalidation = %d (%d bytes), want 304", again.Code, again.Body.Len())
+	}
+	plain := get(t, h, url, nil)
+	b, _ := io.ReadAll(plain.Body)
+	if plain.Header().Get("Content-Encoding") != "" || !strings.Contains(string(b), `"key":"09"`) {
+		t.Errorf("plain answer: %v %.80s", plain.Header(), b)
+	}
+}
+
+func TestErrorStatusesNameTheParameter(t *testing.T) {
+	h := newTestServer(t, nil)
+	tests := []struct {
+		url   string
+		code  int
+		words string
+	}{
+		{"/api/v1/choropleth?level=land", 400, "indicator"},
+		{"/api/v1/choropleth?level=land&indicator=DROP%20TABLE", 400, "indicator"},
+		{"/api/v1/choropleth?level=land&indicator=unknown_one", 404, "unknown_one"},
+		{"/api/v1/choropleth?level=land&indicator=unemployment_rate&classes=20", 400, "classes"},
+		{"/api/v1/choropleth?level=land&indicator=unemployment_rate&method=magic", 400, "method"},
+		{"/api/v1/boundaries?level=planet", 400, "level"},
+		{"/static/../../etc/passwd", 404, ""},
+		{"/nope", 404, ""},
+	}
+	for _, tt := range tests {
+		rec := get(t, h, tt.url, nil)
+		if rec.Code != tt.code || !strings.Contains(rec.Body.String(), tt.words) {
+			t.Errorf("GET %s = %d %s, want %d naming %q", tt.url, rec.Code, rec.Body.String(), tt.code, tt.words)
+		}
+	}
+}
