@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LEAFLET := static/lib/leaflet/leaflet.js
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test test-deps bench assets fmt vet check-imports clean
+.PHONY: help build run test test-deps bench bench-load assets fmt vet check-imports clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -27,11 +27,13 @@ build: assets ## build bin/standortatlas (front end embedded)
 run: build ## start the atlas at http://localhost:8080 (embedded store in data/, seeded on first start)
 	$(BIN) serve
 
-test-deps: ## install what the tests need (Chromium for browser tests) when running as root
+test-deps: ## install what the tests need (Chromium, PostGIS, GDAL) when running as root
 	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
+	@bash .ci/install-postgis.sh
+	@bash .ci/install-gdal.sh
 
 test: assets test-deps vet check-imports ## run all tests (browser tests fail instead of skipping when CI=true)
 	$(GO) test -count=1 ./...
@@ -43,8 +45,13 @@ vet: ## go vet and gofmt check
 check-imports: ## enforce the package dependency rules of ARCHITECTURE.md
 	@$(GO) list -f '{{.ImportPath}} {{join .Imports " "}}' ./... | awk -f .ci/check-imports.awk
 
-bench: assets ## run the benchmarks (writes bench.txt)
+bench: assets ## run the Go benchmarks (writes bench.txt), then the mixed wrk load test
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./... | tee bench.txt
+	$(MAKE) bench-load
+
+bench-load: build ## mixed load (tiles, choropleths, profiles): wrk, 64 connections, DURATION=60 s
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	DURATION=$${DURATION:-60} bash cmd/standortatlas/testdata/load/run.sh
 
 fmt: ## format the Go code
 	gofmt -w $$(git ls-files '*.go')

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Mixed load test: starts the atlas on a seeded embedded store, waits until
+# it is ready, runs wrk (64 connections, DURATION seconds, default 60) with
+# mixed.lua, and reports throughput, p99, errors and the server's resident
+# memory. Used by `make bench-load`. Only loopback traffic.
+set -euo pipefail
+cd "$(dirname "$0")/../../../.."
+BIN=${BIN:-bin/standortatlas}
+DB=${DB:-data/bench.db}
+PORT=${PORT:-18990}
+DURATION=${DURATION:-60}
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
+mkdir -p "$(dirname "$DB")"
+"$BIN" serve -db "$DB" -addr "127.0.0.1:$PORT" >/tmp/standortatlas-load.log 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "server not ready"; tail /tmp/standortatlas-load.log; exit 1; }
+# Load every Gemeinde geometry level once before measuring memory.
+curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/boundaries?level=gemeinde"
+echo "RSS after start (all levels loaded): $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$pid/status)"
+wrk -t2 -c64 -d"${DURATION}s" --latency -s cmd/standortatlas/testdata/load/mixed.lua "http://127.0.0.1:$PORT"
+echo "RSS after load: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$pid/status), peak: $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$pid/status)"
