@@ -12,13 +12,22 @@ LEAFLET := static/lib/leaflet/leaflet.js
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
 
-assets: $(LEAFLET) ## install Leaflet from npm (lockfile) into static/lib
+assets: $(LEAFLET) ## install Leaflet and its plugins from npm (lockfile) into static/lib
 $(LEAFLET): package-lock.json
 	$(NPM) ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/lib/leaflet
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/lib/leaflet/
 	cp -r node_modules/leaflet/dist/images static/lib/leaflet/
 	cp node_modules/leaflet/LICENSE static/lib/leaflet/LICENSE
+	mkdir -p static/lib/vectorgrid static/lib/markercluster
+	cp node_modules/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js static/lib/vectorgrid/
+	cp node_modules/leaflet.vectorgrid/README.md static/lib/vectorgrid/LICENSE-leaflet.vectorgrid.md
+	cp node_modules/pbf/LICENSE static/lib/vectorgrid/LICENSE-pbf
+	cp node_modules/ieee754/LICENSE static/lib/vectorgrid/LICENSE-ieee754
+	cp node_modules/vector-tile/LICENSE.txt static/lib/vectorgrid/LICENSE-vector-tile
+	cp node_modules/topojson-client/LICENSE.md static/lib/vectorgrid/LICENSE-topojson-client
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css static/lib/markercluster/
+	cp node_modules/leaflet.markercluster/MIT-LICENCE.txt static/lib/markercluster/LICENSE
 	touch $@
 
 build: assets ## build bin/standortatlas (front end embedded)
@@ -57,4 +66,4 @@ fmt: ## format the Go code
 	gofmt -w $$(git ls-files '*.go')
 
 clean: ## remove build output (keeps the data store)
-	rm -rf bin static/lib/leaflet node_modules
+	rm -rf bin static/lib/leaflet static/lib/vectorgrid static/lib/markercluster node_modules

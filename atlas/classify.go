@@ -15,6 +15,8 @@ const (
 	MethodQuantile Method = "quantile" // equal counts per class
 	MethodEqual    Method = "equal"    // equal interval widths
 	MethodJenks    Method = "jenks"    // natural breaks (Ckmeans, optimal 1-D k-means)
+	MethodStdDev   Method = "stddev"   // classes one standard deviation wide around the mean
+	MethodManual   Method = "manual"   // breaks given by the user (ClassifyBreaks)
 )
 
 // ParseMethod parses a classification method name.
@@ -26,8 +28,12 @@ func ParseMethod(s string) (Method, error) {
 		return MethodEqual, nil
 	case "jenks", "ckmeans", "natural", "natural_breaks":
 		return MethodJenks, nil
+	case "stddev", "std", "standard_deviation":
+		return MethodStdDev, nil
+	case "manual":
+		return MethodManual, nil
 	}
-	return "", &ParamError{Param: "method", Value: s, Reason: "must be quantile, equal or jenks"}
+	return "", &ParamError{Param: "method", Value: s, Reason: "must be quantile, equal, jenks, stddev or manual"}
 }
 
 // Class is one choropleth class: the interval [Lower, Upper), the last class
@@ -80,6 +86,10 @@ func Classify(values []float64, k int, m Method, decimals int) (Classification, 
 	}
 	var lowers []float64 // lower bound of each class after the first
 	switch m {
+	case MethodManual:
+		return Classification{}, &ParamError{Param: "breaks", Value: "", Reason: "manual classes need breaks (e.g. breaks=1,2.5,4)"}
+	case MethodStdDev:
+		lowers = stddevBreaks(xs, k, decimals)
 	case MethodEqual:
 		lowers = equalBreaks(xs, k, decimals)
 	case MethodJenks:
@@ -234,4 +244,95 @@ func ckmeansBreaks(xs []float64, k int) []float64 {
 		i = j - 1
 	}
 	return starts
+}
+
+// stddevBreaks returns breaks one standard deviation apart, centred on the
+// mean: for an odd k the middle class is [mean−½sd, mean+½sd), for an even k
+// the mean is a break. Breaks outside the data range are dropped by Classify,
+// so skewed data yield fewer classes on one side.
+func stddevBreaks(xs []float64, k, decimals int) []float64 {
+	mean, sd := MeanSD(xs)
+	if sd == 0 {
+		return nil
+	}
+	out := make([]float64, 0, k-1)
+	for i := 1; i < k; i++ {
+		// Break i sits (i − k/2) standard deviations from the mean.
+		z := float64(i) - float64(k)/2
+		out = append(out, roundTo(mean+z*sd, decimals))
+	}
+	return out
+}
+
+// MeanSD returns the mean and the population standard deviation of the
+// values that are not NaN (0, 0 when there are none).
+func MeanSD(values []float64) (mean, sd float64) {
+	n := 0
+	for _, v := range values {
+		if !math.IsNaN(v) {
+			mean += v
+			n++
+		}
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	mean /= float64(n)
+	for _, v := range values {
+		if !math.IsNaN(v) {
+			sd += (v - mean) * (v - mean)
+		}
+	}
+	return mean, math.Sqrt(sd / float64(n))
+}
+
+// ClassifyBreaks puts values (NaN ignored) into the classes given by
+// strictly increasing interior breaks: [min, b1), [b1, b2), …, [bn, max].
+// The classes between two breaks always exist, also when empty, so that a
+// legend with the same breaks means the same in every year; the class below
+// the first break exists only when values lie below it, the class above the
+// last break only when values lie above it (else the outer bound is the
+// break, and the last class is closed).
+func ClassifyBreaks(values []float64, breaks []float64) (Classification, error) {
+	if len(breaks) < MinClasses-1 || len(breaks) > MaxClasses-1 {
+		return Classification{}, &ParamError{Param: "breaks", Value: fmt.Sprint(breaks), Reason: fmt.Sprintf("give 1 to %d breaks", MaxClasses-1)}
+	}
+	for i, b := range breaks {
+		if math.IsNaN(b) || math.IsInf(b, 0) || (i > 0 && b <= breaks[i-1]) {
+			return Classification{}, &ParamError{Param: "breaks", Value: fmt.Sprint(breaks), Reason: "breaks must be finite and strictly increasing"}
+		}
+	}
+	lo, hi := breaks[0], breaks[len(breaks)-1]
+	for _, v := range values {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	c := Classification{Method: MethodManual}
+	bounds := append(append([]float64{lo}, breaks...), hi)
+	for i := 0; i+1 < len(bounds); i++ {
+		if bounds[i+1] > bounds[i] {
+			c.Classes = append(c.Classes, Class{Lower: bounds[i], Upper: bounds[i+1]})
+		}
+	}
+	if len(c.Classes) == 0 {
+		c.Classes = []Class{{Lower: lo, Upper: hi}}
+	}
+	return c.Recount(values), nil
+}
+
+// Recount returns the classification with the same bounds and the counts of
+// values (NaN ignored): used for fixed breaks, where the classes come from the
+// pooled values of all years and the counts from one year.
+func (c Classification) Recount(values []float64) Classification {
+	out := Classification{Method: c.Method, Classes: make([]Class, len(c.Classes))}
+	for i, cl := range c.Classes {
+		out.Classes[i] = Class{Lower: cl.Lower, Upper: cl.Upper}
+	}
+	for _, v := range values {
+		if i := out.ClassOf(v); i >= 0 && !math.IsInf(v, 0) {
+			out.Classes[i].Count++
+		}
+	}
+	return out
 }

@@ -43,6 +43,9 @@ type Release struct {
 	SHA256    string    `json:"sha256"`
 	Rows      int       `json:"rows"`
 	Report    []string  `json:"report,omitempty"`
+	// Spec is the SHA-256 of the import spec (format and options); with
+	// SHA256 it identifies a re-import of the same file the same way.
+	Spec string `json:"spec,omitempty"`
 }
 
 // Store persists boundaries, the indicator catalogue and observations. The

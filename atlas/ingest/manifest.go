@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/standortatlas/standortatlas/atlas"
@@ -47,10 +49,25 @@ func ReadManifest(fsys fs.FS, name string) (*Manifest, error) {
 // Progress receives one line per step of a long import.
 type Progress func(msg string)
 
+// Options tune PrepareWith and Plan.Write.
+type Options struct {
+	// Progress receives one line per step.
+	Progress Progress
+	// Rows, when set, is told how many rows of a table were read (for a
+	// progress bar on large files).
+	Rows func(file string, done, total int)
+	// SkipImported makes Write skip a table that is already in an active
+	// release with the same file (SHA-256) and the same spec, and report it
+	// as unchanged. Seeding leaves it off (a forced seed re-imports).
+	SkipImported bool
+}
+
 // LoadResult reports what a Plan wrote.
 type LoadResult struct {
 	Boundaries []atlas.BoundarySet
 	Releases   []atlas.Release
+	// Unchanged are the releases that already held a table (SkipImported).
+	Unchanged []atlas.Release
 }
 
 // Plan is a manifest whose files were all read and checked, ready to write.
@@ -58,12 +75,14 @@ type Plan struct {
 	boundaries []*BoundaryResult
 	tables     []plannedTable
 	known      map[string]atlas.Indicator
+	opts       Options
 }
 
 type plannedTable struct {
-	spec TableSpec
-	res  *TableResult
-	sum  string
+	spec    TableSpec
+	res     *TableResult
+	sum     string // SHA-256 of the file
+	spec256 string // SHA-256 of the spec (with the crosswalk's content hash)
 }
 
 // Summary describes what Write would store, one line per file.
@@ -76,12 +95,51 @@ func (p *Plan) Summary() []string {
 		}
 	}
 	for _, t := range p.tables {
-		out = append(out, fmt.Sprintf("%s: %d data rows, %d observations", path.Base(t.spec.File), t.res.Rows, len(t.res.Observations)))
+		out = append(out, fmt.Sprintf("%s: %d data rows, %d observations of %d indicator(s): %s", path.Base(t.spec.File), t.res.Rows, len(t.res.Observations),
+			len(t.indicators()), strings.Join(t.indicators(), ", ")))
 		for _, r := range t.res.Report {
 			out = append(out, "  note: "+r)
 		}
 	}
 	return out
+}
+
+// indicators lists the ids the table writes.
+func (t plannedTable) indicators() []string {
+	seen := map[string]bool{}
+	for _, o := range t.res.Observations {
+		seen[o.Indicator] = true
+	}
+	return sortedKeys(seen)
+}
+
+// Tables describes the planned tables: file, observations, indicators.
+func (p *Plan) Tables() []PlannedTable {
+	var out []PlannedTable
+	for _, t := range p.tables {
+		out = append(out, PlannedTable{File: path.Base(t.spec.File), SHA256: t.sum, Spec: t.spec256, Observations: len(t.res.Observations), Indicators: t.indicators()})
+	}
+	return out
+}
+
+// PlannedTable summarises one table of a plan.
+type PlannedTable struct {
+	File, SHA256, Spec string
+	Observations       int
+	Indicators         []string
+}
+
+// CheckScope returns an *atlas.ScopeError when any planned observation lies
+// outside the token's scope.
+func (p *Plan) CheckScope(t atlas.Token) error {
+	var all []atlas.Observation
+	for _, pt := range p.tables {
+		all = append(all, pt.res.Observations...)
+	}
+	if len(p.boundaries) > 0 {
+		return &atlas.ScopeError{Token: t.Name, Rows: len(p.boundaries), Keys: []string{"(boundary files may not be written with a token)"}}
+	}
+	return atlas.CheckScope(t, all)
 }
 
 // LoadManifest prepares m and writes it to store.
@@ -97,13 +155,22 @@ func LoadManifest(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Stor
 // checks them all against the catalogue (m's indicators and those already in
 // store) and against the boundaries; nothing is written.
 func PrepareManifest(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store, progress Progress) (*Plan, error) {
+	return PrepareWith(ctx, fsys, m, store, Options{Progress: progress})
+}
+
+// PrepareWith is PrepareManifest with options. The catalogue is m's
+// indicators, then the store's, then the entries the format-aware readers
+// derive from a file (used only for ids that are nowhere else); a canonical
+// file's own catalogue replaces entries of the same id.
+func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store, opts Options) (*Plan, error) {
+	progress := opts.Progress
 	if progress == nil {
 		progress = func(string) {}
 	}
-	p := &Plan{known: map[string]atlas.Indicator{}}
+	p := &Plan{known: map[string]atlas.Indicator{}, opts: opts}
 	existing, err := store.Indicators(ctx)
 	if err != nil {
-		return nil, err
+		return nil, &StoreError{Err: err}
 	}
 	for _, ind := range existing {
 		p.known[ind.ID] = ind
@@ -115,7 +182,7 @@ func PrepareManifest(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.S
 	for _, l := range atlas.AllLevels() {
 		regions, err := store.Regions(ctx, l)
 		if err != nil {
-			return nil, err
+			return nil, &StoreError{Err: err}
 		}
 		if len(regions) == 0 {
 			continue
@@ -147,19 +214,206 @@ func PrepareManifest(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.S
 			return nil, err
 		}
 		progress("reading table " + spec.File)
-		data, err := fs.ReadFile(fsys, spec.File)
-		if err != nil {
-			return nil, fmt.Errorf("table %s: %w", spec.ID, err)
-		}
-		r, err := ReadTable(spec.File, data, spec, p.known)
+		pt, err := p.prepareTable(ctx, fsys, spec, store)
 		if err != nil {
 			return nil, err
 		}
-		r.Report = append(r.Report, UnmatchedReport(spec.File, r.Observations, regionKeys)...)
-		h := sha256.Sum256(data)
-		p.tables = append(p.tables, plannedTable{spec, r, hex.EncodeToString(h[:])})
+		pt.res.Report = append(pt.res.Report, UnmatchedReport(spec.File, pt.res.Observations, regionKeys)...)
+		pt.res.Report = append(pt.res.Report, MissingReport(spec.File, pt.res.Observations, regionKeys)...)
+		p.tables = append(p.tables, pt)
 	}
 	return p, nil
+}
+
+// prepareTable reads one table with its auxiliary files, fills the
+// catalogue, applies the crosswalk and the per-capita derivations.
+func (p *Plan) prepareTable(ctx context.Context, fsys fs.FS, spec TableSpec, store atlas.Store) (plannedTable, error) {
+	data, err := fs.ReadFile(fsys, spec.File)
+	if err != nil {
+		return plannedTable{}, fmt.Errorf("table %s: %w", spec.ID, err)
+	}
+	specForHash := spec
+	specForHash.File = ""
+	in := formatInputs{}
+	if p.opts.Rows != nil {
+		file := path.Base(spec.File)
+		in.rows = func(done, total int) { p.opts.Rows(file, done, total) }
+	}
+	if spec.Catalogue != "" {
+		if in.catalogue, err = fs.ReadFile(fsys, spec.Catalogue); err != nil {
+			return plannedTable{}, fmt.Errorf("table %s: catalogue: %w", spec.ID, err)
+		}
+		in.catalogueName = path.Base(spec.Catalogue)
+		specForHash.Catalogue = sha(in.catalogue)
+	}
+	var cw *Crosswalk
+	if c := spec.Crosswalk; c != nil {
+		if cw, err = p.loadCrosswalk(fsys, c); err != nil {
+			return plannedTable{}, fmt.Errorf("table %s: crosswalk: %w", spec.ID, err)
+		}
+		cc := *c
+		if c.File != "" {
+			b, _ := fs.ReadFile(fsys, c.File)
+			cc.File = sha(b)
+		}
+		specForHash.Crosswalk = &cc
+	}
+	r, err := readTableWith(spec.File, data, spec, p.known, in)
+	if err != nil {
+		return plannedTable{}, err
+	}
+	for _, ind := range r.Catalogue {
+		p.known[ind.ID] = ind
+	}
+	for _, ind := range r.Indicators {
+		if _, ok := p.known[ind.ID]; !ok {
+			if err := ind.Validate(); err != nil {
+				return plannedTable{}, fmt.Errorf("%s: %w: derived catalogue entry: %w", spec.File, atlas.ErrInvalidData, err)
+			}
+			p.known[ind.ID] = ind
+		}
+	}
+	if cw != nil {
+		obs, report, err := cw.Apply(spec.File, r.Observations, p.known, spec.Crosswalk.Method)
+		if err != nil {
+			return plannedTable{}, err
+		}
+		r.Observations, r.Report = obs, append(r.Report, report...)
+		gs := cw.Gebietsstand()
+		for _, id := range sortedKeys(indicatorSet(obs)) {
+			ind := p.known[id]
+			ind.Gebietsstand = gs
+			p.known[id] = ind
+		}
+	}
+	if len(spec.PerCapita) > 0 {
+		derived, report, err := p.perCapita(ctx, spec, r.Observations, store)
+		if err != nil {
+			return plannedTable{}, err
+		}
+		r.Observations, r.Report = append(r.Observations, derived...), append(r.Report, report...)
+	}
+	for id := range indicatorSet(r.Observations) {
+		if _, ok := p.known[id]; !ok {
+			return plannedTable{}, fmt.Errorf("%s: indicator %s: %w", spec.File, id, atlas.ErrUnknownIndicator)
+		}
+	}
+	hb, err := json.Marshal(specForHash)
+	if err != nil {
+		return plannedTable{}, err
+	}
+	return plannedTable{spec: spec, res: r, sum: sha(data), spec256: sha(hb)}, nil
+}
+
+func (p *Plan) loadCrosswalk(fsys fs.FS, c *CrosswalkSpec) (*Crosswalk, error) {
+	merges, err := ParseMerges(c.Merge)
+	if err != nil {
+		return nil, err
+	}
+	cw := &Crosswalk{}
+	if c.File != "" {
+		b, err := fs.ReadFile(fsys, c.File)
+		if err != nil {
+			return nil, err
+		}
+		if cw, err = ReadBBSRCrosswalk(c.File, b, c.Year); err != nil {
+			return nil, err
+		}
+	}
+	cw.Merges = merges
+	return cw, nil
+}
+
+// perCapita derives spec.PerCapita indicators; the denominator comes from
+// this table, an earlier table of the plan, or the store.
+func (p *Plan) perCapita(ctx context.Context, spec TableSpec, obs []atlas.Observation, store atlas.Store) ([]atlas.Observation, []string, error) {
+	var out []atlas.Observation
+	var report []string
+	for _, pc := range spec.PerCapita {
+		if _, ok := p.known[pc.Indicator]; !ok {
+			return nil, nil, fmt.Errorf("%s: per_capita %s: %w", spec.File, pc.Indicator, atlas.ErrUnknownIndicator)
+		}
+		cache := map[string]map[string]atlas.Value{}
+		den := func(level atlas.Level, period int) (map[string]atlas.Value, string, error) {
+			if pc.DenominatorPeriod != 0 {
+				period = pc.DenominatorPeriod
+			}
+			ck := level.String() + strconv.Itoa(period)
+			if m, ok := cache[ck]; ok {
+				return m, "", nil
+			}
+			m := map[string]atlas.Value{}
+			from := "this table"
+			collect := func(os []atlas.Observation) {
+				for _, o := range os {
+					if o.Indicator == pc.Denominator && o.Level == level && o.Period == period {
+						m[o.Key] = atlas.Value{Value: o.Value, Flag: o.Flag}
+					}
+				}
+			}
+			collect(obs)
+			if len(m) == 0 {
+				from = "an earlier table"
+				for _, t := range p.tables {
+					collect(t.res.Observations)
+				}
+			}
+			if len(m) == 0 {
+				from = "the store"
+				var err error
+				if m, err = store.Values(ctx, pc.Denominator, level, period); err != nil {
+					return nil, "", &StoreError{Err: err}
+				}
+			}
+			cache[ck] = m
+			return m, fmt.Sprintf("%s %s %d from %s", pc.Denominator, level, period, from), nil
+		}
+		f := math.Pow(10, float64(pc.Decimals))
+		n, missing := 0, 0
+		var sources []string
+		for _, o := range obs {
+			if o.Indicator != pc.Numerator {
+				continue
+			}
+			m, src, err := den(o.Level, o.Period)
+			if err != nil {
+				return nil, nil, err
+			}
+			if src != "" {
+				sources = append(sources, src)
+			}
+			d, ok := m[o.Key]
+			r := atlas.Observation{Indicator: pc.Indicator, Level: o.Level, Key: o.Key, Period: o.Period, Value: math.NaN(), Flag: atlas.FlagMissing}
+			switch {
+			case !ok || math.IsNaN(d.Value):
+				missing++
+			case d.Value == 0:
+				r.Flag = atlas.FlagNotMeaningful
+			case o.Valued():
+				r.Value, r.Flag = math.Round(o.Value/d.Value*pc.Factor*f)/f, atlas.FlagNone
+			default:
+				r.Flag = o.Flag
+			}
+			out = append(out, r)
+			n++
+		}
+		report = append(report, fmt.Sprintf("%s: %s = %s ÷ %s × %g for %d regions (%d without a denominator); denominators: %s",
+			path.Base(spec.File), pc.Indicator, pc.Numerator, pc.Denominator, pc.Factor, n, missing, strings.Join(sources, "; ")))
+	}
+	return out, report, nil
+}
+
+func indicatorSet(obs []atlas.Observation) map[string]bool {
+	m := map[string]bool{}
+	for _, o := range obs {
+		m[o.Indicator] = true
+	}
+	return m
+}
+
+func sha(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
 
 // Write stores the plan: boundaries level by level, then one release per
@@ -169,6 +423,18 @@ func (p *Plan) Write(ctx context.Context, store atlas.Store, progress Progress) 
 		progress = func(string) {}
 	}
 	out := &LoadResult{}
+	var active []atlas.ReleaseInfo
+	if rs, ok := store.(atlas.ReleaseStore); ok && p.opts.SkipImported {
+		list, err := rs.Releases(ctx)
+		if err != nil {
+			return out, err
+		}
+		for _, r := range list {
+			if r.Active() {
+				active = append(active, r)
+			}
+		}
+	}
 	for _, r := range p.boundaries {
 		progress(fmt.Sprintf("writing %d regions of level %s", len(r.Regions), r.Set.Level))
 		if err := store.ReplaceBoundaries(ctx, r.Set, r.Regions); err != nil {
@@ -176,24 +442,64 @@ func (p *Plan) Write(ctx context.Context, store atlas.Store, progress Progress) 
 		}
 		out.Boundaries = append(out.Boundaries, r.Set)
 	}
+tables:
 	for _, t := range p.tables {
-		used := map[string]bool{}
-		var inds []atlas.Indicator
-		for _, o := range t.res.Observations {
-			if !used[o.Indicator] {
-				used[o.Indicator] = true
-				inds = append(inds, p.known[o.Indicator])
+		for i := len(active) - 1; i >= 0; i-- {
+			if a := active[i]; a.SHA256 == t.sum && a.Spec == t.spec256 {
+				progress(fmt.Sprintf("%s: already imported as release %d, nothing written", path.Base(t.spec.File), a.ID))
+				out.Unchanged = append(out.Unchanged, a.Release)
+				continue tables
 			}
 		}
-		sort.Slice(inds, func(i, j int) bool { return inds[i].ID < inds[j].ID })
+		var inds []atlas.Indicator
+		for _, id := range t.indicators() {
+			inds = append(inds, p.known[id])
+		}
 		progress(fmt.Sprintf("writing %d observations from %s", len(t.res.Observations), path.Base(t.spec.File)))
-		rel, err := store.Import(ctx, atlas.Release{Source: t.spec.ID, File: path.Base(t.spec.File), SHA256: t.sum, Report: t.res.Report}, inds, t.res.Observations)
+		rel, err := store.Import(ctx, atlas.Release{Source: t.spec.ID, File: path.Base(t.spec.File), SHA256: t.sum, Spec: t.spec256, Report: t.res.Report}, inds, t.res.Observations)
 		if err != nil {
 			return out, fmt.Errorf("import %s: %w", t.spec.File, err)
 		}
 		out.Releases = append(out.Releases, rel)
 	}
 	return out, nil
+}
+
+// MissingReport lists, per level, regions of the boundary set that have no
+// observation in a table that covers most of the level (e.g. Kreise absent
+// from a download): they show "no data", never zero.
+func MissingReport(file string, obs []atlas.Observation, regionKeys map[atlas.Level]map[string]bool) []string {
+	have := map[atlas.Level]map[string]bool{}
+	for _, o := range obs {
+		if have[o.Level] == nil {
+			have[o.Level] = map[string]bool{}
+		}
+		have[o.Level][o.Key] = true
+	}
+	var out []string
+	for _, l := range atlas.AllLevels() {
+		keys, h := regionKeys[l], have[l]
+		if len(keys) == 0 || len(h) == 0 {
+			continue
+		}
+		var miss []string
+		for k := range keys {
+			if !h[k] {
+				miss = append(miss, k)
+			}
+		}
+		if len(miss) == 0 || len(miss) > len(keys)/2 {
+			continue
+		}
+		sort.Strings(miss)
+		n, more := len(miss), ""
+		if n > 20 {
+			more = fmt.Sprintf(" … (+%d)", n-20)
+			miss = miss[:20]
+		}
+		out = append(out, fmt.Sprintf("%s: %d of %d %s regions of the boundary set have no value in this file (shown as no data): %s%s", path.Base(file), n, len(keys), l, strings.Join(miss, ", "), more))
+	}
+	return out
 }
 
 // UnmatchedReport lists, per level, keys of observations that are not regions

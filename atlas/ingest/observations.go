@@ -51,19 +51,62 @@ func (e *ValidationError) Error() string {
 // Unwrap exposes the individual problems to errors.As.
 func (e *ValidationError) Unwrap() []error { return e.Problems }
 
+// Is makes a validation error an atlas.ErrInvalidData (HTTP 422).
+func (e *ValidationError) Is(target error) bool { return target == atlas.ErrInvalidData }
+
+// ProblemReport implements atlas.ProblemReporter.
+func (e *ValidationError) ProblemReport() []atlas.Problem {
+	var out []atlas.Problem
+	for _, p := range e.Problems {
+		if ce, ok := p.(*CellError); ok {
+			out = append(out, atlas.Problem{File: ce.File, Row: ce.Row, Column: ce.Column, Reason: ce.Reason})
+			continue
+		}
+		out = append(out, atlas.Problem{File: e.File, Reason: p.Error()})
+	}
+	return out
+}
+
+// StoreError marks a failure of the store (not of the file) while preparing
+// an import, so that callers answer it as a server error.
+type StoreError struct{ Err error }
+
+func (e *StoreError) Error() string { return "read store: " + e.Err.Error() }
+
+// Unwrap returns the store's error.
+func (e *StoreError) Unwrap() error { return e.Err }
+
 // TableResult is what reading one table produced.
 type TableResult struct {
 	Observations []atlas.Observation
 	Rows         int      // data rows read
 	Report       []string // notes: skipped rows, aggregations
+	// Indicators are catalogue entries the format-aware readers derive from
+	// the file for columns that are not mapped to catalogue indicators; the
+	// catalogue's own entries take precedence over them.
+	Indicators []atlas.Indicator
+	// Catalogue are catalogue entries the file declares explicitly
+	// (canonical form); they replace the catalogue's entries.
+	Catalogue []atlas.Indicator
 }
 
 // ReadTable reads observations from one table file according to spec.
 // Indicators that values map to must be in known. It returns a
 // *ValidationError listing every bad cell when anything is wrong.
 func ReadTable(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator) (*TableResult, error) {
+	return readTableWith(name, data, spec, known, formatInputs{})
+}
+
+func readTableWith(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
+	}
+	if spec.formatAware() {
+		data, err := gunzipIfNamed(name, data)
+		if err != nil {
+			return nil, err
+		}
+		return readFormat(name, data, spec, known, in)
 	}
 	for _, v := range spec.Values {
 		if _, ok := known[v.Indicator]; !ok {

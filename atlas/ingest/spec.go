@@ -74,7 +74,12 @@ func (c Column) String() string {
 type TableSpec struct {
 	ID   string `json:"id"`   // source id, e.g. "inkar_gerda_kreise"
 	File string `json:"file"` // .csv, .txt, .xlsx, optionally .gz
-	// Format: "csv" (default by extension) or "xlsx".
+	// Format: "csv" (default by extension) or "xlsx" read by this spec's
+	// columns, or a format-aware reader that needs no column spec:
+	// "genesis" (raw GENESIS/Regionaldatenbank CSV), "inkar" (raw INKAR
+	// export), "ffcsv" (GENESIS flat CSV, also zipped), "canonical" (the
+	// Standortatlas long form, CSV or JSON), "gv" (Gemeindeverzeichnis xlsx),
+	// "ks" (Königsteiner Schlüssel). See DATA-STANDARD.md.
 	Format    string `json:"format,omitempty"`
 	Sheet     string `json:"sheet,omitempty"`     // xlsx sheet (default: the first with data)
 	Delimiter string `json:"delimiter,omitempty"` // csv; default: detected (; , tab)
@@ -111,6 +116,71 @@ type TableSpec struct {
 	// SkipUnknownKeys drops rows whose key is malformed (e.g. "DG" for
 	// Germany) into the report instead of failing.
 	SkipUnknownKeys bool `json:"skip_unknown_keys,omitempty"`
+
+	// Map (format-aware readers) maps value columns — 1-based column number,
+	// header text, or for ffcsv a category code ("" or "total" for the
+	// total) — to indicator ids. Mapped indicators must be in the catalogue;
+	// unmapped columns become indicators with ids derived from the file.
+	Map map[string]string `json:"map,omitempty"`
+	// OnlyMapped imports only the mapped columns.
+	OnlyMapped bool `json:"only_mapped,omitempty"`
+	// FFCSV says how the dimensions of a flat file combine.
+	FFCSV *FFCSVSpec `json:"ffcsv,omitempty"`
+	// Catalogue names an indicator catalogue file (JSON array or CSV) for
+	// the canonical CSV form.
+	Catalogue string `json:"catalogue,omitempty"`
+	// Crosswalk recodes Kreis keys of an older Gebietsstand.
+	Crosswalk *CrosswalkSpec `json:"crosswalk,omitempty"`
+	// PerCapita derives per-inhabitant indicators with a denominator from
+	// this table, an earlier table of the manifest or the store.
+	PerCapita []PerCapitaSpec `json:"per_capita,omitempty"`
+}
+
+// FFCSVSpec declares how a GENESIS flat file's dimensions become
+// indicators. Hierarchical categories must be declared: a total is the sum
+// of the top-level categories only.
+type FFCSVSpec struct {
+	// Sum lists variable codes whose categories are flat and summed over
+	// (e.g. GES = sex, STAAG5 = citizenship).
+	Sum []string `json:"sum,omitempty"`
+	// Split is the variable code whose categories become indicators
+	// (e.g. SCHST2 = protection status).
+	Split string `json:"split,omitempty"`
+	// Total lists the top-level category codes of Split whose sum is the
+	// total (sub-categories must not be listed: they would count twice).
+	Total []string `json:"total,omitempty"`
+	// Categories lists further Split category codes imported as their own
+	// indicators (default: the Total codes).
+	Categories []string `json:"categories,omitempty"`
+	// Filter keeps one category of a variable (variable code → category code).
+	Filter map[string]string `json:"filter,omitempty"`
+}
+
+// CrosswalkSpec recodes old Kreis keys to the keys of a later Gebietsstand.
+type CrosswalkSpec struct {
+	// File is a BBSR "Umsteigeschlüssel" xlsx (Kreise of 31.12. of a year →
+	// a later Gebietsstand) in the manifest's file system.
+	File string `json:"file,omitempty"`
+	// Year selects the sheet: the Gebietsstand year of the data's keys.
+	Year int `json:"year,omitempty"`
+	// Merge lists whole-unit mergers after the crosswalk's target
+	// Gebietsstand as "OLD=NEW" (e.g. "16056=16063", Eisenach 2021).
+	Merge []string `json:"merge,omitempty"`
+	// Method overrides how indicators are recoded: "sum" (counts, split by
+	// population shares) or "mean" (rates and shares: population-weighted
+	// mean). Default: sum for counts, mean for everything else.
+	Method map[string]string `json:"method,omitempty"`
+}
+
+// PerCapitaSpec computes Indicator = Numerator / Denominator × Factor.
+type PerCapitaSpec struct {
+	Indicator   string `json:"indicator"`
+	Numerator   string `json:"numerator"`
+	Denominator string `json:"denominator"`
+	// DenominatorPeriod fixes the denominator's period (default: the same period).
+	DenominatorPeriod int     `json:"denominator_period,omitempty"`
+	Factor            float64 `json:"factor"`
+	Decimals          int     `json:"decimals"`
 }
 
 // Filter keeps rows whose Column equals one of Equals.
@@ -152,10 +222,36 @@ func (t *TableSpec) format() string {
 	return "csv"
 }
 
+// formatAware reports whether the spec's format has its own reader that
+// needs no key, period and value columns.
+func (t *TableSpec) formatAware() bool {
+	switch t.format() {
+	case FormatGENESIS, FormatINKAR, FormatFFCSV, FormatCanonical, FormatGV, FormatKS:
+		return true
+	}
+	return false
+}
+
 // Validate checks a table spec before any file is read.
 func (t *TableSpec) Validate() error {
 	if t.ID == "" || !atlas.ValidIndicatorID(t.ID) {
 		return fmt.Errorf("table spec %q: id must be lower-case letters, digits, underscores", t.ID)
+	}
+	switch f := t.format(); f {
+	case "csv", "xlsx":
+	default:
+		if !t.formatAware() {
+			return fmt.Errorf("table spec %s: unknown format %q (csv, xlsx, %s)", t.ID, f, strings.Join(Formats(), ", "))
+		}
+		for col, id := range t.Map {
+			if !atlas.ValidIndicatorID(id) {
+				return fmt.Errorf("table spec %s: map %s=%q: not an indicator id", t.ID, col, id)
+			}
+		}
+		if t.OnlyMapped && len(t.Map) == 0 {
+			return fmt.Errorf("table spec %s: only_mapped without a map", t.ID)
+		}
+		return t.validateExtras()
 	}
 	if len(t.Key) == 0 {
 		return fmt.Errorf("table spec %s: key column missing", t.ID)
@@ -168,6 +264,28 @@ func (t *TableSpec) Validate() error {
 	}
 	if t.Decimal != "" && t.Decimal != "." && t.Decimal != "," {
 		return fmt.Errorf("table spec %s: decimal must be \".\" or \",\"", t.ID)
+	}
+	return t.validateExtras()
+}
+
+func (t *TableSpec) validateExtras() error {
+	if c := t.Crosswalk; c != nil {
+		if c.File != "" && c.Year == 0 {
+			return fmt.Errorf("table spec %s: crosswalk needs the year of the data's Gebietsstand", t.ID)
+		}
+		if c.File == "" && len(c.Merge) == 0 {
+			return fmt.Errorf("table spec %s: crosswalk needs a file or merges", t.ID)
+		}
+		for id, m := range c.Method {
+			if m != "sum" && m != "mean" {
+				return fmt.Errorf("table spec %s: crosswalk method %s=%q: must be sum or mean", t.ID, id, m)
+			}
+		}
+	}
+	for _, p := range t.PerCapita {
+		if !atlas.ValidIndicatorID(p.Indicator) || p.Numerator == "" || p.Denominator == "" || p.Factor <= 0 {
+			return fmt.Errorf("table spec %s: per_capita %q needs indicator, numerator, denominator and a positive factor", t.ID, p.Indicator)
+		}
 	}
 	return nil
 }

@@ -28,23 +28,33 @@ type rows struct {
 
 // readTable reads a whole csv or xlsx table.
 func readTable(name string, data []byte, spec *TableSpec) (*rows, error) {
-	if strings.HasSuffix(strings.ToLower(name), ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("%s: gunzip: %w", name, err)
-		}
-		data, err = io.ReadAll(io.LimitReader(zr, MaxTableBytes+1))
-		if err != nil {
-			return nil, fmt.Errorf("%s: gunzip: %w", name, err)
-		}
-		if len(data) > MaxTableBytes {
-			return nil, fmt.Errorf("%s: uncompressed size exceeds %d MiB", name, MaxTableBytes>>20)
-		}
+	data, err := gunzipIfNamed(name, data)
+	if err != nil {
+		return nil, err
 	}
 	if spec.format() == "xlsx" {
 		return readXLSX(name, data, spec.Sheet)
 	}
 	return readCSV(name, data, spec)
+}
+
+// gunzipIfNamed decompresses data when name ends in .gz, bounded by MaxTableBytes.
+func gunzipIfNamed(name string, data []byte) ([]byte, error) {
+	if !strings.HasSuffix(strings.ToLower(name), ".gz") {
+		return data, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: gunzip: %w", name, err)
+	}
+	data, err = io.ReadAll(io.LimitReader(zr, MaxTableBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: gunzip: %w", name, err)
+	}
+	if len(data) > MaxTableBytes {
+		return nil, fmt.Errorf("%s: uncompressed size exceeds %d MiB", name, MaxTableBytes>>20)
+	}
+	return data, nil
 }
 
 func readXLSX(name string, data []byte, sheet string) (*rows, error) {
@@ -108,8 +118,14 @@ func readCSV(name string, data []byte, spec *TableSpec) (*rows, error) {
 	if len([]rune(delim)) != 1 {
 		return nil, fmt.Errorf("%s: delimiter %q must be one character", name, delim)
 	}
+	return parseDelimited(name, text, []rune(delim)[0])
+}
+
+// parseDelimited reads decoded text with a one-character delimiter
+// (variable field counts, lenient quotes as in GENESIS footers).
+func parseDelimited(name string, text []byte, delim rune) (*rows, error) {
 	cr := csv.NewReader(bytes.NewReader(text))
-	cr.Comma = []rune(delim)[0]
+	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = false

@@ -23,22 +23,52 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			log.ErrorContext(c.Request().Context(), "request failed",
 				"method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		}
+		if code == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="standortatlas"`)
+		}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(code)
 			return
 		}
-		_ = c.JSON(code, map[string]string{"error": msg})
+		_ = c.JSON(code, errorBody(err, msg))
 	}
+}
+
+// errorBody is {"error": msg}, with the validation report ("problems":
+// file, row, column, reason) of a refused import and the keys and
+// indicators outside a token's scope.
+func errorBody(err error, msg string) map[string]any {
+	body := map[string]any{"error": msg}
+	var pr atlas.ProblemReporter
+	if errors.As(err, &pr) {
+		body["problems"] = pr.ProblemReport()
+	}
+	var se *atlas.ScopeError
+	if errors.As(err, &se) {
+		body["keys"], body["indicators"] = se.Keys, se.Indicators
+	}
+	return body
 }
 
 func statusOf(err error) (int, string) {
 	var he *echo.HTTPError
 	var pe *atlas.ParamError
+	var se *atlas.ScopeError
 	switch {
 	case errors.As(err, &he):
 		return he.Code, fmt.Sprint(he.Message)
 	case errors.As(err, &pe):
 		return http.StatusBadRequest, pe.Error()
+	case errors.Is(err, atlas.ErrUnauthenticated):
+		return http.StatusUnauthorized, "a valid token is required: Authorization: Bearer <token>"
+	case errors.As(err, &se):
+		return http.StatusForbidden, se.Error()
+	case errors.Is(err, atlas.ErrInvalidData):
+		return http.StatusUnprocessableEntity, err.Error()
+	case errors.Is(err, atlas.ErrConflict):
+		return http.StatusConflict, err.Error()
+	case errors.Is(err, atlas.ErrNotSupported):
+		return http.StatusNotImplemented, err.Error()
 	case errors.Is(err, atlas.ErrUnknownIndicator), errors.Is(err, atlas.ErrNotFound):
 		return http.StatusNotFound, err.Error()
 	case errors.Is(err, context.Canceled):

@@ -93,7 +93,7 @@ func (h *handlers) choropleth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	enc, err := h.svc.Choropleth(c.Request().Context(), atlas.ChoroplethQuery{Level: level, Indicator: id, Year: year, Method: m, Classes: k})
+	enc, err := choroplethAnswer(c, h.svc, atlas.ChoroplethQuery{Level: level, Indicator: id, Year: year, Method: m, Classes: k})
 	if err != nil {
 		return err
 	}

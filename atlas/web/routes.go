@@ -42,7 +42,7 @@ func New(d Deps) (*echo.Echo, error) {
 	m := newMetrics(d.Service)
 	e.Use(middleware.Recover())
 	e.Use(observe(m, d.Logger))
-	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: ownBodyLimit}))
 	e.Use(securityHeaders)
 	e.Use(requestTimeout(d.RequestTimeout))
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/labstack/echo/v4"
 )
 
@@ -21,8 +23,27 @@ type staticFiles struct {
 
 type staticFile struct {
 	body  []byte
+	gz    []byte // gzip copy for text types, nil otherwise
 	etag  string
 	ctype string
+}
+
+// compressible reports whether a content type benefits from gzip.
+func compressible(ctype string) bool {
+	for _, p := range []string{"text/", "application/javascript", "application/json", "image/svg+xml"} {
+		if strings.HasPrefix(ctype, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+	_, _ = zw.Write(b)                                       // writes to a bytes.Buffer cannot fail
+	_ = zw.Close()
+	return buf.Bytes()
 }
 
 func newStaticFiles(fsys fs.FS) (*staticFiles, error) {
@@ -43,7 +64,11 @@ func newStaticFiles(fsys fs.FS) (*staticFiles, error) {
 		if ct == "" {
 			ct = http.DetectContentType(b)
 		}
-		st.files[p] = staticFile{body: b, etag: `"` + hex.EncodeToString(h[:10]) + `"`, ctype: ct}
+		f := staticFile{body: b, etag: `"` + hex.EncodeToString(h[:10]) + `"`, ctype: ct}
+		if compressible(ct) && len(b) > 512 {
+			f.gz = gzipBytes(b)
+		}
+		st.files[p] = f
 		return nil
 	})
 	if err != nil {
@@ -60,8 +85,13 @@ func (st *staticFiles) serve(c echo.Context, name string, cacheControl string) e
 	hd := c.Response().Header()
 	hd.Set("ETag", f.etag)
 	hd.Set("Cache-Control", cacheControl)
+	hd.Add("Vary", "Accept-Encoding")
 	if etagMatches(c.Request().Header.Get("If-None-Match"), f.etag) {
 		return c.NoContent(http.StatusNotModified)
+	}
+	if f.gz != nil && strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
+		hd.Set("Content-Encoding", "gzip")
+		return c.Blob(http.StatusOK, f.ctype, f.gz)
 	}
 	return c.Blob(http.StatusOK, f.ctype, f.body)
 }

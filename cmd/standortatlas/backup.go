@@ -18,6 +18,9 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
+	if c.DatabaseURL != "" {
+		return fmt.Errorf("backup: works on the embedded store only; for PostGIS use pg_dump")
+	}
 	if flags.NArg() != 1 {
 		return fmt.Errorf("backup: usage: standortatlas backup [-db FILE] OUT.db")
 	}
@@ -44,6 +47,9 @@ func cmdRestore(ctx context.Context, args []string, getenv func(string) string, 
 	c.register(flags, getenv)
 	if err := flags.Parse(args); err != nil {
 		return err
+	}
+	if c.DatabaseURL != "" {
+		return fmt.Errorf("restore: works on the embedded store only; for PostGIS use pg_restore")
 	}
 	if flags.NArg() != 1 {
 		return fmt.Errorf("restore: usage: standortatlas restore [-db FILE] BACKUP.db   (stop the server first)")

@@ -12,9 +12,13 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // chromiumPath finds the system Chromium. Without one the browser tests skip
@@ -43,7 +47,11 @@ type browser struct {
 	requests []string
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t *testing.T) *browser { return newBrowserFor(t, 90*time.Second) }
+
+// newBrowserFor starts headless Chromium (1280×800 viewport) whose context
+// ends after timeout.
+func newBrowserFor(t *testing.T, timeout time.Duration) *browser {
 	exe := chromiumPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
@@ -52,12 +60,25 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 800))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, timeout)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	b := &browser{ctx: ctx}
-	// Start the browser before listening (Listen needs a target).
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+	// Start the browser before listening (Listen needs a target); the
+	// viewport is exactly 1280×800 (the window's is smaller by its frame).
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.EmulateViewport(1280, 800)); err != nil {
 		t.Fatalf("start chromium: %v", err)
+	}
+	// Content-Security-Policy violations are reported as console errors, so
+	// check() fails on them like on any other error.
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation:', e.violatedDirective, e.blockedURI))`,
+	}); err != nil {
+		t.Fatalf("CSP listener: %v", err)
+	}
+	// Downloads (CSV, PNG export) are refused: the tests read what the page
+	// built, not files.
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorDeny}); err != nil {
+		t.Fatalf("download behaviour: %v", err)
 	}
 	err := chromedp.Listen(ctx, func(ev any) {
 		b.mu.Lock()
@@ -168,5 +189,298 @@ func TestBrowserShowsKreisChoropleth(t *testing.T) {
 	if !strings.Contains(backLink, "indicator=unemployment_rate") {
 		t.Errorf("embed link back = %q", backLink)
 	}
+	b.check(t, srv.url)
+}
+
+// ---- the atlas's features, one browser on one server -------------------------
+
+// js evaluates an expression (promises awaited) and fails the test on error.
+func js[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// waitFor polls a JavaScript predicate until it is truthy (at most 30 s).
+func waitFor(t *testing.T, ctx context.Context, what, predicate string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		diag, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({map: Object.assign({}, document.getElementById('map')?.dataset), error: document.getElementById('error')?.textContent, url: location.search})`))
+		t.Fatalf("waiting for %s (%s): %v\n%s", what, predicate, err, diag)
+	}
+}
+
+// do runs actions and fails the test on error.
+func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// mapView is the predicate "the map shows view id, drawn and counted".
+func mapView(id string) string {
+	return `document.querySelector('#map[data-view="` + id + `"]') !== null`
+}
+
+// setSelect chooses an option of a <select> as a user would (value, then a change event).
+func setSelect(id, value string) string {
+	return `(() => { const s = document.getElementById('` + id + `'); s.value = '` + value + `'; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value; })()`
+}
+
+func TestBrowserAtlas(t *testing.T) {
+	b := newBrowserFor(t, 170*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	kreis := srv.url + "/?level=kreis&indicator=unemployment_rate&year=2019"
+
+	t.Run("first view within budget", func(t *testing.T) {
+		// A visitor's first view of a running server: a first load warms the server (tiles are
+		// rendered on demand) and the browser; then the browser cache is cleared and the page
+		// loaded again.
+		do(t, ctx, "warm up", chromedp.Navigate(kreis))
+		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		if _, err := chromedp.Call(ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
+			t.Fatal(err)
+		}
+		do(t, ctx, "open the atlas", chromedp.Navigate("about:blank"), chromedp.Navigate(kreis))
+		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		if f, v := js[string](t, ctx, `document.getElementById('map').dataset.features`), js[string](t, ctx, `document.getElementById('map').dataset.valued`); f != "400" || v != "400" {
+			t.Errorf("first view: %s features, %s coloured; want 400 coloured Kreise", f, v)
+		}
+		// Performance API: time to the drawn map, bytes over the wire (headers and bodies).
+		ms := js[float64](t, ctx, `performance.getEntriesByName('sa-first-view')[0]?.startTime ?? -1`)
+		bytes := js[float64](t, ctx, `performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce((s, e) => s + (e.transferSize || 0), 0)`)
+		requests := js[int](t, ctx, `performance.getEntriesByType('resource').length`)
+		t.Logf("first view (Kreis choropleth, empty browser cache): interactive after %.0f ms, %d requests, %.0f kB transferred", ms, requests, bytes/1000)
+		if ms < 0 || ms > 3000 { // 1.5 s is the target; the test allows for a loaded CI machine
+			t.Errorf("first view interactive after %.0f ms; the target is 1500 ms on localhost", ms)
+		}
+		if bytes > 1_000_000 {
+			t.Errorf("first view transferred %.0f bytes; the budget is 1 MB", bytes)
+		}
+		hist := js[int](t, ctx, `document.querySelectorAll('#histogram svg rect').length`)
+		breaks := js[int](t, ctx, `document.querySelectorAll('#histogram svg line[stroke-dasharray]').length`)
+		if hist < 10 || breaks != 4 {
+			t.Errorf("histogram: %d bars, %d break lines; want bars and the 4 breaks of 5 quantile classes", hist, breaks)
+		}
+		screenshot(t, ctx, "atlas-first-view.png")
+	})
+
+	t.Run("indicator picker, year slider and classification", func(t *testing.T) {
+		// the filter box narrows the grouped options
+		all := js[int](t, ctx, `document.querySelectorAll('#f-indicator option').length`)
+		js[any](t, ctx, `(() => { const f = document.getElementById('f-indicator-filter'); f.value = 'kita'; f.dispatchEvent(new Event('input')); })()`)
+		some := js[int](t, ctx, `document.querySelectorAll('#f-indicator option').length`)
+		groups := js[int](t, ctx, `document.querySelectorAll('#f-indicator optgroup').length`)
+		if some >= all || some < 2 {
+			t.Errorf("filter 'kita': %d of %d options", some, all)
+		}
+		js[string](t, ctx, setSelect("f-indicator", "childcare_under3"))
+		waitFor(t, ctx, "childcare map", mapView("kreis/childcare_under3/2020"))
+		js[any](t, ctx, `(() => { const f = document.getElementById('f-indicator-filter'); f.value = ''; f.dispatchEvent(new Event('input')); })()`)
+		if groups < 1 {
+			t.Errorf("options are not grouped by topic")
+		}
+		// year slider by keyboard: one step back
+		do(t, ctx, "year slider", chromedp.Focus(chromedp.CSS("#f-year")), chromedp.KeyEvent(kb.ArrowLeft))
+		waitFor(t, ctx, "the year before", mapView("kreis/childcare_under3/2019"))
+		if vt := js[string](t, ctx, `document.getElementById('f-year').getAttribute('aria-valuetext')`); vt != "2019" {
+			t.Errorf("year slider aria-valuetext = %q", vt)
+		}
+		// manual breaks: 3 classes
+		js[string](t, ctx, setSelect("f-method", "manual"))
+		js[any](t, ctx, `(() => { const i = document.getElementById('f-breaks'); i.value = '30; 40'; document.getElementById('breaks-apply').click(); })()`)
+		waitFor(t, ctx, "manual classes", `document.querySelectorAll('#legend .legend__row:not(.legend__row--nodata)').length === 3 && location.search.includes('breaks=30%2C40')`)
+		js[string](t, ctx, setSelect("f-method", "stddev"))
+		waitFor(t, ctx, "stddev classes", `location.search.includes('method=stddev') && document.querySelector('#legend').textContent.includes('Standardabweichung')`)
+		screenshot(t, ctx, "atlas-classification.png")
+	})
+
+	t.Run("Gemeinde level from vector tiles", func(t *testing.T) {
+		js[string](t, ctx, setSelect("f-indicator", "rent_zensus2022"))
+		waitFor(t, ctx, "the Gemeinde choropleth", mapView("gemeinde/rent_zensus2022/2022"))
+		f := js[int](t, ctx, `Number(document.getElementById('map').dataset.features)`)
+		v := js[int](t, ctx, `Number(document.getElementById('map').dataset.valued)`)
+		if f < 10000 || v < 10000 {
+			t.Errorf("Gemeinde map: %d features drawn, %d coloured; want the ~11,000 Gemeinden, nearly all coloured", f, v)
+		}
+		tiles := js[int](t, ctx, `performance.getEntriesByType('resource').filter(e => e.name.includes('/tiles/gemeinde/')).length`)
+		if tiles == 0 {
+			t.Errorf("no Gemeinde vector tiles were requested")
+		}
+		screenshot(t, ctx, "atlas-gemeinde-tiles.png")
+	})
+
+	t.Run("ranking table, sorting and the profile", func(t *testing.T) {
+		do(t, ctx, "open the atlas", chromedp.Navigate(kreis))
+		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		do(t, ctx, "ranking tab", chromedp.Click(chromedp.CSS("#tab-ranking")))
+		waitFor(t, ctx, "the ranking table", `document.querySelectorAll('#ranking-table tbody tr').length >= 100`)
+		if c := js[string](t, ctx, `document.querySelector('#ranking-table caption').textContent`); !strings.Contains(c, "Arbeitslosenquote") || !strings.Contains(c, "400") {
+			t.Errorf("ranking caption = %q", c)
+		}
+		first := js[string](t, ctx, `document.querySelector('#ranking-table tbody th button').textContent`)
+		// sort by name (keyboard reachable header button)
+		do(t, ctx, "sort by name", chromedp.Click(chromedp.CSS("#ranking-table thead th:nth-child(2) button")))
+		if s := js[string](t, ctx, `document.querySelector('#ranking-table thead th:nth-child(2)').getAttribute('aria-sort')`); s != "ascending" {
+			t.Errorf("aria-sort after sorting by name = %q", s)
+		}
+		if n := js[string](t, ctx, `document.querySelector('#ranking-table tbody th button').textContent`); n != "Aachen" && !strings.HasPrefix(n, "A") {
+			t.Errorf("first row sorted by name = %q", n)
+		}
+		do(t, ctx, "sort by rank", chromedp.Click(chromedp.CSS("#ranking-table thead th:nth-child(1) button")))
+		// choosing a row opens the profile and marks the row and the map
+		do(t, ctx, "pick the first row", chromedp.Click(chromedp.CSS("#ranking-table tbody tr:first-child th button")))
+		waitFor(t, ctx, "the profile", `!document.getElementById('info').hidden && document.querySelector('#info .info__chart svg') !== null`)
+		info := js[string](t, ctx, `document.getElementById('info').textContent`)
+		if !strings.Contains(info, first) || !strings.Contains(info, "Rang 1 von 400") || !strings.Contains(info, "Land (") {
+			t.Errorf("profile of %s = %q", first, info)
+		}
+		if js[int](t, ctx, `document.querySelectorAll('#info .info__chart polyline').length`) < 2 {
+			t.Errorf("profile chart lacks the Land's series")
+		}
+		if sel := js[string](t, ctx, `new URLSearchParams(location.search).get('region') ?? ''`); sel == "" || js[int](t, ctx, `document.querySelectorAll('#ranking-table tr.is-selected').length`) != 1 {
+			t.Errorf("selection not in the URL (%q) or not marked in the table", sel)
+		}
+		screenshot(t, ctx, "atlas-ranking-profile.png")
+	})
+
+	t.Run("compare", func(t *testing.T) {
+		do(t, ctx, "add to comparison", chromedp.Click(chromedp.CSS("#info .info__actions button")))
+		do(t, ctx, "pick the second row", chromedp.Click(chromedp.CSS("#ranking-table tbody tr:nth-child(2) th button")))
+		waitFor(t, ctx, "the second profile", `document.querySelector('#info .info__actions button')?.getAttribute('aria-pressed') === 'false'`)
+		do(t, ctx, "add to comparison", chromedp.Click(chromedp.CSS("#info .info__actions button")))
+		do(t, ctx, "compare tab", chromedp.Click(chromedp.CSS("#tab-compare")))
+		waitFor(t, ctx, "the comparison table", `document.querySelectorAll('#compare-table thead th').length === 3 && document.querySelectorAll('.compare__chart svg rect').length === 2`)
+		if rows := js[int](t, ctx, `document.querySelectorAll('#compare-table tbody tr:not(.data-table__group)').length`); rows < 20 {
+			t.Errorf("comparison has %d indicator rows", rows)
+		}
+		if !strings.Contains(js[string](t, ctx, `location.search`), "compare=") {
+			t.Errorf("comparison not in the URL")
+		}
+		csv := js[string](t, ctx, `document.getElementById('export-csv').href`)
+		if !strings.Contains(csv, "/api/v1/compare?") || !strings.Contains(csv, "format=csv") {
+			t.Errorf("CSV link in compare mode = %q", csv)
+		}
+		body := js[string](t, ctx, `fetch(document.getElementById('export-csv').href).then(r => r.text())`)
+		if !strings.Contains(body, "Quellenvermerk") {
+			t.Errorf("compare CSV lacks the source lines: %.200q", body)
+		}
+		screenshot(t, ctx, "atlas-compare.png")
+	})
+
+	t.Run("capacity index builder", func(t *testing.T) {
+		do(t, ctx, "index tab", chromedp.Click(chromedp.CSS("#tab-index")))
+		waitFor(t, ctx, "the index map", mapView("index/kreis")+` && document.querySelectorAll('#index-table tbody tr').length >= 50`)
+		// the map may be zoomed to the region chosen before: every Kreis drawn is coloured
+		if f, v := js[int](t, ctx, `Number(document.getElementById('map').dataset.features)`), js[int](t, ctx, `Number(document.getElementById('map').dataset.valued)`); v == 0 || v != f {
+			t.Errorf("index map colours %d of %d Kreise drawn", v, f)
+		}
+		before := js[string](t, ctx, `new URLSearchParams(location.search).get('weights')`)
+		do(t, ctx, "raise the first weight", chromedp.Focus(chromedp.CSS(".weights .weight__range")), chromedp.KeyEvent(kb.ArrowRight))
+		waitFor(t, ctx, "the new weights", `new URLSearchParams(location.search).get('weights') !== '`+before+`' && document.querySelector('.contrib-box') !== null`)
+		if n := js[int](t, ctx, `document.querySelectorAll('.contrib li').length`); n < 2 {
+			t.Errorf("contributions list has %d entries", n)
+		}
+		if !strings.Contains(js[string](t, ctx, `document.getElementById('legend').textContent`), "Kapazitätsindex") {
+			t.Errorf("index legend missing")
+		}
+		screenshot(t, ctx, "atlas-index.png")
+	})
+
+	t.Run("distribution key against the Königsteiner Schlüssel", func(t *testing.T) {
+		do(t, ctx, "distribution tab", chromedp.Click(chromedp.CSS("#tab-distribution")))
+		waitFor(t, ctx, "the difference map", mapView("distribution/land")+` && document.querySelectorAll('#distribution-table tbody tr').length === 16`)
+		legend := js[string](t, ctx, `document.getElementById('legend').textContent`)
+		if !strings.Contains(legend, "Prozentpunkte") || !strings.Contains(legend, "Königsteiner") {
+			t.Errorf("distribution legend = %q", legend)
+		}
+		js[any](t, ctx, `(() => { const i = document.getElementById('dist-arrivals'); i.value = '50000'; i.dispatchEvent(new Event('change')); })()`)
+		waitFor(t, ctx, "persons for 50,000 arrivals", `document.querySelector('#distribution-table caption')?.textContent.includes('50.000')`)
+		persons := js[int](t, ctx, `[...document.querySelectorAll('#distribution-table tbody tr')].reduce((s, r) => s + Number(r.children[4].textContent.replace(/\./g, '')), 0)`)
+		if persons != 50000 {
+			t.Errorf("persons of the model add up to %d, want 50000", persons)
+		}
+		screenshot(t, ctx, "atlas-distribution.png")
+	})
+
+	t.Run("places layer", func(t *testing.T) {
+		do(t, ctx, "open the atlas", chromedp.Navigate(kreis))
+		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		do(t, ctx, "show places", chromedp.Click(chromedp.CSS("#places-toggle")))
+		waitFor(t, ctx, "places on the map", `Number(document.getElementById('map').dataset.places) > 0 && document.querySelectorAll('.marker-cluster, .leaflet-places-pane canvas').length > 0`)
+		note := js[string](t, ctx, `document.querySelector('.check--nodata .check__note')?.textContent ?? ''`)
+		if !strings.Contains(note, "Keine offenen Daten") || !strings.Contains(note, "Import") {
+			t.Errorf("category without open data: note = %q", note)
+		}
+		if !strings.Contains(js[string](t, ctx, `document.querySelector('.leaflet-control-attribution').textContent`), "Flüchtlingsrat") {
+			t.Errorf("places attribution missing on the map")
+		}
+		screenshot(t, ctx, "atlas-places.png")
+		do(t, ctx, "hide places", chromedp.Click(chromedp.CSS("#places-toggle")))
+	})
+
+	t.Run("place search", func(t *testing.T) {
+		do(t, ctx, "type a name", chromedp.Click(chromedp.CSS("#search")), chromedp.SendKeys(chromedp.CSS("#search"), "Leipzig"))
+		waitFor(t, ctx, "search results", `document.querySelectorAll('#search-list [role="option"]').length > 0 && document.getElementById('search').getAttribute('aria-expanded') === 'true'`)
+		do(t, ctx, "choose the first", chromedp.KeyEvent(kb.Enter))
+		waitFor(t, ctx, "the profile of Leipzig", `document.querySelector('#info-title')?.textContent.startsWith('Leipzig')`)
+		if a := js[string](t, ctx, `document.activeElement.id`); a != "info-title" {
+			t.Errorf("focus after choosing a search result is on %q, want the profile heading", a)
+		}
+		do(t, ctx, "close the profile", chromedp.KeyEvent(kb.Escape))
+		waitFor(t, ctx, "the profile closed", `document.getElementById('info').hidden`)
+	})
+
+	t.Run("PNG export and embed dialog", func(t *testing.T) {
+		do(t, ctx, "export PNG", chromedp.Click(chromedp.CSS("#export-png")))
+		waitFor(t, ctx, "the PNG", `Number(document.getElementById('map').dataset.exportPng) > 20000`)
+		do(t, ctx, "open the embed dialog", chromedp.Click(chromedp.CSS("#embed-open")))
+		waitFor(t, ctx, "the dialog", `document.getElementById('embed-dialog').open && document.activeElement.id === 'embed-code'`)
+		code := js[string](t, ctx, `document.getElementById('embed-code').value`)
+		if !strings.HasPrefix(code, "<iframe") || !strings.Contains(code, srv.url+"/embed?") || !strings.Contains(code, "title=") {
+			t.Errorf("embed snippet = %q", code)
+		}
+		screenshot(t, ctx, "atlas-embed-dialog.png")
+		do(t, ctx, "close with Escape", chromedp.KeyEvent(kb.Escape))
+		waitFor(t, ctx, "the dialog closed, focus back", `!document.getElementById('embed-dialog').open && document.activeElement.id === 'embed-open'`)
+	})
+
+	t.Run("embed views", func(t *testing.T) {
+		do(t, ctx, "embed the index", chromedp.Navigate(srv.url+"/embed?tab=index&ilevel=kreis&weights=childcare_under3:2,unemployment_rate:1&level=kreis&indicator=unemployment_rate&year=2019"))
+		waitFor(t, ctx, "the embedded index map", mapView("index/kreis"))
+		back := js[string](t, ctx, `document.getElementById('open-atlas').href`)
+		if !strings.Contains(back, "tab=index") || !strings.Contains(back, "weights=childcare_under3%3A2") {
+			t.Errorf("embed link back = %q", back)
+		}
+		if !strings.Contains(js[string](t, ctx, `document.querySelector('.leaflet-control-attribution').textContent`), "GeoBasis-DE / BKG") {
+			t.Errorf("embed without sources")
+		}
+		screenshot(t, ctx, "embed-index.png")
+		do(t, ctx, "embed Gemeinden", chromedp.Navigate(srv.url+"/embed?level=gemeinde&indicator=vacancy_rate_zensus2022&year=2022&lang=en"))
+		waitFor(t, ctx, "the embedded Gemeinde map", mapView("gemeinde/vacancy_rate_zensus2022/2022"))
+		if l := js[string](t, ctx, `document.getElementById('legend').textContent`); !strings.Contains(l, "Unit") {
+			t.Errorf("English embed legend = %q", l)
+		}
+	})
+
+	t.Run("English and phone width", func(t *testing.T) {
+		do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844), chromedp.Navigate(kreis))
+		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		if w := js[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("page is %d px wide at 390 px", w)
+		}
+		screenshot(t, ctx, "atlas-phone.png")
+		do(t, ctx, "open settings", chromedp.Click(chromedp.CSS("#panel-toggle")))
+		do(t, ctx, "switch to English", chromedp.Click(chromedp.CSS("#lang-toggle")))
+		waitFor(t, ctx, "English", `document.documentElement.lang === 'en' && document.getElementById('tab-ranking').textContent === 'Ranking' && location.search.includes('lang=en')`)
+		screenshot(t, ctx, "atlas-phone-en.png")
+		do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1280, 800))
+	})
+
 	b.check(t, srv.url)
 }

@@ -5,11 +5,20 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/standortatlas/standortatlas/atlas/pgstore"
 )
 
-// storeConfig selects and opens the store.
+// storeConfig selects and opens the store: PostGIS when DatabaseURL is set,
+// else the embedded store file.
 type storeConfig struct {
 	DBPath string // embedded store file
+	// DatabaseURL is a PostgreSQL/PostGIS connection string; when set, the
+	// atlas uses PostGIS instead of DBPath.
+	DatabaseURL string
+	// Migrate applies pending schema migrations when the store is opened
+	// (serve -migrate); otherwise a PostGIS schema must be up to date.
+	Migrate bool
 }
 
 func (c *storeConfig) register(flags *flag.FlagSet, getenv func(string) string) {
@@ -18,6 +27,16 @@ func (c *storeConfig) register(flags *flag.FlagSet, getenv func(string) string) 
 		def = "data/standortatlas.db"
 	}
 	flags.StringVar(&c.DBPath, "db", def, "embedded store file (env STANDORTATLAS_DB)")
+	flags.StringVar(&c.DatabaseURL, "database-url", getenv("DATABASE_URL"),
+		"PostGIS instead of the embedded store: postgres://user:password@host:5432/dbname (env DATABASE_URL)")
+}
+
+// String describes the store for messages, without a password.
+func (c storeConfig) String() string {
+	if c.DatabaseURL != "" {
+		return "PostGIS " + pgstore.Redact(c.DatabaseURL)
+	}
+	return "embedded " + c.DBPath
 }
 
 type serveConfig struct {
@@ -39,6 +58,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	flags.StringVar(&c.Addr, "addr", addr, "listen address (env STANDORTATLAS_ADDR)")
 	flags.DurationVar(&c.RequestTimeout, "request-timeout", 15*time.Second, "upper bound of a request's work")
 	flags.BoolVar(&c.Seed, "seed", true, "load the built-in seed data when the store has not been seeded with this version")
+	flags.BoolVar(&c.Migrate, "migrate", true, "with -database-url: apply pending schema migrations at start (-migrate=false: refuse to start on an old schema)")
 	if err := flags.Parse(args); err != nil {
 		return c, err
 	}

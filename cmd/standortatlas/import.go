@@ -3,140 +3,336 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
 )
 
 const importUsage = `usage:
+  standortatlas import FORMAT [flags] FILE
+      FORMAT: genesis (raw GENESIS/Regionaldatenbank CSV), inkar (raw INKAR export),
+              ffcsv (GENESIS flat CSV or its zip), canonical (the data standard, CSV or JSON),
+              gv (Gemeindeverzeichnis xlsx), ks (Königsteiner Schlüssel CSV), auto (detect)
+      -dry-run                 check and report, write nothing
+      -force                   import even when this file was imported the same way before
+      -map COL=INDICATOR       map a value column (number or header; ffcsv: category code, "" = total)
+                               to an indicator of the catalogue (repeatable)
+      -only-mapped             import only the mapped columns
+      -period YYYY             period when the file has no date
+      -catalogue FILE          indicator catalogue (JSON or CSV) for canonical CSV
+      -crosswalk FILE -crosswalk-year Y
+                               recode Kreis keys of 31.12.Y with a BBSR Umsteigeschlüssel xlsx
+      -merge OLD=NEW           a Kreis merger after the crosswalk (repeatable), e.g. 16056=16063
+      -crosswalk-method ID=sum|mean
+      -ffcsv-sum VARS -ffcsv-split VAR -ffcsv-total CATS [-ffcsv-categories CATS] [-ffcsv-filter VAR=CAT]
+                               how a flat file's variables combine (see atlas/ingest/DATA-STANDARD.md)
+  standortatlas import table -spec SPEC.json [-dry-run] [-force] [-crosswalk FILE -crosswalk-year Y] [-merge OLD=NEW] FILE
+      SPEC: a table spec (see seeds/manifest.json "tables" for examples); indicators must be in the catalogue
+  standortatlas import manifest [-dry-run] [-force] DIR/manifest.json
+      a whole data set: indicator catalogue, boundary files and tables
   standortatlas import boundaries -level land|kreis|vwg|gemeinde [-layer NAME] [-gebietsstand DD.MM.YYYY] [-name TEXT] [-attribution TEXT] FILE
       FILE: .shp (with .dbf/.prj/.cpg), .gpkg, .geojson, or a .zip of these (BKG downloads)
-  standortatlas import table -spec SPEC.json [-dry-run] FILE
-      SPEC: a table spec (see seeds/manifest.json "tables" for examples); indicators must be in the catalogue
-  standortatlas import manifest [-dry-run] DIR/manifest.json
-      a whole data set: indicator catalogue, boundary files and tables
+Every import is checked completely first and written as one numbered release, all or nothing;
+"standortatlas release list|rollback N" lists and undoes releases.
 `
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, " ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// parseInterleaved parses flags that may follow the positional arguments
+// ("import genesis FILE -map 12=x").
+func parseInterleaved(flags *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := flags.Parse(args); err != nil {
+			return nil, err
+		}
+		if flags.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, flags.Arg(0))
+		args = flags.Args()[1:]
+	}
+}
+
+// cliActor names the user of the command line in the audit log.
+func cliActor(getenv func(string) string) string {
+	u := getenv("USER")
+	if u == "" {
+		u = getenv("USERNAME")
+	}
+	if u == "" {
+		u = "unknown"
+	}
+	return "cli:" + u
+}
 
 func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, importUsage)
-		return fmt.Errorf("import: what to import? boundaries, table or manifest")
+		return fmt.Errorf("import: what to import? %s, auto, table, manifest or boundaries", strings.Join(ingest.Formats(), ", "))
 	}
 	var c storeConfig
 	flags := flag.NewFlagSet("import "+args[0], flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	c.register(flags, getenv)
 	dry := flags.Bool("dry-run", false, "check the file and report, write nothing")
-	switch args[0] {
+	kind := args[0]
+	switch kind {
 	case "boundaries":
-		var spec ingest.BoundarySpec
-		level := flags.String("level", "", "level of the regions: land, kreis, vwg, gemeinde (required)")
-		flags.StringVar(&spec.Layer, "layer", "", "layer inside a zip or GeoPackage")
-		flags.StringVar(&spec.Gebietsstand, "gebietsstand", "", "territorial status date (default: latest WSK of the file)")
-		flags.StringVar(&spec.Name, "name", "", "name of the boundary set (default: the file name)")
-		flags.StringVar(&spec.KeyField, "key-field", "", "attribute holding the key (default AGS; ARS for vwg)")
-		flags.StringVar(&spec.Licence, "licence", "dl-de/by-2-0", "licence of the boundaries")
-		flags.StringVar(&spec.Attribution, "attribution", "© GeoBasis-DE / BKG, dl-de/by-2-0 (Daten verändert)", "attribution shown with every map")
-		if err := flags.Parse(args[1:]); err != nil {
-			return err
-		}
-		if flags.NArg() != 1 {
-			return fmt.Errorf("import boundaries: exactly one FILE expected")
-		}
-		lv, err := atlas.ParseLevel(*level)
-		if err != nil {
-			return fmt.Errorf("import boundaries: -level: %w", err)
-		}
-		spec.Level = lv
-		abs, err := filepath.Abs(flags.Arg(0))
+		return importBoundaries(ctx, c, flags, args[1:], dry, stdout)
+	case "table", "manifest":
+		force := flags.Bool("force", false, "import tables even when they were imported the same way before")
+		specFile := flags.String("spec", "", "table spec JSON (import table)")
+		crosswalk := flags.String("crosswalk", "", "import table: BBSR Umsteigeschlüssel xlsx to recode old Kreis keys")
+		crosswalkYear := flags.Int("crosswalk-year", 0, "import table: Gebietsstand year (31.12.) of the file's Kreis keys")
+		var merges listFlag
+		flags.Var(&merges, "merge", "import table: OLD=NEW Kreis merger after the crosswalk (repeatable)")
+		pos, err := parseInterleaved(flags, args[1:])
 		if err != nil {
 			return err
 		}
-		spec.File = filepath.Base(abs)
-		if spec.Name == "" {
-			spec.Name = spec.File
+		if len(pos) != 1 {
+			return fmt.Errorf("import %s: exactly one FILE expected", kind)
 		}
-		res, err := ingest.ReadBoundaries(os.DirFS(filepath.Dir(abs)), spec)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s: %d regions of level %s, Gebietsstand %s, source CRS EPSG:%d\n", spec.File, len(res.Regions), lv, res.Set.Gebietsstand, res.Set.SourceSRID)
-		for _, line := range res.Set.Report {
-			fmt.Fprintln(stdout, "  note:", line)
-		}
-		if *dry {
-			fmt.Fprintln(stdout, "dry run: nothing written")
-			return nil
-		}
-		store, err := openStore(ctx, c)
-		if err != nil {
-			return err
-		}
-		defer store.Close()
-		if err := store.ReplaceBoundaries(ctx, res.Set, res.Regions); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, "written")
-		return nil
-	case "table":
-		specFile := flags.String("spec", "", "table spec JSON (required)")
-		if err := flags.Parse(args[1:]); err != nil {
-			return err
-		}
-		if flags.NArg() != 1 || *specFile == "" {
-			return fmt.Errorf("import table: -spec SPEC.json and one FILE expected")
-		}
-		b, err := os.ReadFile(*specFile)
-		if err != nil {
-			return err
-		}
-		var spec ingest.TableSpec
-		if err := json.Unmarshal(b, &spec); err != nil {
-			return fmt.Errorf("%s: %w", *specFile, err)
-		}
-		abs, err := filepath.Abs(flags.Arg(0))
-		if err != nil {
-			return err
-		}
-		spec.File = filepath.Base(abs)
-		m := &ingest.Manifest{Tables: []ingest.TableSpec{spec}}
-		return importManifest(ctx, c, os.DirFS(filepath.Dir(abs)), m, *dry, stdout)
-	case "manifest":
-		if err := flags.Parse(args[1:]); err != nil {
-			return err
-		}
-		if flags.NArg() != 1 {
-			return fmt.Errorf("import manifest: exactly one manifest file expected")
-		}
-		abs, err := filepath.Abs(flags.Arg(0))
+		abs, err := filepath.Abs(pos[0])
 		if err != nil {
 			return err
 		}
 		fsys := os.DirFS(filepath.Dir(abs))
-		m, err := ingest.ReadManifest(fsys, filepath.Base(abs))
-		if err != nil {
+		var m *ingest.Manifest
+		if kind == "table" {
+			if *specFile == "" {
+				return fmt.Errorf("import table: -spec SPEC.json required")
+			}
+			b, err := os.ReadFile(*specFile)
+			if err != nil {
+				return err
+			}
+			var spec ingest.TableSpec
+			if err := json.Unmarshal(b, &spec); err != nil {
+				return fmt.Errorf("%s: %w", *specFile, err)
+			}
+			spec.File = filepath.Base(abs)
+			if *crosswalk != "" || len(merges) > 0 {
+				cw, err := filepath.Abs(*crosswalk)
+				if err != nil {
+					return err
+				}
+				files := fileMap{spec.File: abs}
+				spec.Crosswalk = &ingest.CrosswalkSpec{Year: *crosswalkYear, Merge: merges}
+				if *crosswalk != "" {
+					spec.Crosswalk.File = "crosswalk.xlsx"
+					files[spec.Crosswalk.File] = cw
+				}
+				fsys = files
+			}
+			m = &ingest.Manifest{Tables: []ingest.TableSpec{spec}}
+		} else if m, err = ingest.ReadManifest(fsys, filepath.Base(abs)); err != nil {
 			return err
 		}
-		return importManifest(ctx, c, fsys, m, *dry, stdout)
+		return importManifest(ctx, c, fsys, m, *dry, *force, getenv, stdout, stderr)
 	}
-	fmt.Fprint(stderr, importUsage)
-	return fmt.Errorf("import: unknown kind %q", args[0])
-}
-
-func importManifest(ctx context.Context, c storeConfig, fsys fs.FS, m *ingest.Manifest, dry bool, stdout io.Writer) error {
+	format := kind
+	if format != "auto" && !contains(ingest.Formats(), format) {
+		fmt.Fprint(stderr, importUsage)
+		return fmt.Errorf("import: unknown kind %q", kind)
+	}
+	force := flags.Bool("force", false, "import even when this file was imported the same way before")
+	var maps, merges, methods listFlag
+	flags.Var(&maps, "map", "COL=INDICATOR: map a value column to a catalogue indicator (repeatable)")
+	onlyMapped := flags.Bool("only-mapped", false, "import only mapped columns")
+	period := flags.String("period", "", "period (year) when the file has none")
+	sheet := flags.String("sheet", "", "xlsx sheet")
+	id := flags.String("id", "", "source id of the release (default: derived from format and file name)")
+	catalogue := flags.String("catalogue", "", "indicator catalogue file for canonical CSV")
+	crosswalk := flags.String("crosswalk", "", "BBSR Umsteigeschlüssel xlsx to recode old Kreis keys")
+	crosswalkYear := flags.String("crosswalk-year", "", "Gebietsstand year (31.12.) of the file's Kreis keys")
+	flags.Var(&merges, "merge", "OLD=NEW: Kreis merger after the crosswalk (repeatable)")
+	flags.Var(&methods, "crosswalk-method", "INDICATOR=sum|mean (repeatable)")
+	ffSum := flags.String("ffcsv-sum", "", "ffcsv: variables to sum over (comma-separated)")
+	ffSplit := flags.String("ffcsv-split", "", "ffcsv: variable whose categories become indicators")
+	ffTotal := flags.String("ffcsv-total", "", "ffcsv: top-level categories of the split variable that make the total")
+	ffCats := flags.String("ffcsv-categories", "", "ffcsv: further categories imported as indicators")
+	var ffFilter listFlag
+	flags.Var(&ffFilter, "ffcsv-filter", "ffcsv: VARIABLE=CATEGORY to keep (repeatable)")
+	noBar := flags.Bool("no-progress", false, "no progress bar")
+	pos, err := parseInterleaved(flags, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("import %s: exactly one FILE expected", format)
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return err
+	}
+	req := atlas.ImportRequest{Format: format, Name: filepath.Base(pos[0]), Data: data, DryRun: *dry, Force: *force, Actor: cliActor(getenv)}
+	opt := func(k, v string) {
+		if v != "" {
+			req.Options = append(req.Options, k+"="+v)
+		}
+	}
+	for _, m := range maps {
+		opt("map", m)
+	}
+	if *onlyMapped {
+		opt("only_mapped", "true")
+	}
+	opt("period", *period)
+	opt("sheet", *sheet)
+	opt("id", *id)
+	opt("crosswalk_year", *crosswalkYear)
+	for _, m := range merges {
+		opt("merge", m)
+	}
+	for _, m := range methods {
+		opt("crosswalk_method", m)
+	}
+	opt("ffcsv_sum", *ffSum)
+	opt("ffcsv_split", *ffSplit)
+	opt("ffcsv_total", *ffTotal)
+	opt("ffcsv_categories", *ffCats)
+	for _, f := range ffFilter {
+		opt("ffcsv_filter", f)
+	}
+	if *catalogue != "" {
+		if req.Catalogue, err = os.ReadFile(*catalogue); err != nil {
+			return err
+		}
+	}
+	if *crosswalk != "" {
+		if req.Crosswalk, err = os.ReadFile(*crosswalk); err != nil {
+			return err
+		}
+	}
 	store, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	progress := func(msg string) { fmt.Fprintln(stdout, msg) }
-	plan, err := ingest.PrepareManifest(ctx, fsys, m, store, progress)
+	bar := newRowBar(stderr, !*noBar)
+	defer bar.finish()
+	in := &ingest.Intake{Store: store, Progress: func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }, Rows: bar.rows}
+	start := time.Now()
+	res, err := in.Import(ctx, req)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	for _, line := range res.Summary {
+		fmt.Fprintln(stdout, line)
+	}
+	switch {
+	case res.DryRun:
+		fmt.Fprintf(stdout, "dry run: nothing written (%d observations checked in %s)\n", res.Observations, time.Since(start).Round(time.Millisecond))
+	case res.Unchanged:
+		fmt.Fprintf(stdout, "unchanged: already imported as release %d\n", res.Release.ID)
+	default:
+		fmt.Fprintf(stdout, "release %d: %s, %d observations of %d indicator(s) in %s\n", res.Release.ID, res.Release.File, res.Release.Rows, len(res.Indicators), time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// fileMap is a file system of named files on disk (a table and its
+// crosswalk from different directories).
+type fileMap map[string]string
+
+// Open implements fs.FS.
+func (m fileMap) Open(name string) (fs.File, error) {
+	p, ok := m[name]
+	if !ok {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return os.Open(p)
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func importBoundaries(ctx context.Context, c storeConfig, flags *flag.FlagSet, args []string, dry *bool, stdout io.Writer) error {
+	var spec ingest.BoundarySpec
+	level := flags.String("level", "", "level of the regions: land, kreis, vwg, gemeinde (required)")
+	flags.StringVar(&spec.Layer, "layer", "", "layer inside a zip or GeoPackage")
+	flags.StringVar(&spec.Gebietsstand, "gebietsstand", "", "territorial status date (default: latest WSK of the file)")
+	flags.StringVar(&spec.Name, "name", "", "name of the boundary set (default: the file name)")
+	flags.StringVar(&spec.KeyField, "key-field", "", "attribute holding the key (default AGS; ARS for vwg)")
+	flags.StringVar(&spec.Licence, "licence", "dl-de/by-2-0", "licence of the boundaries")
+	flags.StringVar(&spec.Attribution, "attribution", "© GeoBasis-DE / BKG, dl-de/by-2-0 (Daten verändert)", "attribution shown with every map")
+	pos, err := parseInterleaved(flags, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("import boundaries: exactly one FILE expected")
+	}
+	lv, err := atlas.ParseLevel(*level)
+	if err != nil {
+		return fmt.Errorf("import boundaries: -level: %w", err)
+	}
+	spec.Level = lv
+	abs, err := filepath.Abs(pos[0])
+	if err != nil {
+		return err
+	}
+	spec.File = filepath.Base(abs)
+	if spec.Name == "" {
+		spec.Name = spec.File
+	}
+	res, err := ingest.ReadBoundaries(os.DirFS(filepath.Dir(abs)), spec)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d regions of level %s, Gebietsstand %s, source CRS EPSG:%d\n", spec.File, len(res.Regions), lv, res.Set.Gebietsstand, res.Set.SourceSRID)
+	for _, line := range res.Set.Report {
+		fmt.Fprintln(stdout, "  note:", line)
+	}
+	if *dry {
+		fmt.Fprintln(stdout, "dry run: nothing written")
+		return nil
+	}
+	store, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.ReplaceBoundaries(ctx, res.Set, res.Regions); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "written")
+	return nil
+}
+
+func importManifest(ctx context.Context, c storeConfig, fsys fs.FS, m *ingest.Manifest, dry, force bool, getenv func(string) string, stdout, stderr io.Writer) error {
+	store, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	bar := newRowBar(stderr, true)
+	defer bar.finish()
+	progress := func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }
+	plan, err := ingest.PrepareWith(ctx, fsys, m, store, ingest.Options{Progress: progress, Rows: bar.rows, SkipImported: !force})
+	bar.finish()
 	if err != nil {
 		return err
 	}
@@ -151,8 +347,15 @@ func importManifest(ctx context.Context, c storeConfig, fsys fs.FS, m *ingest.Ma
 	if err != nil {
 		return err
 	}
+	in := &ingest.Intake{Store: store}
+	actor := cliActor(getenv)
+	var auditErr error
 	for _, r := range res.Releases {
 		fmt.Fprintf(stdout, "release %d: %s, %d observations\n", r.ID, r.File, r.Rows)
+		auditErr = errors.Join(auditErr, in.Audit(ctx, atlas.AuditEntry{Actor: actor, Action: atlas.AuditImport, Outcome: "ok", Format: "table", File: r.File, SHA256: r.SHA256, Release: r.ID, Observations: r.Rows}))
 	}
-	return nil
+	for _, r := range res.Unchanged {
+		fmt.Fprintf(stdout, "unchanged: %s already imported as release %d\n", r.File, r.ID)
+	}
+	return auditErr
 }

@@ -1,7 +1,8 @@
 // Command standortatlas runs the Standortatlas: the web atlas and API
 // (serve), data imports (import), and maintenance commands.
 //
-//	standortatlas serve [-addr :8080] [-db data/standortatlas.db]
+//	standortatlas serve [-addr :8080] [-db data/standortatlas.db | -database-url postgres://… [-migrate=false]]
+//	standortatlas migrate -database-url postgres://… [-dry-run]
 //	standortatlas import boundaries -level kreis [-layer NAME] [-gebietsstand DD.MM.YYYY] FILE
 //	standortatlas import manifest DIR/manifest.json
 //	standortatlas seed [-force]
@@ -34,8 +35,12 @@ const usage = `usage: standortatlas <command> [flags]
 
 commands:
   serve      run the atlas web app and API (default store: embedded, seeded on first start)
-  import     import data: boundaries FILE | manifest FILE | table -spec SPEC FILE
+  import     import data: genesis|inkar|ffcsv|canonical|gv|ks|auto FILE | boundaries FILE | manifest FILE | table -spec SPEC FILE
+  release    list releases, roll back to one: release list | release rollback N
+  token      write tokens of the ingest API: token create | list | revoke ID
+  audit      show the audit log of writes
   seed       (re)load the built-in seed data into the store
+  migrate    create or update the PostGIS schema (-database-url or DATABASE_URL)
   backup     write a consistent copy of the embedded store (while it runs)
   restore    replace the embedded store by a checked backup (server stopped)
   version    print the version
@@ -52,8 +57,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdServe(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
 		return cmdImport(ctx, args[1:], getenv, stdout, stderr)
+	case "token", "release", "audit":
+		return cmdWriteSide(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "seed":
 		return cmdSeed(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, args[1:], getenv, stdout, stderr)
 	case "restore":

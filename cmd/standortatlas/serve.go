@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/ingest"
 	"github.com/standortatlas/standortatlas/atlas/web"
 	"github.com/standortatlas/standortatlas/static"
+	"github.com/standortatlas/standortatlas/tiles"
 )
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -22,7 +24,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 	start := time.Now()
-	store, err := openStore(ctx, cfg.storeConfig)
+	store, err := openServeStore(ctx, cfg.storeConfig, stdout)
 	if err != nil {
 		return err
 	}
@@ -33,7 +35,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	svc := atlas.NewService(store, atlas.Options{})
-	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version})
+	stopWatch := watchStore(ctx, store, svc, logger)
+	defer stopWatch()
+	intake := &ingest.Intake{Store: store}
+	tileServer := tiles.NewServer(web.NewTileSource(svc), tiles.Options{Logger: logger})
+	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version,
+		Ingest: web.IngestDeps{Import: intake.Import}, Tiles: web.TilesDeps{Server: tileServer}})
 	if err != nil {
 		return err
 	}
@@ -55,9 +62,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	warmDone := make(chan struct{})
 	go func() {
 		defer close(warmDone)
+		tilesDone := make(chan struct{})
+		go func() { defer close(tilesDone); tileServer.KeepWarm(warmCtx, 2*time.Second) }()
 		keepWarm(warmCtx, svc, logger)
+		<-tilesDone
 	}()
-	fmt.Fprintf(stdout, "Standortatlas %s listening on http://%s (store %s, ready in %s)\n", version, displayAddr(ln.Addr()), cfg.DBPath, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "Standortatlas %s listening on http://%s (store %s, ready in %s)\n", version, displayAddr(ln.Addr()), cfg.storeConfig, time.Since(start).Round(time.Millisecond))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -3,18 +3,75 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/pgstore"
 	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
 )
 
+// openStore opens the store c selects: PostGIS (whose schema must be
+// migrated unless c.Migrate) or the embedded store file.
 func openStore(ctx context.Context, c storeConfig) (atlas.Store, error) {
+	return openServeStore(ctx, c, io.Discard)
+}
+
+// openServeStore is openStore reporting applied migrations to out.
+func openServeStore(ctx context.Context, c storeConfig, out io.Writer) (atlas.Store, error) {
+	if c.DatabaseURL != "" {
+		return openPostGIS(ctx, c, out)
+	}
 	if dir := filepath.Dir(c.DBPath); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("create %s: %w", dir, err)
 		}
 	}
 	return sqlitestore.Open(ctx, c.DBPath)
+}
+
+func openPostGIS(ctx context.Context, c storeConfig, out io.Writer) (atlas.Store, error) {
+	if !c.Migrate {
+		return pgstore.Open(ctx, c.DatabaseURL, pgstore.Options{})
+	}
+	pool, err := pgstore.Connect(ctx, c.DatabaseURL, pgstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := pgstore.Migrate(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		fmt.Fprintf(out, "applied schema migrations %s\n", strings.Join(applied, ", "))
+	}
+	return pgstore.New(pool, pgstore.Options{}), nil
+}
+
+// watchStore lets svc notice writes of other instances at once where the
+// store can tell (PostGIS: LISTEN/NOTIFY); without it the service still
+// polls the data version every second. stop ends the watch and waits for it.
+func watchStore(ctx context.Context, store atlas.Store, svc *atlas.Service, logger *slog.Logger) (stop func()) {
+	w, ok := store.(interface {
+		Watch(ctx context.Context, changed func()) error
+	})
+	if !ok {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := w.Watch(ctx, svc.Invalidate); err != nil {
+			logger.Warn("cannot listen for data changes; polling the data version every second", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

@@ -1,4 +1,5 @@
-// api.js: the only module that knows the /api/v1 URLs.
+// api.js: the only module that knows the server's URLs (/api/v1, /tiles, /ogc, /embed).
+// Every URL is built on the page's own origin, so no request leaves it.
 
 const BASE = '/api/v1';
 
@@ -10,14 +11,19 @@ export class ApiError extends Error {
   }
 }
 
-async function getJSON(path, params, signal) {
-  const url = new URL(BASE + path, window.location.origin);
+function url(path, params = {}) {
+  const u = new URL(path, window.location.origin);
   for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length)) continue;
+    u.searchParams.set(k, Array.isArray(v) ? v.join(',') : String(v));
   }
+  return u;
+}
+
+async function getJSON(path, params, signal) {
   let res;
   try {
-    res = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+    res = await fetch(url(path, params), { signal, headers: { Accept: 'application/json' } });
   } catch (err) {
     if (err.name === 'AbortError') throw err;
     throw new ApiError('', 0);
@@ -36,12 +42,99 @@ async function getJSON(path, params, signal) {
   return body;
 }
 
-/** The indicator catalogue: [{id, title, title_en, unit, topic_title, levels, years, default_year, ...}]. */
-export const fetchIndicators = (signal) => getJSON('/indicators', {}, signal);
+// "a:2,b:1" from [{id, w}] (weights of 0 are left out).
+export const weightsParam = (weights) =>
+  (weights ?? []).filter((x) => x.w > 0).map((x) => `${x.id}:${x.w}`).join(',');
 
-/** A classified FeatureCollection with the foreign members level, year, indicator, legend, attribution, stats. */
-export const fetchChoropleth = ({ level, indicator, year, classes, method }, signal) =>
-  getJSON('/choropleth', { level, indicator, year, classes, method }, signal);
+// The map query shared by /values, /histogram and /choropleth.
+const mapParams = ({ level, indicator, year, method, classes, breaks }) => ({
+  level,
+  indicator,
+  year: year || undefined,
+  method: breaks?.length ? undefined : method,
+  classes: method === 'manual' || breaks?.length ? undefined : classes,
+  breaks: method === 'manual' && breaks?.length ? breaks : undefined,
+});
 
-/** Outlines (properties key, name) for the base layer. */
-export const fetchBoundaries = (level, signal) => getJSON('/boundaries', { level }, signal);
+/** The indicator catalogue: [{id, title, title_en, unit, topic, topic_title, levels, years, default_year, ...}]. */
+export const fetchIndicators = (signal) => getJSON(BASE + '/indicators', {}, signal);
+
+/** Values by key for joining onto vector tiles: {values: {key: {value, flag, class}}, legend, stats, attribution, …}. */
+export const fetchValues = (q, signal) => getJSON(BASE + '/values', mapParams(q), signal);
+
+/** Histogram with the class breaks: {histogram: {bins, breaks, …}, legend, stats}. */
+export const fetchHistogram = (q, signal) => getJSON(BASE + '/histogram', { ...mapParams(q), bins: 24 }, signal);
+
+/** A classified GeoJSON FeatureCollection (kept for API users; the app draws tiles). */
+export const fetchChoropleth = (q, signal) => getJSON(BASE + '/choropleth', mapParams(q), signal);
+
+/** TileJSON of a level: tiles[0] is the URL template with the data version. */
+export const fetchTileJSON = (level, signal) => getJSON(`/tiles/${encodeURIComponent(level)}.json`, {}, signal);
+
+/** The TileJSON template as a path on our own origin (the server writes it absolute). */
+export const tilePath = (template) => String(template).replace(/^[a-z]+:\/\/[^/]+/i, '');
+
+/** One region with its geometry (OGC API – Features), for outlines and zooming. */
+export const fetchRegionGeometry = (level, key, signal) =>
+  getJSON(`/ogc/collections/${encodeURIComponent(level)}/items/${encodeURIComponent(key)}`, {}, signal);
+
+/** Region profile: values, ranks, series, Land and Germany, similar regions. */
+export const fetchRegion = (key, signal) => getJSON(`${BASE}/regions/${encodeURIComponent(key)}`, {}, signal);
+
+/** Up to 10 regions side by side. */
+export const fetchCompare = (keys, signal) => getJSON(BASE + '/compare', { keys }, signal);
+
+/** Regions of a level ranked by an indicator. */
+export const fetchRanking = ({ level, indicator, year, land }, signal) =>
+  getJSON(BASE + '/ranking', { level, indicator, year: year || undefined, land }, signal);
+
+/** The composite capacity index. */
+export const fetchIndex = ({ level, weights, method }, signal) =>
+  getJSON(BASE + '/index', { level, weights: weightsParam(weights), method }, signal);
+
+/** Distribution key vs. Königsteiner Schlüssel (level land) or population share within a Land (level kreis). */
+export const fetchDistribution = (q, signal) => getJSON(BASE + '/distribution', distributionParams(q), signal);
+
+const distributionParams = ({ dland, dweights, arrivals, ks }) => ({
+  level: dland ? 'kreis' : 'land',
+  land: dland || undefined,
+  weights: weightsParam(dweights),
+  arrivals: arrivals || undefined,
+  ks_year: ks || undefined,
+});
+
+/** Published places (GeoJSON points) in a WGS84 box, optionally of some categories. */
+export const fetchPlaces = ({ bbox, categories }, signal) =>
+  getJSON(BASE + '/places', { bbox: bbox.map((x) => x.toFixed(4)), category: categories }, signal);
+
+/** The place taxonomy with counts and, where no open data exists, the note saying so. */
+export const fetchPlaceCategories = (signal) => getJSON(BASE + '/places/categories', {}, signal);
+
+/** Search index entries for one level: every region (ranking of the population, which all levels have). */
+export const fetchNames = (level, signal) => getJSON(BASE + '/ranking', { level, indicator: 'population' }, signal);
+
+/** CSV download URLs (the server adds the source lines); null where the API has no CSV. */
+export function csvURL(tab, s) {
+  switch (tab) {
+    case 'compare':
+      return s.compare.length ? url(BASE + '/compare', { keys: s.compare, format: 'csv' }).href : null;
+    case 'index':
+      return weightsParam(s.weights) ? url(BASE + '/index', { level: s.level, weights: weightsParam(s.weights), method: s.imethod, format: 'csv' }).href : null;
+    case 'distribution':
+      return weightsParam(s.dweights) ? url(BASE + '/distribution', { ...distributionParams(s), format: 'csv' }).href : null;
+    default:
+      return s.indicator ? url(BASE + '/ranking', { level: s.level, indicator: s.indicator, year: s.year || undefined, format: 'csv' }).href : null;
+  }
+}
+
+/** The embeddable page for a query string. */
+export const embedURL = (query) => `${window.location.origin}/embed?${query}`;
+
+/** The atlas page for a query string (the embed's link back). */
+export const atlasPath = (query) => `/?${query}`;
+
+/** The embed script of markercluster and its stylesheets (loaded only when places are shown). */
+export const LIB = {
+  markercluster: '/static/lib/markercluster/leaflet.markercluster.js',
+  markerclusterCSS: ['/static/lib/markercluster/MarkerCluster.css', '/static/lib/markercluster/MarkerCluster.Default.css'],
+};

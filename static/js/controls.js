@@ -1,11 +1,11 @@
-// controls.js: the side-panel form. Fills the selects from the indicator list, shows the
-// indicator's definition and source, and reports every change as a state patch.
-import { t, h, getLang, localized } from './i18n.js';
+// controls.js: the map tab's form — indicator picker grouped by topic with a filter box, level,
+// year slider, classification (method, classes, manual breaks) and the indicator's definition
+// and source. Every change is reported as a state patch; render(state) brings the form in line.
+import { t, h, getLang, localized, topicTitle, fold, parseNumber, formatNumber } from './i18n.js';
 
 export const LEVELS = ['land', 'kreis', 'gemeinde'];
-export const METHODS = ['quantile', 'equal', 'jenks'];
+export const METHODS = ['quantile', 'equal', 'jenks', 'stddev', 'manual'];
 export const CLASS_COUNTS = [3, 4, 5, 6, 7];
-const NUMERIC = new Set(['year', 'classes']);
 
 function option(value, text, disabled = false) {
   const o = new Option(String(text), String(value)); // Option() sets text, never HTML
@@ -13,19 +13,28 @@ function option(value, text, disabled = false) {
   return o;
 }
 
-function indicatorOptions(indicators) {
+const matches = (ind, q) =>
+  !q || [ind.id, ind.title, ind.title_en, ind.topic, ind.topic_title, topicTitle(ind), ind.unit].some((s) => fold(s).includes(q));
+
+/** Options grouped by topic; q filters (the current indicator always stays, so the select never lies). */
+export function indicatorOptions(indicators, q = '', keep = '', filter = () => true) {
   const groups = new Map();
+  let n = 0;
   for (const ind of indicators) {
-    const topic = localized(ind, 'topic_title') || ind.topic || '';
+    if (!filter(ind)) continue;
+    if (!matches(ind, q) && ind.id !== keep) continue;
+    if (matches(ind, q)) n++;
+    const topic = topicTitle(ind);
     if (!groups.has(topic)) groups.set(topic, []);
     groups.get(topic).push(option(ind.id, localized(ind, 'title') || ind.id));
   }
-  return [...groups].map(([topic, opts]) => {
+  const out = [...groups].map(([topic, opts]) => {
     const group = document.createElement('optgroup');
     group.label = topic;
     group.append(...opts);
     return group;
   });
+  return { options: out, count: n };
 }
 
 function indicatorInfo(ind) {
@@ -39,14 +48,74 @@ function indicatorInfo(ind) {
   ].filter((p) => p.textContent);
 }
 
-/** Wires the form; returns render(state), which brings the form in line with the state. */
+/** "3; 5; 7,5" → [3, 5, 7.5]; null if not 1–8 ascending numbers. */
+export function parseBreaks(s) {
+  const parts = String(s).split(/[;\s]+/).filter(Boolean);
+  const xs = parts.map(parseNumber);
+  if (!xs.length || xs.length > 8 || xs.some((x) => !Number.isFinite(x))) return null;
+  for (let i = 1; i < xs.length; i++) if (!(xs[i] > xs[i - 1])) return null;
+  return xs;
+}
+
+export const formatBreaks = (xs) => (xs ?? []).map((x) => formatNumber(x)).join('; ');
+
+/** Wires the form; returns render(state). */
 export function initControls(form, infoBox, onChange) {
-  const selects = {};
-  for (const name of ['indicator', 'level', 'year', 'method', 'classes']) {
-    const select = form.elements.namedItem(name);
-    selects[name] = select;
-    select.addEventListener('change', () => onChange({ [name]: NUMERIC.has(name) ? Number(select.value) : select.value }));
-  }
+  const el = (name) => form.elements.namedItem(name);
+  const select = { indicator: el('indicator'), level: el('level'), method: el('method'), classes: el('classes') };
+  const filter = form.querySelector('#f-indicator-filter');
+  const count = form.querySelector('#indicator-count');
+  const year = el('year');
+  const yearOut = form.querySelector('#year-out');
+  const yearList = form.querySelector('#year-ticks');
+  const yearMin = form.querySelector('#year-min');
+  const yearMax = form.querySelector('#year-max');
+  const breaksField = form.querySelector('#breaks-field');
+  const breaksInput = el('breaks');
+  const breaksError = form.querySelector('#breaks-error');
+  let years = [];
+  let last = null;
+
+  select.indicator.addEventListener('change', () => onChange({ indicator: select.indicator.value }));
+  select.level.addEventListener('change', () => onChange({ level: select.level.value }));
+  select.method.addEventListener('change', () => {
+    const method = select.method.value;
+    if (method === 'manual') {
+      breaksField.hidden = false;
+      // start from the current breaks so the user edits rather than types from nothing
+      if (!breaksInput.value && last?.currentBreaks?.length) breaksInput.value = formatBreaks(last.currentBreaks);
+      const b = parseBreaks(breaksInput.value);
+      if (b) onChange({ method, breaks: b });
+      else breaksInput.focus();
+      return;
+    }
+    onChange({ method, breaks: [] });
+  });
+  select.classes.addEventListener('change', () => onChange({ classes: Number(select.classes.value) }));
+
+  const showYear = () => {
+    const y = years[Number(year.value)] ?? '';
+    yearOut.value = String(y);
+    year.setAttribute('aria-valuetext', String(y));
+    return y;
+  };
+  year.addEventListener('input', showYear);
+  year.addEventListener('change', () => onChange({ year: showYear() }));
+
+  const applyBreaks = () => {
+    const b = parseBreaks(breaksInput.value);
+    breaksError.textContent = b ? '' : t('breaks_invalid');
+    breaksInput.setAttribute('aria-invalid', String(!b));
+    if (b) onChange({ method: 'manual', breaks: b });
+  };
+  form.querySelector('#breaks-apply').addEventListener('click', applyBreaks);
+  breaksInput.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      applyBreaks();
+    }
+  });
+  filter.addEventListener('input', () => render(last, true));
   form.addEventListener('submit', (e) => e.preventDefault());
 
   // Options are rebuilt only when what they depend on changes, so focus and scroll stay put.
@@ -54,21 +123,49 @@ export function initControls(form, infoBox, onChange) {
   const fill = (name, signature, make) => {
     if (built[name] === signature) return;
     built[name] = signature;
-    selects[name].replaceChildren(...make());
+    select[name].replaceChildren(...make());
   };
 
-  return function render(state) {
+  function render(state) {
+    if (!state) return;
+    last = state;
     const ind = state.indicators.find((i) => i.id === state.indicator);
     const lang = getLang();
     const has = (l) => Boolean(ind?.levels?.includes(l));
-    fill('indicator', `${lang}|${state.indicators.length}`, () => indicatorOptions(state.indicators));
+    const q = fold(filter.value.trim());
+    const { options, count: n } = indicatorOptions(state.indicators, q, state.indicator);
+    fill('indicator', `${lang}|${state.indicators.length}|${q}|${q ? state.indicator : ''}`, () => options);
+    count.textContent = q ? t('indicator_matches', n, state.indicators.length) : '';
     fill('level', `${lang}|${ind?.id}`, () =>
       LEVELS.map((l) => option(l, has(l) ? t('level_' + l) : t('level_missing', t('level_' + l)), !has(l))),
     );
-    fill('year', String(ind?.id), () => [...(ind?.years ?? [])].sort((a, b) => b - a).map((y) => option(y, y)));
     fill('method', lang, () => METHODS.map((m) => option(m, t('method_' + m))));
-    fill('classes', 'fixed', () => CLASS_COUNTS.map((n) => option(n, n)));
-    for (const [name, select] of Object.entries(selects)) select.value = String(state[name]);
+    fill('classes', 'fixed', () => CLASS_COUNTS.map((k) => option(k, k)));
+    select.indicator.value = state.indicator;
+    select.level.value = state.level;
+    select.method.value = state.method;
+    select.classes.value = String(state.classes);
+    select.classes.disabled = state.method === 'manual';
+
+    years = [...(ind?.years ?? [])].sort((a, b) => a - b);
+    const sig = years.join(',');
+    if (year.dataset.years !== sig) {
+      year.dataset.years = sig;
+      year.min = '0';
+      year.max = String(Math.max(0, years.length - 1));
+      year.disabled = years.length < 2;
+      yearList.replaceChildren(...years.map((y, i) => option(i, y)));
+      yearMin.textContent = String(years[0] ?? '');
+      yearMax.textContent = String(years[years.length - 1] ?? '');
+    }
+    year.value = String(Math.max(0, years.indexOf(state.year)));
+    showYear();
+
+    breaksField.hidden = state.method !== 'manual';
+    if (state.method === 'manual' && state.breaks?.length && document.activeElement !== breaksInput) {
+      breaksInput.value = formatBreaks(state.breaks);
+    }
     infoBox.replaceChildren(...indicatorInfo(ind));
-  };
+  }
+  return render;
 }

@@ -1,11 +1,11 @@
-// legend.js: the legend box, built from the choropleth response. Colours, class labels
-// and counts are the server's, used as given.
-import { t, h, getLang, localized, formatNumber } from './i18n.js';
+// legend.js: the legend box. For indicator maps it is built from the server's legend (colours,
+// class labels and counts used as given); the index and distribution views pass their own.
+import { t, h, fill, getLang, formatNumber } from './i18n.js';
 
-/** Fill colour of a feature's class; null/unknown class = the no-data colour. */
+/** Fill colour of a class; null/unknown class = the no-data colour. */
 export function colorFor(cls, legend) {
-  const c = Number.isInteger(cls) ? legend?.classes?.[cls] : null;
-  return c?.color || legend?.no_data?.color || '#d9d9d9';
+  const c = Number.isInteger(cls) && cls >= 0 ? legend?.classes?.[cls] : null;
+  return c?.color || null;
 }
 
 function row(color, label, count, extraClass) {
@@ -15,29 +15,41 @@ function row(color, label, count, extraClass) {
   return h('li', 'legend__row' + (extraClass ? ' ' + extraClass : ''), swatch, h('span', 'legend__label', label ?? ''), h('span', 'legend__count', n));
 }
 
-export function renderLegend(root, fc) {
+/** A legend model from a /values or /histogram answer of the server. */
+export function serverLegend(answer, title, decimals) {
+  const lg = answer?.legend ?? {};
+  const s = answer?.stats;
+  const num = (v) => formatNumber(v, decimals);
+  const flagged = (lg.flags ?? []).filter((f) => f.has_value && f.count);
+  return {
+    title,
+    meta: [answer?.year, answer?.level && t('level_' + answer.level), lg.method && t('method_' + lg.method)].filter(Boolean).join(' · '),
+    unit: lg.unit,
+    rows: (lg.classes ?? []).map((c) => ({ color: c.color, label: c.label, count: c.count })),
+    noData: lg.no_data ? { color: lg.no_data.color, label: getLang() === 'de' && lg.no_data.label ? lg.no_data.label : t('no_data'), count: lg.no_data.count } : null,
+    stats: s && typeof s.min === 'number' ? t('stats', num(s.min), num(s.mean), num(s.max)) : '',
+    note: [
+      lg.stddev ? t('stddev_note', num(lg.stddev.mean), num(lg.stddev.sd)) : '',
+      lg.fixed?.years?.length ? t('fixed_note', lg.fixed.years[0], lg.fixed.years[lg.fixed.years.length - 1]) : '',
+      ...flagged.map((f) => `${f.label}: ${formatNumber(f.count)}`),
+    ].filter(Boolean).join(' · '),
+  };
+}
+
+/** Renders a legend model {title, meta, unit, rows:[{color,label,count}], noData, stats, note}; null clears. */
+export function renderLegend(root, model) {
   if (!root) return;
   root.replaceChildren();
-  if (!fc) return;
-  const ind = fc.indicator ?? {};
-  const lg = fc.legend ?? {};
-  const unit = lg.unit ?? ind.unit;
-  const meta = [fc.year, t('level_' + fc.level), lg.method && t('method_' + lg.method)].filter(Boolean).join(' · ');
-
+  if (!model) return;
   const list = h('ul', 'legend__list');
-  list.append(h('li', 'legend__head', h('span', null, unit ? t('unit', unit) : ''), h('span', null, t('count'))));
-  for (const c of lg.classes ?? []) list.append(row(c.color, c.label, c.count));
-  if (lg.no_data) {
-    const label = getLang() === 'de' && lg.no_data.label ? lg.no_data.label : t('no_data');
-    list.append(row(lg.no_data.color, label, lg.no_data.count, 'legend__row--nodata'));
-  }
-
-  const s = fc.stats;
-  const num = (v) => formatNumber(v, ind.decimals);
-  root.append(
-    h('h2', 'legend__title', localized(ind, 'title')),
-    h('p', 'legend__meta', meta),
+  list.append(h('li', 'legend__head', h('span', null, model.unit ? t('unit', model.unit) : ''), h('span', null, t('count'))));
+  for (const c of model.rows ?? []) list.append(row(c.color, c.label, c.count));
+  if (model.noData) list.append(row(model.noData.color, model.noData.label, model.noData.count, 'legend__row--nodata'));
+  fill(root,
+    h('h2', 'legend__title', model.title ?? ''),
+    model.meta ? h('p', 'legend__meta', model.meta) : null,
     list,
-    s && typeof s.min === 'number' ? h('p', 'legend__stats', t('stats', num(s.min), num(s.mean), num(s.max))) : null,
+    model.stats ? h('p', 'legend__stats', model.stats) : null,
+    model.note ? h('p', 'legend__stats', model.note) : null,
   );
 }

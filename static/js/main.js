@@ -1,53 +1,150 @@
-// main.js: entry point of index.html (mode "app") and embed.html (mode "embed").
-// Holds the one app-state object; the URL query mirrors its shareable part.
+// main.js: entry point of index.html (page "app") and embed.html (page "embed"). Holds the one
+// app-state object; the URL query mirrors its shareable part (see readURL/writeURL). The feature
+// modules get the state and a few callbacks; only map.js touches Leaflet, only api.js knows URLs.
 import * as api from './api.js';
-import { t, h, setLang, translatePage, localized, formatValue } from './i18n.js';
+import { t, h, button, setLang, translatePage, localized, formatValue, formatNumber } from './i18n.js';
 import { createMap, leafletLoaded } from './map.js';
-import { renderLegend, colorFor } from './legend.js';
-import { initControls, LEVELS, METHODS, CLASS_COUNTS } from './controls.js';
+import { renderLegend, serverLegend, colorFor } from './legend.js';
+import { initControls, LEVELS, METHODS, CLASS_COUNTS, parseBreaks } from './controls.js';
+import { renderHistogram } from './histogram.js';
+import { initProfile, levelOfKey } from './profile.js';
+import { initRanking } from './ranking.js';
+import { initCompare, MAX_COMPARE, COLORS as COMPARE_COLORS } from './compare.js';
+import { initIndex, defaultWeights, INDEX_LEVELS, INDEX_METHODS } from './indexbuilder.js';
+import { initDistribution, defaultDistWeights } from './distribution.js';
+import { initPlaces } from './places.js';
+import { initSearch } from './search.js';
+import { initShare, copyLink, composePNG, download } from './share.js';
+
+const TABS = ['map', 'ranking', 'compare', 'index', 'distribution'];
+const INDICATOR_TABS = new Set(['map', 'ranking', 'compare']);
+const KEY_RE = /^\d{2}(\d{3}(\d{3,4})?)?$/;
+const ID_RE = /^[a-z0-9_]{1,64}$/;
 
 const state = {
-  mode: document.body.dataset.mode === 'embed' ? 'embed' : 'app',
+  page: document.body.dataset.mode === 'embed' ? 'embed' : 'app',
+  tab: 'map',
   lang: 'de',
   level: 'kreis',
   indicator: '',
   year: 0,
   method: 'quantile',
   classes: 5,
+  breaks: [], // manual class breaks
+  selected: null, // regional key
+  compare: [], // regional keys
+  ilevel: 'kreis', // level of the capacity index
+  weights: null, // index weights [{id, w}]; null = defaults of the level
+  imethod: 'minmax',
+  dland: '', // distribution: '' = Länder vs. Königsteiner Schlüssel, '09' = Kreise of Bayern
+  dweights: null,
+  arrivals: 10000,
+  ks: '',
+  places: false,
+  pcats: [], // place categories shown; [] = all with data
   indicators: [], // GET /api/v1/indicators
-  data: null, // last choropleth FeatureCollection (null while none is valid)
-  selected: null, // key of the clicked area
 };
 
 const $ = (id) => document.getElementById(id);
+const indicator = (id) => state.indicators.find((i) => i.id === id);
 let map = null;
-let renderControls = () => {};
-let inflight = null;
+let templates = {}; // level -> tile URL template on our origin
+let values = null; // /api/v1/values answer of the indicator map
+let hist = null;
+let valuesSig = '';
+let currentMV = null; // the map view shown: {id, level, fill, valueText, legend, attribution}
+let gen = 0;
+let firstView = true;
+let shownView = '';
+const mod = {}; // feature modules
 
 // ---- URL state ---------------------------------------------------------------
+//
+// The query of / and /embed (all optional):
+//   tab        map | ranking | compare | index | distribution
+//   level, indicator, year, method (quantile|equal|jenks|stddev|manual), classes, breaks=3,5,7.5
+//   region     the selected regional key (profile, highlight)
+//   compare    up to 10 regional keys
+//   ilevel, weights=a:2,b:1, imethod (minmax|zscore)      the capacity index
+//   dland (2-digit Land or empty), dweights, arrivals, ks   the distribution key
+//   places=1, pcat=a,b                                      the places layer and its categories
+//   lang=en
+
+const parseWeights = (s) =>
+  String(s ?? '').split(',').map((p) => p.split(':')).filter(([id, w]) => ID_RE.test(id ?? '') && Number(w) >= 0 && Number(w) <= 100)
+    .map(([id, w]) => ({ id, w: Number(w) }));
+const fmtWeights = (ws) => (ws ?? []).map((x) => `${x.id}:${x.w}`).join(',');
 
 function readURL() {
   const q = new URLSearchParams(window.location.search);
   state.lang = q.get('lang') === 'en' ? 'en' : 'de';
+  if (TABS.includes(q.get('tab'))) state.tab = q.get('tab');
   if (LEVELS.includes(q.get('level'))) state.level = q.get('level');
   if (METHODS.includes(q.get('method'))) state.method = q.get('method');
   if (CLASS_COUNTS.includes(Number(q.get('classes')))) state.classes = Number(q.get('classes'));
-  state.indicator = q.get('indicator') || '';
+  const breaks = q.get('breaks') ? String(q.get('breaks')).split(',').map(Number) : [];
+  if (breaks.length && breaks.every(Number.isFinite)) {
+    state.breaks = breaks;
+    state.method = 'manual';
+  } else if (state.method === 'manual') state.method = 'quantile';
+  state.indicator = ID_RE.test(q.get('indicator') ?? '') ? q.get('indicator') : '';
   state.year = Number(q.get('year')) || 0;
+  if (KEY_RE.test(q.get('region') ?? '')) state.selected = q.get('region');
+  state.compare = (q.get('compare') ?? '').split(',').filter((k) => KEY_RE.test(k)).slice(0, MAX_COMPARE);
+  if (INDEX_LEVELS.includes(q.get('ilevel'))) state.ilevel = q.get('ilevel');
+  if (q.has('weights')) state.weights = parseWeights(q.get('weights'));
+  if (INDEX_METHODS.includes(q.get('imethod'))) state.imethod = q.get('imethod');
+  if (/^\d{2}$/.test(q.get('dland') ?? '')) state.dland = q.get('dland');
+  if (q.has('dweights')) state.dweights = parseWeights(q.get('dweights'));
+  const n = Number(q.get('arrivals'));
+  if (q.has('arrivals') && Number.isFinite(n) && n >= 0 && n <= 1e9) state.arrivals = Math.round(n);
+  if (/^(\d{4}|lukifg2025)$/.test(q.get('ks') ?? '')) state.ks = q.get('ks');
+  state.places = q.get('places') === '1';
+  state.pcats = (q.get('pcat') ?? '').split(',').filter((c) => ID_RE.test(c));
+}
+
+/** The shareable query (also the embed's). */
+function query() {
+  const q = new URLSearchParams();
+  if (state.tab !== 'map') q.set('tab', state.tab);
+  q.set('level', state.level);
+  q.set('indicator', state.indicator);
+  q.set('year', String(state.year));
+  q.set('method', state.method);
+  if (state.method === 'manual' && state.breaks.length) q.set('breaks', state.breaks.join(','));
+  else if (state.classes !== 5) q.set('classes', String(state.classes));
+  if (state.selected) q.set('region', state.selected);
+  if (state.compare.length) q.set('compare', state.compare.join(','));
+  if (state.tab === 'index' || state.ilevel !== 'kreis') q.set('ilevel', state.ilevel);
+  if (state.weights && (state.tab === 'index' || fmtWeights(state.weights) !== fmtWeights(defaultWeights(state.indicators, state.ilevel)))) q.set('weights', fmtWeights(state.weights));
+  if (state.imethod !== 'minmax') q.set('imethod', state.imethod);
+  if (state.dland) q.set('dland', state.dland);
+  if (state.dweights && (state.tab === 'distribution' || fmtWeights(state.dweights) !== fmtWeights(defaultDistWeights(state.indicators)))) q.set('dweights', fmtWeights(state.dweights));
+  if (state.tab === 'distribution' || state.arrivals !== 10000) q.set('arrivals', String(state.arrivals));
+  if (state.ks) q.set('ks', state.ks);
+  if (state.places) q.set('places', '1');
+  if (state.pcats.length) q.set('pcat', state.pcats.join(','));
+  if (state.lang !== 'de') q.set('lang', state.lang);
+  return q.toString();
 }
 
 function writeURL() {
-  const q = new URLSearchParams({ level: state.level, indicator: state.indicator, year: String(state.year), method: state.method });
-  if (state.classes !== 5) q.set('classes', String(state.classes));
-  if (state.lang !== 'de') q.set('lang', state.lang);
+  const q = query();
   window.history.replaceState(null, '', `${window.location.pathname}?${q}`);
-  if ($('open-atlas')) $('open-atlas').href = `/?${q}`;
+  if ($('open-atlas')) $('open-atlas').href = api.atlasPath(q);
+  const csv = $('export-csv');
+  if (csv) {
+    const href = api.csvURL(state.tab, state);
+    csv.toggleAttribute('aria-disabled', !href);
+    if (href) csv.href = href;
+    else csv.removeAttribute('href');
+  }
 }
 
 // Unknown indicator -> the first one; a level the indicator lacks -> the nearest one it has;
-// a new indicator, or a year it lacks -> its default_year.
+// a new indicator, or a year it lacks -> its default_year. Unknown weights are dropped.
 function normalize(indicatorChanged) {
-  const ind = state.indicators.find((i) => i.id === state.indicator) ?? state.indicators[0];
+  const ind = indicator(state.indicator) ?? indicator('unemployment_rate') ?? state.indicators[0];
   state.indicator = ind.id;
   const levels = LEVELS.filter((l) => ind.levels?.includes(l));
   const dist = (l) => Math.abs(LEVELS.indexOf(l) - LEVELS.indexOf(state.level));
@@ -56,78 +153,313 @@ function normalize(indicatorChanged) {
   if (indicatorChanged || !years.includes(state.year)) {
     state.year = years.includes(ind.default_year) || !years.length ? ind.default_year : years[years.length - 1];
   }
+  if (state.method !== 'manual') state.breaks = [];
+  else if (!state.breaks.length) state.method = 'quantile';
+  const known = (x) => Boolean(indicator(x.id));
+  state.weights = state.weights ? state.weights.filter(known) : defaultWeights(state.indicators, state.ilevel);
+  state.dweights = state.dweights ? state.dweights.filter(known) : defaultDistWeights(state.indicators);
 }
 
 function update(patch) {
   const indicatorChanged = 'indicator' in patch && patch.indicator !== state.indicator;
+  const selChanged = 'selected' in patch && patch.selected !== state.selected;
   Object.assign(state, patch);
   normalize(indicatorChanged);
   writeURL();
-  renderControls(state);
-  loadChoropleth();
+  renderPanels();
+  if (selChanged && !state.selected) select(null);
+  if ('places' in patch || 'pcats' in patch) mod.places?.refresh();
+  if (('compare' in patch || 'indicator' in patch || 'year' in patch) && mod.profile?.key) mod.profile.refresh();
+  refresh();
 }
 
-// ---- rendering -----------------------------------------------------------------
+// ---- status ----------------------------------------------------------------------
 
+let loadingCount = 0;
 function setLoading(on) {
-  $('status').hidden = !on;
-  $('map').setAttribute('aria-busy', String(on));
+  loadingCount = Math.max(0, loadingCount + (on ? 1 : -1));
+  $('status').hidden = loadingCount === 0;
+  $('map').setAttribute('aria-busy', String(loadingCount > 0));
 }
 
 function showError(message, retry) {
   $('error').replaceChildren(...(message ? [h('span', null, message)] : []));
-  if (!retry) return;
-  const button = h('button', 'button', t('retry'));
-  button.type = 'button';
-  button.addEventListener('click', retry);
-  $('error').append(button);
+  if (retry) $('error').append(button(t('retry'), 'button', retry));
+}
+
+let announceTimer = 0;
+function announce(text) {
+  const el = $('announce');
+  if (!el) return;
+  clearTimeout(announceTimer);
+  el.textContent = '';
+  announceTimer = setTimeout(() => (el.textContent = text), 60);
 }
 
 const reason = (err) => (err.status === 0 ? t('err_network') : err.message);
 
-function areaSummary(p, cls) {
-  const unit = state.data?.legend?.unit ?? state.data?.indicator?.unit;
-  return [
-    h('strong', `${cls}__name`, p.name ?? p.key),
-    h('span', `${cls}__meta`, [p.type, p.key && t('key', p.key)].filter(Boolean).join(' · ')),
-    h('span', `${cls}__value`, formatValue(p.value, unit, p.flag, state.data?.indicator?.decimals)),
-  ];
-}
+// ---- the map view ---------------------------------------------------------------
 
-function renderInfo() {
-  const box = $('info');
-  const f = state.selected && state.data?.features?.find((x) => String(x.properties?.key ?? x.id) === state.selected);
-  box.hidden = !f;
-  map?.select(f ? state.selected : null);
-  if (!f) {
-    state.selected = null;
-    return box.replaceChildren();
-  }
-  const ind = state.data.indicator ?? {};
-  const source = ind.attribution || ind.source;
-  const close = h('button', 'info__close', '×');
-  close.type = 'button';
-  close.setAttribute('aria-label', t('close'));
-  close.addEventListener('click', () => select(null));
-  box.replaceChildren(
-    close,
-    ...areaSummary(f.properties, 'info'),
-    h('p', 'info__indicator', `${localized(ind, 'title')}, ${state.data.year}`),
-    h('p', 'info__def', localized(ind, 'definition')),
-    h('p', 'info__src', source && `${t('source')}: ${source}`),
+// TileJSON per level (fetched once; its template carries the data version): {template, bounds}.
+function tileInfo(level) {
+  templates[level] ??= api.fetchTileJSON(level).then(
+    (tj) => ({ template: api.tilePath(tj.tiles?.[0] ?? `/tiles/${level}/{z}/{x}/{y}.mvt`), bounds: tj.bounds }),
+    (err) => {
+      delete templates[level];
+      throw err;
+    },
   );
+  return templates[level];
 }
 
-function select(key) {
-  state.selected = key === null ? null : String(key);
-  renderInfo();
+function indicatorMapView() {
+  if (!values) return null;
+  const ind = indicator(values.indicator) ?? {};
+  const byKey = values.values ?? {};
+  return {
+    id: `${values.level}/${values.indicator}/${values.year}`,
+    level: values.level,
+    fill: (key) => colorFor(byKey[key]?.class, values.legend),
+    valueText: (key) => {
+      const v = byKey[key];
+      return v ? formatValue(v.value, values.unit ?? ind.unit, v.flag, ind.decimals) : t('no_data');
+    },
+    legend: serverLegend(values, localized(ind, 'title'), ind.decimals),
+    attribution: values.attribution ?? [],
+  };
 }
 
-function renderAll() {
-  renderLegend($('legend'), state.data);
-  renderInfo();
-  const title = localized(state.data?.indicator, 'title');
-  document.title = title ? `${title} – ${t('title')}` : t('title');
+function mapViewForTab() {
+  if (state.tab === 'index') return mod.index?.mapView() ?? null;
+  if (state.tab === 'distribution') return mod.dist?.mapView() ?? null;
+  return indicatorMapView();
+}
+
+async function applyMapView(mv) {
+  if (!mv || !map) return;
+  const outlines = mv.level === 'gemeinde' ? ['land', 'kreis'] : mv.level === 'kreis' ? ['land'] : [];
+  const [tile, ...outTiles] = await Promise.all([tileInfo(mv.level), ...outlines.map(tileInfo)]);
+  // another view (index, distribution) at another level shows Germany again, unless the chosen
+  // region belongs to that level; a level change within a view keeps the user's zoom
+  const kind = (v) => (v.id.startsWith('index/') || v.id.startsWith('distribution/') ? v.id.split('/')[0] : 'indicator');
+  if (currentMV && kind(currentMV) !== kind(mv) && currentMV.level !== mv.level && !(state.selected && levelOfKey(state.selected) === mv.level)) map.fitGermany();
+  currentMV = mv;
+  map.setLevel(mv.level, tile.template, tile.bounds);
+  map.setOutlines(Object.fromEntries(outlines.map((l, i) => [l, outTiles[i]])));
+  map.setFill(mv.fill);
+  // the compared regions keep their chip colour as an outline on the map
+  map.setMarks(new Map(state.tab === 'compare' ? state.compare.map((k, i) => [k, COMPARE_COLORS[i % COMPARE_COLORS.length]]) : []));
+  renderLegend($('legend'), mv.legend);
+  map.setAttribution([...(mv.attribution ?? []), ...(mod.places?.attribution ?? [])]);
+  document.title = mv.legend?.title ? `${mv.legend.title} – ${t('title')}` : t('title');
+  $('map').dataset.pending = mv.id;
+  updateCounts();
+}
+
+/** What is drawn, for browser tests and assistive checks: features, coloured features, view. */
+function updateCounts() {
+  const el = $('map');
+  if (!currentMV || !map?.tilesLoaded() || el.dataset.pending !== currentMV.id) return;
+  const keys = map.drawnKeys();
+  let valued = 0;
+  for (const k of keys) if (currentMV.fill(k)) valued++;
+  el.dataset.features = String(keys.size);
+  el.dataset.valued = String(valued);
+  el.dataset.level = currentMV.level;
+  el.dataset.view = currentMV.id;
+  if (firstView) {
+    firstView = false;
+    performance.mark('sa-first-view');
+  }
+  if (shownView !== currentMV.id) {
+    shownView = currentMV.id;
+    announce(t('status_map', currentMV.legend?.title ?? '', currentMV.legend?.meta ?? '', '', formatNumber(keys.size), formatNumber(valued)).replace(', ,', ','));
+  }
+}
+
+let prefetched = null; // {sig, values, hist}: the first view's data, asked for with the catalogue
+
+const mapQuery = () => ({ level: state.level, indicator: state.indicator, year: state.year, method: state.method, classes: state.classes, breaks: state.breaks });
+
+function fetchMapData(q) {
+  return [api.fetchValues(q), state.page === 'app' ? api.fetchHistogram(q).catch(() => null) : Promise.resolve(null)];
+}
+
+/** Before the catalogue arrives: the values the URL asks for, and the tile descriptions. */
+function prefetch() {
+  const levels = { land: ['land'], kreis: ['kreis', 'land'], gemeinde: ['gemeinde', 'kreis', 'land'] };
+  if (INDICATOR_TABS.has(state.tab)) {
+    for (const l of levels[state.level]) tileInfo(l).catch(() => {});
+    if (state.indicator && state.year) {
+      const q = mapQuery();
+      const [v, hs] = fetchMapData(q);
+      v.catch(() => {});
+      prefetched = { sig: JSON.stringify(q), values: v, hist: hs };
+    }
+  }
+}
+
+async function loadIndicatorValues() {
+  const q = mapQuery();
+  const sig = JSON.stringify(q);
+  if (sig === valuesSig && values) return true;
+  const pre = prefetched?.sig === sig ? prefetched : null;
+  prefetched = null;
+  const [v, hs] = await Promise.all(pre ? [pre.values, pre.hist] : fetchMapData(q));
+  values = v;
+  hist = hs;
+  valuesSig = sig;
+  return true;
+}
+
+async function refresh() {
+  const mine = ++gen;
+  setLoading(true);
+  showError('');
+  try {
+    if (INDICATOR_TABS.has(state.tab)) {
+      await loadIndicatorValues();
+      if (mine !== gen) return;
+      renderHistogram($('histogram'), hist, indicator(state.indicator)?.decimals);
+      state.currentBreaks = values?.legend?.breaks ?? []; // to start manual breaks from
+      mod.controls?.(state);
+      if (state.tab === 'ranking') mod.ranking?.load();
+      if (state.tab === 'compare') mod.compare?.load();
+    } else if (state.tab === 'index') {
+      await mod.index.load();
+    } else if (state.tab === 'distribution') {
+      await mod.dist.load();
+    }
+    if (mine !== gen) return;
+    const mv = mapViewForTab();
+    if (mv) await applyMapView(mv);
+    if (state.tab === 'distribution' && map) {
+      if (mv?.land) zoomToRegion(mv.land);
+      else if (zoomedLand) {
+        zoomedLand = '';
+        map.fitGermany();
+      }
+    }
+    if (state.tab === 'ranking') mod.ranking?.highlight(state.selected);
+  } catch (err) {
+    if (err.name === 'AbortError' || mine !== gen) return;
+    values = null;
+    valuesSig = '';
+    showError(t('err_map', reason(err)), refresh);
+  } finally {
+    setLoading(false);
+  }
+}
+
+// ---- selection and profile --------------------------------------------------------------
+
+const geometries = new Map();
+async function geometryOf(key) {
+  const level = levelOfKey(key);
+  if (level === 'land') return null; // Länder outlines are large; the tiles highlight them
+  if (!geometries.has(key)) geometries.set(key, api.fetchRegionGeometry(level, key).catch(() => null));
+  return geometries.get(key);
+}
+
+let zoomedLand = '';
+async function zoomToRegion(key) {
+  if (zoomedLand === key) return;
+  zoomedLand = key;
+  const geom = await geometryOf(key);
+  // a Land's outline comes from the drawn tiles (its own or its Kreise's); retry once they are loaded
+  if (!map.zoomTo(geom, key, 8)) setTimeout(() => map.zoomTo(null, key, 8) || (zoomedLand = ''), 400);
+}
+
+async function select(key, opts = {}) {
+  state.selected = key ?? null;
+  writeURL();
+  if (!key) {
+    mod.profile?.hide();
+    map?.select(null);
+    renderPanels();
+    return;
+  }
+  map?.select(key, null);
+  mod.profile?.show(key, opts);
+  renderPanels();
+  const geom = await geometryOf(key);
+  if (state.selected !== key) return;
+  map?.select(key, geom);
+  if (opts.zoom) map?.zoomTo(geom, key, MAX_ZOOM[levelOfKey(key)] ?? 10);
+}
+
+// how close a chosen region is shown: a Kreis with its neighbours, a Gemeinde closer
+const MAX_ZOOM = { land: 7, kreis: 9, vwg: 10, gemeinde: 11 };
+
+function valueOf(key) {
+  const v = values?.values?.[key];
+  return v && values.indicator === state.indicator ? v : null;
+}
+
+function rankOf(key) {
+  const all = Object.values(values?.values ?? {}).map((v) => v.value).filter(Number.isFinite);
+  const v = valueOf(key)?.value;
+  if (!Number.isFinite(v)) return null;
+  return { rank: 1 + all.filter((x) => x > v).length, of: all.length, pct: null };
+}
+
+function toggleCompare(key) {
+  if (state.compare.includes(key)) update({ compare: state.compare.filter((k) => k !== key) });
+  else if (state.compare.length >= MAX_COMPARE) announce(t('compare_full'));
+  else {
+    update({ compare: [...state.compare, key] });
+    announce(`${t('in_compare')} (${state.compare.length})`);
+  }
+}
+
+/** Calls then(el) once find() returns an element (the ranking loads asynchronously). */
+function waitThen(find, then, tries = 60) {
+  const el = find();
+  if (el) then(el);
+  else if (tries > 0) setTimeout(() => waitThen(find, then, tries - 1), 100);
+}
+
+// ---- panels -----------------------------------------------------------------------------
+
+function renderTabs() {
+  for (const tab of TABS) {
+    const b = $('tab-' + tab);
+    if (!b) continue;
+    const on = tab === state.tab;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+    $('panel-' + tab).hidden = !on;
+    if (tab === 'compare') b.textContent = state.compare.length ? `${t('tab_compare')} (${state.compare.length})` : t('tab_compare');
+  }
+  document.body.dataset.tab = state.tab;
+}
+
+function renderPanels() {
+  if (state.page !== 'app') return;
+  renderTabs();
+  mod.controls?.(state);
+  mod.places?.render();
+  if (state.tab === 'ranking') mod.ranking?.render();
+  if (state.tab === 'compare') mod.compare?.render();
+  if (state.tab === 'index') mod.index?.render();
+  if (state.tab === 'distribution') mod.dist?.render();
+}
+
+function wireTabs() {
+  const list = $('tabs');
+  list.addEventListener('click', (e) => {
+    const b = e.target.closest('[role="tab"]');
+    if (b) update({ tab: b.dataset.tab });
+  });
+  list.addEventListener('keydown', (e) => {
+    const i = TABS.indexOf(state.tab);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: TABS.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const tab = TABS[(next + TABS.length) % TABS.length];
+    update({ tab });
+    $('tab-' + tab).focus();
+  });
 }
 
 function applyLang() {
@@ -137,52 +469,19 @@ function applyLang() {
   if ($('lang-toggle')) $('lang-toggle').lang = state.lang === 'de' ? 'en' : 'de';
 }
 
-// ---- loading -------------------------------------------------------------------
-
-async function loadChoropleth() {
-  inflight?.abort();
-  const ctrl = (inflight = new AbortController());
-  setLoading(true);
-  showError('');
-  try {
-    const fc = await api.fetchChoropleth(state, ctrl.signal);
-    state.data = fc;
-    map.setChoropleth(fc, (f) => colorFor(f.properties?.class, fc.legend));
-    map.setAttribution(fc.attribution);
-    // What is drawn, for browser tests and assistive checks: features, valued features, view.
-    const el = $('map');
-    el.dataset.features = String(fc.features.length);
-    el.dataset.valued = String(fc.features.filter((f) => f.properties?.class != null).length);
-    el.dataset.view = `${state.level}/${state.indicator}/${state.year}`;
-  } catch (err) {
-    if (err.name === 'AbortError') return;
-    state.data = null; // never leave the previous map standing under the new selection
-    map.clearChoropleth();
-    map.setAttribution([]);
-    showError(t('err_map', reason(err)), loadChoropleth);
-  } finally {
-    if (ctrl === inflight) setLoading(false);
-  }
-  renderAll();
+async function exportPNG() {
+  if (!map || !currentMV) return;
+  const snapshot = map.snapshot();
+  const lg = currentMV.legend ?? {};
+  const attribution = [...new Set([...(currentMV.attribution ?? []), ...(mod.places?.attribution ?? [])])].join(' · ');
+  const blob = await composePNG({ snapshot, legend: lg, heading: lg.title ?? t('title'), subheading: lg.meta ?? '', attribution, link: window.location.href });
+  $('map').dataset.exportPng = String(blob.size);
+  const name = `standortatlas_${currentMV.id.replace(/[^a-z0-9]+/gi, '_')}.png`;
+  download(blob, name);
+  announce(t('export_done', name));
 }
 
-async function loadIndicators() {
-  setLoading(true);
-  showError('');
-  try {
-    const list = await api.fetchIndicators();
-    state.indicators = Array.isArray(list) ? list.filter((i) => typeof i?.id === 'string') : [];
-    if (state.indicators.length) return update({});
-    showError(t('err_empty'));
-  } catch (err) {
-    showError(t('err_indicators', reason(err)), loadIndicators);
-  }
-  setLoading(false);
-}
-
-// ---- start -----------------------------------------------------------------------
-
-function wirePanel() {
+function wireApp() {
   const toggle = $('panel-toggle');
   const setOpen = (open) => {
     $('panel').classList.toggle('panel--collapsed', !open);
@@ -194,27 +493,135 @@ function wirePanel() {
     state.lang = state.lang === 'de' ? 'en' : 'de';
     applyLang();
     writeURL();
-    renderControls(state);
-    renderAll();
+    renderPanels();
+    renderHistogram($('histogram'), hist, indicator(state.indicator)?.decimals);
+    const mv = mapViewForTab();
+    if (mv) applyMapView(mv);
+    mod.profile?.refresh();
   });
-  renderControls = initControls($('controls'), $('indicator-info'), update);
+  wireTabs();
+  mod.controls = initControls($('controls'), $('indicator-info'), update);
+  const ctx = {
+    state,
+    indicator,
+    update,
+    announce,
+    onSelect: (key, opts) => select(key, opts),
+    colorOf: (key) => currentMV?.fill(key) ?? null,
+  };
+  mod.ranking = initRanking($('ranking'), ctx);
+  mod.compare = initCompare($('compare'), ctx);
+  mod.index = initIndex($('index-builder'), ctx);
+  mod.dist = initDistribution($('distribution'), ctx);
+  mod.places = initPlaces($('places'), {
+    state,
+    update,
+    announce,
+    map,
+    onAttribution: () => currentMV && map.setAttribution([...(currentMV.attribution ?? []), ...(mod.places?.attribution ?? [])]),
+  });
+  map.onMoveEnd(() => state.places && mod.places.refresh());
+  initSearch($('search'), $('search-list'), $('search-status'), (e) => {
+    if (INDICATOR_TABS.has(state.tab) && e.level !== state.level && indicator(state.indicator)?.levels?.includes(e.level)) update({ level: e.level });
+    select(e.key, { name: e.name, zoom: true, focus: true, opener: $('search') });
+  });
+  initShare({
+    dialog: $('embed-dialog'),
+    opener: $('embed-open'),
+    query,
+    title: () => [currentMV?.legend?.title, currentMV?.legend?.meta].filter(Boolean).join(', '),
+    announce,
+  });
+  $('copy-link').addEventListener('click', () => copyLink(announce));
+  $('skip-table')?.addEventListener('click', (e) => {
+    e.preventDefault();
+    update({ tab: 'ranking' });
+    waitThen(() => $('ranking-table'), (table) => {
+      table.tabIndex = -1;
+      table.focus();
+    });
+  });
+  $('export-png').addEventListener('click', () => exportPNG().catch((err) => announce(t('err_load', err.message))));
+  if (window.matchMedia('(max-width: 699px)').matches) {
+    // phones: the legend starts folded (the button says "Legende")
+    $('legend-toggle').setAttribute('aria-expanded', 'false');
+    $('legend').hidden = true;
+  }
+  $('legend-toggle')?.addEventListener('click', (e) => {
+    const open = e.currentTarget.getAttribute('aria-expanded') !== 'true';
+    e.currentTarget.setAttribute('aria-expanded', String(open));
+    $('legend').hidden = !open;
+  });
 }
 
+async function loadIndicators() {
+  setLoading(true);
+  showError('');
+  try {
+    const list = await api.fetchIndicators();
+    state.indicators = Array.isArray(list) ? list.filter((i) => typeof i?.id === 'string') : [];
+    if (!state.indicators.length) return showError(t('err_empty'));
+    normalize(false);
+    writeURL();
+    renderPanels();
+    if (state.places) mod.places?.refresh();
+    await refresh();
+    if (state.selected) select(state.selected, { zoom: state.page === 'embed' });
+  } catch (err) {
+    showError(t('err_indicators', reason(err)), loadIndicators);
+  } finally {
+    setLoading(false);
+  }
+}
+
+// ---- start -----------------------------------------------------------------------------
+
 readURL();
+prefetch();
 applyLang();
 if (!leafletLoaded()) {
   showError(t('err_leaflet'));
 } else {
+  const small = window.matchMedia('(max-width: 519px), (max-height: 420px)').matches;
   map = createMap($('map'), {
-    tooltipFor: (p) => h('div', 'tip', ...areaSummary(p, 'tip')),
-    onSelect: select,
-    // embed: keep Germany clear of the legend box (bottom left, or top right in small frames; see app.css)
-    fit: state.mode !== 'embed' ? {} : window.matchMedia('(max-width: 519px), (max-height: 420px)').matches
-      ? { paddingBottomRight: [190, 0] } : { paddingTopLeft: [240, 0] },
+    tooltipFor: (key, name, type) =>
+      h('div', 'tip', h('strong', 'tip__name', name ?? key), h('span', 'tip__meta', [type, key && t('key', key)].filter(Boolean).join(' · ')),
+        h('span', 'tip__value', currentMV?.valueText(key) ?? '')),
+    onSelect: (key, name) => select(key, { name }),
+    onTilesLoaded: updateCounts,
+    // embed: keep Germany clear of the legend box (see app.css)
+    fit: () => state.page !== 'embed'
+      ? $('map').clientWidth > 700 ? { paddingTopLeft: [250, 40], paddingBottomRight: [10, 10] } : { paddingTopLeft: [0, 40], paddingBottomRight: [0, 20] }
+      : small ? { paddingBottomRight: [190, 0] } : { paddingTopLeft: [240, 0] },
   });
   applyLang();
-  if (state.mode === 'app') wirePanel();
-  document.addEventListener('keydown', (e) => e.key === 'Escape' && state.selected && select(null));
-  api.fetchBoundaries('land').then(map.setOutlines, () => {}); // decoration: the choropleth works without it
+  mod.profile = initProfile($('info'), {
+    state,
+    indicator,
+    valueOf,
+    rankOf,
+    announce,
+    onClose: () => select(null),
+    onSelect: (key, opts) => select(key, opts),
+    onIndicator: (id, level) => update({ indicator: id, level, tab: INDICATOR_TABS.has(state.tab) ? state.tab : 'map' }),
+    onCompare: toggleCompare,
+  });
+  if (state.page === 'app') wireApp();
+  else {
+    // the embed shows index and distribution maps too: their modules load the data, off-screen
+    const ctx = { state, indicator, update, announce, onSelect: select, colorOf: () => null };
+    const sink = document.createElement('div');
+    mod.index = initIndex(sink, ctx);
+    mod.dist = initDistribution(sink, ctx);
+    if (state.places) {
+      mod.places = initPlaces(sink, { state, update, announce, map, onAttribution: () => currentMV && map.setAttribution([...(currentMV.attribution ?? []), ...(mod.places?.attribution ?? [])]) });
+      map.onMoveEnd(() => mod.places.refresh());
+    }
+  }
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return;
+    if (state.selected) select(null);
+  });
   loadIndicators();
 }
+

@@ -1,0 +1,4 @@
+package analysis
+
+// RanksForTest exposes ranks to the external tests.
+var RanksForTest = ranks

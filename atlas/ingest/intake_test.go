@@ -1,0 +1,169 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/ingest"
+	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
+)
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "indicators", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func newIntake(t *testing.T) (*ingest.Intake, *sqlitestore.Store) {
+	t.Helper()
+	s, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "atlas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &ingest.Intake{Store: s}, s
+}
+
+func audit(t *testing.T, s *sqlitestore.Store) []atlas.AuditEntry {
+	t.Helper()
+	list, err := s.Audit(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+func TestIntakeReleasesAndReimport(t *testing.T) {
+	ctx := context.Background()
+	in, s := newIntake(t)
+	req := atlas.ImportRequest{Format: "auto", Name: "13211.csv", Data: fixture(t, "genesis_13211-02-05-4_excerpt_latin1.csv"), Actor: "cli:test"}
+
+	dry := req
+	dry.DryRun = true
+	res, err := in.Import(ctx, dry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.DryRun || res.Observations == 0 || len(res.Indicators) != 13 || res.Release.ID != 0 {
+		t.Errorf("dry run = %+v", res)
+	}
+	if inds, _ := s.Indicators(ctx); len(inds) != 0 {
+		t.Errorf("dry run wrote %d indicators", len(inds))
+	}
+
+	first, err := in.Import(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Release.ID == 0 || first.Unchanged || first.Release.Spec == "" || first.Release.SHA256 == "" {
+		t.Fatalf("first import = %+v", first.Release)
+	}
+	v0, _ := s.DataVersion(ctx)
+	again, err := in.Import(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Unchanged || again.Release.ID != first.Release.ID {
+		t.Errorf("re-import = %+v, want unchanged release %d", again, first.Release.ID)
+	}
+	if v1, _ := s.DataVersion(ctx); v1 != v0 {
+		t.Error("re-import changed the data version")
+	}
+	// Other options are another spec: a new release.
+	mapped := req
+	mapped.Options = []string{"map=12=rdb_13211_02_05_4_c12", "only_mapped=true"}
+	r3, err := in.Import(ctx, mapped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forced := req
+	forced.Force = true
+	r4, err := in.Import(ctx, forced)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r3.Unchanged || r4.Unchanged || r4.Release.ID <= r3.Release.ID || r3.Release.ID <= first.Release.ID {
+		t.Errorf("releases %d, %d, %d", first.Release.ID, r3.Release.ID, r4.Release.ID)
+	}
+	list := audit(t, s)
+	if len(list) != 4 || list[3].Outcome != "ok" || list[2].Outcome != "unchanged" || list[0].Release != r4.Release.ID || list[0].Actor != "cli:test" || list[0].Format != "genesis" {
+		t.Errorf("audit = %+v", list)
+	}
+
+	// Rollback to the first release restores its values.
+	undone, err := in.Rollback(ctx, first.Release.ID, "cli:test")
+	if err != nil || len(undone) != 2 {
+		t.Fatalf("rollback = %+v, %v", undone, err)
+	}
+	if a := audit(t, s)[0]; a.Action != atlas.AuditRollback || !strings.Contains(a.Detail, "rolled back to release 1") {
+		t.Errorf("rollback audit %+v", a)
+	}
+	// After the rollback the same file is not "already imported" by an undone release.
+	again2, err := in.Import(ctx, mapped)
+	if err != nil || again2.Unchanged {
+		t.Errorf("import after rollback: %+v %v", again2, err)
+	}
+}
+
+func TestIntakeRefusals(t *testing.T) {
+	ctx := context.Background()
+	in, s := newIntake(t)
+	data := fixture(t, "genesis_13211-02-05-4_excerpt_latin1.csv")
+	// A Land's token writes only its Land.
+	bayern := atlas.Token{ID: 7, Name: "Statistisches Landesamt Bayern", Keys: []string{"09"}, Indicators: []string{"*"}}
+	_, err := in.Import(ctx, atlas.ImportRequest{Format: "genesis", Name: "13211.csv", Data: data, Scope: &bayern, Actor: "token:7"})
+	var se *atlas.ScopeError
+	if !errors.As(err, &se) {
+		t.Fatalf("out of scope: %v", err)
+	}
+	if strings.Join(se.Keys, ",") != "01,02,02000,11,11000,13001" && !strings.Contains(strings.Join(se.Keys, ","), "01,02") {
+		t.Errorf("keys outside the scope: %v", se.Keys)
+	}
+	if inds, _ := s.Indicators(ctx); len(inds) != 0 {
+		t.Error("a refused import wrote to the catalogue")
+	}
+	// Within the scope: the canonical rows of Bayern only (lines 1–2, 5, 7, 8 of the fixture).
+	lines := strings.SplitAfter(string(fixture(t, "canonical_unemployment_2019_excerpt.csv")), "\n")
+	bavaria := lines[0] + lines[1] + lines[4] + lines[6] + lines[7]
+	res, err := in.Import(ctx, atlas.ImportRequest{Format: "canonical", Name: "by.csv", Data: []byte(bavaria), Catalogue: fixture(t, "canonical_catalogue_unemployment.json"), Scope: &bayern, Actor: "token:7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Observations != 3 || res.Release.ID == 0 {
+		t.Errorf("in scope: %+v", res)
+	}
+	// A broken file: the report names row and column, nothing is written.
+	broken := strings.Replace(string(data), ";3,8;3,5;3,5;3,4;5,5;2,2", ";3,8;3,5a;3,5;3,4;5,5;2,2", 1)
+	_, err = in.Import(ctx, atlas.ImportRequest{Format: "genesis", Name: "broken.csv", Data: []byte(broken), Actor: "cli:test"})
+	var pr atlas.ProblemReporter
+	if !errors.Is(err, atlas.ErrInvalidData) || !errors.As(err, &pr) || len(pr.ProblemReport()) != 1 || pr.ProblemReport()[0].Column != "#12" || pr.ProblemReport()[0].Row == 0 {
+		t.Errorf("broken file: %v", err)
+	}
+	if _, err := in.Import(ctx, atlas.ImportRequest{Format: "genesis", Name: "x.csv", Data: data, Options: []string{"colour=blue"}}); err == nil {
+		t.Error("unknown option accepted")
+	} else {
+		var pe *atlas.ParamError
+		if !errors.As(err, &pe) {
+			t.Errorf("unknown option: %v, want a ParamError", err)
+		}
+	}
+	list := audit(t, s)
+	outcomes := []string{}
+	for _, e := range list {
+		outcomes = append(outcomes, e.Outcome)
+	}
+	if strings.Join(outcomes, ",") != "refused,ok,refused" {
+		t.Errorf("audit outcomes %v (newest first)", outcomes)
+	}
+	if !strings.Contains(list[2].Detail, "may not write") || list[2].Actor != "token:7" {
+		t.Errorf("scope refusal audit %+v", list[2])
+	}
+}

@@ -1,0 +1,480 @@
+// Package pgstore is the PostGIS store of the Standortatlas, the production
+// store: several stateless atlas instances can serve from one database.
+//
+// The schema is created by numbered SQL migrations embedded in the binary
+// (migrations/*.sql, applied by Migrate). Boundaries are kept as
+// geometry(MultiPolygon, 4326) with a GiST index, and as
+// geometry(MultiPolygon, 25832) for planners; geometry is made valid with
+// ST_MakeValid on the way in (and the repair reported with the boundary set).
+// Every write raises a one-row data version in the same transaction and
+// NOTIFYs listeners when it commits (see Watch).
+//
+// This is the only package besides cmd that imports pgx.
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/standortatlas/standortatlas/atlas"
+)
+
+// ErrNotMigrated reports a database whose schema lacks migrations of this binary.
+var ErrNotMigrated = errors.New("pgstore: database schema not migrated")
+
+// Store is the PostGIS store. It is safe for concurrent use, and several
+// processes may use one database at once.
+type Store struct {
+	pool *pgxpool.Pool
+	opts Options
+}
+
+var _ atlas.Store = (*Store)(nil)
+
+// New returns a store on pool, whose schema must be migrated (see Migrate).
+// The store owns the pool: Close closes it. opts.WriteTimeout applies; the
+// other options are those of Connect.
+func New(pool *pgxpool.Pool, opts Options) *Store {
+	return &Store{pool: pool, opts: opts}
+}
+
+// Open connects to databaseURL and returns the store. It fails with
+// ErrNotMigrated when the schema lacks migrations of this binary.
+func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error) {
+	pool, err := Connect(ctx, databaseURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := Pending(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	if len(pending) > 0 {
+		pool.Close()
+		return nil, fmt.Errorf("%s lacks %s (run standortatlas migrate): %w", Redact(databaseURL), strings.Join(pending, ", "), ErrNotMigrated)
+	}
+	return New(pool, opts), nil
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// wrap adds op to err and turns pgx.ErrNoRows into atlas.ErrNotFound, so
+// that no other package needs pgx to read the store's errors.
+func wrap(op string, err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%s: %w", op, atlas.ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// write runs fn in a transaction that holds the store's write lock (the data
+// version row), so that writers queue and release numbers have no gaps.
+func (s *Store) write(ctx context.Context, op string, fn func(tx pgx.Tx) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return wrap(op+": begin", err)
+	}
+	defer tx.Rollback(ctx) // a no-op after Commit
+	ms := strconv.FormatInt(s.opts.writeTimeout().Milliseconds(), 10)
+	// Imports sort whole tables: give them time and memory.
+	if _, err := tx.Exec(ctx, `SELECT set_config('statement_timeout', $1, true), set_config('work_mem', '64MB', true)`, ms); err != nil {
+		return wrap(op, err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT version FROM data_version FOR UPDATE`); err != nil {
+		return wrap(op+": lock", err)
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return wrap(op+": commit", err)
+	}
+	return nil
+}
+
+// DataVersion implements atlas.Store: one indexed row, cheap to poll.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.pool.QueryRow(ctx, `SELECT version FROM data_version`).Scan(&v); err != nil {
+		return 0, wrap("read data version", err)
+	}
+	return v, nil
+}
+
+// Meta implements atlas.Store ("" when the key is not set).
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.pool.QueryRow(ctx, `SELECT value FROM meta WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", wrap("read meta "+key, err)
+	}
+	return v, nil
+}
+
+// SetMeta implements atlas.Store.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO meta (key, value) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return wrap("write meta "+key, err)
+	}
+	return nil
+}
+
+// replaceRegions inserts the staged regions of one level. Geometry that
+// GEOS finds invalid is repaired with ST_MakeValid (keeping polygons only,
+// outer rings counter-clockwise); the statement returns what it repaired.
+const replaceRegions = `
+WITH staged AS MATERIALIZED (
+    SELECT key, ars, name, type, gemeindefrei, ST_GeomFromWKB(wkb, 4326) AS g
+      FROM boundary_stage
+), checked AS MATERIALIZED (
+    SELECT *, ST_IsValid(g) AS valid FROM staged
+), inserted AS (
+    INSERT INTO regions (level, key, ars, name, type, gemeindefrei, geom)
+    SELECT $1, key, ars, name, type, gemeindefrei,
+           CASE WHEN valid THEN ST_Multi(g)
+                ELSE ST_ForcePolygonCCW(ST_Multi(ST_CollectionExtract(ST_MakeValid(g, 'method=structure'), 3)))
+           END
+      FROM checked
+    RETURNING key, ST_IsEmpty(geom) AS empty
+)
+SELECT c.key, c.name, ST_IsValidReason(c.g), i.empty
+  FROM checked c JOIN inserted i USING (key)
+ WHERE NOT c.valid
+ ORDER BY c.key`
+
+// ReplaceBoundaries implements atlas.Store: the regions of set.Level are
+// replaced in one transaction. Geometry that PostGIS finds invalid is
+// repaired with ST_MakeValid, and each repair is added to the boundary set's
+// report.
+func (s *Store) ReplaceBoundaries(ctx context.Context, set atlas.BoundarySet, regions []atlas.Region) error {
+	lvl := set.Level.String()
+	rows := make([][]any, len(regions))
+	for i, r := range regions {
+		if r.Level != set.Level {
+			return fmt.Errorf("region %s is level %s, set is %s", r.Key, r.Level, set.Level)
+		}
+		g, err := wkb.Marshal(r.Geom)
+		if err != nil {
+			return fmt.Errorf("encode region %s: %w", r.Key, err)
+		}
+		rows[i] = []any{r.Key, r.ARS, r.Name, r.Type, r.Gemeindefrei, g}
+	}
+	op := "replace boundaries " + lvl
+	return s.write(ctx, op, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE boundary_stage (
+			key text COLLATE "C", ars text, name text, type text, gemeindefrei boolean, wkb bytea) ON COMMIT DROP`); err != nil {
+			return wrap(op, err)
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"boundary_stage"}, []string{"key", "ars", "name", "type", "gemeindefrei", "wkb"}, pgx.CopyFromRows(rows)); err != nil {
+			return wrap(op+": copy", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM regions WHERE level = $1`, lvl); err != nil {
+			return wrap(op+": delete", err)
+		}
+		res, err := tx.Query(ctx, replaceRegions, lvl)
+		if err != nil {
+			return wrap(op+": insert", err)
+		}
+		var repairs []string
+		for res.Next() {
+			var key, name, reason string
+			var empty bool
+			if err := res.Scan(&key, &name, &reason, &empty); err != nil {
+				res.Close()
+				return wrap(op, err)
+			}
+			if empty {
+				res.Close()
+				return fmt.Errorf("%s: region %s (%s): invalid geometry (%s), nothing left after ST_MakeValid", op, key, name, reason)
+			}
+			repairs = append(repairs, fmt.Sprintf("%s %s: PostGIS found the geometry invalid (%s) and repaired it with ST_MakeValid", key, name, reason))
+		}
+		if err := res.Err(); err != nil {
+			return wrap(op+": insert", err)
+		}
+		set.Report = append(append([]string(nil), set.Report...), repairs...)
+		info, err := json.Marshal(set)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO boundary_sets (level, info) VALUES ($1, $2)
+			ON CONFLICT (level) DO UPDATE SET info = excluded.info`, lvl, json.RawMessage(info)); err != nil {
+			return wrap(op+": boundary set", err)
+		}
+		// Fresh statistics, so that the planner asks the GiST index first
+		// (and not the key index) right after an import.
+		if _, err := tx.Exec(ctx, `ANALYZE regions`); err != nil {
+			return wrap(op+": analyze", err)
+		}
+		return nil
+	})
+}
+
+// BoundarySets implements atlas.Store, from coarse to fine.
+func (s *Store) BoundarySets(ctx context.Context) ([]atlas.BoundarySet, error) {
+	rows, err := s.pool.Query(ctx, `SELECT b.info FROM boundary_sets b JOIN levels l ON l.level = b.level ORDER BY l.rank`)
+	if err != nil {
+		return nil, wrap("query boundary sets", err)
+	}
+	infos, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		return nil, wrap("query boundary sets", err)
+	}
+	out := make([]atlas.BoundarySet, len(infos))
+	for i, info := range infos {
+		if err := json.Unmarshal(info, &out[i]); err != nil {
+			return nil, fmt.Errorf("decode boundary set: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// Regions implements atlas.Store.
+func (s *Store) Regions(ctx context.Context, level atlas.Level) ([]atlas.Region, error) {
+	rows, err := s.pool.Query(ctx, `SELECT key, ars, name, type, gemeindefrei, ST_AsBinary(geom)
+		FROM regions WHERE level = $1 ORDER BY key`, level.String())
+	if err != nil {
+		return nil, wrap("query regions "+level.String(), err)
+	}
+	defer rows.Close()
+	var out []atlas.Region
+	for rows.Next() {
+		r := atlas.Region{Level: level}
+		var g []byte
+		if err := rows.Scan(&r.Key, &r.ARS, &r.Name, &r.Type, &r.Gemeindefrei, &g); err != nil {
+			return nil, wrap("query regions "+level.String(), err)
+		}
+		geom, err := wkb.Unmarshal(g)
+		if err != nil {
+			return nil, fmt.Errorf("decode geometry of %s: %w", r.Key, err)
+		}
+		mp, ok := geom.(orb.MultiPolygon)
+		if !ok {
+			return nil, fmt.Errorf("region %s: geometry %s is not a multipolygon", r.Key, geom.GeoJSONType())
+		}
+		r.Geom = mp
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("query regions "+level.String(), err)
+	}
+	return out, nil
+}
+
+// insertObservations moves the staged observations into place: the last of
+// several rows with the same indicator, level, period and key wins, and a
+// row replaces an earlier release's value.
+const insertObservations = `
+INSERT INTO observations (indicator, level, key, period, value, flag, release)
+SELECT DISTINCT ON (indicator, level, period, key) indicator, level, key, period, value, flag, $1
+  FROM observation_stage
+ ORDER BY indicator, level, period, key, seq DESC
+ON CONFLICT (indicator, level, period, key) DO UPDATE
+   SET value = excluded.value, flag = excluded.flag, release = excluded.release`
+
+// Import implements atlas.Store: one release, all or nothing, numbered
+// without gaps.
+func (s *Store) Import(ctx context.Context, rel atlas.Release, inds []atlas.Indicator, obs []atlas.Observation) (atlas.Release, error) {
+	if rel.CreatedAt.IsZero() {
+		rel.CreatedAt = time.Now().UTC()
+	}
+	rel.Rows = len(obs)
+	entries := make([]json.RawMessage, len(inds))
+	for i, ind := range inds {
+		cat := ind
+		cat.Levels, cat.Years, cat.DefaultYear = nil, nil, 0
+		b, err := json.Marshal(cat)
+		if err != nil {
+			return rel, fmt.Errorf("encode indicator %s: %w", ind.ID, err)
+		}
+		entries[i] = b
+	}
+	rows := make([][]any, len(obs))
+	for i, o := range obs {
+		var v any
+		if !math.IsNaN(o.Value) {
+			v = o.Value
+		}
+		rows[i] = []any{int32(i), o.Indicator, o.Level.String(), o.Key, int32(o.Period), v, string(o.Flag)}
+	}
+	report := rel.Report
+	if report == nil {
+		report = []string{}
+	}
+	var id int64
+	err := s.write(ctx, "import "+rel.File, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) + 1 FROM releases`).Scan(&id); err != nil {
+			return wrap("number release", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO releases (id, created_at, source, file, sha256, spec, row_count, report)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, rel.CreatedAt, rel.Source, rel.File, rel.SHA256, rel.Spec, rel.Rows, report); err != nil {
+			return wrap("insert release", err)
+		}
+		for i, ind := range inds {
+			if _, err := tx.Exec(ctx, `INSERT INTO indicators (id, entry) VALUES ($1, $2)
+				ON CONFLICT (id) DO UPDATE SET entry = excluded.entry`, ind.ID, entries[i]); err != nil {
+				return wrap("upsert indicator "+ind.ID, err)
+			}
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE observation_stage (
+			seq integer, indicator text COLLATE "C", level text COLLATE "C", key text COLLATE "C",
+			period integer, value double precision, flag text) ON COMMIT DROP`); err != nil {
+			return wrap("stage observations", err)
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"observation_stage"},
+			[]string{"seq", "indicator", "level", "key", "period", "value", "flag"}, pgx.CopyFromRows(rows)); err != nil {
+			return wrap("copy observations", err)
+		}
+		check, err := tx.Query(ctx, `SELECT DISTINCT indicator FROM observation_stage s
+			WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = s.indicator) ORDER BY indicator LIMIT 10`)
+		if err != nil {
+			return wrap("check indicators", err)
+		}
+		unknown, err := pgx.CollectRows(check, pgx.RowTo[string])
+		if err != nil {
+			return wrap("check indicators", err)
+		}
+		if len(unknown) > 0 {
+			return fmt.Errorf("observations of %s: %w", strings.Join(unknown, ", "), atlas.ErrUnknownIndicator)
+		}
+		if _, err := tx.Exec(ctx, insertObservations, id); err != nil {
+			return wrap("insert observations", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return rel, err
+	}
+	rel.ID = id
+	return rel, nil
+}
+
+// Indicators implements atlas.Store: the catalogue and its coverage read in
+// one snapshot.
+func (s *Store) Indicators(ctx context.Context) ([]atlas.Indicator, error) {
+	var inds []atlas.Indicator
+	var cov []atlas.CoverageRow
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT entry FROM indicators ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		entries, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+		if err != nil {
+			return err
+		}
+		inds = make([]atlas.Indicator, len(entries))
+		for i, e := range entries {
+			if err := json.Unmarshal(e, &inds[i]); err != nil {
+				return fmt.Errorf("decode indicator: %w", err)
+			}
+		}
+		rows, err = tx.Query(ctx, `SELECT indicator, level, period, count(*) FROM observations
+			WHERE value IS NOT NULL GROUP BY indicator, level, period`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r atlas.CoverageRow
+			var lvl string
+			var period int32
+			var n int64
+			if err := rows.Scan(&r.Indicator, &lvl, &period, &n); err != nil {
+				return err
+			}
+			if r.Level, err = atlas.ParseLevel(lvl); err != nil {
+				return err
+			}
+			r.Period, r.Count = int(period), int(n)
+			cov = append(cov, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, wrap("query indicators", err)
+	}
+	atlas.FillCoverage(inds, cov)
+	return inds, nil
+}
+
+// Values implements atlas.Store (a range of the primary key).
+func (s *Store) Values(ctx context.Context, indicator string, level atlas.Level, period int) (map[string]atlas.Value, error) {
+	op := fmt.Sprintf("query values %s/%s/%d", indicator, level, period)
+	rows, err := s.pool.Query(ctx, `SELECT key, value, flag FROM observations
+		WHERE indicator = $1 AND level = $2 AND period = $3`, indicator, level.String(), period)
+	if err != nil {
+		return nil, wrap(op, err)
+	}
+	defer rows.Close()
+	out := make(map[string]atlas.Value)
+	for rows.Next() {
+		var key, flag string
+		var v *float64
+		if err := rows.Scan(&key, &v, &flag); err != nil {
+			return nil, wrap(op, err)
+		}
+		val := atlas.Value{Value: math.NaN(), Flag: atlas.Flag(flag)}
+		if v != nil {
+			val.Value = *v
+		}
+		out[key] = val
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(op, err)
+	}
+	return out, nil
+}
+
+// Locate returns the key of the region of level that covers the point lon,
+// lat (EPSG:4326), using the GiST index. ok is false when no region does
+// (outside Germany, or on water that the boundary set leaves out). A point
+// on a border belongs to the region with the smaller key.
+func (s *Store) Locate(ctx context.Context, lon, lat float64, level atlas.Level) (key string, ok bool, err error) {
+	switch {
+	case math.IsNaN(lon) || lon < -180 || lon > 180:
+		return "", false, &atlas.ParamError{Param: "lon", Value: strconv.FormatFloat(lon, 'g', -1, 64), Reason: "must be a longitude in degrees (-180 to 180)"}
+	case math.IsNaN(lat) || lat < -90 || lat > 90:
+		return "", false, &atlas.ParamError{Param: "lat", Value: strconv.FormatFloat(lat, 'g', -1, 64), Reason: "must be a latitude in degrees (-90 to 90)"}
+	}
+	// For a point ST_Intersects means "inside or on the border", like
+	// ST_Covers, and PostGIS answers it faster (point-in-polygon shortcut).
+	// MATERIALIZED keeps the planner from walking the primary key in key
+	// order instead of asking the GiST index.
+	var k *string
+	err = s.pool.QueryRow(ctx, `WITH hits AS MATERIALIZED (
+		SELECT key FROM regions
+		 WHERE level = $1 AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint($2, $3), 4326)))
+		SELECT min(key) FROM hits`, level.String(), lon, lat).Scan(&k)
+	if err != nil {
+		return "", false, wrap(fmt.Sprintf("locate %g,%g in %s", lon, lat, level), err)
+	}
+	if k == nil {
+		return "", false, nil
+	}
+	return *k, true, nil
+}

@@ -1,0 +1,55 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"fmt"
+	"strconv"
+)
+
+//go:embed intake.sql
+var intakeSchema string
+
+// schemaVersion is the schema version this package writes.
+const schemaVersion = 2
+
+// migrate brings a store file of any earlier version to schemaVersion in one
+// transaction. Version 2 adds release history, tokens and the audit log;
+// history is kept from the first release written after the upgrade on
+// (meta history_since), so rollbacks never reach below it.
+func migrate(ctx context.Context, db *sql.DB) error {
+	var cur string
+	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&cur); err == nil && cur == strconv.Itoa(schemaVersion) {
+		return nil // nothing to do: no write transaction on every open
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: begin: %w", err)
+	}
+	defer tx.Rollback()
+	var s string
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&s); err != nil {
+		return fmt.Errorf("migrate: read schema version: %w", err)
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("migrate: schema version %q: %w", s, err)
+	}
+	if v > schemaVersion {
+		return fmt.Errorf("migrate: store schema version %d is newer than this program's (%d)", v, schemaVersion)
+	}
+	if _, err := tx.ExecContext(ctx, intakeSchema); err != nil {
+		return fmt.Errorf("migrate: apply schema step 2: %w", err)
+	}
+	if v < 2 {
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta(key, value)
+			SELECT 'history_since', CAST(coalesce(max(id), 0) + 1 AS TEXT) FROM releases`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'schema_version'`, strconv.Itoa(schemaVersion)); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,170 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/standortatlas/standortatlas/atlas"
+)
+
+var (
+	_ atlas.TokenStore = (*Store)(nil)
+	_ atlas.AuditStore = (*Store)(nil)
+)
+
+// CreateToken implements atlas.TokenStore.
+func (s *Store) CreateToken(ctx context.Context, t atlas.Token, hash string) (atlas.Token, error) {
+	if err := t.Validate(); err != nil {
+		return t, err
+	}
+	if len(hash) != 64 {
+		return t, fmt.Errorf("token hash must be a hex SHA-256")
+	}
+	keys, err := json.Marshal(t.Keys)
+	if err != nil {
+		return t, err
+	}
+	inds, err := json.Marshal(t.Indicators)
+	if err != nil {
+		return t, err
+	}
+	t.CreatedAt = time.Now().UTC().Truncate(time.Second)
+	t.RevokedAt = nil
+	res, err := s.db.ExecContext(ctx, `INSERT INTO tokens(name, hash, keys, indicators, created_at) VALUES (?, ?, ?, ?, ?)`,
+		t.Name, hash, string(keys), string(inds), t.CreatedAt.Format(time.RFC3339))
+	if err != nil {
+		return t, fmt.Errorf("insert token: %w", err)
+	}
+	if t.ID, err = res.LastInsertId(); err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+const tokenColumns = `id, name, keys, indicators, created_at, revoked_at`
+
+func scanToken(sc interface{ Scan(...any) error }) (atlas.Token, error) {
+	var t atlas.Token
+	var keys, inds, created string
+	var revoked sql.NullString
+	if err := sc.Scan(&t.ID, &t.Name, &keys, &inds, &created, &revoked); err != nil {
+		return t, err
+	}
+	if err := json.Unmarshal([]byte(keys), &t.Keys); err != nil {
+		return t, fmt.Errorf("token %d keys: %w", t.ID, err)
+	}
+	if err := json.Unmarshal([]byte(inds), &t.Indicators); err != nil {
+		return t, fmt.Errorf("token %d indicators: %w", t.ID, err)
+	}
+	var err error
+	if t.CreatedAt, err = time.Parse(time.RFC3339, created); err != nil {
+		return t, fmt.Errorf("token %d created_at: %w", t.ID, err)
+	}
+	if revoked.Valid {
+		r, err := time.Parse(time.RFC3339, revoked.String)
+		if err != nil {
+			return t, fmt.Errorf("token %d revoked_at: %w", t.ID, err)
+		}
+		t.RevokedAt = &r
+	}
+	return t, nil
+}
+
+// TokenByHash implements atlas.TokenStore.
+func (s *Store) TokenByHash(ctx context.Context, hash string) (atlas.Token, error) {
+	t, err := scanToken(s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM tokens WHERE hash = ? AND revoked_at IS NULL`, hash))
+	if errNoRows(err) {
+		return t, atlas.ErrUnauthenticated
+	}
+	if err != nil {
+		return t, fmt.Errorf("look up token: %w", err)
+	}
+	return t, nil
+}
+
+// Tokens implements atlas.TokenStore.
+func (s *Store) Tokens(ctx context.Context) ([]atlas.Token, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+tokenColumns+` FROM tokens ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("query tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []atlas.Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken implements atlas.TokenStore. Revoking twice keeps the first time.
+func (s *Store) RevokeToken(ctx context.Context, id int64) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, time.Now().UTC().Format(time.RFC3339), id)
+	if err != nil {
+		return fmt.Errorf("revoke token %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return fmt.Errorf("token %d: %w", id, atlas.ErrNotFound)
+	}
+	return nil
+}
+
+// AppendAudit implements atlas.AuditStore. The id is taken inside the
+// write transaction (SQLite serialises writers), so the entry is inserted
+// complete and the append-only triggers never need an exception.
+func (s *Store) AppendAudit(ctx context.Context, e atlas.AuditEntry) (atlas.AuditEntry, error) {
+	if e.At.IsZero() {
+		e.At = time.Now().UTC()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return e, fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM audit`).Scan(&e.ID); err != nil {
+		return e, fmt.Errorf("number audit entry: %w", err)
+	}
+	info, err := json.Marshal(e)
+	if err != nil {
+		return e, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit(id, at, actor, action, outcome, info) VALUES (?, ?, ?, ?, ?, ?)`,
+		e.ID, e.At.Format(time.RFC3339Nano), e.Actor, e.Action, e.Outcome, string(info)); err != nil {
+		return e, fmt.Errorf("append audit entry: %w", err)
+	}
+	return e, tx.Commit()
+}
+
+// Audit implements atlas.AuditStore.
+func (s *Store) Audit(ctx context.Context, limit int) ([]atlas.AuditEntry, error) {
+	q := `SELECT info FROM audit ORDER BY id DESC`
+	args := []any{}
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []atlas.AuditEntry
+	for rows.Next() {
+		var info string
+		if err := rows.Scan(&info); err != nil {
+			return nil, err
+		}
+		var e atlas.AuditEntry
+		if err := json.Unmarshal([]byte(info), &e); err != nil {
+			return nil, fmt.Errorf("decode audit entry: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

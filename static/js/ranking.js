@@ -1,0 +1,134 @@
+// ranking.js: the ranking table — a real <table> with caption, sortable column headers
+// (buttons with aria-sort on the header cell), keyboard reachable rows, linked both ways with
+// the map selection. It is the accessible alternative to the map.
+import * as api from './api.js';
+import { t, h, ha, button, localized, formatValue, formatNumber } from './i18n.js';
+
+const PAGE = 100;
+const LANDS = [
+  ['01', 'Schleswig-Holstein'], ['02', 'Hamburg'], ['03', 'Niedersachsen'], ['04', 'Bremen'],
+  ['05', 'Nordrhein-Westfalen'], ['06', 'Hessen'], ['07', 'Rheinland-Pfalz'], ['08', 'Baden-Württemberg'],
+  ['09', 'Bayern'], ['10', 'Saarland'], ['11', 'Berlin'], ['12', 'Brandenburg'],
+  ['13', 'Mecklenburg-Vorpommern'], ['14', 'Sachsen'], ['15', 'Sachsen-Anhalt'], ['16', 'Thüringen'],
+];
+export { LANDS };
+
+/**
+ * initRanking(root, ctx): ctx = {state, indicator(id), colorOf(key), onSelect(key, opts)}.
+ * Returns {load(), render(), highlight(key)}.
+ */
+export function initRanking(root, ctx) {
+  let data = null;
+  let sig = '';
+  let sort = { col: 'rank', dir: 'asc' };
+  let shown = PAGE;
+  let land = '';
+  let ctrl = null;
+  let error = '';
+
+  const landSelect = ha('select', null, { id: 'ranking-land' });
+  landSelect.addEventListener('change', () => {
+    land = landSelect.value;
+    shown = PAGE;
+    load();
+  });
+
+  async function load() {
+    const s = ctx.state;
+    const want = `${s.level}|${s.indicator}|${s.year}|${land}`;
+    if (want === sig && data) return render();
+    ctrl?.abort();
+    const mine = (ctrl = new AbortController());
+    sig = want;
+    error = '';
+    root.setAttribute('aria-busy', 'true');
+    try {
+      data = await api.fetchRanking({ level: s.level, indicator: s.indicator, year: s.year, land: s.level === 'land' ? '' : land }, mine.signal);
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      data = null;
+      sig = '';
+      error = t('err_load', err.status === 0 ? t('err_network') : err.message);
+    }
+    if (mine === ctrl) root.setAttribute('aria-busy', 'false');
+    render();
+  }
+
+  function sorted() {
+    const rows = [...(data?.entries ?? [])];
+    const dir = sort.dir === 'asc' ? 1 : -1;
+    const byRank = (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity);
+    if (sort.col === 'name') rows.sort((a, b) => dir * a.name.localeCompare(b.name, 'de'));
+    else if (sort.col === 'value') rows.sort((a, b) => dir * ((a.value ?? -Infinity) - (b.value ?? -Infinity)) || byRank(a, b));
+    else rows.sort((a, b) => dir * byRank(a, b));
+    return rows;
+  }
+
+  function headerCell(col, label, numeric) {
+    const active = sort.col === col;
+    const th = ha('th', numeric ? 'num' : null, { scope: 'col', 'aria-sort': active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none' });
+    const b = button(label, 'sort', () => {
+      sort = { col, dir: active && sort.dir === 'asc' ? 'desc' : 'asc' };
+      render();
+      root.querySelector(`th[aria-sort]:not([aria-sort="none"]) button`)?.focus();
+    }, { title: t('sort_by', label) });
+    b.append(h('span', 'sort__icon', active ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ' ↕'));
+    th.append(b);
+    return th;
+  }
+
+  function render() {
+    const s = ctx.state;
+    const ind = ctx.indicator(s.indicator);
+    landSelect.replaceChildren(new Option(t('ranking_all_lands'), ''), ...LANDS.map(([k, n]) => new Option(n, k)));
+    landSelect.value = land;
+    const filters = s.level === 'land' ? null : h('div', 'field field--inline', ha('label', null, { for: 'ranking-land' }, t('ranking_land')), landSelect);
+    if (error) {
+      root.replaceChildren(filters ?? '', h('p', 'panel-error', error), button(t('retry'), 'button', () => { sig = ''; load(); }));
+      return;
+    }
+    if (!data) {
+      root.replaceChildren(filters ?? '', h('p', 'muted', t('loading_short')));
+      return;
+    }
+    const rows = sorted();
+    const sel = s.selected;
+    const selIndex = rows.findIndex((r) => r.key === sel);
+    if (selIndex >= shown) shown = Math.ceil((selIndex + 1) / PAGE) * PAGE;
+    const title = localized(ind, 'title');
+    const table = ha('table', 'data-table', { id: 'ranking-table' });
+    table.append(h('caption', null, t('ranking_caption', title, data.year, t('level_' + s.level), formatNumber(rows.length))));
+    table.append(h('thead', null, h('tr', null, headerCell('rank', t('col_rank'), true), headerCell('name', t('col_area')), headerCell('value', t('col_value'), true))));
+    const body = h('tbody');
+    for (const r of rows.slice(0, shown)) {
+      const swatch = h('span', 'legend__swatch legend__swatch--small');
+      swatch.style.backgroundColor = ctx.colorOf(r.key) ?? '#d9d9d9';
+      const pick = button(r.name, 'linklike', (e) => ctx.onSelect(r.key, { name: r.name, zoom: true, opener: e.currentTarget }), {
+        'aria-current': r.key === sel ? 'true' : null,
+      });
+      const tr = h('tr', r.key === sel ? 'is-selected' : null,
+        h('td', 'num', r.rank != null ? formatNumber(r.rank) : '–'),
+        ha('th', null, { scope: 'row' }, swatch, pick, h('span', 'data-table__sub', r.type ?? '')),
+        h('td', 'num', formatValue(r.value, ind?.unit, r.flag, ind?.decimals)));
+      tr.dataset.key = r.key;
+      body.append(tr);
+    }
+    table.append(body);
+    const more = shown < rows.length
+      ? button(t('ranking_more', Math.min(PAGE, rows.length - shown)), 'button', () => {
+          shown += PAGE;
+          render();
+          root.querySelectorAll('tbody tr')[shown - PAGE]?.querySelector('button')?.focus();
+        })
+      : null;
+    root.replaceChildren(filters ?? '', h('div', 'table-scroll', table), h('p', 'muted', t('ranking_shown', formatNumber(Math.min(shown, rows.length)), formatNumber(rows.length))), more ?? '');
+    highlight(sel);
+  }
+
+  function highlight(key) {
+    const row = key ? root.querySelector(`tr[data-key="${CSS.escape(key)}"]`) : null;
+    if (row && root.offsetParent !== null) row.scrollIntoView({ block: 'nearest' });
+  }
+
+  return { load, render, highlight, get data() { return data; } };
+}

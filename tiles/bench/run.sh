@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Load test of the tile routes with wrk (tiles/bench/tiles.lua): starts
+# `standortatlas serve` ($BIN, built by `make build`, else with go build) on
+# the store $DB (seeded on first start) pinned to the CPUs $CPUS, lets it
+# warm z0–z8, makes one pass over all z5–z12 tiles so that they are cached,
+# then measures warm tiles.
+#
+#   tiles/bench/run.sh                  # 64 connections, 30 s
+#   CONNS=128 DURATION=60s tiles/bench/run.sh
+#
+# Needs wrk (apt-get install -y wrk) and curl.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ADDR=${ADDR:-127.0.0.1:8089}
+DB=${DB:-data/bench.db}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-30s}
+CPUS=${CPUS:-0-1}
+BIN=${BIN:-bin/standortatlas}
+LOG=${LOG:-/tmp/standortatlas-tilebench.log}
+
+for tool in wrk curl taskset; do
+	command -v "$tool" >/dev/null || { echo "run.sh: $tool missing (apt-get install -y wrk curl util-linux)" >&2; exit 1; }
+done
+[ -x "$BIN" ] || go build -o "$BIN" ./cmd/standortatlas
+mkdir -p "$(dirname "$DB")"
+taskset -c "$CPUS" "$BIN" serve -addr "$ADDR" -db "$DB" >/dev/null 2>"$LOG" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do
+	curl -fs "http://$ADDR/readyz" >/dev/null 2>&1 && break
+	sleep 0.2
+done
+# Wait for the background warm-up of z0–z8 (logged as "tiles warm").
+for _ in $(seq 1 300); do
+	grep -q '"tiles warm"' "$LOG" && break
+	sleep 0.2
+done
+v=$(curl -fs "http://$ADDR/tiles/kreis.json" | sed -n 's/.*"data_version":\([0-9]*\).*/\1/p')
+echo "server pid $pid on CPUs $CPUS, data version $v; caching all z5–z12 tiles…"
+wrk -t"$THREADS" -c"$CONNS" -d20s -s tiles/bench/tiles.lua "http://$ADDR" -- "$v" >/dev/null
+echo "warm tiles, $CONNS connections, $DURATION:"
+wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$ADDR" -- "$v"

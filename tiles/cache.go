@@ -1,0 +1,147 @@
+package tiles
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// flightTimeout bounds a shared computation that outlives its first caller.
+const flightTimeout = 2 * time.Minute
+
+// tileKey identifies a tile in the cache.
+type tileKey struct {
+	version int64
+	layer   string
+	z       uint8
+	x, y    uint32
+	values  ValueQuery
+}
+
+// lru is a byte-bounded least-recently-used cache of tiles. It is safe for
+// concurrent use.
+type lru struct {
+	mu    sync.Mutex
+	max   int64
+	size  int64
+	ll    *list.List // front = most recently used; values are *lruEntry
+	items map[tileKey]*list.Element
+}
+
+type lruEntry struct {
+	key  tileKey
+	tile *Tile
+}
+
+// entryOverhead approximates the bookkeeping bytes of one entry.
+const entryOverhead = 200
+
+func newLRU(maxBytes int64) *lru {
+	return &lru{max: maxBytes, ll: list.New(), items: map[tileKey]*list.Element{}}
+}
+
+func (c *lru) get(k tileKey) (*Tile, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[k]; ok {
+		c.ll.MoveToFront(e)
+		return e.Value.(*lruEntry).tile, true
+	}
+	return nil, false
+}
+
+func (c *lru) put(k tileKey, t *Tile) {
+	n := int64(len(t.Gzip) + entryOverhead)
+	if n > c.max {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[k]; ok {
+		c.size -= int64(len(e.Value.(*lruEntry).tile.Gzip) + entryOverhead)
+		e.Value.(*lruEntry).tile = t
+		c.ll.MoveToFront(e)
+	} else {
+		c.items[k] = c.ll.PushFront(&lruEntry{key: k, tile: t})
+	}
+	c.size += n
+	for c.size > c.max {
+		e := c.ll.Back()
+		ent := e.Value.(*lruEntry)
+		c.ll.Remove(e)
+		delete(c.items, ent.key)
+		c.size -= int64(len(ent.tile.Gzip) + entryOverhead)
+	}
+}
+
+// dropOlder removes the tiles of data versions other than v.
+func (c *lru) dropOlder(v int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, e := range c.items {
+		if k.version != v {
+			c.size -= int64(len(e.Value.(*lruEntry).tile.Gzip) + entryOverhead)
+			c.ll.Remove(e)
+			delete(c.items, k)
+		}
+	}
+}
+
+// stats returns the number of cached tiles and their accounted bytes.
+func (c *lru) stats() (n int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.items), c.size
+}
+
+// flight runs one computation per key at a time and shares its result with
+// concurrent callers (a minimal singleflight). The computation runs with a
+// context that is not cancelled when the first caller goes away, so that
+// one client hanging up does not fail the others; each caller still stops
+// waiting when its own context ends.
+type flight[K comparable, V any] struct {
+	mu    sync.Mutex
+	calls map[K]*flightCall[V]
+}
+
+type flightCall[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
+}
+
+func (f *flight[K, V]) do(ctx context.Context, k K, fn func(context.Context) (V, error)) (V, error) {
+	f.mu.Lock()
+	if f.calls == nil {
+		f.calls = map[K]*flightCall[V]{}
+	}
+	c, ok := f.calls[k]
+	if !ok {
+		c = &flightCall[V]{done: make(chan struct{})}
+		f.calls[k] = c
+		go func() {
+			defer func() {
+				if r := recover(); r != nil {
+					c.err = fmt.Errorf("tiles: panic: %v", r)
+				}
+				f.mu.Lock()
+				delete(f.calls, k)
+				f.mu.Unlock()
+				close(c.done)
+			}()
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), flightTimeout)
+			defer cancel()
+			c.v, c.err = fn(wctx)
+		}()
+	}
+	f.mu.Unlock()
+	select {
+	case <-c.done:
+		return c.v, c.err
+	case <-ctx.Done():
+		var zero V
+		return zero, ctx.Err()
+	}
+}

@@ -1,0 +1,25 @@
+// Package tiles serves the atlas's boundaries as Mapbox Vector Tiles (MVT
+// 2.1) made for choropleths.
+//
+// For every layer (an administrative level) and zoom, the whole level is
+// simplified once as a coverage (geo.NewCoverage on Web-Mercator geometry,
+// tolerance about half a pixel of a 256-pixel tile), so neighbours share one
+// simplified border at every zoom: no gaps or overlaps between regions, and
+// no region or island is dropped by the simplifier. A tile is then cut from
+// that geometry with a buffer, quantised to the tile extent (4096), oriented
+// as the MVT specification requires (exterior rings positive area in tile
+// coordinates, holes negative) and stripped of rings that quantisation
+// collapsed.
+//
+// Features carry the numeric regional key as MVT id and the properties key,
+// name and type; a tile for a choropleth query also carries value, class and
+// flag, classified by the Source exactly as the atlas's choropleth.
+//
+// A Server keeps encoded, gzipped tiles in a byte-bounded LRU cache per data
+// version, with strong content ETags, and can be warmed in the background
+// after start and after every data change. Package tiles/pmtiles writes the
+// same tiles into a PMTiles v3 archive.
+//
+// The package depends only on package geo and on orb; the atlas is reached
+// through the consumer-side Source interface.
+package tiles

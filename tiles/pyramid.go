@@ -1,0 +1,142 @@
+package tiles
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"github.com/standortatlas/standortatlas/geo"
+)
+
+// pyramid is a layer's geometry at every zoom: the full-resolution features
+// in world coordinates as one coverage, simplified per zoom on demand.
+type pyramid struct {
+	data      *LayerData
+	world     []orb.MultiPolygon // full resolution, world coordinates
+	bound     orb.Bound          // WGS84 bound of all features
+	cov       *geo.Coverage
+	tolerance float64 // in tile extent units
+
+	mu    sync.Mutex
+	zooms []*zoomGeom // by zoom, nil until built
+}
+
+// zoomGeom is a layer simplified for one zoom.
+type zoomGeom struct {
+	polys []orb.MultiPolygon // world coordinates, coverage-simplified
+	index *geo.Index
+	// parts holds, per feature and polygon, the tiles of this zoom that the
+	// polygon's bound reaches: x0, y0, x1, y1.
+	parts [][][4]uint32
+	// full is true when simplification kept every vertex: higher zooms can
+	// share this geometry.
+	full bool
+}
+
+func newPyramid(data *LayerData, maxZoom int, tolerance float64) *pyramid {
+	p := &pyramid{data: data, world: make([]orb.MultiPolygon, len(data.Features)), tolerance: tolerance, zooms: make([]*zoomGeom, maxZoom+1)}
+	first := true
+	for i, f := range data.Features {
+		p.world[i] = projectMultiPolygon(f.Geom)
+		if len(f.Geom) == 0 {
+			continue
+		}
+		if b := f.Geom.Bound(); first {
+			p.bound, first = b, false
+		} else {
+			p.bound = p.bound.Union(b)
+		}
+	}
+	p.cov = geo.NewCoverage(p.world)
+	return p
+}
+
+// zoom returns the geometry of zoom z, simplifying the coverage with a
+// tolerance of p.tolerance tile units at that zoom the first time.
+func (p *pyramid) zoom(z int) *zoomGeom {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g := p.zooms[z]; g != nil {
+		return g
+	}
+	var g *zoomGeom
+	// A lower zoom that kept every vertex shares its geometry with this one.
+	for lz := z - 1; lz >= 0 && g == nil; lz-- {
+		if lg := p.zooms[lz]; lg != nil && lg.full {
+			g = &zoomGeom{polys: lg.polys, index: lg.index, full: true}
+		}
+	}
+	if g == nil {
+		tol := p.tolerance / (Extent * float64(uint64(1)<<z))
+		polys, st := p.cov.SimplifyWithStats(tol)
+		for _, mp := range polys {
+			orientPolygons(mp)
+		}
+		g = &zoomGeom{polys: polys, index: geo.NewIndex(polys), full: st.ArcVerticesOut == st.ArcVerticesIn}
+	}
+	polys := g.polys
+	g.parts = make([][][4]uint32, len(polys))
+	for i, mp := range polys {
+		g.parts[i] = make([][4]uint32, len(mp))
+		for j, poly := range mp {
+			if len(poly) == 0 || len(poly[0]) == 0 {
+				g.parts[i][j] = [4]uint32{1, 1, 0, 0} // empty range
+				continue
+			}
+			x0, y0, x1, y1 := tileRange(z, poly[0].Bound())
+			g.parts[i][j] = [4]uint32{x0, y0, x1, y1}
+		}
+	}
+	p.zooms[z] = g
+	return g
+}
+
+// intersecting returns the indices of the features whose bounds intersect
+// the world-coordinate bound b, in feature order.
+func (g *zoomGeom) intersecting(b orb.Bound, dst []int) []int {
+	dst = dst[:0]
+	g.index.Intersecting(b, func(i int) bool {
+		dst = append(dst, i)
+		return true
+	})
+	slices.Sort(dst)
+	return dst
+}
+
+// partTiles returns the tile range (x0, y0, x1, y1) that polygon j of
+// feature i reaches at this zoom.
+func (g *zoomGeom) partTiles(i, j int) (x0, y0, x1, y1 uint32) {
+	r := g.parts[i][j]
+	return r[0], r[1], r[2], r[3]
+}
+
+// tiles calls fn for every tile that a polygon's bound reaches, once each,
+// in no particular order.
+func (g *zoomGeom) tiles(fn func(x, y uint32)) {
+	seen := map[[2]uint32]bool{}
+	for _, parts := range g.parts {
+		for _, r := range parts {
+			for x := r[0]; x <= r[2]; x++ {
+				for y := r[1]; y <= r[3]; y++ {
+					k := [2]uint32{x, y}
+					if !seen[k] {
+						seen[k] = true
+						fn(x, y)
+					}
+				}
+			}
+		}
+	}
+}
+
+// sortCoords orders tile coordinates by row, then column.
+func sortCoords(cs [][2]uint32) {
+	slices.SortFunc(cs, func(a, b [2]uint32) int {
+		if a[1] != b[1] {
+			return cmp.Compare(a[1], b[1])
+		}
+		return cmp.Compare(a[0], b[0])
+	})
+}

@@ -1,0 +1,565 @@
+package tiles
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/standortatlas/standortatlas/geo"
+)
+
+// Options configure a Server. Zero values select the defaults.
+type Options struct {
+	// MinZoom and MaxZoom bound the zooms served (defaults 0 and 14).
+	MinZoom, MaxZoom int
+	// Tolerance is the simplification tolerance in tile extent units
+	// (default 8 = 0.5 pixel of a 256-pixel tile, 1 pixel at 512).
+	Tolerance float64
+	// Buffer is the width of the strip around a tile that is kept when
+	// clipping, in tile extent units (default 64).
+	Buffer float64
+	// CacheBytes bounds the memory of cached gzipped tiles (default 256 MB;
+	// negative: no cache).
+	CacheBytes int64
+	// MaxTileBytes is the size an uncompressed tile should not exceed
+	// (default 500,000): a tile that would be larger leaves out the
+	// properties name and type (geometry, id, key and values stay).
+	MaxTileBytes int
+	// WarmMaxZoom is the highest zoom that Warm renders (default 8).
+	WarmMaxZoom int
+	// Logger receives warm-up reports and errors (default slog.Default()).
+	Logger *slog.Logger
+}
+
+func (o *Options) defaults() {
+	if o.MaxZoom == 0 {
+		o.MaxZoom = 14
+	}
+	if o.Tolerance == 0 {
+		o.Tolerance = 8
+	}
+	if o.Buffer == 0 {
+		o.Buffer = 64
+	}
+	if o.CacheBytes == 0 {
+		o.CacheBytes = 256 << 20
+	}
+	if o.MaxTileBytes == 0 {
+		o.MaxTileBytes = 500_000
+	}
+	if o.WarmMaxZoom == 0 {
+		o.WarmMaxZoom = 8
+	}
+	o.WarmMaxZoom = min(o.WarmMaxZoom, o.MaxZoom)
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+// Server renders and caches vector tiles from a Source. It is safe for
+// concurrent use.
+type Server struct {
+	src    Source
+	opt    Options
+	cache  *lru
+	gzip   sync.Pool // *gzip.Writer
+	tilers sync.Pool // *tiler
+
+	tiles   flight[tileKey, *Tile]
+	layers  flight[layerKey, *pyramid]
+	valuesF flight[valuesKey, *ValueSet]
+
+	mu         sync.Mutex
+	version    int64 // -1 before the first request
+	switchedAt time.Time
+	pyramids   map[string]*pyramid     // of version
+	values     map[valuesKey]*ValueSet // of version
+	warmed     int64                   // version the last complete Warm rendered
+}
+
+type layerKey struct {
+	version int64
+	layer   string
+}
+
+type valuesKey struct {
+	version int64
+	layer   string
+	q       ValueQuery
+}
+
+// maxValueSets bounds the cached value sets per data version.
+const maxValueSets = 64
+
+// stragglerWindow: a data version lower than the current one that arrives
+// within this time after a switch is a late answer of a concurrent poll, not
+// a new state of the data.
+const stragglerWindow = 3 * time.Second
+
+// NewServer returns a Server reading from src.
+func NewServer(src Source, opt Options) *Server {
+	opt.defaults()
+	s := &Server{src: src, opt: opt, version: -1, warmed: -1}
+	s.cache = newLRU(max(opt.CacheBytes, 0))
+	return s
+}
+
+// Tile is an encoded vector tile.
+type Tile struct {
+	Layer   string
+	Z       int
+	X, Y    uint32
+	Version int64 // data version of the content
+	// Gzip is the gzipped MVT; nil when no feature reaches the tile.
+	Gzip []byte
+	// Size is the size of the uncompressed MVT in bytes.
+	Size     int
+	Features int
+	// Trimmed is set when name and type were left out to keep the tile
+	// within Options.MaxTileBytes.
+	Trimmed bool
+	// Repaired counts the features whose geometry rounding had made
+	// invalid and that were repaired.
+	Repaired int
+	// ETag is a strong validator of the uncompressed content (quoted).
+	ETag string
+}
+
+// Empty reports whether no feature reaches the tile.
+func (t *Tile) Empty() bool { return t.Gzip == nil }
+
+// MVT returns the uncompressed tile (nil for an empty tile).
+func (t *Tile) MVT() ([]byte, error) {
+	if t.Gzip == nil {
+		return nil, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(t.Gzip))
+	if err != nil {
+		return nil, fmt.Errorf("tile %d/%d/%d: %w", t.Z, t.X, t.Y, err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("tile %d/%d/%d: %w", t.Z, t.X, t.Y, err)
+	}
+	return b, nil
+}
+
+// Version returns the current data version, dropping the geometry and tiles
+// of older versions when it changed.
+func (s *Server) Version(ctx context.Context) (int64, error) {
+	v, err := s.src.Version(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v == s.version {
+		return v, nil
+	}
+	if v < s.version && time.Since(s.switchedAt) < stragglerWindow {
+		return s.version, nil
+	}
+	s.version, s.switchedAt = v, time.Now()
+	s.pyramids = map[string]*pyramid{}
+	s.values = map[valuesKey]*ValueSet{}
+	s.cache.dropOlder(v)
+	return v, nil
+}
+
+// CheckTile returns an error wrapping ErrInvalidTile unless (z, x, y) is a
+// tile of the server's zoom range.
+func (s *Server) CheckTile(z int, x, y uint32) error {
+	if z < s.opt.MinZoom || z > s.opt.MaxZoom {
+		return fmt.Errorf("zoom %d outside %d–%d: %w", z, s.opt.MinZoom, s.opt.MaxZoom, ErrInvalidTile)
+	}
+	if n := uint64(1) << z; uint64(x) >= n || uint64(y) >= n {
+		return fmt.Errorf("tile %d/%d/%d: column and row must be below %d: %w", z, x, y, n, ErrInvalidTile)
+	}
+	return nil
+}
+
+// Tile returns tile (z, x, y) of a layer, with the values of q when q is
+// not zero, from the cache or rendered (once, however many ask at the same
+// time).
+func (s *Server) Tile(ctx context.Context, layer string, z int, x, y uint32, q ValueQuery) (*Tile, error) {
+	if err := s.CheckTile(z, x, y); err != nil {
+		return nil, err
+	}
+	v, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k := tileKey{version: v, layer: layer, z: uint8(z), x: x, y: y, values: q}
+	if t, ok := s.cache.get(k); ok {
+		return t, nil
+	}
+	return s.tiles.do(ctx, k, func(ctx context.Context) (*Tile, error) {
+		if t, ok := s.cache.get(k); ok {
+			return t, nil
+		}
+		t, err := s.render(ctx, v, layer, z, x, y, q)
+		if err != nil {
+			return nil, err
+		}
+		if t.Version == v {
+			s.cache.put(k, t)
+		}
+		return t, nil
+	})
+}
+
+// Render renders a tile without using or filling the tile cache (for
+// exports).
+func (s *Server) Render(ctx context.Context, layer string, z int, x, y uint32, q ValueQuery) (*Tile, error) {
+	if err := s.CheckTile(z, x, y); err != nil {
+		return nil, err
+	}
+	v, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.render(ctx, v, layer, z, x, y, q)
+}
+
+func (s *Server) render(ctx context.Context, v int64, layer string, z int, x, y uint32, q ValueQuery) (*Tile, error) {
+	p, err := s.pyramid(ctx, v, layer)
+	if err != nil {
+		return nil, err
+	}
+	var vals *ValueSet
+	if !q.IsZero() {
+		if vals, err = s.valueSet(ctx, p.data.Version, layer, q); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.encodeTile(p, z, x, y, vals)
+}
+
+// pyramid returns the geometry of a layer at data version v, loading it
+// from the source once.
+func (s *Server) pyramid(ctx context.Context, v int64, layer string) (*pyramid, error) {
+	s.mu.Lock()
+	p := s.pyramids[layer]
+	cur := s.version
+	s.mu.Unlock()
+	if p != nil && cur == v {
+		return p, nil
+	}
+	return s.layers.do(ctx, layerKey{v, layer}, func(ctx context.Context) (*pyramid, error) {
+		s.mu.Lock()
+		p := s.pyramids[layer]
+		cur := s.version
+		s.mu.Unlock()
+		if p != nil && cur == v {
+			return p, nil
+		}
+		data, err := s.src.Layer(ctx, layer)
+		if err != nil {
+			return nil, fmt.Errorf("layer %s: %w", layer, err)
+		}
+		p = newPyramid(data, s.opt.MaxZoom, s.opt.Tolerance)
+		s.mu.Lock()
+		if s.version == data.Version {
+			s.pyramids[layer] = p
+		}
+		s.mu.Unlock()
+		return p, nil
+	})
+}
+
+// valueSet returns the values of a choropleth query at data version v.
+func (s *Server) valueSet(ctx context.Context, v int64, layer string, q ValueQuery) (*ValueSet, error) {
+	k := valuesKey{v, layer, q}
+	s.mu.Lock()
+	vs := s.values[k]
+	s.mu.Unlock()
+	if vs != nil {
+		return vs, nil
+	}
+	return s.valuesF.do(ctx, k, func(ctx context.Context) (*ValueSet, error) {
+		vs, err := s.src.Values(ctx, layer, q)
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		if s.version == vs.Version {
+			if len(s.values) >= maxValueSets {
+				clear(s.values)
+			}
+			s.values[k] = vs
+		}
+		s.mu.Unlock()
+		return vs, nil
+	})
+}
+
+// Coords returns the tiles of zoom z that features of the layer can reach
+// (all others are empty), ordered by row, then column.
+func (s *Server) Coords(ctx context.Context, layer string, z int) ([][2]uint32, error) {
+	if err := s.CheckTile(z, 0, 0); err != nil {
+		return nil, err
+	}
+	v, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.pyramid(ctx, v, layer)
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]uint32
+	p.zoom(z).tiles(func(x, y uint32) { out = append(out, [2]uint32{x, y}) })
+	sortCoords(out)
+	return out, nil
+}
+
+// CacheStats returns the number of cached tiles and the bytes they take.
+func (s *Server) CacheStats() (tiles int, bytes int64) { return s.cache.stats() }
+
+// Warm prepares the current data version: it loads every layer of the
+// source, simplifies it for every zoom and renders (into the cache) every
+// non-empty tile up to Options.WarmMaxZoom, using all CPUs. It stops early
+// when ctx ends or the data version changes.
+func (s *Server) Warm(ctx context.Context) error {
+	v, err := s.Version(ctx)
+	if err != nil {
+		return err
+	}
+	layers, err := s.src.Layers(ctx)
+	if err != nil {
+		return err
+	}
+	type job struct {
+		layer string
+		z     int
+		x, y  uint32
+	}
+	var jobs []job
+	for _, name := range layers {
+		p, err := s.pyramid(ctx, v, name)
+		if err != nil {
+			return err
+		}
+		for z := s.opt.MinZoom; z <= s.opt.MaxZoom; z++ {
+			g := p.zoom(z)
+			if z <= s.opt.WarmMaxZoom {
+				g.tiles(func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) })
+			}
+		}
+	}
+	work := make(chan job)
+	errc := make(chan error, 1)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				if _, err := s.Tile(ctx, j.layer, j.z, j.x, j.y, ValueQuery{}); err != nil {
+					select {
+					case errc <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	var stopErr error
+feed:
+	for i, j := range jobs {
+		if i%64 == 0 {
+			if cur, err := s.Version(ctx); err != nil || cur != v {
+				stopErr = err
+				if err == nil {
+					stopErr = fmt.Errorf("data version changed from %d to %d while warming", v, cur)
+				}
+				break feed
+			}
+		}
+		select {
+		case work <- j:
+		case <-ctx.Done():
+			stopErr = ctx.Err()
+			break feed
+		case err := <-errc:
+			stopErr = err
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if stopErr == nil {
+		select {
+		case stopErr = <-errc:
+		default:
+		}
+	}
+	if stopErr != nil {
+		return fmt.Errorf("warm tiles of data version %d: %w", v, stopErr)
+	}
+	s.mu.Lock()
+	s.warmed = v
+	s.mu.Unlock()
+	return nil
+}
+
+// KeepWarm warms the cache now and again whenever the data version changes
+// (checked every interval) until ctx ends. Errors are logged, not returned.
+func (s *Server) KeepWarm(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		v, err := s.Version(ctx)
+		s.mu.Lock()
+		warmed := s.warmed
+		s.mu.Unlock()
+		if err == nil && v != warmed {
+			start := time.Now()
+			if err := s.Warm(ctx); err != nil {
+				if ctx.Err() == nil {
+					s.opt.Logger.Error("warm tiles", "err", err)
+				}
+			} else {
+				n, size := s.cache.stats()
+				s.opt.Logger.Info("tiles warm", "data_version", v, "tiles", n, "cache_bytes", size, "took_ms", time.Since(start).Milliseconds())
+			}
+		} else if err != nil && ctx.Err() == nil {
+			s.opt.Logger.Error("tiles: data version", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// encodeTile cuts tile (z, x, y) from the layer's geometry at zoom z and
+// encodes it.
+func (s *Server) encodeTile(p *pyramid, z int, x, y uint32, vals *ValueSet) (*Tile, error) {
+	g := p.zoom(z)
+	t := &Tile{Layer: p.data.Name, Z: z, X: x, Y: y, Version: p.data.Version}
+	idx := g.intersecting(worldBound(z, x, y), nil)
+	tl, _ := s.tilers.Get().(*tiler)
+	if tl == nil {
+		tl = &tiler{}
+	}
+	defer s.tilers.Put(tl)
+	tl.reset(z, x, y, s.opt.Buffer)
+	feats := make([]*geojson.Feature, 0, len(idx))
+	var segs []seg
+	for _, i := range idx {
+		var mp orb.MultiPolygon
+		for j, poly := range g.polys[i] {
+			x0, y0, x1, y1 := g.partTiles(i, j)
+			if x < x0 || x > x1 || y < y0 || y > y1 {
+				continue
+			}
+			mp = tl.polygon(mp, poly)
+		}
+		if len(mp) == 0 {
+			continue
+		}
+		var suspect bool
+		if suspect, segs = mayBeInvalid(mp, segs); suspect && geo.Validate(mp) != nil {
+			// Rounding to the tile grid made a part narrower than a tile
+			// unit touch or cross itself.
+			mp = tl.repair(mp)
+			t.Repaired++
+			if len(mp) == 0 {
+				continue
+			}
+		}
+		f := &p.data.Features[i]
+		gf := &geojson.Feature{Type: "Feature", Geometry: mp, Properties: geojson.Properties{"key": f.Key, "name": f.Name, "type": f.Type}}
+		if len(mp) == 1 {
+			gf.Geometry = mp[0]
+		}
+		if f.ID != 0 {
+			gf.ID = f.ID
+		}
+		if vals != nil {
+			v, ok := vals.ByKey[f.Key]
+			addValue(gf.Properties, v, ok)
+		}
+		feats = append(feats, gf)
+	}
+	if len(feats) == 0 {
+		t.ETag = `"empty"`
+		return t, nil
+	}
+	layers := mvt.Layers{{Name: p.data.Name, Version: 2, Extent: Extent, Features: feats}}
+	raw, err := mvt.Marshal(layers)
+	if err != nil {
+		return nil, fmt.Errorf("encode tile %s/%d/%d/%d: %w", p.data.Name, z, x, y, err)
+	}
+	// Too many regions for one tile (the Gemeinden at zooms where each is a
+	// pixel or less): leave out name and type, then key (the id is the same
+	// key as a number); geometry, id and values stay.
+	for _, drop := range [][]string{{"name", "type"}, {"key"}} {
+		if len(raw) <= s.opt.MaxTileBytes {
+			break
+		}
+		for _, f := range feats {
+			for _, k := range drop {
+				delete(f.Properties, k)
+			}
+		}
+		if raw, err = mvt.Marshal(layers); err != nil {
+			return nil, fmt.Errorf("encode tile %s/%d/%d/%d: %w", p.data.Name, z, x, y, err)
+		}
+		t.Trimmed = true
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(raw)/2 + 64)
+	zw, _ := s.gzip.Get().(*gzip.Writer)
+	if zw == nil {
+		zw = gzip.NewWriter(io.Discard)
+	}
+	zw.Reset(&buf)
+	if _, err := zw.Write(raw); err != nil {
+		return nil, fmt.Errorf("gzip tile: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("gzip tile: %w", err)
+	}
+	s.gzip.Put(zw)
+	sum := sha256.Sum256(raw)
+	t.Gzip, t.Size, t.Features = buf.Bytes(), len(raw), len(feats)
+	t.ETag = `"` + hex.EncodeToString(sum[:12]) + `"`
+	return t, nil
+}
+
+// addValue sets the choropleth properties of a feature: value and class
+// when the region has a (classified) value, flag when the source flagged it,
+// "missing" when the source has no entry for it.
+func addValue(props geojson.Properties, v Value, ok bool) {
+	if !ok {
+		props["flag"] = "missing"
+		return
+	}
+	if v.HasValue {
+		props["value"] = v.Value
+		if v.Class >= 0 {
+			props["class"] = v.Class
+		}
+	}
+	if v.Flag != "" {
+		props["flag"] = v.Flag
+	}
+}

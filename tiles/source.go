@@ -1,0 +1,99 @@
+package tiles
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/paulmach/orb"
+)
+
+// Sentinel errors of the package; callers map them to their own errors.
+var (
+	// ErrInvalidTile is returned for a zoom outside the server's range or a
+	// column/row outside the zoom's grid.
+	ErrInvalidTile = errors.New("invalid tile coordinates")
+	// ErrUnknownLayer is returned by a Source for a layer it does not have.
+	ErrUnknownLayer = errors.New("unknown layer")
+)
+
+// Source is what the tile server needs from the atlas: the data version,
+// the layers with their full-resolution geometry, and classified values of
+// choropleth queries. Implementations must be safe for concurrent use.
+type Source interface {
+	// Version returns the current data version. It is called on every
+	// request and must be cheap (a cached value that is refreshed at most
+	// every second or so is fine).
+	Version(ctx context.Context) (int64, error)
+	// Layers lists the names of the layers that have data, in the order in
+	// which they should be warmed.
+	Layers(ctx context.Context) ([]string, error)
+	// Layer returns the full-resolution features of a layer (an error
+	// wrapping ErrUnknownLayer, or the Source's own not-found error, when
+	// there is none).
+	Layer(ctx context.Context, name string) (*LayerData, error)
+	// Values returns the classified values of a choropleth query on a layer.
+	// Errors for bad queries (unknown indicator, year without data) should
+	// be the Source's own error types; the server passes them through.
+	Values(ctx context.Context, layer string, q ValueQuery) (*ValueSet, error)
+}
+
+// LayerData is the full-resolution content of one layer at one data version.
+type LayerData struct {
+	Name    string // layer name, e.g. "kreis"
+	Title   string // human-readable name, e.g. "Kreise"
+	Version int64  // data version the features belong to
+	// Attribution is the source note that every map of the layer must show,
+	// e.g. "© GeoBasis-DE / BKG (2025), dl-de/by-2-0 (Daten verändert)".
+	Attribution string
+	// Description says what the boundaries are (set name, Gebietsstand).
+	Description string
+	Features    []Feature
+}
+
+// Feature is one region.
+type Feature struct {
+	ID   uint64 // numeric form of Key, the MVT feature id
+	Key  string // regional key as text, with leading zeros ("09162000")
+	Name string
+	Type string
+	// Geom is in WGS84 (lon/lat) with outer rings counter-clockwise and
+	// holes clockwise. Features of a layer must form a coverage: shared
+	// borders use exactly the same vertices.
+	Geom orb.MultiPolygon
+}
+
+// KeyID returns the numeric feature id for a regional key of decimal digits
+// ("09162000" → 9162000); ok is false for keys that are not numbers.
+func KeyID(key string) (id uint64, ok bool) {
+	v, err := strconv.ParseUint(key, 10, 64)
+	return v, err == nil
+}
+
+// ValueQuery selects the values a tile carries besides geometry and keys.
+// The zero value means none.
+type ValueQuery struct {
+	Indicator string
+	Year      int    // 0: the indicator's default year
+	Method    string // "": the Source's default classification method
+	Classes   int    // 0: the Source's default number of classes
+}
+
+// IsZero reports whether q asks for no values.
+func (q ValueQuery) IsZero() bool { return q.Indicator == "" }
+
+// ValueSet holds the classified values of a choropleth query by regional key.
+type ValueSet struct {
+	Version int64
+	ByKey   map[string]Value
+}
+
+// Value is one region's entry of a choropleth: the value (when HasValue),
+// its class (-1 when unclassed) and a flag ("" when none; e.g. "missing",
+// "suppressed").
+type Value struct {
+	Value    float64
+	HasValue bool
+	Class    int
+	Flag     string
+}
