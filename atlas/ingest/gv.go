@@ -78,16 +78,30 @@ func readGV(name string, data []byte, spec TableSpec, known map[string]atlas.Ind
 		}
 	}
 	if popDate == "" {
+		// Some editions date only the area column (both refer to the same
+		// reference day then) or only the title line ("… am 31.12.2023 (Jahr)").
+		popDate = areaDate
+		if popDate == "" && len(all) > 0 && len(all[0]) > 0 {
+			popDate = gvDate.FindString(all[0][0])
+		}
+	}
+	if popDate == "" {
 		return nil, fmt.Errorf("%s: %w: no date for the population in the header lines", name, atlas.ErrInvalidData)
 	}
 	period, _ := strconv.Atoi(popDate[6:])
-	basis := ""
+	basis, basisNote := "", ""
 	popHeader := clean(cellAt(all[h], cols.pop))
 	switch {
 	case strings.Contains(popHeader, "Zensus 2011"):
 		basis = "2011"
 	case strings.Contains(popHeader, "Zensus 2022"):
 		basis = "2022"
+	case period <= 2023:
+		// Editions up to the reference date 31.12.2023 do not always name
+		// the basis; they were all published on the Zensus-2011 basis (the
+		// 31.12.2023 edition sums to 84,669,326, Destatis' 2011-based figure).
+		basis = "2011"
+		basisNote = "; the header names no Zensus basis: Zensus 2011 assumed for reference year " + strconv.Itoa(period)
 	default:
 		return nil, fmt.Errorf("%s: %w: the population header %q names no Zensus basis (2011 or 2022); the atlas never mixes the two", name, atlas.ErrInvalidData, popHeader)
 	}
@@ -193,8 +207,8 @@ func readGV(name string, data []byte, spec TableSpec, known map[string]atlas.Ind
 		pop.Title, dens.Title = "Bevölkerung (Basis Zensus 2022)", "Bevölkerungsdichte (Basis Zensus 2022)"
 	}
 	res.Indicators = []atlas.Indicator{area, pop, dens}
-	res.Report = append(res.Report, fmt.Sprintf("%s: Gemeindeverzeichnis sheet %s, Gebietsstand %s, %d Gemeinden (%d gemeindefreie Gebiete), area and population %d (%s); summed to Kreise and Länder",
-		path.Base(name), sheet, gebietsstand, res.Rows, gemeindefrei, period, base))
+	res.Report = append(res.Report, fmt.Sprintf("%s: Gemeindeverzeichnis sheet %s, Gebietsstand %s, %d Gemeinden (%d gemeindefreie Gebiete), area and population %d (%s)%s; summed to Kreise and Länder",
+		path.Base(name), sheet, gebietsstand, res.Rows, gemeindefrei, period, base, basisNote))
 	if extra := cityStates(res.Observations); len(extra) > 0 {
 		res.Observations = append(res.Observations, extra...)
 	}
