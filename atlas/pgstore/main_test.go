@@ -46,9 +46,16 @@ func sqlPool(t testing.TB, url string) *pgxpool.Pool {
 	return pool
 }
 
+// open returns a store on a fresh, migrated database.
+func open(t *testing.T) atlas.Store {
+	s, _ := newStore(t, pgstore.Options{})
+	return s
+}
+
+// TestContract runs the contract suites of atlas.Store and of the optional
+// write-side interfaces (atlas.ReleaseStore, atlas.TokenStore, atlas.AuditStore).
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) atlas.Store {
-		s, _ := newStore(t, pgstore.Options{})
-		return s
-	})
+	storetest.Run(t, open)
+	storetest.RunReleases(t, open)
+	storetest.RunTokensAndAudit(t, open)
 }

@@ -223,6 +223,28 @@ func TestSeedParity(t *testing.T) {
 		t.Errorf("place sources differ: %+v, %+v", srcA, srcB)
 	}
 
+	// Releases: the same sources, files, hashes, specs, rows and replaced
+	// counts (each store timed its own imports).
+	relA, err := st.pg.Releases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relB, err := st.lite.Releases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(relA) != len(relB) || len(relA) == 0 {
+		t.Errorf("%d releases in PostGIS, %d embedded", len(relA), len(relB))
+	} else {
+		for i := range relA {
+			a, b := relA[i], relB[i]
+			a.CreatedAt, b.CreatedAt = time.Time{}, time.Time{}
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("release %d:\nPostGIS  %+v\nembedded %+v", i+1, a, b)
+			}
+		}
+	}
+
 	t.Run("Locate", func(t *testing.T) { testLocateSeeded(t, st) })
 }
 

@@ -9,6 +9,12 @@
 // Every write raises a one-row data version in the same transaction and
 // NOTIFYs listeners when it commits (see Watch).
 //
+// Besides atlas.Store the store implements atlas.PlaceStore and the write
+// side of the embedded store (intake.go): atlas.ReleaseStore (history of
+// overwritten observations and catalogue entries, kept by triggers, and
+// rollback to any earlier release), atlas.TokenStore (hashed write tokens)
+// and atlas.AuditStore (an append-only audit log).
+//
 // This is the only package besides cmd that imports pgx.
 package pgstore
 
@@ -294,11 +300,15 @@ ON CONFLICT (indicator, level, period, key) DO UPDATE
    SET value = excluded.value, flag = excluded.flag, release = excluded.release`
 
 // Import implements atlas.Store: one release, all or nothing, numbered
-// without gaps.
+// without gaps, with its file hash and spec hash (see Releases). The
+// observations and catalogue entries it overwrites are recorded for Rollback
+// by the triggers of migrations/0004_intake.sql; the release row is inserted
+// first, so that they attribute catalogue entries to it.
 func (s *Store) Import(ctx context.Context, rel atlas.Release, inds []atlas.Indicator, obs []atlas.Observation) (atlas.Release, error) {
 	if rel.CreatedAt.IsZero() {
 		rel.CreatedAt = time.Now().UTC()
 	}
+	rel.CreatedAt = rel.CreatedAt.Truncate(time.Microsecond) // what timestamptz keeps
 	rel.Rows = len(obs)
 	entries := make([]json.RawMessage, len(inds))
 	for i, ind := range inds {
