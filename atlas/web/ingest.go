@@ -15,9 +15,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	xrate "golang.org/x/time/rate"
 
 	"github.com/standortatlas/standortatlas/atlas"
 )
@@ -29,6 +31,9 @@ type IngestDeps struct {
 	Import func(ctx context.Context, req atlas.ImportRequest) (atlas.ImportResult, error)
 	// MaxUploadBytes bounds the body of POST /api/v1/imports (default 50 MiB).
 	MaxUploadBytes int64
+	// WriteRate limits authenticated-route requests per client address and
+	// second (default 5, bursts of 20), also against token guessing.
+	WriteRate float64
 }
 
 // The ingest routes:
@@ -48,9 +53,24 @@ func registerIngest(e *echo.Echo, d Deps) error {
 	if limit <= 0 {
 		limit = 50 << 20
 	}
+	rate := d.Ingest.WriteRate
+	if rate <= 0 {
+		rate = 5
+	}
+	limiter := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store:               middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{Rate: xrate.Limit(rate), Burst: 20, ExpiresIn: 10 * time.Minute}),
+		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		ErrorHandler: func(c echo.Context, err error) error {
+			return echo.NewHTTPError(http.StatusForbidden, "cannot identify the client")
+		},
+		DenyHandler: func(c echo.Context, id string, err error) error {
+			c.Response().Header().Set("Retry-After", "10")
+			return echo.NewHTTPError(http.StatusTooManyRequests, "too many write requests from this address; retry later")
+		},
+	})
 	h := &ingestHandlers{svc: d.Service, imp: d.Ingest.Import}
-	e.POST(importsPath, h.importFile, h.auth, middleware.BodyLimit(strconv.FormatInt(limit, 10)+"B"))
-	e.GET("/api/v1/audit", h.audit, h.auth)
+	e.POST(importsPath, h.importFile, limiter, h.auth, middleware.BodyLimit(strconv.FormatInt(limit, 10)+"B"))
+	e.GET("/api/v1/audit", h.audit, limiter, h.auth)
 	e.GET("/api/v1/export", h.export, cors)
 	return nil
 }

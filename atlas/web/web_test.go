@@ -132,3 +132,18 @@ func TestErrorStatusesNameTheParameter(t *testing.T) {
 		}
 	}
 }
+
+func TestWritesAreRateLimited(t *testing.T) {
+	h := newTestServer(t, nil)
+	codes := map[int]int{}
+	for i := 0; i < 25; i++ {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/imports?format=canonical", strings.NewReader("key,indicator,period,value\n"))
+		req.Header.Set("Authorization", "Bearer guessed-token")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		codes[rec.Code]++
+	}
+	if codes[http.StatusUnauthorized] < 20 || codes[http.StatusTooManyRequests] < 3 || codes[http.StatusUnauthorized]+codes[http.StatusTooManyRequests] != 25 {
+		t.Errorf("25 quick writes with a wrong token: %v, want about 20 × 401 (the burst), then 429", codes)
+	}
+}
