@@ -24,7 +24,7 @@ func (failingStore) Values(context.Context, string, atlas.Level, int) (map[strin
 	return nil, errors.New(`query values: SELECT key FROM observations WHERE secret = 1: disk I/O error`)
 }
 
-func newTestServer(t *testing.T, wrap func(atlas.Store) atlas.Store) http.Handler {
+func newTestServer(t testing.TB, wrap func(atlas.Store) atlas.Store) http.Handler {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
@@ -52,7 +52,7 @@ func newTestServer(t *testing.T, wrap func(atlas.Store) atlas.Store) http.Handle
 	return e
 }
 
-func get(t *testing.T, h http.Handler, url string, header map[string]string) *httptest.ResponseRecorder {
+func get(t testing.TB, h http.Handler, url string, header map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, url, nil)
 	for k, v := range header {
@@ -146,4 +146,34 @@ func TestWritesAreRateLimited(t *testing.T) {
 	if codes[http.StatusUnauthorized] < 20 || codes[http.StatusTooManyRequests] < 3 || codes[http.StatusUnauthorized]+codes[http.StatusTooManyRequests] != 25 {
 		t.Errorf("25 quick writes with a wrong token: %v, want about 20 × 401 (the burst), then 429", codes)
 	}
+}
+
+// FuzzQueryParameters sends arbitrary query strings to the read API: every
+// answer is a 2xx, 304 or a 4xx with a JSON error, never a 5xx or a panic.
+func FuzzQueryParameters(f *testing.F) {
+	h := newTestServer(f, nil)
+	routes := []string{"/api/v1/choropleth", "/api/v1/values", "/api/v1/histogram", "/api/v1/ranking", "/api/v1/compare", "/api/v1/index",
+		"/api/v1/distribution", "/api/v1/headroom", "/api/v1/boundaries", "/api/v1/places", "/api/v1/export", "/ogc/collections/land/items", "/api/v1/regions/09"}
+	for _, seed := range []string{"level=land&indicator=unemployment_rate&year=2019", "level=land&indicator=unemployment_rate&method=manual&breaks=3,4,5",
+		"keys=09,11&format=csv", "bbox=5,47,15,55&limit=1&offset=3", "weights=unemployment_rate:1&level=land", "level=land&indicator=unemployment_rate&classes=-1",
+		"level=%ff&indicator=%00", "breaks=1e309,NaN", "year=99999999999999999999"} {
+		for i := range routes {
+			f.Add(uint8(i), seed)
+		}
+	}
+	f.Fuzz(func(t *testing.T, route uint8, query string) {
+		url := routes[int(route)%len(routes)] + "?" + query
+		req, err := http.NewRequest(http.MethodGet, "http://atlas.test"+url, nil)
+		if err != nil {
+			t.Skip()
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("GET %s = %d %s", url, rec.Code, rec.Body.String())
+		}
+		if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `"error"`) {
+			t.Fatalf("GET %s = %d without an error message: %s", url, rec.Code, rec.Body.String())
+		}
+	})
 }
