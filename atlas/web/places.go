@@ -1,21 +1,56 @@
 package web
 
 import (
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/placeimport"
 )
 
-func registerPlaces(e *echo.Echo, h *handlers) {
+func registerPlaces(e *echo.Echo, h *handlers, ih *ingestHandlers, limiter echo.MiddlewareFunc) {
 	api := e.Group("/api/v1", cors)
 	api.GET("/places", h.places)
 	api.GET("/places/categories", h.placeCategories)
+	e.POST("/api/v1/places", ih.submitPlace, limiter, ih.auth)
+}
+
+// submitPlace stores a place submitted by an organisation (token required,
+// the place must lie in the token's key scope) as pending: it is served only
+// after a moderator publishes it (standortatlas places publish ID).
+func (ih *ingestHandlers) submitPlace(c echo.Context) error {
+	tok := tokenOf(c)
+	var sub placeimport.Submission
+	dec := json.NewDecoder(io.LimitReader(c.Request().Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sub); err != nil {
+		return &atlas.ParamError{Param: "body", Value: "", Reason: "a JSON object with name, category, lat, lon and optional address, postcode, city, website, email, phone, languages, description: " + err.Error()}
+	}
+	ctx := c.Request().Context()
+	actor := fmt.Sprintf("token:%d (%s)", tok.ID, tok.Name)
+	p, err := placeimport.Submit(ctx, ih.svc.Store(), sub, actor, tok.AllowsKey, time.Now())
+	if as, ok := ih.svc.Store().(atlas.AuditStore); ok {
+		outcome := "ok"
+		if err != nil {
+			outcome = "refused"
+		}
+		if _, aerr := as.AppendAudit(ctx, atlas.AuditEntry{At: time.Now().UTC(), Actor: actor, Action: "place submission", Outcome: outcome, Detail: p.ID + " " + p.Name}); aerr != nil && err == nil {
+			err = aerr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, p)
 }
 
 func (h *handlers) placeStore() (atlas.PlaceStore, error) {
@@ -89,7 +124,6 @@ func (h *handlers) places(c echo.Context) error {
 		return err
 	}
 	fc := geojson.NewFeatureCollection()
-	used := map[string]bool{}
 	for _, p := range list {
 		f := geojson.NewFeature(orb.Point{p.Lon, p.Lat})
 		f.ID = p.ID
@@ -108,18 +142,29 @@ func (h *handlers) places(c echo.Context) error {
 			f.Properties["approximate"] = true
 		}
 		fc.Append(f)
-		used[p.Source] = true
 	}
-	fc.ExtraMembers = geojson.Properties{"attribution": attributionOf(sources, used), "numberReturned": len(list)}
+	fc.ExtraMembers = geojson.Properties{"attribution": attributionOf(sources, list), "numberReturned": len(list)}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	return c.JSON(http.StatusOK, fc)
 }
 
-func attributionOf(sources []atlas.PlaceSource, used map[string]bool) []string {
-	out := []string{}
+// attributionOf lists the attribution of every source the places come
+// from: the registered source's, else the place's own (submissions).
+func attributionOf(sources []atlas.PlaceSource, places []atlas.Place) []string {
+	bySource := map[string]string{}
 	for _, s := range sources {
-		if used[s.ID] {
-			out = append(out, s.Attribution)
+		bySource[s.ID] = s.Attribution
+	}
+	out := []string{}
+	seen := map[string]bool{}
+	for _, p := range places {
+		a := bySource[p.Source]
+		if a == "" {
+			a = p.Attribution
+		}
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, a)
 		}
 	}
 	return out

@@ -65,7 +65,6 @@ func New(d Deps) (*echo.Echo, error) {
 	if err := registerIngest(e, d); err != nil {
 		return nil, err
 	}
-	registerPlaces(e, h)
 
 	st, err := newStaticFiles(d.Static)
 	if err != nil {

@@ -92,7 +92,9 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	kind := args[0]
 	switch kind {
 	case "boundaries":
-		return importBoundaries(ctx, c, flags, args[1:], dry, stdout)
+		return importBoundaries(ctx, &c, flags, args[1:], dry, stdout)
+	case "places":
+		return importPlaces(ctx, &c, flags, args[1:], dry, stdout)
 	case "table", "manifest":
 		force := flags.Bool("force", false, "import tables even when they were imported the same way before")
 		specFile := flags.String("spec", "", "table spec JSON (import table)")
@@ -269,7 +271,7 @@ func contains(xs []string, s string) bool {
 	return false
 }
 
-func importBoundaries(ctx context.Context, c storeConfig, flags *flag.FlagSet, args []string, dry *bool, stdout io.Writer) error {
+func importBoundaries(ctx context.Context, c *storeConfig, flags *flag.FlagSet, args []string, dry *bool, stdout io.Writer) error {
 	var spec ingest.BoundarySpec
 	level := flags.String("level", "", "level of the regions: land, kreis, vwg, gemeinde (required)")
 	flags.StringVar(&spec.Layer, "layer", "", "layer inside a zip or GeoPackage")
@@ -310,7 +312,7 @@ func importBoundaries(ctx context.Context, c storeConfig, flags *flag.FlagSet, a
 		fmt.Fprintln(stdout, "dry run: nothing written")
 		return nil
 	}
-	store, err := openStore(ctx, c)
+	store, err := openStore(ctx, *c)
 	if err != nil {
 		return err
 	}

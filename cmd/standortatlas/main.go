@@ -35,7 +35,8 @@ const usage = `usage: standortatlas <command> [flags]
 
 commands:
   serve      run the atlas web app and API (default store: embedded, seeded on first start)
-  import     import data: genesis|inkar|ffcsv|canonical|gv|ks|auto FILE | boundaries FILE | manifest FILE | table -spec SPEC FILE
+  import     import data: genesis|inkar|ffcsv|canonical|gv|ks|auto FILE | boundaries FILE | places FILE | manifest FILE | table -spec SPEC FILE
+  places     moderate places: places list [-status pending] | publish ID | withdraw ID
   release    list releases, roll back to one: release list | release rollback N
   token      write tokens of the ingest API: token create | list | revoke ID
   audit      show the audit log of writes
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdImport(ctx, args[1:], getenv, stdout, stderr)
 	case "token", "release", "audit":
 		return cmdWriteSide(ctx, args, getenv, stdout, stderr)
+	case "places":
+		return cmdPlaces(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "seed":
