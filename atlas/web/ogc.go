@@ -243,6 +243,9 @@ func (h *ogcHandlers) collections(c echo.Context) error {
 		}
 		cols = append(cols, h.collectionInfo(c, l, ol))
 	}
+	if list, sources, err := h.publishedPlaces(c); err == nil && len(list) > 0 {
+		cols = append(cols, placesInfo(c, list, sources))
+	}
 	b := baseURL(c)
 	return c.JSON(http.StatusOK, map[string]any{
 		"links":       []ogcLink{{Href: b + "/ogc/collections", Rel: "self", Type: jsonType, Title: "collections"}},
@@ -253,6 +256,9 @@ func (h *ogcHandlers) collections(c echo.Context) error {
 func (h *ogcHandlers) collection(c echo.Context) error {
 	if err := checkParams(c, "f"); err != nil {
 		return err
+	}
+	if c.Param("collectionId") == placesCollection {
+		return h.placesCollectionInfo(c)
 	}
 	l, ol, err := h.collectionLevel(c)
 	if err != nil {
@@ -343,6 +349,9 @@ func (h *ogcHandlers) items(c echo.Context) error {
 	if err := checkParams(c, "f", "limit", "offset", "bbox", "bbox-crs", "datetime"); err != nil {
 		return err
 	}
+	if c.Param("collectionId") == placesCollection {
+		return h.placesItems(c)
+	}
 	l, ol, err := h.collectionLevel(c)
 	if err != nil {
 		return err
@@ -425,6 +434,9 @@ func (h *ogcHandlers) items(c echo.Context) error {
 func (h *ogcHandlers) item(c echo.Context) error {
 	if err := checkParams(c, "f"); err != nil {
 		return err
+	}
+	if c.Param("collectionId") == placesCollection {
+		return h.placeItem(c)
 	}
 	l, ol, err := h.collectionLevel(c)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -130,6 +131,29 @@ func TestPlacesImportAndModeration(t *testing.T) {
 	if !found {
 		t.Errorf("published submission is not served")
 	}
+	// The places are an OGC API – Features collection too.
+	var items struct {
+		NumberMatched int `json:"numberMatched"`
+		Features      []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+		Links []struct {
+			Rel string `json:"rel"`
+		} `json:"links"`
+	}
+	getJSON(t, srv.url+"/ogc/collections/places/items?limit=5", &items)
+	if items.NumberMatched != 11 || len(items.Features) != 5 || len(items.Links) < 2 {
+		t.Errorf("OGC places: matched %d, %d features, links %v; want 11 (10 + the published submission), 5 and a next link", items.NumberMatched, len(items.Features), items.Links)
+	}
+	if ogr, err := exec.LookPath("ogrinfo"); err == nil {
+		out, err := exec.Command(ogr, "-ro", "-so", "OAPIF:"+srv.url+"/ogc", "places").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "Feature Count: 11") {
+			t.Errorf("GDAL on the places collection: %v\n%s", err, out)
+		}
+	} else if os.Getenv("CI") == "true" {
+		t.Error("ogrinfo missing in CI")
+	}
+
 	// Outside the token's scope (Bayern): refused.
 	if code, _ := post(secret, `{"name":"Helferkreis Hans-Thonauer-Straße","category":"initiative","lat":52.52,"lon":13.40}`); code != http.StatusForbidden {
 		t.Errorf("submission outside the token's Land = %d, want 403", code)
