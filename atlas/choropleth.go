@@ -125,35 +125,14 @@ func containsInt(xs []int, v int) bool {
 
 func ptr(f float64) *float64 { return &f }
 
-// BuildLegend classifies values and describes the classes for a legend.
+// BuildLegend classifies values and describes the classes for a legend in
+// the default scheme of the indicator's direction.
 func BuildLegend(ind Indicator, values []float64, k int, m Method) (Classification, Legend, error) {
 	cl, err := Classify(values, k, m, ind.Decimals)
 	if err != nil {
 		return cl, Legend{}, err
 	}
-	scheme := SchemeFor(ind.Direction)
-	colors := Colors(scheme, len(cl.Classes))
-	lg := Legend{Method: m, Scheme: scheme, Unit: ind.Unit, Colors: colors, Breaks: []float64{}}
-	bounds := make([]float64, 0, len(cl.Classes)+1)
-	for i, c := range cl.Classes {
-		if i == 0 {
-			bounds = append(bounds, c.Lower)
-		} else {
-			lg.Breaks = append(lg.Breaks, c.Lower)
-		}
-		bounds = append(bounds, c.Upper)
-	}
-	dec := labelDecimals(bounds, ind.Decimals)
-	for i, c := range cl.Classes {
-		last := i == len(cl.Classes)-1
-		label := FormatDE(c.Lower, dec) + " – < " + FormatDE(c.Upper, dec)
-		if last {
-			label = FormatDE(c.Lower, dec) + " – " + FormatDE(c.Upper, dec)
-		}
-		lg.Classes = append(lg.Classes, LegendClass{Class: i, Lower: ptr(c.Lower), Upper: ptr(c.Upper), Closed: last, Label: label, Color: colors[i], Count: c.Count})
-	}
-	lg.NoData = LegendClass{Class: -1, Label: "keine Daten", Color: NoDataColor}
-	return cl, lg, nil
+	return cl, legendOf(ind, cl, m, SchemeFor(ind.Direction)), nil
 }
 
 // ComputeStats summarises valued observations.

@@ -59,8 +59,8 @@ func appendFeatureHead(b []byte, r Region, geomJSON []byte) []byte {
 	return appendJSONString(b, r.Type)
 }
 
-// appendGeometryJSON appends a GeoJSON MultiPolygon geometry.
-func appendGeometryJSON(b []byte, mp orb.MultiPolygon) []byte {
+// AppendGeometryJSON appends mp as a GeoJSON MultiPolygon geometry.
+func AppendGeometryJSON(b []byte, mp orb.MultiPolygon) []byte {
 	b = append(b, `{"type":"MultiPolygon","coordinates":[`...)
 	for i, poly := range mp {
 		if i > 0 {

@@ -246,7 +246,7 @@ func (s *Service) buildShapes(ctx context.Context, level Level) (*levelShapes, e
 	for i := range regions {
 		regions[i].Geom = roundMultiPolygon(simple[i], 5)
 		sh.byKey[regions[i].Key] = i
-		sh.geomJSON[i] = appendGeometryJSON(nil, regions[i].Geom)
+		sh.geomJSON[i] = AppendGeometryJSON(nil, regions[i].Geom)
 	}
 	sh.regions = regions
 	return sh, nil

@@ -386,26 +386,7 @@ func (h *ogcHandlers) items(c echo.Context) error {
 	}
 	page := matched[min(offset, len(matched)):min(offset+limit, len(matched))]
 
-	self := baseURL(c) + "/ogc/collections/" + l.String() + "/items"
-	link := func(off int) string {
-		q := url.Values{}
-		for k, v := range c.QueryParams() {
-			q[k] = v
-		}
-		q.Set("limit", strconv.Itoa(limit))
-		q.Set("offset", strconv.Itoa(off))
-		return self + "?" + q.Encode()
-	}
-	links := []ogcLink{
-		{Href: link(offset), Rel: "self", Type: geoJSONType, Title: "this page"},
-		{Href: baseURL(c) + "/ogc/collections/" + l.String(), Rel: "collection", Type: jsonType, Title: "the collection"},
-	}
-	if offset+limit < len(matched) {
-		links = append(links, ogcLink{Href: link(offset + limit), Rel: "next", Type: geoJSONType, Title: "next page"})
-	}
-	if offset > 0 {
-		links = append(links, ogcLink{Href: link(max(0, offset-limit)), Rel: "prev", Type: geoJSONType, Title: "previous page"})
-	}
+	links := pageLinks(c, l.String(), limit, offset, len(matched))
 	b := make([]byte, 0, 4096+len(page)*2048)
 	b = append(b, `{"type":"FeatureCollection","features":[`...)
 	for n, i := range page {
@@ -465,32 +446,9 @@ func (h *ogcHandlers) item(c echo.Context) error {
 func appendOGCFeature(b []byte, l atlas.Level, r atlas.Region) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
 	b = strconv.AppendQuote(b, r.Key)
-	b = append(b, `,"geometry":{"type":"MultiPolygon","coordinates":[`...)
-	for i, poly := range r.Geom {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		for j, ring := range poly {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			for k, p := range ring {
-				if k > 0 {
-					b = append(b, ',')
-				}
-				b = append(b, '[')
-				b = strconv.AppendFloat(b, p[0], 'f', -1, 64)
-				b = append(b, ',')
-				b = strconv.AppendFloat(b, p[1], 'f', -1, 64)
-				b = append(b, ']')
-			}
-			b = append(b, ']')
-		}
-		b = append(b, ']')
-	}
-	b = append(b, `]},"properties":{"key":`...)
+	b = append(b, `,"geometry":`...)
+	b = atlas.AppendGeometryJSON(b, r.Geom)
+	b = append(b, `,"properties":{"key":`...)
 	b = strconv.AppendQuote(b, r.Key)
 	b = append(b, `,"name":`...)
 	b = appendJSON(b, r.Name)
@@ -505,4 +463,30 @@ func appendOGCFeature(b []byte, l atlas.Level, r atlas.Region) []byte {
 	b = append(b, `,"gemeindefrei":`...)
 	b = strconv.AppendBool(b, r.Gemeindefrei)
 	return append(b, "}}"...)
+}
+
+// pageLinks returns the self, collection, next and prev links of one page
+// of a collection's items, keeping the request's other parameters.
+func pageLinks(c echo.Context, collection string, limit, offset, matched int) []ogcLink {
+	self := baseURL(c) + "/ogc/collections/" + collection + "/items"
+	link := func(off int) string {
+		q := url.Values{}
+		for k, v := range c.QueryParams() {
+			q[k] = v
+		}
+		q.Set("limit", strconv.Itoa(limit))
+		q.Set("offset", strconv.Itoa(off))
+		return self + "?" + q.Encode()
+	}
+	links := []ogcLink{
+		{Href: link(offset), Rel: "self", Type: geoJSONType, Title: "this page"},
+		{Href: baseURL(c) + "/ogc/collections/" + collection, Rel: "collection", Type: jsonType, Title: "the collection"},
+	}
+	if offset+limit < matched {
+		links = append(links, ogcLink{Href: link(offset + limit), Rel: "next", Type: geoJSONType, Title: "next page"})
+	}
+	if offset > 0 {
+		links = append(links, ogcLink{Href: link(max(0, offset-limit)), Rel: "prev", Type: geoJSONType, Title: "previous page"})
+	}
+	return links
 }

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -107,23 +105,7 @@ func (h *ogcHandlers) placesItems(c echo.Context) error {
 	for _, p := range page {
 		fc.Append(placeFeature(p))
 	}
-	self := baseURL(c) + "/ogc/collections/" + placesCollection + "/items"
-	link := func(off int) string {
-		q := url.Values{}
-		for k, v := range c.QueryParams() {
-			q[k] = v
-		}
-		q.Set("limit", strconv.Itoa(limit))
-		q.Set("offset", strconv.Itoa(off))
-		return self + "?" + q.Encode()
-	}
-	links := []ogcLink{{Href: link(offset), Rel: "self", Type: geoJSONType, Title: "this page"}}
-	if offset+limit < len(matched) {
-		links = append(links, ogcLink{Href: link(offset + limit), Rel: "next", Type: geoJSONType, Title: "next page"})
-	}
-	if offset > 0 {
-		links = append(links, ogcLink{Href: link(max(0, offset-limit)), Rel: "prev", Type: geoJSONType, Title: "previous page"})
-	}
+	links := pageLinks(c, placesCollection, limit, offset, len(matched))
 	fc.ExtraMembers = geojson.Properties{"numberMatched": len(matched), "numberReturned": len(page), "links": links, "attribution": attributionOf(sources, page)}
 	b, err := fc.MarshalJSON()
 	if err != nil {
