@@ -295,18 +295,39 @@ func (s *Store) Values(ctx context.Context, indicator string, level atlas.Level,
 		return nil, fmt.Errorf("query values %s/%s/%d: %w", indicator, level, period, err)
 	}
 	defer rows.Close()
-	out := make(map[string]atlas.Value)
+	// Sized for the largest level (Gemeinden) to avoid rehashing; flags are
+	// scanned as raw bytes and interned, keys are the only per-row string.
+	hint := 512
+	if level == atlas.LevelGemeinde || level == atlas.LevelVWG {
+		hint = 12000
+	}
+	out := make(map[string]atlas.Value, hint)
+	var key string
+	var flag sql.RawBytes
+	var v sql.NullFloat64
 	for rows.Next() {
-		var key, flag string
-		var v sql.NullFloat64
 		if err := rows.Scan(&key, &v, &flag); err != nil {
 			return nil, err
 		}
-		val := atlas.Value{Value: math.NaN(), Flag: atlas.Flag(flag)}
+		val := atlas.Value{Value: math.NaN(), Flag: internFlag(flag)}
 		if v.Valid {
 			val.Value = v.Float64
 		}
 		out[key] = val
 	}
 	return out, rows.Err()
+}
+
+// internFlag returns the Flag constant spelled by b without allocating for
+// the known flags.
+func internFlag(b []byte) atlas.Flag {
+	if len(b) == 0 {
+		return atlas.FlagNone
+	}
+	for _, f := range []atlas.Flag{atlas.FlagZero, atlas.FlagSecret, atlas.FlagNotYet, atlas.FlagNotMeaningful, atlas.FlagUnreliable, atlas.FlagLimited, atlas.FlagEstimated, atlas.FlagMissing} {
+		if string(b) == string(f) {
+			return f
+		}
+	}
+	return atlas.Flag(b)
 }
