@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LEAFLET := static/lib/leaflet/leaflet.js
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test test-deps bench bench-load assets fmt vet check-imports clean
+.PHONY: help build run test test-deps bench bench-load bench-tiles assets fmt vet check-imports clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,10 @@ bench: assets ## run the Go benchmarks (writes bench.txt), then the mixed wrk lo
 bench-load: build ## mixed load (tiles, choropleths, profiles): wrk, 64 connections, DURATION=60 s
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	DURATION=$${DURATION:-60} bash cmd/standortatlas/testdata/load/run.sh
+
+bench-tiles: build ## warm-tile load test: wrk, 64 connections, Kreis + Gemeinde tiles z5–z12
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	bash tiles/bench/run.sh
 
 fmt: ## format the Go code
 	gofmt -w $$(git ls-files '*.go')

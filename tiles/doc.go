@@ -6,10 +6,13 @@
 // tolerance about half a pixel of a 256-pixel tile), so neighbours share one
 // simplified border at every zoom: no gaps or overlaps between regions, and
 // no region or island is dropped by the simplifier. A tile is then cut from
-// that geometry with a buffer, quantised to the tile extent (4096), oriented
-// as the MVT specification requires (exterior rings positive area in tile
-// coordinates, holes negative) and stripped of rings that quantisation
-// collapsed.
+// that geometry with a buffer (64 units): the parts of the rings inside are
+// joined along the tile edge, so clipped polygons stay valid, without the
+// zero-width bridges of Sutherland–Hodgman clipping. The result is
+// quantised to the tile extent (4096), oriented as the MVT specification
+// requires (exterior rings positive area in tile coordinates, holes
+// negative), stripped of rings that rounding collapsed, and the few
+// features that rounding made touch or cross themselves are repaired.
 //
 // Features carry the numeric regional key as MVT id and the properties key,
 // name and type; a tile for a choropleth query also carries value, class and

@@ -30,8 +30,8 @@ type zoomGeom struct {
 	// parts holds, per feature and polygon, the tiles of this zoom that the
 	// polygon's bound reaches: x0, y0, x1, y1.
 	parts [][][4]uint32
-	// full is true when simplification kept every vertex: higher zooms can
-	// share this geometry.
+	// full is true when this is the full-resolution geometry (simplifying
+	// would have kept 95 % of the vertices or more): higher zooms share it.
 	full bool
 }
 
@@ -62,7 +62,7 @@ func (p *pyramid) zoom(z int) *zoomGeom {
 		return g
 	}
 	var g *zoomGeom
-	// A lower zoom that kept every vertex shares its geometry with this one.
+	// A lower zoom at full resolution shares its geometry with this one.
 	for lz := z - 1; lz >= 0 && g == nil; lz-- {
 		if lg := p.zooms[lz]; lg != nil && lg.full {
 			g = &zoomGeom{polys: lg.polys, index: lg.index, full: true}
@@ -71,10 +71,17 @@ func (p *pyramid) zoom(z int) *zoomGeom {
 	if g == nil {
 		tol := p.tolerance / (Extent * float64(uint64(1)<<z))
 		polys, st := p.cov.SimplifyWithStats(tol)
+		full := false
+		if st.ArcVerticesOut*20 >= st.ArcVerticesIn*19 {
+			// Simplification keeps nearly every vertex from this zoom on:
+			// take the full-resolution geometry once and share it with all
+			// higher zooms rather than keep a copy per zoom.
+			polys, full = p.cov.Simplify(0), true
+		}
 		for _, mp := range polys {
 			orientPolygons(mp)
 		}
-		g = &zoomGeom{polys: polys, index: geo.NewIndex(polys), full: st.ArcVerticesOut == st.ArcVerticesIn}
+		g = &zoomGeom{polys: polys, index: geo.NewIndex(polys), full: full}
 	}
 	polys := g.polys
 	g.parts = make([][][4]uint32, len(polys))

@@ -67,8 +67,10 @@ func TestZoomGeometryHasNoGapsOrOverlaps(t *testing.T) {
 // Every tile is valid MVT 2.1 as read from its protobuf: one layer named
 // after the level, version 2, extent 4096, polygons whose exterior rings
 // have positive and holes negative area in tile coordinates, no ring with
-// fewer than three distinct points or without area, feature id = numeric
-// key, properties key, name and type.
+// fewer than three distinct points or without area, valid polygons (no
+// self-intersection or self-tangency, which rounding to the grid would
+// otherwise cause now and then), feature id = numeric key, properties key,
+// name and type; every region appears at z8.
 func TestTilesAreValidMVT(t *testing.T) {
 	s, _ := newSeedServer(t, Options{})
 	ctx := context.Background()
@@ -164,6 +166,23 @@ func checkFeature(t *testing.T, layer string, z int, xy [2]uint32, f decodedFeat
 	}
 	if !exterior {
 		t.Errorf("%s %s: no exterior ring", where, key)
+	}
+	// OGC validity of the polygons (simple rings, holes inside their
+	// exteriors, parts not overlapping), as the MVT specification asks.
+	var mp orb.MultiPolygon
+	for _, r := range f.rings {
+		ring := make(orb.Ring, len(r))
+		for i, p := range r {
+			ring[i] = orb.Point{float64(p[0]), float64(p[1])}
+		}
+		if ringArea2(r) > 0 {
+			mp = append(mp, orb.Polygon{ring})
+		} else {
+			mp[len(mp)-1] = append(mp[len(mp)-1], ring)
+		}
+	}
+	if err := geo.Validate(mp); err != nil {
+		t.Errorf("%s %s: invalid polygon: %v", where, key, err)
 	}
 }
 

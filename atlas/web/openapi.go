@@ -196,13 +196,36 @@ func ogcPaths() oaObj {
 // document is complete; the places feature may move it next to its routes).
 func placesPaths() oaObj {
 	return oaObj{
-		"/api/v1/places": oaGet("places", "places (counselling, integration offers …)",
-			"published places as GeoJSON points with category, region keys, source, licence and attribution",
-			[]oaObj{oaQuery("bbox", "minLon,minLat,maxLon,maxLat (WGS84)", oaString()), oaQuery("category", "category ids, comma-separated (see /api/v1/places/categories)", oaString())},
-			"application/json"),
+		"/api/v1/places": placesPath(),
 		"/api/v1/places/categories": oaGet("placeCategories", "place categories",
 			"the taxonomy with the number of published places and the sources per category, and where no open data exists", nil),
 	}
+}
+
+// placesPath describes GET (published places) and POST (a submission,
+// token required, pending until a moderator publishes it) of /api/v1/places.
+func placesPath() oaObj {
+	p := oaGet("places", "places (counselling, integration offers …)",
+		"published places as GeoJSON points with category, region keys, source, licence and attribution",
+		[]oaObj{oaQuery("bbox", "minLon,minLat,maxLon,maxLat (WGS84)", oaString()), oaQuery("category", "category ids, comma-separated (see /api/v1/places/categories)", oaString())},
+		"application/json")
+	errResp := func(d string) oaObj {
+		return oaObj{"description": d, "content": oaObj{"application/json": oaObj{"schema": oaRef("Error")}}}
+	}
+	p["post"] = oaObj{
+		"operationId": "submitPlace", "summary": "submit a place (token)",
+		"description": "JSON object with name, category, lat, lon and optional address, postcode, city, website, email, phone, languages, description; stored as pending, served only after a moderator publishes it (standortatlas places publish ID); the place must lie inside the token's key scope",
+		"security":    []oaObj{{"bearerAuth": []string{}}},
+		"requestBody": oaObj{"required": true, "content": oaObj{"application/json": oaObj{"schema": oaObj{"type": "object", "required": []string{"name", "category", "lat", "lon"}}}}},
+		"responses": oaObj{
+			"201": oaObj{"description": "stored as pending: the place with its regions", "content": oaObj{"application/json": oaObj{"schema": oaObj{"type": "object"}}}},
+			"400": errResp("bad place (name, category, coordinates outside Germany)"),
+			"401": errResp("no or unknown token"),
+			"403": errResp("the place lies outside the token's scope"),
+			"429": errResp("too many write requests"),
+		},
+	}
+	return p
 }
 
 // ingestPaths describes the routes of ingest.go (kept here so that the

@@ -36,6 +36,7 @@ const usage = `usage: standortatlas <command> [flags]
 commands:
   serve      run the atlas web app and API (default store: embedded, seeded on first start)
   import     import data: genesis|inkar|ffcsv|canonical|gv|ks|auto FILE | boundaries FILE | places FILE | manifest FILE | table -spec SPEC FILE
+  export     export pmtiles -level kreis [-minzoom 0 -maxzoom 12] OUT.pmtiles (vector tiles for static hosting)
   places     moderate places: places list [-status pending] | publish ID | withdraw ID
   release    list releases, roll back to one: release list | release rollback N
   token      write tokens of the ingest API: token create | list | revoke ID
