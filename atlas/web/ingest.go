@@ -69,7 +69,9 @@ func registerIngest(e *echo.Echo, d Deps) error {
 		},
 	})
 	h := &ingestHandlers{svc: d.Service, imp: d.Ingest.Import}
-	registerPlaces(e, &handlers{svc: d.Service, version: d.Version}, h, limiter)
+	ph := &handlers{svc: d.Service, version: d.Version}
+	registerPlaces(e, ph, h, limiter)
+	registerPlaceTiles(e, ph)
 	e.POST(importsPath, h.importFile, limiter, h.auth, middleware.BodyLimit(strconv.FormatInt(limit, 10)+"B"))
 	e.GET("/api/v1/audit", h.audit, limiter, h.auth)
 	e.GET("/api/v1/export", h.export, cors)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -11,6 +12,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
 
 	"github.com/standortatlas/standortatlas/atlas"
 )
@@ -152,6 +157,30 @@ func TestPlacesImportAndModeration(t *testing.T) {
 		}
 	} else if os.Getenv("CI") == "true" {
 		t.Error("ogrinfo missing in CI")
+	}
+
+	// And a vector-tile layer: the z10 tile over Munich holds the city's places.
+	var tj struct {
+		TileJSON string   `json:"tilejson"`
+		Tiles    []string `json:"tiles"`
+	}
+	getJSON(t, srv.url+"/tiles/places.json", &tj)
+	if tj.TileJSON != "3.0.0" || len(tj.Tiles) != 1 {
+		t.Errorf("places TileJSON = %+v", tj)
+	}
+	tile := maptile.At(orb.Point{11.55, 48.14}, 10)
+	resp, err := http.Get(fmt.Sprintf("%s/tiles/places/%d/%d/%d.mvt", srv.url, tile.Z, tile.X, tile.Y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	layers, err := mvt.Unmarshal(data)
+	if err != nil || resp.StatusCode != 200 || len(layers) != 1 || layers[0].Name != "places" || len(layers[0].Features) == 0 {
+		t.Fatalf("places tile %v: %d, %v, %v", tile, resp.StatusCode, err, layers)
+	}
+	if _, ok := layers[0].Features[0].Properties["name"]; !ok {
+		t.Errorf("place tile feature without a name: %v", layers[0].Features[0].Properties)
 	}
 
 	// Outside the token's scope (Bayern): refused.
