@@ -43,6 +43,8 @@ type serveConfig struct {
 	storeConfig
 	Addr           string
 	RequestTimeout time.Duration
+	TileCacheMB    int
+	MemoryLimitMB  int
 	Seed           bool
 }
 
@@ -57,6 +59,8 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	flags.StringVar(&c.Addr, "addr", addr, "listen address (env STANDORTATLAS_ADDR)")
 	flags.DurationVar(&c.RequestTimeout, "request-timeout", 15*time.Second, "upper bound of a request's work")
+	flags.IntVar(&c.TileCacheMB, "tile-cache-mb", 128, "memory for cached vector tiles (gzipped), in MB (0: the tiles package's default)")
+	flags.IntVar(&c.MemoryLimitMB, "memory-limit-mb", 450, "soft memory limit of the Go runtime in MB: the garbage collector works harder near it (0: none)")
 	flags.BoolVar(&c.Seed, "seed", true, "load the built-in seed data when the store has not been seeded with this version")
 	flags.BoolVar(&c.Migrate, "migrate", true, "with -database-url: apply pending schema migrations at start (-migrate=false: refuse to start on an old schema)")
 	if err := flags.Parse(args); err != nil {
@@ -64,6 +68,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	if flags.NArg() > 0 {
 		return c, fmt.Errorf("serve: unexpected argument %q", flags.Arg(0))
+	}
+	if c.TileCacheMB < 0 {
+		return c, fmt.Errorf("serve: -tile-cache-mb must not be negative")
 	}
 	if c.RequestTimeout <= 0 {
 		return c, fmt.Errorf("serve: -request-timeout must be positive")

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
@@ -23,6 +24,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	if cfg.MemoryLimitMB > 0 {
+		debug.SetMemoryLimit(int64(cfg.MemoryLimitMB) << 20)
+	}
 	start := time.Now()
 	store, err := openServeStore(ctx, cfg.storeConfig, stdout)
 	if err != nil {
@@ -38,7 +42,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	stopWatch := watchStore(ctx, store, svc, logger)
 	defer stopWatch()
 	intake := &ingest.Intake{Store: store}
-	tileServer := tiles.NewServer(web.NewTileSource(svc), tiles.Options{Logger: logger})
+	tileServer := tiles.NewServer(web.NewTileSource(svc), tiles.Options{Logger: logger, CacheBytes: int64(cfg.TileCacheMB) << 20})
 	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version,
 		Ingest: web.IngestDeps{Import: intake.Import}, Tiles: web.TilesDeps{Server: tileServer}})
 	if err != nil {

@@ -22,5 +22,8 @@ curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null || { echo "server not ready"
 # Load every Gemeinde geometry level once before measuring memory.
 curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/boundaries?level=gemeinde"
 echo "RSS after start (all levels loaded): $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$pid/status)"
+# Warm-up (first renders of z9–z12 tiles, first answers of each query),
+# then the measured run; cold latencies are measured by the Go benchmarks.
+wrk -t2 -c64 -d15s -s cmd/standortatlas/testdata/load/mixed.lua "http://127.0.0.1:$PORT" >/dev/null
 wrk -t2 -c64 -d"${DURATION}s" --latency -s cmd/standortatlas/testdata/load/mixed.lua "http://127.0.0.1:$PORT"
 echo "RSS after load: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$pid/status), peak: $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$pid/status)"
