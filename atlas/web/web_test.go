@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -174,6 +175,28 @@ func FuzzQueryParameters(f *testing.F) {
 		}
 		if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `"error"`) {
 			t.Fatalf("GET %s = %d without an error message: %s", url, rec.Code, rec.Body.String())
+		}
+	})
+}
+
+// FuzzTilePaths requests arbitrary tile paths (levels, zooms, coordinates,
+// suffixes, parameters): never a 5xx or a panic.
+func FuzzTilePaths(f *testing.F) {
+	h := newTestServer(f, nil)
+	for _, seed := range [][4]string{{"land", "5", "16", "10.mvt"}, {"kreis", "0", "0", "0.mvt"}, {"places", "10", "544", "355.mvt"}, {"land", "14", "16383", "16383.mvt"},
+		{"land", "15", "0", "0.mvt"}, {"land", "-1", "0", "0.mvt"}, {"gemeinde", "3", "9", "1.png"}, {"land.json", "", "", ""}, {"land", "4", "18446744073709551615", "1.mvt?indicator=unemployment_rate&year=2019"}} {
+		f.Add(seed[0], seed[1], seed[2], seed[3])
+	}
+	f.Fuzz(func(t *testing.T, level, z, x, y string) {
+		path := "/tiles/" + url.PathEscape(level) + "/" + url.PathEscape(z) + "/" + url.PathEscape(x) + "/" + y
+		req, err := http.NewRequest(http.MethodGet, "http://atlas.test"+path, nil)
+		if err != nil {
+			t.Skip()
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("GET %s = %d %s", path, rec.Code, rec.Body.String())
 		}
 	})
 }
