@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/pgstore/pgtest"
 	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
 )
 
@@ -30,12 +31,18 @@ func TestMainProcess(t *testing.T) {
 
 func choroplethBodies(t *testing.T, db string) map[string]string {
 	t.Helper()
-	ctx := context.Background()
-	s, err := sqlitestore.Open(ctx, db)
+	s, err := openStore(context.Background(), storeConfig{DBPath: db})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	return storeChoropleths(t, s)
+}
+
+// storeChoropleths encodes a few real choropleths of both kinds of level.
+func storeChoropleths(t *testing.T, s atlas.Store) map[string]string {
+	t.Helper()
+	ctx := context.Background()
 	svc := atlas.NewService(s, atlas.Options{})
 	out := map[string]string{}
 	for _, q := range []atlas.ChoroplethQuery{
@@ -107,4 +114,47 @@ func fileSize(path string) int64 {
 		return 0
 	}
 	return fi.Size()
+}
+
+// TestKillDuringImportKeepsPreviousDataPostGIS does the same on PostGIS:
+// the killed client's open transaction is rolled back by the server.
+func TestKillDuringImportKeepsPreviousDataPostGIS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds PostGIS")
+	}
+	url := pgtest.NewDB(t)
+	runPG(t, "migrate", "-database-url", url)
+	runPG(t, "seed", "-database-url", url)
+	open := func() map[string]string {
+		s, err := openStore(context.Background(), storeConfig{DatabaseURL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		return storeChoropleths(t, s)
+	}
+	before := open()
+	// Seeding reads all files for a few seconds, then writes for several more:
+	// kill the child at points inside the writing phase.
+	for _, delay := range []time.Duration{5 * time.Second, 8 * time.Second} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMainProcess$")
+		cmd.Env = append(os.Environ(), "STANDORTATLAS_MAIN_PROCESS=1", "STANDORTATLAS_MAIN_ARGS="+strings.Join([]string{"seed", "-force", "-database-url", url}, "\x1f"))
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err == nil {
+			t.Logf("the re-seed finished within %s; this round tested nothing", delay)
+			continue
+		}
+		after := open()
+		for k, v := range before {
+			if after[k] != v {
+				t.Errorf("after SIGKILL at %s: choropleth %s differs from before the import", delay, k)
+			}
+		}
+	}
 }
