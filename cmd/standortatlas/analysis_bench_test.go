@@ -18,23 +18,8 @@ import (
 
 func benchValues(b *testing.B, level atlas.Level, indicator string, cached bool) {
 	svc := seededService(b)
-	ctx := context.Background()
 	q := atlas.MapQuery{ChoroplethQuery: atlas.ChoroplethQuery{Level: level, Indicator: indicator}}
-	if _, err := svc.MapValues(ctx, q); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if !cached {
-			svc.ClearCache()
-		}
-		enc, err := svc.MapValues(ctx, q)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.SetBytes(int64(len(enc.Body)))
-	}
+	benchAnswer(b, svc, cached, func(ctx context.Context) (*atlas.Encoded, error) { return svc.MapValues(ctx, q) })
 }
 
 func BenchmarkValuesKreisCached(b *testing.B) {

@@ -66,9 +66,15 @@ func seededService(b *testing.B) *atlas.Service {
 
 func benchChoropleth(b *testing.B, level atlas.Level, indicator string, cached bool) {
 	svc := seededService(b)
-	ctx := context.Background()
 	q := atlas.ChoroplethQuery{Level: level, Indicator: indicator}
-	if _, err := svc.Choropleth(ctx, q); err != nil {
+	benchAnswer(b, svc, cached, func(ctx context.Context) (*atlas.Encoded, error) { return svc.Choropleth(ctx, q) })
+}
+
+// benchAnswer measures one encoded answer of the service, from its cache or
+// (cached false) computed anew each time.
+func benchAnswer(b *testing.B, svc *atlas.Service, cached bool, answer func(context.Context) (*atlas.Encoded, error)) {
+	ctx := context.Background()
+	if _, err := answer(ctx); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
@@ -77,7 +83,7 @@ func benchChoropleth(b *testing.B, level atlas.Level, indicator string, cached b
 		if !cached {
 			svc.ClearCache()
 		}
-		enc, err := svc.Choropleth(ctx, q)
+		enc, err := answer(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
