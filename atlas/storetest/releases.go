@@ -4,34 +4,16 @@ import (
 	"context"
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/standortatlas/standortatlas/atlas"
-	"github.com/standortatlas/standortatlas/atlas/ingest"
 )
 
 // UnemployedForeigners reads the real 2019 counts of unemployed foreign
 // nationals (column 5) of the Regionaldatenbank excerpt.
 func UnemployedForeigners(t testing.TB) (atlas.Indicator, []atlas.Observation) {
 	t.Helper()
-	ind := atlas.Indicator{ID: "unemployed_foreigners", Title: "Arbeitslose Ausländer", Unit: "Personen", Topic: "arbeitsmarkt", TopicTitle: "Arbeitsmarkt",
-		Direction: atlas.DirectionNeed, Source: "Regionaldatenbank 13211-02-05-4", Licence: "dl-de/by-2-0",
-		Attribution: "© Statistische Ämter des Bundes und der Länder, Deutschland, 2021, dl-de/by-2-0"}
-	name := "genesis_13211-02-05-4_excerpt_latin1.csv"
-	data, err := os.ReadFile(filepath.Join(TestdataDir(), "indicators", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := ingest.ReadTable(name, data, ingest.TableSpec{ID: "rdb_13211", Encoding: "latin1", Delimiter: ";", Decimal: ",",
-		FirstDataRow: 9, Key: []ingest.Column{{Index: 2}}, Period: &ingest.Column{Index: 1}, StopAt: "__________", SkipUnknownKeys: true,
-		Levels: []atlas.Level{atlas.LevelLand, atlas.LevelKreis}, Values: []ingest.ValueSpec{{Column: ingest.Column{Index: 5}, Indicator: ind.ID}}},
-		map[string]atlas.Indicator{ind.ID: ind})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ind, res.Observations
+	return excerptColumn(t, 5, atlas.Indicator{ID: "unemployed_foreigners", Title: "Arbeitslose Ausländer", Unit: "Personen"})
 }
 
 // RunReleases is the contract of atlas.ReleaseStore: history of overwritten

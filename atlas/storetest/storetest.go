@@ -48,9 +48,17 @@ func Laender(t testing.TB) *ingest.BoundaryResult {
 // Unemployment reads the real 2019 unemployment rates of the Regionaldatenbank excerpt.
 func Unemployment(t testing.TB) (atlas.Indicator, []atlas.Observation) {
 	t.Helper()
-	ind := atlas.Indicator{ID: "unemployment_rate", Title: "Arbeitslosenquote", Unit: "%", Decimals: 1, Topic: "arbeitsmarkt", TopicTitle: "Arbeitsmarkt",
-		Direction: atlas.DirectionNeed, Source: "Regionaldatenbank 13211-02-05-4", Licence: "dl-de/by-2-0",
-		Attribution: "© Statistische Ämter des Bundes und der Länder, Deutschland, 2021, dl-de/by-2-0"}
+	return excerptColumn(t, 12, atlas.Indicator{ID: "unemployment_rate", Title: "Arbeitslosenquote", Unit: "%", Decimals: 1})
+}
+
+// excerptColumn reads one value column of the real Regionaldatenbank
+// excerpt (table 13211-02-05-4) as the indicator ind, with the table's
+// source, licence and attribution filled in.
+func excerptColumn(t testing.TB, column int, ind atlas.Indicator) (atlas.Indicator, []atlas.Observation) {
+	t.Helper()
+	ind.Topic, ind.TopicTitle, ind.Direction = "arbeitsmarkt", "Arbeitsmarkt", atlas.DirectionNeed
+	ind.Source, ind.Licence = "Regionaldatenbank 13211-02-05-4", "dl-de/by-2-0"
+	ind.Attribution = "© Statistische Ämter des Bundes und der Länder, Deutschland, 2021, dl-de/by-2-0"
 	name := "genesis_13211-02-05-4_excerpt_latin1.csv"
 	data, err := os.ReadFile(filepath.Join(TestdataDir(), "indicators", name))
 	if err != nil {
@@ -58,7 +66,7 @@ func Unemployment(t testing.TB) (atlas.Indicator, []atlas.Observation) {
 	}
 	res, err := ingest.ReadTable(name, data, ingest.TableSpec{ID: "rdb_13211", Encoding: "latin1", Delimiter: ";", Decimal: ",",
 		FirstDataRow: 9, Key: []ingest.Column{{Index: 2}}, Period: &ingest.Column{Index: 1}, StopAt: "__________", SkipUnknownKeys: true,
-		Levels: []atlas.Level{atlas.LevelLand, atlas.LevelKreis}, Values: []ingest.ValueSpec{{Column: ingest.Column{Index: 12}, Indicator: ind.ID}}},
+		Levels: []atlas.Level{atlas.LevelLand, atlas.LevelKreis}, Values: []ingest.ValueSpec{{Column: ingest.Column{Index: column}, Indicator: ind.ID}}},
 		map[string]atlas.Indicator{ind.ID: ind})
 	if err != nil {
 		t.Fatal(err)

@@ -105,15 +105,11 @@ func cmdPlaces(ctx context.Context, args []string, getenv func(string) string, s
 	if err := flags.Parse(args[1:]); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, c)
+	store, ps, err := openStoreAs[atlas.PlaceStore](ctx, c, "places")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ps, ok := store.(atlas.PlaceStore)
-	if !ok {
-		return placeimport.ErrNoPlaceStore
-	}
 	switch args[0] {
 	case "list":
 		list, err := ps.Places(ctx, atlas.PlaceQuery{Status: *status})

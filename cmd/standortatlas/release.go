@@ -32,15 +32,11 @@ func cmdRelease(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, c)
+	store, rs, err := openStoreAs[atlas.ReleaseStore](ctx, c, "release")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	rs, ok := store.(atlas.ReleaseStore)
-	if !ok {
-		return fmt.Errorf("release: %w", atlas.ErrNotSupported)
-	}
 	switch args[0] {
 	case "list":
 		list, err := rs.Releases(ctx)

@@ -75,3 +75,20 @@ func watchStore(ctx context.Context, store atlas.Store, svc *atlas.Service, logg
 		<-done
 	}
 }
+
+// openStoreAs opens the store and checks that it offers the optional
+// interface T (releases, tokens, audit, places); what names the command in
+// the error.
+func openStoreAs[T any](ctx context.Context, c storeConfig, what string) (atlas.Store, T, error) {
+	var zero T
+	store, err := openStore(ctx, c)
+	if err != nil {
+		return nil, zero, err
+	}
+	t, ok := store.(T)
+	if !ok {
+		store.Close()
+		return nil, zero, fmt.Errorf("%s: %w", what, atlas.ErrNotSupported)
+	}
+	return store, t, nil
+}

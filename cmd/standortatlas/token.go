@@ -62,15 +62,11 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, c)
+	store, ts, err := openStoreAs[atlas.TokenStore](ctx, c, "token")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ts, ok := store.(atlas.TokenStore)
-	if !ok {
-		return fmt.Errorf("token: %w", atlas.ErrNotSupported)
-	}
 	in := &ingest.Intake{Store: store}
 	actor := cliActor(getenv)
 	switch args[0] {
@@ -143,15 +139,11 @@ func cmdAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, c)
+	store, as, err := openStoreAs[atlas.AuditStore](ctx, c, "audit")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	as, ok := store.(atlas.AuditStore)
-	if !ok {
-		return fmt.Errorf("audit: %w", atlas.ErrNotSupported)
-	}
 	list, err := as.Audit(ctx, *limit)
 	if err != nil {
 		return err
