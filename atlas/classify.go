@@ -17,6 +17,9 @@ const (
 	MethodJenks    Method = "jenks"    // natural breaks (Ckmeans, optimal 1-D k-means)
 	MethodStdDev   Method = "stddev"   // classes one standard deviation wide around the mean
 	MethodManual   Method = "manual"   // breaks given by the user (ClassifyBreaks)
+	// MethodSymmetric is seven classes symmetric around 0 for differences
+	// (ClassifySymmetric); analyses use it, map queries do not offer it.
+	MethodSymmetric Method = "symmetric"
 )
 
 // ParseMethod parses a classification method name.
@@ -335,4 +338,75 @@ func (c Classification) Recount(values []float64) Classification {
 		}
 	}
 	return out
+}
+
+// ClassifySymmetric puts differences (NaN ignored) into seven classes
+// symmetric around 0: with m the largest |x| rounded up to a nice number
+// (1, 1.5, 2, 2.5, 3, 4, 5, 7 or 10 times a power of ten) and s = m/7, the
+// breaks are ±s, ±3s and ±5s, so the middle class [−s, s) is "about
+// equal", and the outer bounds are ±m. No values: no classes.
+func ClassifySymmetric(values []float64) Classification {
+	c := Classification{Method: MethodSymmetric}
+	top := 0.0
+	n := 0
+	for _, v := range values {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			top = math.Max(top, math.Abs(v))
+			n++
+		}
+	}
+	if n == 0 {
+		return c
+	}
+	if top == 0 {
+		top = 1
+	}
+	m := niceCeil(top)
+	s := m / 7
+	bounds := []float64{-m, -5 * s, -3 * s, -s, s, 3 * s, 5 * s, m}
+	for i := 0; i+1 < len(bounds); i++ {
+		c.Classes = append(c.Classes, Class{Lower: bounds[i], Upper: bounds[i+1]})
+	}
+	return c.Recount(values)
+}
+
+// niceCeil rounds x > 0 up to 1, 1.5, 2, 2.5, 3, 4, 5, 7 or 10 times a power of ten.
+func niceCeil(x float64) float64 {
+	p := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, f := range []float64{1, 1.5, 2, 2.5, 3, 4, 5, 7, 10} {
+		if f*p >= x {
+			return f * p
+		}
+	}
+	return 10 * p
+}
+
+// ColumnClasses says how to classify a column of values that is not an
+// indicator of the catalogue (a composite index, a difference of shares).
+type ColumnClasses struct {
+	Method   Method // MethodQuantile, MethodEqual, MethodJenks or MethodSymmetric
+	Classes  int    // for the methods other than MethodSymmetric (0 = 5)
+	Decimals int    // of the breaks and labels
+	Scheme   string // colour scheme (Schemes())
+	Unit     string
+}
+
+// ClassifyColumn classifies values (NaN = no value) and describes the
+// classes as a legend, as the maps of indicators are classified: the
+// server classifies every map, the browser only draws the classes.
+func ClassifyColumn(values []float64, cc ColumnClasses) (Classification, Legend, error) {
+	var cl Classification
+	var err error
+	if cc.Method == MethodSymmetric {
+		cl = ClassifySymmetric(values)
+	} else if cl, err = Classify(values, cmp(cc.Classes, 5), cc.Method, cc.Decimals); err != nil {
+		return cl, Legend{}, err
+	}
+	lg := legendOf(cc.Unit, cc.Decimals, cl, cl.Method, cc.Scheme)
+	for _, v := range values {
+		if cl.ClassOf(v) < 0 {
+			lg.NoData.Count++
+		}
+	}
+	return cl, lg, nil
 }

@@ -50,3 +50,15 @@ func labelDecimals(bounds []float64, min int) int {
 	}
 	return 6
 }
+
+// formatSignedDE is FormatDE with a sign: "+1,25", "−0,50" (minus sign), "±0,00".
+func formatSignedDE(v float64, decimals int) string {
+	s := FormatDE(math.Abs(v), decimals)
+	switch {
+	case v > 0:
+		return "+" + s
+	case v < 0:
+		return "−" + s
+	}
+	return "±" + s
+}

@@ -1,16 +1,9 @@
 package atlas
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-
-	"container/list"
-	"github.com/klauspost/compress/gzip"
+	"encoding/json"
 	"math"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"github.com/paulmach/orb"
 )
@@ -89,84 +82,9 @@ func AppendGeometryJSON(b []byte, mp orb.MultiPolygon) []byte {
 	return append(b, "]}"...)
 }
 
-// Encoded is an encoded answer with its strong ETag and a gzip copy made
-// once on first use.
-type Encoded struct {
-	Body []byte
-	ETag string // quoted, strong
 
-	gzOnce sync.Once
-	gz     []byte
-}
-
-// NewEncoded wraps body, deriving the ETag from its content.
-func NewEncoded(body []byte) *Encoded {
-	h := sha256.Sum256(body)
-	return &Encoded{Body: body, ETag: `"` + hex.EncodeToString(h[:12]) + `"`}
-}
-
-// Gzipped returns the body gzip-compressed (computed once).
-func (e *Encoded) Gzipped() []byte {
-	e.gzOnce.Do(func() {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // the level is valid
-		_, _ = zw.Write(e.Body)                                     // writes to a bytes.Buffer cannot fail
-		_ = zw.Close()
-		e.gz = buf.Bytes()
-	})
-	return e.gz
-}
-
-// responseCache is a small LRU of encoded answers.
-type responseCache struct {
-	hits, misses atomic.Int64
-
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[string]*list.Element
-}
-
-type cacheEntry struct {
-	key string
-	val *Encoded
-}
-
-func newResponseCache(max int) *responseCache {
-	return &responseCache{max: max, ll: list.New(), items: map[string]*list.Element{}}
-}
-
-func (c *responseCache) get(key string) (*Encoded, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
-		c.ll.MoveToFront(e)
-		c.hits.Add(1)
-		return e.Value.(*cacheEntry).val, true
-	}
-	c.misses.Add(1)
-	return nil, false
-}
-
-func (c *responseCache) put(key string, val *Encoded) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
-		e.Value.(*cacheEntry).val = val
-		c.ll.MoveToFront(e)
-		return
-	}
-	c.items[key] = c.ll.PushFront(&cacheEntry{key: key, val: val})
-	for c.ll.Len() > c.max {
-		e := c.ll.Back()
-		c.ll.Remove(e)
-		delete(c.items, e.Value.(*cacheEntry).key)
-	}
-}
-
-func (c *responseCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.ll.Init()
-	c.items = map[string]*list.Element{}
+// appendJSONString appends s as a JSON string (HTML-safe escaping).
+func appendJSONString(b []byte, s string) []byte {
+	enc, _ := json.Marshal(s) // a string always marshals
+	return append(b, enc...)
 }

@@ -11,12 +11,18 @@ import (
 	"strings"
 )
 
-// MapQuery is a choropleth query with the extended class options: standard
-// deviation and manual classes, breaks fixed over all years, colour scheme,
-// normalisation of counts and a histogram.
+// MapQuery asks for one classified map of an indicator. It is parsed and
+// checked once (atlas/web) and answered by Service.Map; GeoJSON, values,
+// histogram, vector-tile properties and the CSV forms are encodings of the
+// one MapView it returns.
 type MapQuery struct {
-	ChoroplethQuery
-	// Breaks are the interior class bounds of MethodManual.
+	Level     Level
+	Indicator string
+	Year      int    // 0 = the indicator's default year
+	Method    Method // "" = quantile
+	Classes   int    // 0 = 5
+	// Breaks are the interior class bounds of MethodManual (setting them
+	// selects it).
 	Breaks []float64
 	// Fixed classifies the pooled values of all years of the indicator at the
 	// level, so that a class means the same in every year.
@@ -30,7 +36,13 @@ type MapQuery struct {
 	BaseYear int
 	// Bins is the number of histogram bins (0 = 20).
 	Bins int
+	// Histogram asks the GeoJSON form for the histogram and the extended
+	// legend also without extended class options.
+	Histogram bool
 }
+
+// ChoroplethQuery is the former name of MapQuery.
+type ChoroplethQuery = MapQuery
 
 // DefaultHistogramBins is the number of histogram bins unless asked otherwise.
 const DefaultHistogramBins = 20
@@ -38,114 +50,33 @@ const DefaultHistogramBins = 20
 // MaxHistogramBins bounds the number of histogram bins.
 const MaxHistogramBins = 200
 
-// Extended reports whether q asks for more than Service.Choropleth offers.
+// Extended reports whether q asks for more than the plain choropleth
+// (quantile, equal or jenks classes in the direction's scheme): its GeoJSON
+// form then carries the histogram, the normalisation and the extended legend.
 func (q MapQuery) Extended() bool {
 	return q.Method == MethodStdDev || q.Method == MethodManual || len(q.Breaks) > 0 || q.Fixed ||
-		q.Scheme != "" || q.Normalize != NormNone || q.BaseYear != 0 || q.Bins != 0
+		q.Scheme != "" || q.Normalize != NormNone || q.BaseYear != 0 || q.Bins != 0 || q.Histogram
 }
 
-func (q MapQuery) cacheKey(kind string) string {
+// Key identifies the query completely (as asked: a year of 0 and the
+// default year are different keys).
+func (q MapQuery) Key() string { return q.key() }
+
+// key identifies a resolved query completely.
+func (q MapQuery) key() string {
 	bs := make([]string, len(q.Breaks))
 	for i, b := range q.Breaks {
 		bs[i] = strconv.FormatFloat(b, 'g', -1, 64)
 	}
-	return fmt.Sprintf("%s|%s|%s|%d|%s|%d|%s|%t|%s|%s|%d|%d", kind, q.Level, q.Indicator, q.Year, q.Method, q.Classes,
+	return fmt.Sprintf("%s|%s|%d|%s|%d|%s|%t|%s|%s|%d|%d", q.Level, q.Indicator, q.Year, q.Method, q.Classes,
 		strings.Join(bs, ","), q.Fixed, q.Scheme, q.Normalize, q.BaseYear, q.Bins)
 }
 
-// MapLegend is a Legend with what the extended classes add.
-type MapLegend struct {
-	Legend
-	// Fixed describes breaks computed over all years.
-	Fixed *FixedBreaks `json:"fixed,omitempty"`
-	// StdDev gives the mean and standard deviation behind stddev classes.
-	StdDev *StdDevInfo `json:"stddev,omitempty"`
-	// Flags counts the flagged values: those with a value are drawn in their
-	// class and marked; the others are in the "no data" class.
-	Flags []FlagCount `json:"flags"`
-}
-
-// FixedBreaks says which years' values were pooled for the breaks.
-type FixedBreaks struct {
-	Years  []int  `json:"years"`
-	Values int    `json:"values"`
-	Note   string `json:"note"`
-}
-
-// StdDevInfo is the centre and unit of standard deviation classes
-// (population standard deviation of the classified values).
-type StdDevInfo struct {
-	Mean float64 `json:"mean"`
-	SD   float64 `json:"sd"`
-}
-
-// FlagCount counts one flag in a map.
-type FlagCount struct {
-	Flag     Flag   `json:"flag"`
-	Label    string `json:"label"`
-	Count    int    `json:"count"`
-	HasValue bool   `json:"has_value"`
-}
-
-// FlagLabel is the German legend text of a flag (GENESIS symbols where they exist).
-func FlagLabel(f Flag) string {
-	switch f {
-	case FlagZero:
-		return "– nichts vorhanden"
-	case FlagSecret:
-		return ". Zahlenwert unbekannt oder geheim zu halten"
-	case FlagNotYet:
-		return "… Angabe fällt später an"
-	case FlagNotMeaningful:
-		return "x Tabellenfach gesperrt, weil Aussage nicht sinnvoll"
-	case FlagUnreliable:
-		return "/ keine Angaben, da Zahlenwert nicht sicher genug"
-	case FlagLimited:
-		return "() Aussagewert eingeschränkt"
-	case FlagEstimated:
-		return "geschätzt"
-	case FlagMissing:
-		return "keine Angabe in der Quelle"
-	}
-	return string(f)
-}
-
-// Histogram counts the values of a map in equal-width bins, with the class
-// breaks for drawing them on top. Bins are [Lower, Upper), the last closed.
-type Histogram struct {
-	Bins    []HistogramBin `json:"bins"`
-	Breaks  []float64      `json:"breaks"`
-	Lower   *float64       `json:"lower"`
-	Upper   *float64       `json:"upper"`
-	Count   int            `json:"count"`
-	NoData  int            `json:"no_data"`
-	Flagged int            `json:"flagged"`
-	Note    string         `json:"note"`
-}
-
-// HistogramBin is one bin of a histogram.
-type HistogramBin struct {
-	Lower float64 `json:"lower"`
-	Upper float64 `json:"upper"`
-	Count int     `json:"count"`
-}
-
-// mapView is a classified map: values aligned with the regions of a level.
-type mapView struct {
-	q      MapQuery
-	ind    Indicator // unit, title, decimals after normalisation
-	sh     *levelShapes
-	vals   []float64 // per region; NaN where missing
-	flags  []Flag    // per region; FlagMissing where there is no observation
-	raw    map[string]Value
-	cl     Classification
-	legend MapLegend
-	stats  Stats
-	hist   Histogram
-	norm   *NormalizationInfo
-}
-
-func (s *Service) checkMapQuery(ctx context.Context, q *MapQuery) (Indicator, error) {
+// resolve fills in the defaults of q and checks it against the
+// indicator's catalogue entry. The scheme stays "" when not asked for, so
+// that Extended keeps telling the plain choropleth from the extended one;
+// MapView.Legend names the scheme used.
+func (q MapQuery) resolve(ind Indicator) (MapQuery, error) {
 	if q.Classes == 0 {
 		q.Classes = 5
 	}
@@ -158,84 +89,168 @@ func (s *Service) checkMapQuery(ctx context.Context, q *MapQuery) (Indicator, er
 	if q.Method == MethodManual {
 		q.Classes = len(q.Breaks) + 1
 	}
-	if q.Bins == 0 {
-		q.Bins = DefaultHistogramBins
-	}
-	if q.Bins < 1 || q.Bins > MaxHistogramBins {
-		return Indicator{}, &ParamError{Param: "bins", Value: strconv.Itoa(q.Bins), Reason: fmt.Sprintf("must be from 1 to %d", MaxHistogramBins)}
+	if q.Bins < 0 || q.Bins > MaxHistogramBins {
+		return q, &ParamError{Param: "bins", Value: strconv.Itoa(q.Bins), Reason: fmt.Sprintf("must be from 1 to %d", MaxHistogramBins)}
 	}
 	scheme, err := ParseScheme(q.Scheme)
 	if err != nil {
-		return Indicator{}, err
+		return q, err
 	}
 	q.Scheme = scheme
-	ind, err := s.Indicator(ctx, q.Indicator)
-	if err != nil {
-		return ind, err
-	}
 	if q.Year == 0 {
 		q.Year = ind.DefaultYear
 	}
-	if !containsLevel(ind.Levels, q.Level) {
-		return ind, &ParamError{Param: "level", Value: q.Level.String(), Reason: fmt.Sprintf("indicator %s has no values at this level (levels: %v)", ind.ID, ind.Levels)}
+	return q, ind.Available(q.Level, q.Year)
+}
+
+// scheme returns the colour scheme of a resolved query.
+func (q MapQuery) scheme(ind Indicator) string {
+	switch {
+	case q.Scheme != "":
+		return q.Scheme
+	case q.Method == MethodStdDev:
+		return DivergingFor(ind.Direction)
 	}
-	if !containsInt(ind.Years, q.Year) {
-		return ind, &ParamError{Param: "year", Value: strconv.Itoa(q.Year), Reason: fmt.Sprintf("indicator %s has no values for this year (years %d–%d)", ind.ID, ind.Years[0], ind.Years[len(ind.Years)-1])}
+	return SchemeFor(ind.Direction)
+}
+
+// MapView is one classified map: the values of an indicator (normalised
+// when asked) aligned with the regions of a level, their classes, legend,
+// statistics and histogram. It is shared: read-only.
+type MapView struct {
+	Version int64     // data version of the values
+	Query   MapQuery  // resolved: defaults filled in
+	Ind   Indicator // unit, title, decimals and attribution after normalisation
+	Level *LevelData
+	// Values, Flags and Classes are aligned with Level.Regions: NaN,
+	// FlagMissing and -1 where a region has no observation.
+	Values  []float64
+	Flags   []Flag
+	Classes []int
+
+	raw           map[string]Value
+	cl            Classification
+	legend        MapLegend
+	stats         Stats
+	hist          Histogram
+	normalization *NormalizationInfo
+}
+
+// Legend returns the legend of the map.
+func (v *MapView) Legend() MapLegend { return v.legend }
+
+// Map answers a MapQuery with its classified view, built once per data
+// version and query.
+func (s *Service) Map(ctx context.Context, q MapQuery) (*MapView, error) {
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if q.Scheme == "" {
-		q.Scheme = SchemeFor(ind.Direction)
-		if q.Method == MethodStdDev {
-			q.Scheme = DivergingFor(ind.Direction)
+	ind, err := snap.Indicator(ctx, q.Indicator)
+	if err != nil {
+		return nil, err
+	}
+	if q, err = q.resolve(ind); err != nil {
+		return nil, err
+	}
+	k := "view|" + q.key()
+	if v, ok := snap.lru.get(k); ok {
+		return v.(*MapView), nil
+	}
+	v, err := snap.buildMapView(ctx, q, ind)
+	if err != nil {
+		return nil, err
+	}
+	snap.lru.put(k, v)
+	return v, nil
+}
+
+// MapForm is an encoding of a MapView.
+type MapForm string
+
+// The encodings of a map view.
+const (
+	// MapGeoJSON is a FeatureCollection, one feature per region (id = key;
+	// properties key, name, type, value, flag, class) with the indicator,
+	// legend, statistics, boundaries and attribution; an extended query adds
+	// "flagged" to features and the histogram and normalisation.
+	MapGeoJSON MapForm = "geojson"
+	// MapValues is the values by key, for joining onto vector tiles:
+	// {"values": {"09162": {"value": 3.5, "flag": null, "class": 1}, …}}
+	// with legend, statistics, normalisation and attribution.
+	MapValues MapForm = "values"
+	// MapHistogram is the histogram with the class breaks and the legend.
+	MapHistogram MapForm = "histogram"
+)
+
+// MapAnswer answers a MapQuery in one of the map forms, encoded once per
+// data version.
+func (s *Service) MapAnswer(ctx context.Context, q MapQuery, form MapForm) (*Encoded, error) {
+	v, err := s.Map(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return snap.cached(ctx, string(form)+"|"+v.Query.key()+"|"+strconv.FormatBool(v.Query.Extended()), func(context.Context) ([]byte, error) {
+		switch form {
+		case MapGeoJSON:
+			return v.encodeGeoJSON()
+		case MapValues:
+			return v.encodeValues()
+		case MapHistogram:
+			return v.encodeHistogram()
 		}
-	}
-	return ind, nil
+		return nil, fmt.Errorf("map form %q: %w", form, ErrNotFound)
+	})
+}
+
+// Choropleth answers a MapQuery as GeoJSON (MapGeoJSON).
+func (s *Service) Choropleth(ctx context.Context, q MapQuery) (*Encoded, error) {
+	return s.MapAnswer(ctx, q, MapGeoJSON)
 }
 
 // alignValues puts values into the order of the level's regions.
-func alignValues(sh *levelShapes, vals map[string]Value) ([]float64, []Flag) {
-	xs := make([]float64, len(sh.regions))
-	fs := make([]Flag, len(sh.regions))
-	for i, r := range sh.regions {
-		v, ok := vals[r.Key]
-		switch {
-		case !ok:
-			xs[i], fs[i] = math.NaN(), FlagMissing
-		default:
+func alignValues(d *LevelData, vals map[string]Value) ([]float64, []Flag) {
+	xs := make([]float64, len(d.Regions))
+	fs := make([]Flag, len(d.Regions))
+	for i, r := range d.Regions {
+		if v, ok := vals[r.Key]; ok {
 			xs[i], fs[i] = v.Value, v.Flag
+		} else {
+			xs[i], fs[i] = math.NaN(), FlagMissing
 		}
 	}
 	return xs, fs
 }
 
-func (s *Service) buildMapView(ctx context.Context, q MapQuery) (*mapView, error) {
-	ind, err := s.checkMapQuery(ctx, &q)
+func (snap *Snapshot) buildMapView(ctx context.Context, q MapQuery, ind Indicator) (*MapView, error) {
+	d, err := snap.Level(ctx, q.Level)
 	if err != nil {
 		return nil, err
 	}
-	sh, err := s.shapesFor(ctx, q.Level)
+	vals, nind, norm, err := snap.NormalizedValues(ctx, ind, q.Level, q.Year, q.Normalize, q.BaseYear)
 	if err != nil {
 		return nil, err
 	}
-	vals, nind, norm, err := s.NormalizedValues(ctx, ind, q.Level, q.Year, q.Normalize, q.BaseYear)
-	if err != nil {
-		return nil, err
-	}
-	v := &mapView{q: q, ind: nind, sh: sh, raw: vals, norm: norm}
-	v.vals, v.flags = alignValues(sh, vals)
+	v := &MapView{Version: snap.Version, Query: q, Ind: nind, Level: d, raw: vals, normalization: norm}
+	v.Values, v.Flags = alignValues(d, vals)
 
 	// The values the classes are computed from: this year's, or all years' pooled.
-	basis := v.vals
+	basis := v.Values
 	if q.Fixed {
 		fb := &FixedBreaks{}
 		basis = nil
 		for _, y := range ind.Years {
-			yv := v.vals
+			yv := v.Values
 			if y != q.Year {
-				raw, _, _, err := s.NormalizedValues(ctx, ind, q.Level, y, q.Normalize, q.BaseYear)
+				raw, _, _, err := snap.NormalizedValues(ctx, ind, q.Level, y, q.Normalize, q.BaseYear)
 				if err != nil {
 					return nil, fmt.Errorf("fixed breaks, year %d: %w", y, err)
 				}
-				yv, _ = alignValues(sh, raw)
+				yv, _ = alignValues(d, raw)
 			}
 			n := 0
 			for _, x := range yv {
@@ -264,19 +279,23 @@ func (s *Service) buildMapView(ctx context.Context, q MapQuery) (*mapView, error
 		return nil, err
 	}
 	if q.Fixed || q.Method == MethodManual {
-		v.cl = v.cl.Recount(v.vals)
+		v.cl = v.cl.Recount(v.Values)
 	}
 	if q.Method == MethodStdDev {
 		mean, sd := MeanSD(basis)
 		v.legend.StdDev = &StdDevInfo{Mean: mean, SD: sd}
 	}
-	v.legend.Legend = legendOf(nind, v.cl, q.Method, q.Scheme)
+	v.legend.Legend = legendOf(nind.Unit, nind.Decimals, v.cl, q.Method, q.scheme(ind))
+	v.Classes = make([]int, len(v.Values))
+	for i, x := range v.Values {
+		v.Classes[i] = v.cl.ClassOf(x)
+	}
 
-	v.stats = ComputeStats(v.vals)
-	v.stats.Missing = len(sh.regions) - v.stats.Count
+	v.stats = ComputeStats(v.Values)
+	v.stats.Missing = len(d.Regions) - v.stats.Count
 	v.legend.NoData.Count = v.stats.Missing
 	counts := map[Flag]int{}
-	for _, f := range v.flags {
+	for _, f := range v.Flags {
 		if f != FlagNone {
 			counts[f]++
 		}
@@ -285,6 +304,7 @@ func (s *Service) buildMapView(ctx context.Context, q MapQuery) (*mapView, error
 	for _, f := range []Flag{FlagLimited, FlagEstimated, FlagZero, FlagSecret, FlagNotYet, FlagNotMeaningful, FlagUnreliable, FlagMissing} {
 		if counts[f] > 0 {
 			v.legend.Flags = append(v.legend.Flags, FlagCount{Flag: f, Label: FlagLabel(f), Count: counts[f], HasValue: f.HasValue()})
+			// "missing" (no observation) is not a flagged value.
 			if f != FlagMissing {
 				v.stats.Flagged += counts[f]
 			}
@@ -292,7 +312,7 @@ func (s *Service) buildMapView(ctx context.Context, q MapQuery) (*mapView, error
 	}
 	var unmatched []string
 	for k, x := range vals {
-		if _, ok := sh.byKey[k]; !ok && !math.IsNaN(x.Value) {
+		if _, ok := d.byKey[k]; !ok && !math.IsNaN(x.Value) {
 			unmatched = append(unmatched, k)
 		}
 	}
@@ -302,134 +322,18 @@ func (s *Service) buildMapView(ctx context.Context, q MapQuery) (*mapView, error
 		unmatched = unmatched[:50]
 	}
 	v.stats.Unmatched = unmatched
-	v.hist = histogram(v.vals, basis, q.Bins, v.legend.Breaks, q.Fixed)
+	v.hist = histogram(v.Values, basis, cmp(q.Bins, DefaultHistogramBins), v.legend.Breaks, q.Fixed)
 	v.hist.NoData = v.stats.Missing
 	v.hist.Flagged = v.stats.Flagged
 	return v, nil
 }
 
-// legendOf describes the classes of cl for a legend in scheme.
-func legendOf(ind Indicator, cl Classification, m Method, scheme string) Legend {
-	colors := SchemeColors(scheme, len(cl.Classes))
-	lg := Legend{Method: m, Scheme: scheme, Unit: ind.Unit, Colors: colors, Breaks: []float64{}, Classes: []LegendClass{}}
-	bounds := make([]float64, 0, len(cl.Classes)+1)
-	for i, c := range cl.Classes {
-		if i == 0 {
-			bounds = append(bounds, c.Lower)
-		} else {
-			lg.Breaks = append(lg.Breaks, c.Lower)
-		}
-		bounds = append(bounds, c.Upper)
+// cmp returns x, or def when x is 0.
+func cmp(x, def int) int {
+	if x == 0 {
+		return def
 	}
-	dec := labelDecimals(bounds, ind.Decimals)
-	for i, c := range cl.Classes {
-		last := i == len(cl.Classes)-1
-		label := FormatDE(c.Lower, dec) + " – < " + FormatDE(c.Upper, dec)
-		if last {
-			label = FormatDE(c.Lower, dec) + " – " + FormatDE(c.Upper, dec)
-		}
-		lg.Classes = append(lg.Classes, LegendClass{Class: i, Lower: ptr(c.Lower), Upper: ptr(c.Upper), Closed: last, Label: label, Color: colors[i], Count: c.Count})
-	}
-	lg.NoData = LegendClass{Class: -1, Label: "keine Daten", Color: NoDataColor}
-	return lg
-}
-
-// histogram counts vals in n equal bins over the range of basis (the pooled
-// values for fixed breaks, so that histograms of different years line up).
-func histogram(vals, basis []float64, n int, breaks []float64, fixed bool) Histogram {
-	h := Histogram{Bins: []HistogramBin{}, Breaks: breaks}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, x := range basis {
-		if !math.IsNaN(x) {
-			lo, hi = math.Min(lo, x), math.Max(hi, x)
-		}
-	}
-	if math.IsInf(lo, 1) {
-		h.Note = "keine Werte"
-		return h
-	}
-	h.Lower, h.Upper = ptr(lo), ptr(hi)
-	if hi == lo {
-		n = 1
-	}
-	w := (hi - lo) / float64(n)
-	for i := 0; i < n; i++ {
-		b := HistogramBin{Lower: lo + float64(i)*w, Upper: lo + float64(i+1)*w}
-		if i == n-1 {
-			b.Upper = hi
-		}
-		h.Bins = append(h.Bins, b)
-	}
-	for _, x := range vals {
-		if math.IsNaN(x) {
-			continue
-		}
-		i := n - 1
-		if w > 0 {
-			i = min(max(int((x-lo)/w), 0), n-1)
-		}
-		h.Bins[i].Count++
-		h.Count++
-	}
-	h.Note = fmt.Sprintf("%d gleich breite Klassen über den Wertebereich, [untere, obere), die letzte geschlossen; breaks sind die Grenzen der Kartenklassen.", n)
-	if fixed {
-		h.Note += " Wertebereich aller Jahre (feste Klassengrenzen)."
-	}
-	return h
-}
-
-// ChoroplethWith answers a MapQuery with an encoded GeoJSON FeatureCollection
-// like Choropleth (same features and members) plus "histogram",
-// "normalization" and the extended legend. Features carry "flagged": true
-// where the value is flagged.
-func (s *Service) ChoroplethWith(ctx context.Context, q MapQuery) (*Encoded, error) {
-	if _, err := s.checkMapQuery(ctx, &q); err != nil {
-		return nil, err
-	}
-	return s.Cached(ctx, q.cacheKey("map"), func(ctx context.Context) ([]byte, error) {
-		v, err := s.buildMapView(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		return v.encodeGeoJSON()
-	})
-}
-
-// MapValues answers a MapQuery with the values only, for joining onto
-// vector tiles: {"values": {"09162": {"value": 3.5, "flag": null, "class": 1},
-// …}} for every region of the level, plus the legend, statistics,
-// normalisation and attribution.
-func (s *Service) MapValues(ctx context.Context, q MapQuery) (*Encoded, error) {
-	if _, err := s.checkMapQuery(ctx, &q); err != nil {
-		return nil, err
-	}
-	return s.Cached(ctx, q.cacheKey("values"), func(ctx context.Context) ([]byte, error) {
-		v, err := s.buildMapView(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		return v.encodeValues()
-	})
-}
-
-// MapHistogram answers a MapQuery with the histogram and legend only.
-func (s *Service) MapHistogram(ctx context.Context, q MapQuery) (*Encoded, error) {
-	if _, err := s.checkMapQuery(ctx, &q); err != nil {
-		return nil, err
-	}
-	return s.Cached(ctx, q.cacheKey("histogram"), func(ctx context.Context) ([]byte, error) {
-		v, err := s.buildMapView(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		b := []byte(`{"level":`)
-		b = strconv.AppendQuote(b, v.q.Level.String())
-		b = append(b, `,"indicator":`...)
-		b = strconv.AppendQuote(b, v.ind.ID)
-		b = append(b, `,"year":`...)
-		b = strconv.AppendInt(b, int64(v.q.Year), 10)
-		return v.appendMembers(b, []string{"histogram", "legend", "stats", "normalization", "attribution"})
-	})
+	return x
 }
 
 func appendValue(b []byte, x float64) []byte {
@@ -446,54 +350,66 @@ func appendFlag(b []byte, f Flag) []byte {
 	return strconv.AppendQuote(b, string(f))
 }
 
-func (v *mapView) appendClass(b []byte, i int) []byte {
-	if c := v.cl.ClassOf(v.vals[i]); c >= 0 {
+func (v *MapView) appendClass(b []byte, i int) []byte {
+	if c := v.Classes[i]; c >= 0 {
 		return strconv.AppendInt(b, int64(c), 10)
 	}
 	return append(b, "null"...)
 }
 
-func (v *mapView) encodeValues() ([]byte, error) {
-	b := make([]byte, 0, 64+48*len(v.sh.regions))
+func (v *MapView) appendHead(b []byte, unit bool) []byte {
 	b = append(b, `{"level":`...)
-	b = strconv.AppendQuote(b, v.q.Level.String())
+	b = strconv.AppendQuote(b, v.Query.Level.String())
 	b = append(b, `,"indicator":`...)
-	b = strconv.AppendQuote(b, v.ind.ID)
+	b = strconv.AppendQuote(b, v.Ind.ID)
 	b = append(b, `,"year":`...)
-	b = strconv.AppendInt(b, int64(v.q.Year), 10)
-	b = append(b, `,"unit":`...)
-	b = appendJSONString(b, v.ind.Unit)
+	b = strconv.AppendInt(b, int64(v.Query.Year), 10)
+	if unit {
+		b = append(b, `,"unit":`...)
+		b = appendJSONString(b, v.Ind.Unit)
+	}
+	return b
+}
+
+func (v *MapView) encodeHistogram() ([]byte, error) {
+	return v.appendMembers(v.appendHead(nil, false), "histogram", "legend", "stats", "normalization", "attribution")
+}
+
+func (v *MapView) encodeValues() ([]byte, error) {
+	b := make([]byte, 0, 64+48*len(v.Level.Regions))
+	b = v.appendHead(b, true)
 	b = append(b, `,"values":{`...)
-	for i, r := range v.sh.regions {
+	for i, r := range v.Level.Regions {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = strconv.AppendQuote(b, r.Key)
 		b = append(b, `:{"value":`...)
-		b = appendValue(b, v.vals[i])
+		b = appendValue(b, v.Values[i])
 		b = append(b, `,"flag":`...)
-		b = appendFlag(b, v.flags[i])
+		b = appendFlag(b, v.Flags[i])
 		b = append(b, `,"class":`...)
 		b = v.appendClass(b, i)
 		b = append(b, '}')
 	}
 	b = append(b, '}')
-	return v.appendMembers(b, []string{"legend", "stats", "normalization", "boundaries", "attribution"})
+	return v.appendMembers(b, "legend", "stats", "normalization", "boundaries", "attribution")
 }
 
-func (v *mapView) encodeGeoJSON() ([]byte, error) {
+func (v *MapView) encodeGeoJSON() ([]byte, error) {
+	ext := v.Query.Extended()
 	b := make([]byte, 0, 64*1024)
 	b = append(b, `{"type":"FeatureCollection","features":[`...)
-	for i, r := range v.sh.regions {
+	for i, r := range v.Level.Regions {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendFeatureHead(b, r, v.sh.geomJSON[i])
+		b = appendFeatureHead(b, r, v.Level.geomJSON[i])
 		b = append(b, `,"value":`...)
-		b = appendValue(b, v.vals[i])
+		b = appendValue(b, v.Values[i])
 		b = append(b, `,"flag":`...)
-		b = appendFlag(b, v.flags[i])
-		if v.flags[i] != FlagNone && v.flags[i] != FlagMissing {
+		b = appendFlag(b, v.Flags[i])
+		if ext && v.Flags[i] != FlagNone && v.Flags[i] != FlagMissing {
 			b = append(b, `,"flagged":true`...)
 		}
 		b = append(b, `,"class":`...)
@@ -502,31 +418,37 @@ func (v *mapView) encodeGeoJSON() ([]byte, error) {
 	}
 	b = append(b, ']')
 	b = append(b, `,"level":`...)
-	b = strconv.AppendQuote(b, v.q.Level.String())
+	b = strconv.AppendQuote(b, v.Query.Level.String())
 	b = append(b, `,"year":`...)
-	b = strconv.AppendInt(b, int64(v.q.Year), 10)
-	return v.appendMembers(b, []string{"indicator", "legend", "stats", "histogram", "normalization", "boundaries", "attribution"})
+	b = strconv.AppendInt(b, int64(v.Query.Year), 10)
+	if !ext {
+		// The plain choropleth: the legend without the extended members.
+		return v.appendMembers(b, "indicator", "plain_legend", "stats", "boundaries", "attribution")
+	}
+	return v.appendMembers(b, "indicator", "legend", "stats", "histogram", "normalization", "boundaries", "attribution")
 }
 
 // appendMembers appends the named JSON members and closes the object.
-func (v *mapView) appendMembers(b []byte, names []string) ([]byte, error) {
+func (v *MapView) appendMembers(b []byte, names ...string) ([]byte, error) {
 	for _, name := range names {
 		var val any
 		switch name {
 		case "indicator":
-			val = v.ind
+			val = v.Ind
 		case "legend":
 			val = v.legend
+		case "plain_legend":
+			name, val = "legend", v.legend.Legend
 		case "stats":
 			val = v.stats
 		case "histogram":
 			val = v.hist
 		case "normalization":
-			val = v.norm
+			val = v.normalization
 		case "boundaries":
-			val = boundaryInfo(v.sh.set)
+			val = boundaryInfo(v.Level.Set)
 		case "attribution":
-			val = Attribution(v.ind, v.sh.set)
+			val = Attribution(v.Ind, v.Level.Set)
 		}
 		enc, err := json.Marshal(val)
 		if err != nil {

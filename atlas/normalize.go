@@ -89,7 +89,16 @@ type NormalizationInfo struct {
 // there is one, else from the latest year (and the answer says so). The
 // returned indicator carries the new unit, title and attribution.
 func (s *Service) NormalizedValues(ctx context.Context, ind Indicator, level Level, year int, n Normalization, baseYear int) (map[string]Value, Indicator, *NormalizationInfo, error) {
-	vals, err := s.store.Values(ctx, ind.ID, level, year)
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, ind, nil, err
+	}
+	return snap.NormalizedValues(ctx, ind, level, year, n, baseYear)
+}
+
+// NormalizedValues is Service.NormalizedValues in this snapshot.
+func (snap *Snapshot) NormalizedValues(ctx context.Context, ind Indicator, level Level, year int, n Normalization, baseYear int) (map[string]Value, Indicator, *NormalizationInfo, error) {
+	vals, err := snap.Values(ctx, ind.ID, level, year)
 	if err != nil || n == NormNone || len(vals) == 0 {
 		return vals, ind, nil, err
 	}
@@ -106,11 +115,11 @@ func (s *Service) NormalizedValues(ctx context.Context, ind Indicator, level Lev
 	if base == ind.ID || (n != NormPerKm2 && (ind.ID == PopulationIndicator || ind.ID == PopulationZensusIndicator)) {
 		return nil, ind, nil, &ParamError{Param: "normalize", Value: string(n), Reason: fmt.Sprintf("%s cannot be divided by itself or by another population count", ind.ID)}
 	}
-	bind, err := s.Indicator(ctx, base)
+	bind, err := snap.Indicator(ctx, base)
 	if err != nil {
 		return nil, ind, nil, err
 	}
-	years, err := s.yearsAtLevel(ctx, base, level, bind.Years)
+	years, err := snap.YearsAt(ctx, base, level, bind.Years)
 	if err != nil {
 		return nil, ind, nil, err
 	}
@@ -132,7 +141,7 @@ func (s *Service) NormalizedValues(ctx context.Context, ind Indicator, level Lev
 	default:
 		return nil, ind, nil, &ParamError{Param: "normalize", Value: string(n), Reason: fmt.Sprintf("no %s of the year %d at level %s to divide by (the population base matching %s); years with values: %v — pass base_year=YYYY to use another year explicitly", base, year, level, ind.ID, years)}
 	}
-	bvals, err := s.store.Values(ctx, base, level, by)
+	bvals, err := snap.Values(ctx, base, level, by)
 	if err != nil {
 		return nil, ind, nil, err
 	}
@@ -160,23 +169,4 @@ func (s *Service) NormalizedValues(ctx context.Context, ind Indicator, level Lev
 	}
 	out2.Attribution = ind.Attribution + "; " + bind.Attribution + "; " + unit + ": eigene Berechnung"
 	return out, out2, info, nil
-}
-
-// yearsAtLevel returns those of years in which indicator has at least one
-// value at level (the catalogue's years are over all levels).
-func (s *Service) yearsAtLevel(ctx context.Context, indicator string, level Level, years []int) ([]int, error) {
-	var out []int
-	for _, y := range years {
-		vals, err := s.store.Values(ctx, indicator, level, y)
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range vals {
-			if !math.IsNaN(v.Value) {
-				out = append(out, y)
-				break
-			}
-		}
-	}
-	return out, nil
 }

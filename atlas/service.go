@@ -2,14 +2,11 @@ package atlas
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"github.com/paulmach/orb"
-
-	"github.com/standortatlas/standortatlas/geo"
 )
 
 // Options configure a Service. Zero values select the defaults.
@@ -19,7 +16,8 @@ type Options struct {
 	Tolerance map[Level]float64
 	// VersionCheck is how often the store's data version is polled (default 1 s).
 	VersionCheck time.Duration
-	// CacheEntries bounds the number of cached encoded responses (default 256).
+	// CacheEntries bounds the number of cached answers to queries (map
+	// views and encoded answers) per data version (default 256).
 	CacheEntries int
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
@@ -38,30 +36,20 @@ func (o Options) tolerance(l Level) float64 {
 	return 0.001
 }
 
-// Service answers the atlas's read questions (indicator catalogue,
-// choropleths, boundaries) from a Store, with display geometry simplified
-// once per data version and encoded answers cached.
+// Service answers the atlas's read questions from a Store. What it derives
+// from the data lives in the Snapshot of the current data version (see
+// Snapshot: the one cache rule); the service polls the store's version at
+// most every Options.VersionCheck and starts a new snapshot when it changed.
 type Service struct {
 	store Store
 	opts  Options
 
+	hits, misses atomic.Int64
+
 	mu        sync.Mutex
-	version   int64
+	snap      *Snapshot // nil before the first poll
 	checkedAt time.Time
-	shapes    map[Level]*levelShapes
-	inds      []Indicator
-	cache     *responseCache
-	building  map[Level]*sync.Mutex
-
-	warm bool // Warm has completed at least once
-}
-
-// levelShapes is the display geometry of one level for one data version.
-type levelShapes struct {
-	set      BoundarySet
-	regions  []Region // Geom simplified, EPSG:4326
-	byKey    map[string]int
-	geomJSON [][]byte
+	warm      bool // Warm has completed at least once
 }
 
 // NewService returns a Service reading from store.
@@ -75,41 +63,43 @@ func NewService(store Store, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Service{store: store, opts: opts, version: -1, cache: newResponseCache(opts.CacheEntries)}
-	s.building = map[Level]*sync.Mutex{}
-	for _, l := range AllLevels() {
-		s.building[l] = &sync.Mutex{}
-	}
-	return s
+	return &Service{store: store, opts: opts}
 }
 
-// Store returns the underlying store.
+// Store returns the underlying store, for the write side (imports, tokens,
+// audit) only: every read goes through the service and its snapshot.
 func (s *Service) Store() Store { return s.store }
 
-// Version returns the current data version, polling the store at most every
-// Options.VersionCheck; when it changed, cached geometry and answers are dropped.
-func (s *Service) Version(ctx context.Context) (int64, error) {
+// Snapshot returns the snapshot of the current data version, polling the
+// store's version at most every Options.VersionCheck.
+func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 	s.mu.Lock()
-	if s.version >= 0 && s.opts.Now().Sub(s.checkedAt) < s.opts.VersionCheck {
-		v := s.version
+	if s.snap != nil && s.opts.Now().Sub(s.checkedAt) < s.opts.VersionCheck {
+		snap := s.snap
 		s.mu.Unlock()
-		return v, nil
+		return snap, nil
 	}
 	s.mu.Unlock()
 	v, err := s.store.DataVersion(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.checkedAt = s.opts.Now()
-	if v != s.version {
-		s.version = v
-		s.shapes = map[Level]*levelShapes{}
-		s.inds = nil
-		s.cache.clear()
+	if s.snap == nil || s.snap.Version != v {
+		s.snap = newSnapshot(s, v)
 	}
-	return v, nil
+	return s.snap, nil
+}
+
+// Version returns the current data version (see Snapshot).
+func (s *Service) Version(ctx context.Context) (int64, error) {
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return snap.Version, nil
 }
 
 // Invalidate forces the next call to re-read the data version.
@@ -117,6 +107,25 @@ func (s *Service) Invalidate() {
 	s.mu.Lock()
 	s.checkedAt = time.Time{}
 	s.mu.Unlock()
+}
+
+// Level returns the regions of a level in the current snapshot. When the
+// data change while the level is read, it reads again under the new
+// version, so that what it returns belongs to the version it says.
+func (s *Service) Level(ctx context.Context, l Level) (*Snapshot, *LevelData, error) {
+	for range 3 {
+		snap, err := s.Snapshot(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		d, err := snap.Level(ctx, l)
+		if errors.Is(err, errStale) {
+			s.Invalidate()
+			continue
+		}
+		return snap, d, err
+	}
+	return nil, nil, fmt.Errorf("boundaries of level %s: data kept changing while being read", l)
 }
 
 // ServiceStats are counters for monitoring.
@@ -133,123 +142,69 @@ type ServiceStats struct {
 func (s *Service) Stats() ServiceStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return ServiceStats{CacheHits: s.cache.hits.Load(), CacheMisses: s.cache.misses.Load(), Warm: s.warm, DataVersion: s.version}
+	v := int64(-1)
+	if s.snap != nil {
+		v = s.snap.Version
+	}
+	return ServiceStats{CacheHits: s.hits.Load(), CacheMisses: s.misses.Load(), Warm: s.warm, DataVersion: v}
 }
 
-// ClearCache drops the cached encoded answers (not the display geometry).
-func (s *Service) ClearCache() { s.cache.clear() }
+// ClearCache drops everything derived from the data (the next request
+// starts a new snapshot of the same version).
+func (s *Service) ClearCache() {
+	s.mu.Lock()
+	if s.snap != nil {
+		s.snap = newSnapshot(s, s.snap.Version)
+	}
+	s.mu.Unlock()
+}
 
 // Indicators returns the catalogue with levels and years.
 func (s *Service) Indicators(ctx context.Context) ([]Indicator, error) {
-	v, err := s.Version(ctx)
+	snap, err := s.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	inds := s.inds
-	s.mu.Unlock()
-	if inds != nil {
-		return inds, nil
-	}
-	inds, err = s.store.Indicators(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(inds, func(i, j int) bool {
-		if inds[i].Topic != inds[j].Topic {
-			return inds[i].Topic < inds[j].Topic
-		}
-		return inds[i].Title < inds[j].Title
-	})
-	s.mu.Lock()
-	if s.version == v {
-		s.inds = inds
-	}
-	s.mu.Unlock()
-	return inds, nil
+	return snap.Indicators(ctx)
 }
 
 // Indicator returns one catalogue entry, or ErrUnknownIndicator.
 func (s *Service) Indicator(ctx context.Context, id string) (Indicator, error) {
-	inds, err := s.Indicators(ctx)
+	snap, err := s.Snapshot(ctx)
 	if err != nil {
 		return Indicator{}, err
 	}
-	for _, ind := range inds {
-		if ind.ID == id {
-			return ind, nil
-		}
-	}
-	return Indicator{}, fmt.Errorf("indicator %q: %w", id, ErrUnknownIndicator)
+	return snap.Indicator(ctx, id)
 }
 
-// shapesFor returns the display geometry of a level, building it once per data version.
-func (s *Service) shapesFor(ctx context.Context, level Level) (*levelShapes, error) {
-	v, err := s.Version(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	sh := s.shapes[level]
-	s.mu.Unlock()
-	if sh != nil {
-		return sh, nil
-	}
-	b := s.building[level]
-	if b == nil {
-		return nil, fmt.Errorf("level %s: %w", level, ErrNotFound)
-	}
-	b.Lock()
-	defer b.Unlock()
-	s.mu.Lock()
-	sh = s.shapes[level]
-	s.mu.Unlock()
-	if sh != nil {
-		return sh, nil
-	}
-	sh, err = s.buildShapes(ctx, level)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	if s.version == v {
-		s.shapes[level] = sh
-	}
-	s.mu.Unlock()
-	return sh, nil
+// BoundarySets lists the boundary set of each level.
+func (s *Service) BoundarySets(ctx context.Context) ([]BoundarySet, error) {
+	return s.store.BoundarySets(ctx)
 }
 
-func (s *Service) buildShapes(ctx context.Context, level Level) (*levelShapes, error) {
-	regions, err := s.store.Regions(ctx, level)
+// Cached returns the answer cached under name in the current snapshot,
+// building and caching it on a miss. name must identify the answer
+// completely (all parameters); answers are dropped with the snapshot when
+// the data change.
+func (s *Service) Cached(ctx context.Context, name string, build func(ctx context.Context) ([]byte, error)) (*Encoded, error) {
+	snap, err := s.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(regions) == 0 {
-		return nil, fmt.Errorf("boundaries of level %s: %w", level, ErrNotFound)
+	return snap.cached(ctx, name, build)
+}
+
+func (snap *Snapshot) cached(ctx context.Context, name string, build func(ctx context.Context) ([]byte, error)) (*Encoded, error) {
+	if enc, ok := snap.lru.get("answer|" + name); ok {
+		return enc.(*Encoded), nil
 	}
-	sets, err := s.store.BoundarySets(ctx)
+	b, err := build(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sh := &levelShapes{byKey: make(map[string]int, len(regions))}
-	for _, set := range sets {
-		if set.Level == level {
-			sh.set = set
-		}
-	}
-	polys := make([]orb.MultiPolygon, len(regions))
-	for i, r := range regions {
-		polys[i] = r.Geom
-	}
-	simple := geo.NewCoverage(polys).Simplify(s.opts.tolerance(level))
-	sh.geomJSON = make([][]byte, len(regions))
-	for i := range regions {
-		regions[i].Geom = roundMultiPolygon(simple[i], 5)
-		sh.byKey[regions[i].Key] = i
-		sh.geomJSON[i] = AppendGeometryJSON(nil, regions[i].Geom)
-	}
-	sh.regions = regions
-	return sh, nil
+	enc := NewEncoded(b)
+	snap.lru.put("answer|"+name, enc)
+	return enc, nil
 }
 
 // Warm builds the display geometry of every level that has boundaries, so
@@ -260,7 +215,7 @@ func (s *Service) Warm(ctx context.Context) error {
 		return err
 	}
 	for _, set := range sets {
-		if _, err := s.shapesFor(ctx, set.Level); err != nil {
+		if _, _, err := s.Level(ctx, set.Level); err != nil {
 			return err
 		}
 	}

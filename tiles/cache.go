@@ -17,7 +17,7 @@ type tileKey struct {
 	layer   string
 	z       uint8
 	x, y    uint32
-	values  ValueQuery
+	values  string // ValueQuery.Key
 }
 
 // lru is a byte-bounded least-recently-used cache of tiles. It is safe for

@@ -149,8 +149,8 @@ func (s *seedSource) Values(ctx context.Context, layer string, q ValueQuery) (*V
 	if err != nil {
 		return nil, err
 	}
-	if q.Indicator != "synthetic" {
-		return nil, fmt.Errorf("indicator %q: %w", q.Indicator, errUnknownIndicator)
+	if q.Key != "synthetic" {
+		return nil, fmt.Errorf("indicator %q: %w", q.Key, errUnknownIndicator)
 	}
 	vs := &ValueSet{Version: d.Version, ByKey: map[string]Value{}}
 	for _, f := range d.Features {

@@ -97,7 +97,7 @@ type layerKey struct {
 type valuesKey struct {
 	version int64
 	layer   string
-	q       ValueQuery
+	q       string // ValueQuery.Key
 }
 
 // maxValueSets bounds the cached value sets per data version.
@@ -201,7 +201,7 @@ func (s *Server) Tile(ctx context.Context, layer string, z int, x, y uint32, q V
 	if err != nil {
 		return nil, err
 	}
-	k := tileKey{version: v, layer: layer, z: uint8(z), x: x, y: y, values: q}
+	k := tileKey{version: v, layer: layer, z: uint8(z), x: x, y: y, values: q.Key}
 	if t, ok := s.cache.get(k); ok {
 		return t, nil
 	}
@@ -284,7 +284,7 @@ func (s *Server) pyramid(ctx context.Context, v int64, layer string) (*pyramid, 
 
 // valueSet returns the values of a choropleth query at data version v.
 func (s *Server) valueSet(ctx context.Context, v int64, layer string, q ValueQuery) (*ValueSet, error) {
-	k := valuesKey{v, layer, q}
+	k := valuesKey{v, layer, q.Key}
 	s.mu.Lock()
 	vs := s.values[k]
 	s.mu.Unlock()

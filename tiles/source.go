@@ -73,14 +73,16 @@ func KeyID(key string) (id uint64, ok bool) {
 // ValueQuery selects the values a tile carries besides geometry and keys.
 // The zero value means none.
 type ValueQuery struct {
-	Indicator string
-	Year      int    // 0: the indicator's default year
-	Method    string // "": the Source's default classification method
-	Classes   int    // 0: the Source's default number of classes
+	// Key identifies the query completely (the Source's canonical form of
+	// it): tiles and value sets are cached by it.
+	Key string
+	// Params is the Source's own description of the query, passed back to
+	// Source.Values; the server does not look into it.
+	Params any
 }
 
 // IsZero reports whether q asks for no values.
-func (q ValueQuery) IsZero() bool { return q.Indicator == "" }
+func (q ValueQuery) IsZero() bool { return q.Key == "" }
 
 // ValueSet holds the classified values of a choropleth query by regional key.
 type ValueSet struct {

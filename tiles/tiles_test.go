@@ -283,7 +283,7 @@ func TestGemeindeTilesWithin500KB(t *testing.T) {
 	s, _ := newSeedServer(t, Options{CacheBytes: -1})
 	ctx := context.Background()
 	const limit = 500_000
-	for _, q := range []ValueQuery{{}, {Indicator: "synthetic"}} {
+	for _, q := range []ValueQuery{{}, {Key: "synthetic"}} {
 		maxRaw, maxGz, n, trimmed := 0, 0, 0, 0
 		for z := 0; z <= 8; z++ {
 			coords, err := s.Coords(ctx, "gemeinde", z)
@@ -315,7 +315,7 @@ func TestGemeindeTilesWithin500KB(t *testing.T) {
 func TestTilesCarryChoroplethValues(t *testing.T) {
 	s, _ := newSeedServer(t, Options{})
 	ctx := context.Background()
-	q := ValueQuery{Indicator: "synthetic"}
+	q := ValueQuery{Key: "synthetic"}
 	tile, err := s.Tile(ctx, "kreis", 6, 33, 21, q)
 	if err != nil {
 		t.Fatal(err)
@@ -356,7 +356,7 @@ func TestTilesCarryChoroplethValues(t *testing.T) {
 	if counts["value"] == 0 || counts["missing"] == 0 {
 		t.Errorf("feature kinds in the tile: %v", counts)
 	}
-	if _, err := s.Tile(ctx, "kreis", 6, 33, 21, ValueQuery{Indicator: "nope"}); !errors.Is(err, errUnknownIndicator) {
+	if _, err := s.Tile(ctx, "kreis", 6, 33, 21, ValueQuery{Key: "nope"}); !errors.Is(err, errUnknownIndicator) {
 		t.Errorf("unknown indicator: %v, want the source's error", err)
 	}
 	if _, err := s.Tile(ctx, "bezirk", 6, 33, 21, ValueQuery{}); !errors.Is(err, ErrUnknownLayer) {
@@ -496,11 +496,11 @@ func TestTileJSON(t *testing.T) {
 	if len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != "kreis" || len(tj.VectorLayers[0].Fields) != 3 || tj.VectorLayers[0].Fields["key"] == "" {
 		t.Errorf("vector_layers %+v", tj.VectorLayers)
 	}
-	vj, err := s.TileJSON(context.Background(), "kreis", ValueQuery{Indicator: "synthetic"}, func(int64) string { return "" })
+	vj, err := s.TileJSON(context.Background(), "kreis", ValueQuery{Key: "synthetic"}, func(int64) string { return "" })
 	if err != nil || len(vj.VectorLayers[0].Fields) != 6 {
 		t.Errorf("with values: %v %+v", err, vj)
 	}
-	if _, err := s.TileJSON(context.Background(), "kreis", ValueQuery{Indicator: "nope"}, func(int64) string { return "" }); !errors.Is(err, errUnknownIndicator) {
+	if _, err := s.TileJSON(context.Background(), "kreis", ValueQuery{Key: "nope"}, func(int64) string { return "" }); !errors.Is(err, errUnknownIndicator) {
 		t.Errorf("bad query: %v", err)
 	}
 }

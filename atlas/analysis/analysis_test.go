@@ -96,12 +96,12 @@ func rawUnemployment(t *testing.T, year int) map[string]float64 {
 
 func kreisKeys(t *testing.T) []string {
 	t.Helper()
-	regions, _, err := testSvc.DisplayRegions(context.Background(), atlas.LevelKreis)
+	_, kreise, err := testSvc.Level(context.Background(), atlas.LevelKreis)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var keys []string
-	for _, r := range regions {
+	for _, r := range kreise.Regions {
 		keys = append(keys, r.Key)
 	}
 	return keys

@@ -12,22 +12,16 @@ import (
 
 // Analyzer answers the analytical questions of the atlas from a Service:
 // region profiles, comparisons, rankings, composite indices, distribution
-// keys and headroom. It keeps the values it read in memory per data version
-// (a Kreis profile reads every indicator and year once) and drops them when
-// the store's data version changes.
+// keys and headroom. What it reads and aligns (a Kreis profile reads every
+// indicator and year once) is kept in the service's snapshot of the data
+// version (atlas.Derive), so it is dropped when the data change.
 type Analyzer struct {
 	svc *atlas.Service
-
-	mu      sync.Mutex
-	version int64
-	raws    map[colKey]map[string]atlas.Value
-	cols    map[colKey]*column
-	levels  map[atlas.Level]*levelIndex
 }
 
 // New returns an Analyzer reading from svc.
 func New(svc *atlas.Service) *Analyzer {
-	return &Analyzer{svc: svc, version: -1}
+	return &Analyzer{svc: svc}
 }
 
 // Service returns the underlying service.
@@ -47,114 +41,75 @@ type column struct {
 	n     int // regions with a value
 }
 
-// levelIndex is the regions of one level (display regions of the service).
+// levelIndex is the regions of one level (display regions of the service's snapshot).
 type levelIndex struct {
 	level   atlas.Level
 	set     atlas.BoundarySet
 	regions []atlas.Region // shared with the service: read-only
-	byKey   map[string]int
+	data    *atlas.LevelData
 }
 
-func (li *levelIndex) find(key string) (atlas.Region, bool) {
-	i, ok := li.byKey[key]
-	if !ok {
-		return atlas.Region{}, false
+func (li *levelIndex) find(key string) (atlas.Region, bool) { return li.data.Region(key) }
+
+// index returns the position of a region in regions (-1 when it is none).
+func (li *levelIndex) index(key string) int {
+	if i, ok := li.data.Index(key); ok {
+		return i
 	}
-	return li.regions[i], true
+	return -1
 }
 
-// sync checks the data version and drops everything read for an older one.
-func (a *Analyzer) sync(ctx context.Context) (int64, error) {
-	v, err := a.svc.Version(ctx)
-	if err != nil {
-		return 0, err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if v != a.version {
-		a.version = v
-		a.raws = map[colKey]map[string]atlas.Value{}
-		a.cols = map[colKey]*column{}
-		a.levels = map[atlas.Level]*levelIndex{}
-	}
-	return v, nil
-}
+// sync returns the current data version.
+func (a *Analyzer) sync(ctx context.Context) (int64, error) { return a.svc.Version(ctx) }
 
 func (a *Analyzer) level(ctx context.Context, l atlas.Level) (*levelIndex, error) {
-	a.mu.Lock()
-	li := a.levels[l]
-	a.mu.Unlock()
-	if li != nil {
-		return li, nil
-	}
-	regions, set, err := a.svc.DisplayRegions(ctx, l)
+	_, d, err := a.svc.Level(ctx, l)
 	if err != nil {
 		return nil, err
 	}
-	li = &levelIndex{level: l, set: set, regions: regions, byKey: make(map[string]int, len(regions))}
-	for i, r := range regions {
-		li.byKey[r.Key] = i
-	}
-	a.mu.Lock()
-	a.levels[l] = li
-	a.mu.Unlock()
-	return li, nil
+	return &levelIndex{level: l, set: d.Set, regions: d.Regions, data: d}, nil
 }
 
 // raw returns the stored values of an indicator, level and year by key,
 // including keys that are not regions of the boundary set (aggregations
 // from Gemeinden of another Gebietsstand need them). Shared: read-only.
 func (a *Analyzer) raw(ctx context.Context, id string, l atlas.Level, year int) (map[string]atlas.Value, error) {
-	k := colKey{id, l, year}
-	a.mu.Lock()
-	m, ok := a.raws[k]
-	a.mu.Unlock()
-	if ok {
-		return m, nil
-	}
-	m, err := a.svc.Store().Values(ctx, id, l, year)
+	snap, err := a.svc.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	a.raws[k] = m
-	a.mu.Unlock()
-	return m, nil
+	return snap.Values(ctx, id, l, year)
 }
 
 // column returns an indicator's values aligned with the level's regions.
 func (a *Analyzer) column(ctx context.Context, id string, l atlas.Level, year int) (*column, error) {
-	k := colKey{id, l, year}
-	a.mu.Lock()
-	c := a.cols[k]
-	a.mu.Unlock()
-	if c != nil {
+	snap, err := a.svc.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return atlas.Derive(ctx, snap, colKey{id, l, year}, func(ctx context.Context) (*column, error) {
+		d, err := snap.Level(ctx, l)
+		if err != nil {
+			return nil, err
+		}
+		m, err := snap.Values(ctx, id, l, year)
+		if err != nil {
+			return nil, err
+		}
+		c := &column{vals: make([]float64, len(d.Regions)), flags: make([]atlas.Flag, len(d.Regions))}
+		for i, r := range d.Regions {
+			v, ok := m[r.Key]
+			if !ok {
+				c.vals[i], c.flags[i] = math.NaN(), atlas.FlagMissing
+				continue
+			}
+			c.vals[i], c.flags[i] = v.Value, v.Flag
+			if !math.IsNaN(v.Value) {
+				c.n++
+			}
+		}
 		return c, nil
-	}
-	li, err := a.level(ctx, l)
-	if err != nil {
-		return nil, err
-	}
-	m, err := a.raw(ctx, id, l, year)
-	if err != nil {
-		return nil, err
-	}
-	c = &column{vals: make([]float64, len(li.regions)), flags: make([]atlas.Flag, len(li.regions))}
-	for i, r := range li.regions {
-		v, ok := m[r.Key]
-		if !ok {
-			c.vals[i], c.flags[i] = math.NaN(), atlas.FlagMissing
-			continue
-		}
-		c.vals[i], c.flags[i] = v.Value, v.Flag
-		if !math.IsNaN(v.Value) {
-			c.n++
-		}
-	}
-	a.mu.Lock()
-	a.cols[k] = c
-	a.mu.Unlock()
-	return c, nil
+	})
 }
 
 // yearsAt returns the years in which ind has a value for at least one
@@ -238,11 +193,11 @@ func (a *Analyzer) indicator(ctx context.Context, id string) (atlas.Indicator, e
 // seedVersion is the version of the built-in seeds the store was filled
 // from, when it was (cmd/standortatlas records it under this meta key).
 func (a *Analyzer) seedVersion(ctx context.Context) string {
-	v, err := a.svc.Store().Meta(ctx, "seed_version")
+	snap, err := a.svc.Snapshot(ctx)
 	if err != nil {
 		return ""
 	}
-	return v
+	return snap.Meta(ctx, "seed_version")
 }
 
 func levelParam(l atlas.Level, allowed ...atlas.Level) error {

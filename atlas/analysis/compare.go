@@ -88,7 +88,7 @@ func (a *Analyzer) Compare(ctx context.Context, q CompareQuery) (*Comparison, er
 			return nil, fmt.Errorf("region %s is not a %s of the boundary set (Gebietsstand %s): %w", key, l, li.set.Gebietsstand, atlas.ErrNotFound)
 		}
 		ref := RegionRef{Key: r.Key, Name: r.Name, Level: l, Type: r.Type}
-		regs = append(regs, reg{ref, li, li.byKey[key]})
+		regs = append(regs, reg{ref, li, li.index(key)})
 		out.Regions = append(out.Regions, ref)
 		if !slices.Contains(out.Attribution, li.set.Attribution) {
 			out.Attribution = append(out.Attribution, li.set.Attribution)

@@ -45,7 +45,14 @@ type DistributionResult struct {
 	SeedVersion     string            `json:"seed_version,omitempty"`
 	Attribution     []string          `json:"attribution"`
 	Notes           []string          `json:"notes"`
+	// Legend classes the difference to the reference (diff_pp) for the map:
+	// seven classes symmetric around 0 (PuOr); Regions[].Class is each
+	// region's class.
+	Legend atlas.Legend `json:"legend"`
 }
+
+// DistributionClasses is how the difference map of a distribution key is classified.
+var DistributionClasses = atlas.ColumnClasses{Method: atlas.MethodSymmetric, Decimals: 2, Scheme: "PuOr", Unit: "pp"}
 
 // DistComponent is one weighted indicator of the model.
 type DistComponent struct {
@@ -98,6 +105,7 @@ type DistRegion struct {
 	DiffPersons             float64            `json:"diff_persons"`
 	PersonsRounded          int                `json:"persons_rounded"`
 	ReferencePersonsRounded int                `json:"reference_persons_rounded"`
+	Class                   int                `json:"class"` // of DiffPP in DistributionResult.Legend
 	Band                    Band               `json:"band"`
 	PersonsBand             Band               `json:"persons_band"`
 	Components              map[string]float64 `json:"components"`
@@ -553,6 +561,18 @@ func (a *Analyzer) Distribution(ctx context.Context, q DistributionQuery) (*Dist
 			}
 		}
 		res.Regions = append(res.Regions, dr)
+	}
+	diffs := make([]float64, len(res.Regions))
+	for i, r := range res.Regions {
+		diffs[i] = r.DiffPP
+	}
+	cl, lg, err := atlas.ClassifyColumn(diffs, DistributionClasses)
+	if err != nil {
+		return nil, err
+	}
+	res.Legend = lg
+	for i := range res.Regions {
+		res.Regions[i].Class = cl.ClassOf(diffs[i])
 	}
 	return res, nil
 }

@@ -102,7 +102,13 @@ type IndexResult struct {
 	SeedVersion string             `json:"seed_version,omitempty"`
 	Attribution []string           `json:"attribution"`
 	Notes       []string           `json:"notes"`
+	// Legend classes the index for the map (quantiles, ColorBrewer Blues;
+	// no data = incomplete); Regions[].Class is each region's class.
+	Legend atlas.Legend `json:"legend"`
 }
+
+// IndexClasses is how the index map is classified.
+var IndexClasses = atlas.ColumnClasses{Method: atlas.MethodQuantile, Classes: 5, Decimals: 1, Scheme: "Blues"}
 
 // IndexComponent describes one indicator of the index.
 type IndexComponent struct {
@@ -133,6 +139,7 @@ type IndexRegion struct {
 	Type          string             `json:"type"`
 	Index         float64            `json:"index"`
 	Rank          int                `json:"rank"`
+	Class         int                `json:"class"` // in IndexResult.Legend
 	Contributions map[string]float64 `json:"contributions"`
 	Values        map[string]float64 `json:"values"`
 	Coverage      map[string]float64 `json:"coverage,omitempty"`
@@ -290,6 +297,20 @@ func (a *Analyzer) Index(ctx context.Context, q IndexQuery) (*IndexResult, error
 	scores := make([]float64, len(res.Regions))
 	for i, r := range res.Regions {
 		scores[i] = r.Index
+	}
+	// The map: every region of the level, NaN where incomplete.
+	column := make([]float64, 0, len(li.regions))
+	column = append(column, scores...)
+	for range res.Incomplete {
+		column = append(column, math.NaN())
+	}
+	cl, lg, err := atlas.ClassifyColumn(column, IndexClasses)
+	if err != nil {
+		return nil, err
+	}
+	res.Legend = lg
+	for i := range res.Regions {
+		res.Regions[i].Class = cl.ClassOf(scores[i])
 	}
 	for i, r := range ranks(scores) {
 		res.Regions[i].Rank = r

@@ -219,7 +219,7 @@ func (a *Analyzer) Profile(ctx context.Context, key string, k int) (*Profile, er
 		return nil, err
 	}
 	attr := []string{li.set.Attribution}
-	idx := li.byKey[key]
+	idx := li.index(key)
 	for _, ind := range inds {
 		if !slices.Contains(ind.Levels, level) || ind.ID == KSYearOfUseIndicator {
 			continue // the year of use is metadata of the key, not a profile value

@@ -13,63 +13,19 @@ import (
 	"github.com/standortatlas/standortatlas/atlas/analysis"
 )
 
-// AnalysisDeps are the dependencies of the analysis routes.
-type AnalysisDeps struct {
-	// Analyzer answers profiles, comparisons, rankings, indices and
-	// distribution keys. Nil: one over Deps.Service.
-	Analyzer *analysis.Analyzer
-}
-
 // Analysis routes (see /api/openapi.json for the parameters):
 //
-//	GET /api/v1/values          values only, for joining onto vector tiles
-//	GET /api/v1/histogram       histogram with the class breaks
 //	GET /api/v1/regions/{key}   region profile
 //	GET /api/v1/compare         up to 10 regions side by side (format=csv)
 //	GET /api/v1/ranking         regions of a level ranked (format=csv)
-//	GET /api/v1/index           composite capacity index
-//	GET /api/v1/distribution    distribution-key model vs. Königsteiner Schlüssel
+//	GET /api/v1/index           composite capacity index, classified for the map
+//	GET /api/v1/distribution    distribution-key model vs. Königsteiner Schlüssel, classified for the map
 //	GET /api/v1/headroom        capacity per expected arrival
-//	GET /api/openapi.json       OpenAPI 3 description of the API
-//	GET /ogc…                   OGC API – Features (Part 1 Core) for the regions
-
-// registerAnalysis adds the analysis routes, the OpenAPI document and the
-// OGC API – Features endpoints.
-func registerAnalysis(e *echo.Echo, d Deps) error {
-	an := d.Analysis.Analyzer
-	if an == nil {
-		an = analysis.New(d.Service)
-	}
-	h := &analysisHandlers{svc: d.Service, an: an}
-	api := e.Group("/api/v1", cors)
-	api.GET("/values", h.values)
-	api.GET("/histogram", h.histogram)
-	api.GET("/regions/:key", h.region)
-	api.GET("/compare", h.compare)
-	api.GET("/ranking", h.ranking)
-	api.GET("/index", h.index)
-	api.GET("/distribution", h.distribution)
-	api.GET("/headroom", h.headroom)
-	doc, err := openAPIDocument()
-	if err != nil {
-		return err
-	}
-	e.GET("/api/openapi.json", func(c echo.Context) error {
-		return writeEncoded(c, doc, "application/vnd.oai.openapi+json;version=3.0")
-	}, cors)
-	registerOGC(e, d.Service)
-	return nil
-}
-
-type analysisHandlers struct {
-	svc *atlas.Service
-	an  *analysis.Analyzer
-}
 
 // answer serves the result of build as JSON, or as CSV with format=csv when
 // csv is given, cached per data version under the request's path and
 // canonical query (ETag, 304, gzip).
-func (h *analysisHandlers) answer(c echo.Context, build func(ctx context.Context) (any, error), csvName string) error {
+func (h *handlers) answer(c echo.Context, build func(ctx context.Context) (any, error), csvName string) error {
 	format := c.QueryParam("format")
 	if format != "" && format != "json" && (format != "csv" || csvName == "") {
 		want := "json"
@@ -116,7 +72,7 @@ func writeCSVOf(v any, buf *bytes.Buffer) error {
 	return fmt.Errorf("no csv form for %T", v)
 }
 
-func (h *analysisHandlers) region(c echo.Context) error {
+func (h *handlers) region(c echo.Context) error {
 	key := c.Param("key")
 	k, err := intParam(c, "similar", 5, 1, 20)
 	if err != nil {
@@ -125,20 +81,10 @@ func (h *analysisHandlers) region(c echo.Context) error {
 	return h.answer(c, func(ctx context.Context) (any, error) { return h.an.Profile(ctx, key, k) }, "")
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func (h *analysisHandlers) compare(c echo.Context) error {
+func (h *handlers) compare(c echo.Context) error {
 	q := analysis.CompareQuery{Keys: splitList(c.QueryParam("keys")), Indicators: splitList(c.QueryParam("indicators"))}
 	var err error
-	if q.Year, err = intParam(c, "year", 0, 1800, 2200); err != nil {
+	if q.Year, err = yearParam(c, "year"); err != nil {
 		return err
 	}
 	if len(q.Keys) == 0 {
@@ -147,7 +93,7 @@ func (h *analysisHandlers) compare(c echo.Context) error {
 	return h.answer(c, func(ctx context.Context) (any, error) { return h.an.Compare(ctx, q) }, "vergleich_"+strings.Join(q.Keys, "_"))
 }
 
-func (h *analysisHandlers) ranking(c echo.Context) error {
+func (h *handlers) ranking(c echo.Context) error {
 	var q analysis.RankingQuery
 	var err error
 	if q.Level, err = parseLevel(c, atlas.LevelKreis); err != nil {
@@ -156,20 +102,20 @@ func (h *analysisHandlers) ranking(c echo.Context) error {
 	if q.Indicator, err = indicatorParam(c, "indicator"); err != nil {
 		return err
 	}
-	if q.Year, err = intParam(c, "year", 0, 1800, 2200); err != nil {
+	if q.Year, err = yearParam(c, "year"); err != nil {
 		return err
 	}
 	if q.Normalize, err = atlas.ParseNormalization(c.QueryParam("normalize")); err != nil {
 		return err
 	}
-	if q.BaseYear, err = intParam(c, "base_year", 0, 1800, 2200); err != nil {
+	if q.BaseYear, err = yearParam(c, "base_year"); err != nil {
 		return err
 	}
 	q.Order, q.Land = c.QueryParam("order"), c.QueryParam("land")
 	return h.answer(c, func(ctx context.Context) (any, error) { return h.an.Ranking(ctx, q) }, fmt.Sprintf("rangfolge_%s_%s", q.Indicator, q.Level))
 }
 
-func (h *analysisHandlers) index(c echo.Context) error {
+func (h *handlers) index(c echo.Context) error {
 	var q analysis.IndexQuery
 	var err error
 	if q.Level, err = parseLevel(c, atlas.LevelKreis); err != nil {
@@ -178,7 +124,7 @@ func (h *analysisHandlers) index(c echo.Context) error {
 	if q.Weights, err = analysis.ParseWeights("weights", c.QueryParam("weights")); err != nil {
 		return err
 	}
-	if q.Year, err = intParam(c, "year", 0, 1800, 2200); err != nil {
+	if q.Year, err = yearParam(c, "year"); err != nil {
 		return err
 	}
 	if q.Years, err = analysis.ParseYears("years", c.QueryParam("years")); err != nil {
@@ -188,7 +134,7 @@ func (h *analysisHandlers) index(c echo.Context) error {
 	return h.answer(c, func(ctx context.Context) (any, error) { return h.an.Index(ctx, q) }, "index_"+q.Level.String())
 }
 
-func (h *analysisHandlers) distributionQuery(c echo.Context) (analysis.DistributionQuery, error) {
+func (h *handlers) distributionQuery(c echo.Context) (analysis.DistributionQuery, error) {
 	var q analysis.DistributionQuery
 	var err error
 	if q.Level, err = parseLevel(c, atlas.LevelLand); err != nil {
@@ -197,7 +143,7 @@ func (h *analysisHandlers) distributionQuery(c echo.Context) (analysis.Distribut
 	if q.Weights, err = analysis.ParseWeights("weights", c.QueryParam("weights")); err != nil {
 		return q, err
 	}
-	if q.Year, err = intParam(c, "year", 0, 1800, 2200); err != nil {
+	if q.Year, err = yearParam(c, "year"); err != nil {
 		return q, err
 	}
 	if q.Years, err = analysis.ParseYears("years", c.QueryParam("years")); err != nil {
@@ -213,7 +159,7 @@ func (h *analysisHandlers) distributionQuery(c echo.Context) (analysis.Distribut
 	return q, nil
 }
 
-func (h *analysisHandlers) distribution(c echo.Context) error {
+func (h *handlers) distribution(c echo.Context) error {
 	q, err := h.distributionQuery(c)
 	if err != nil {
 		return err
@@ -221,19 +167,19 @@ func (h *analysisHandlers) distribution(c echo.Context) error {
 	return h.answer(c, func(ctx context.Context) (any, error) { return h.an.Distribution(ctx, q) }, "verteilung_"+q.Level.String())
 }
 
-func (h *analysisHandlers) headroom(c echo.Context) error {
+func (h *handlers) headroom(c echo.Context) error {
 	var q analysis.HeadroomQuery
 	var err error
 	if q.Level, err = parseLevel(c, atlas.LevelLand); err != nil {
 		return err
 	}
-	if q.CapacityYear, err = intParam(c, "capacity_year", 0, 1800, 2200); err != nil {
+	if q.CapacityYear, err = yearParam(c, "capacity_year"); err != nil {
 		return err
 	}
 	if q.Arrivals, err = floatParam(c, "arrivals", 0); err != nil {
 		return err
 	}
-	if q.Year, err = intParam(c, "year", 0, 1800, 2200); err != nil {
+	if q.Year, err = yearParam(c, "year"); err != nil {
 		return err
 	}
 	if q.Years, err = analysis.ParseYears("years", c.QueryParam("years")); err != nil {

@@ -26,6 +26,8 @@ import (
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
+	"github.com/standortatlas/standortatlas/atlas/maptiles"
+	"github.com/standortatlas/standortatlas/tiles"
 	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
 	"github.com/standortatlas/standortatlas/seeds"
 )
@@ -62,7 +64,7 @@ func seededEcho(t *testing.T) (*echo.Echo, *atlas.Service) {
 		}
 		seeded.svc = atlas.NewService(store, atlas.Options{})
 		static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}, "embed.html": {Data: []byte("<!doctype html>")}}
-		seeded.e, seeded.err = New(Deps{Service: seeded.svc, Static: static, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		seeded.e, seeded.err = New(Deps{Service: seeded.svc, Tiles: maptiles.New(seeded.svc, tiles.Options{}), Static: static, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	})
 	if seeded.err != nil {
 		t.Fatal(seeded.err)
@@ -232,8 +234,11 @@ func TestChoroplethExtendedClasses(t *testing.T) {
 	}
 	want := make([]int, 4)
 	valued := 0
-	regions, _, _ := svc.DisplayRegions(ctx, atlas.LevelKreis)
-	for _, r := range regions {
+	_, kreise, err := svc.Level(ctx, atlas.LevelKreis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range kreise.Regions {
 		v, ok := raw[r.Key]
 		if !ok || math.IsNaN(v.Value) {
 			continue
@@ -586,5 +591,5 @@ func TestOGCWithGDAL(t *testing.T) {
 	if !strings.Contains(out, "München") {
 		t.Errorf("feature 09162 not read by GDAL:\n%s", out)
 	}
-	t.Log(fmt.Sprintf("GDAL read %s", src))
+	t.Logf("GDAL read %s", src)
 }

@@ -1,14 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -24,7 +20,7 @@ import (
 	"github.com/standortatlas/standortatlas/atlas"
 )
 
-// IngestDeps are the dependencies of the write API (imports) and exports.
+// IngestDeps are the dependencies of the write API (imports).
 type IngestDeps struct {
 	// Import runs one import (cmd wires ingest.Intake.Import); nil answers
 	// POST /api/v1/imports with 501.
@@ -40,15 +36,16 @@ type IngestDeps struct {
 //
 //	POST /api/v1/imports   import one file (token; multipart "file" [+ "catalogue", "crosswalk"] or raw body)
 //	GET  /api/v1/audit     the audit log, newest first (token)
-//	GET  /api/v1/export    one indicator, level and year as CSV, German-Excel CSV or JSON (public)
 const importsPath = "/api/v1/imports"
 
 // ownBodyLimit reports routes that set their own body limit instead of the
 // global one (the skipper of the global limit in routes.go).
 func ownBodyLimit(c echo.Context) bool { return c.Path() == importsPath }
 
-// registerIngest adds the import, audit and export routes.
-func registerIngest(e *echo.Echo, d Deps) error {
+// newIngestHandlers returns the handlers of the write routes, the rate
+// limiter of authenticated routes and the body limit of uploads (the
+// routes are in routes.go).
+func newIngestHandlers(d Deps) (*ingestHandlers, echo.MiddlewareFunc, echo.MiddlewareFunc) {
 	limit := d.Ingest.MaxUploadBytes
 	if limit <= 0 {
 		limit = 50 << 20
@@ -68,14 +65,7 @@ func registerIngest(e *echo.Echo, d Deps) error {
 			return echo.NewHTTPError(http.StatusTooManyRequests, "too many write requests from this address; retry later")
 		},
 	})
-	h := &ingestHandlers{svc: d.Service, imp: d.Ingest.Import}
-	ph := &handlers{svc: d.Service, version: d.Version}
-	registerPlaces(e, ph, h, limiter)
-	registerPlaceTiles(e, ph)
-	e.POST(importsPath, h.importFile, limiter, h.auth, middleware.BodyLimit(strconv.FormatInt(limit, 10)+"B"))
-	e.GET("/api/v1/audit", h.audit, limiter, h.auth)
-	e.GET("/api/v1/export", h.export, cors)
-	return nil
+	return &ingestHandlers{svc: d.Service, imp: d.Ingest.Import}, limiter, middleware.BodyLimit(strconv.FormatInt(limit, 10) + "B")
 }
 
 type ingestHandlers struct {
@@ -249,150 +239,4 @@ func (h *ingestHandlers) audit(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, map[string]any{"entries": list})
-}
-
-// exportRow is one exported observation.
-type exportRow struct {
-	Key       string   `json:"key"`
-	Name      string   `json:"name"`
-	Level     string   `json:"level"`
-	Indicator string   `json:"indicator"`
-	Period    int      `json:"period"`
-	Value     *float64 `json:"value"`
-	Flag      string   `json:"flag"`
-}
-
-// export answers one indicator, level and year in the data standard's long
-// form: format=csv (UTF-8, ",", decimal point), csv-de (German Excel: UTF-8
-// BOM, ";", decimal comma) or json. Source, licence and attribution travel
-// with every export: as leading "# " lines in CSV (pandas:
-// read_csv(…, comment="#"); Excel shows them above the header) and as
-// members in JSON.
-func (h *ingestHandlers) export(c echo.Context) error {
-	ctx := c.Request().Context()
-	id := c.QueryParam("indicator")
-	if id == "" || !atlas.ValidIndicatorID(id) {
-		return &atlas.ParamError{Param: "indicator", Value: id, Reason: "required: an indicator id (see /api/v1/indicators)"}
-	}
-	level, err := parseLevel(c, atlas.LevelKreis)
-	if err != nil {
-		return err
-	}
-	format := c.QueryParam("format")
-	switch format {
-	case "":
-		format = "csv"
-	case "csv", "csv-de", "json":
-	default:
-		return &atlas.ParamError{Param: "format", Value: format, Reason: "must be csv, csv-de or json"}
-	}
-	ind, err := h.svc.Indicator(ctx, id)
-	if err != nil {
-		return err
-	}
-	year, err := intParam(c, "year", ind.DefaultYear, 1800, 2200)
-	if err != nil {
-		return err
-	}
-	if !containsLevelOf(ind.Levels, level) {
-		return &atlas.ParamError{Param: "level", Value: level.String(), Reason: fmt.Sprintf("%s has values for %v", id, ind.Levels)}
-	}
-	name := fmt.Sprintf("export|%s|%s|%d|%s", id, level, year, format)
-	enc, err := h.svc.Cached(ctx, name, func(ctx context.Context) ([]byte, error) {
-		return h.buildExport(ctx, ind, level, year, format)
-	})
-	if err != nil {
-		return err
-	}
-	ext, ctype := "csv", "text/csv"
-	if format == "json" {
-		ext, ctype = "json", "application/json"
-	}
-	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="standortatlas_%s_%s_%d.%s"`, id, level, year, ext))
-	return writeEncoded(c, enc, ctype)
-}
-
-func containsLevelOf(ls []atlas.Level, l atlas.Level) bool {
-	for _, x := range ls {
-		if x == l {
-			return true
-		}
-	}
-	return false
-}
-
-func (h *ingestHandlers) buildExport(ctx context.Context, ind atlas.Indicator, level atlas.Level, year int, format string) ([]byte, error) {
-	vals, err := h.svc.Store().Values(ctx, ind.ID, level, year)
-	if err != nil {
-		return nil, err
-	}
-	if len(vals) == 0 {
-		return nil, &atlas.ParamError{Param: "year", Value: strconv.Itoa(year), Reason: fmt.Sprintf("no values of %s for level %s in %d (years: %v)", ind.ID, level, year, ind.Years)}
-	}
-	regions, set, err := h.svc.DisplayRegions(ctx, level)
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[string]string, len(regions))
-	for _, r := range regions {
-		names[r.Key] = r.Name
-	}
-	rows := make([]exportRow, 0, len(vals))
-	for k, v := range vals {
-		r := exportRow{Key: k, Name: names[k], Level: level.String(), Indicator: ind.ID, Period: year, Flag: string(v.Flag)}
-		if !math.IsNaN(v.Value) {
-			x := v.Value
-			r.Value = &x
-		}
-		rows = append(rows, r)
-	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Key < rows[j].Key })
-	attribution := atlas.Attribution(ind, set)
-	if format == "json" {
-		cat := ind
-		cat.Years, cat.DefaultYear = nil, 0
-		return json.Marshal(map[string]any{
-			"source": ind.Source, "licence": ind.Licence, "licence_url": ind.LicenceURL, "attribution": attribution,
-			"boundaries":   map[string]any{"name": set.Name, "gebietsstand": set.Gebietsstand, "attribution": set.Attribution},
-			"indicators":   []atlas.Indicator{cat},
-			"observations": rows,
-		})
-	}
-	var b bytes.Buffer
-	sep, dec := ',', "."
-	if format == "csv-de" {
-		b.WriteString("\ufeff")
-		sep, dec = ';', ","
-	}
-	comment := func(k, v string) {
-		if v != "" {
-			b.WriteString("# " + k + ": " + strings.ReplaceAll(v, "\n", " ") + "\n")
-		}
-	}
-	comment("Standortatlas", fmt.Sprintf("%s (%s), %s, %d", ind.Title, ind.ID, level.Title(), year))
-	comment("Quelle", ind.Source)
-	comment("Lizenz", strings.TrimSpace(ind.Licence+" "+ind.LicenceURL))
-	comment("Namensnennung", strings.Join(attribution, " | "))
-	comment("Einheit", ind.Unit)
-	comment("Stichtag", ind.ReferenceDate)
-	comment("Gebietsstand der Namen", set.Name+", "+set.Gebietsstand)
-	w := csv.NewWriter(&b)
-	w.Comma = sep
-	if err := w.Write([]string{"key", "name", "level", "indicator", "period", "value", "flag"}); err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		v := ""
-		if r.Value != nil {
-			v = strconv.FormatFloat(*r.Value, 'f', -1, 64)
-			if dec == "," {
-				v = strings.Replace(v, ".", ",", 1)
-			}
-		}
-		if err := w.Write([]string{r.Key, r.Name, r.Level, r.Indicator, strconv.Itoa(r.Period), v, r.Flag}); err != nil {
-			return nil, err
-		}
-	}
-	w.Flush()
-	return b.Bytes(), w.Error()
 }

@@ -18,16 +18,7 @@ import (
 const placesCollection = "places"
 
 func (h *ogcHandlers) publishedPlaces(c echo.Context) ([]atlas.Place, []atlas.PlaceSource, error) {
-	ps, ok := h.svc.Store().(atlas.PlaceStore)
-	if !ok {
-		return nil, nil, fmt.Errorf("collection places: %w", atlas.ErrNotFound)
-	}
-	list, err := ps.Places(c.Request().Context(), atlas.PlaceQuery{})
-	if err != nil {
-		return nil, nil, err
-	}
-	sources, err := ps.PlaceSources(c.Request().Context())
-	return list, sources, err
+	return h.svc.Places(c.Request().Context(), atlas.PlaceQuery{})
 }
 
 func placesInfo(c echo.Context, list []atlas.Place, sources []atlas.PlaceSource) map[string]any {
@@ -43,7 +34,7 @@ func placesInfo(c echo.Context, list []atlas.Place, sources []atlas.PlaceSource)
 	return map[string]any{
 		"id":          placesCollection,
 		"title":       "Orte: Beratung, Qualifizierung, Initiativen",
-		"description": fmt.Sprintf("%d veröffentlichte Orte; Quellen: %s", len(list), strings.Join(attributionOf(sources, list), "; ")),
+		"description": fmt.Sprintf("%d veröffentlichte Orte; Quellen: %s", len(list), strings.Join(atlas.PlacesAttribution(sources, list), "; ")),
 		"itemType":    "feature",
 		"crs":         []string{ogcCRS84},
 		"extent":      map[string]any{"spatial": map[string]any{"bbox": [][]float64{{ext.Min[0], ext.Min[1], ext.Max[0], ext.Max[1]}}, "crs": ogcCRS84}},
@@ -88,11 +79,11 @@ func (h *ogcHandlers) placesItems(c echo.Context) error {
 		return err
 	}
 	matched := list
-	if s := c.QueryParam("bbox"); s != "" {
-		box, err := parseOGCBBox(s)
-		if err != nil {
-			return err
-		}
+	box, err := parseBBox(c)
+	if err != nil {
+		return err
+	}
+	if box != nil {
 		matched = nil
 		for _, p := range list {
 			if box.Contains(orb.Point{p.Lon, p.Lat}) {
@@ -106,7 +97,7 @@ func (h *ogcHandlers) placesItems(c echo.Context) error {
 		fc.Append(placeFeature(p))
 	}
 	links := pageLinks(c, placesCollection, limit, offset, len(matched))
-	fc.ExtraMembers = geojson.Properties{"numberMatched": len(matched), "numberReturned": len(page), "links": links, "attribution": attributionOf(sources, page)}
+	fc.ExtraMembers = geojson.Properties{"numberMatched": len(matched), "numberReturned": len(page), "links": links, "attribution": atlas.PlacesAttribution(sources, page)}
 	b, err := fc.MarshalJSON()
 	if err != nil {
 		return err

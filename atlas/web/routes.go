@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/analysis"
 )
 
 // Deps are what the HTTP layer needs.
@@ -22,19 +23,25 @@ type Deps struct {
 	RequestTimeout time.Duration
 	// Version is the build version shown by /healthz.
 	Version string
-	// Tiles, Analysis and Ingest configure the routes of those features.
-	Tiles    TilesDeps
-	Analysis AnalysisDeps
+	// Tiles renders the vector tiles (cmd wires atlas/maptiles); nil
+	// answers the tile routes with 501.
+	Tiles atlas.TileSet
+	// Analyzer answers profiles, comparisons, rankings, indices and
+	// distribution keys. Nil: one over Service.
+	Analyzer *analysis.Analyzer
 	Ingest   IngestDeps
 }
 
-// New returns the atlas's HTTP handler.
+// New returns the atlas's HTTP handler: the one route table below.
 func New(d Deps) (*echo.Echo, error) {
 	if d.RequestTimeout == 0 {
 		d.RequestTimeout = 15 * time.Second
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.Analyzer == nil {
+		d.Analyzer = analysis.New(d.Service)
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -46,35 +53,73 @@ func New(d Deps) (*echo.Echo, error) {
 	e.Use(securityHeaders)
 	e.Use(requestTimeout(d.RequestTimeout))
 
-	h := &handlers{svc: d.Service, version: d.Version}
-	e.GET("/healthz", h.healthz)
-	e.GET("/readyz", h.readyz)
-	e.GET("/metrics", metricsHandler(m))
-	api := e.Group("/api/v1", cors)
-	api.GET("/indicators", h.indicators)
-	api.GET("/choropleth", h.choropleth)
-	api.GET("/boundaries", h.boundaries)
-	api.GET("/sources", h.sources)
-
-	if err := registerTiles(e, d); err != nil {
-		return nil, err
-	}
-	if err := registerAnalysis(e, d); err != nil {
-		return nil, err
-	}
-	if err := registerIngest(e, d); err != nil {
-		return nil, err
-	}
-
+	h := &handlers{svc: d.Service, an: d.Analyzer, tiles: d.Tiles, version: d.Version}
+	ogc := &ogcHandlers{svc: d.Service}
+	ih, limiter, upload := newIngestHandlers(d)
 	st, err := newStaticFiles(d.Static)
 	if err != nil {
 		return nil, err
 	}
-	e.GET("/", st.page("index.html"))
-	e.GET("/embed", st.page("embed.html"))
-	e.GET("/static/*", st.asset)
+	doc, err := openAPIDocument()
+	if err != nil {
+		return nil, err
+	}
+	openAPI := func(c echo.Context) error { return writeEncoded(c, doc, "application/vnd.oai.openapi+json;version=3.0") }
+	write := []echo.MiddlewareFunc{limiter, ih.auth}
+	for _, r := range []struct {
+		method, path string
+		h            echo.HandlerFunc
+		mw           []echo.MiddlewareFunc
+	}{
+		{"GET", "/", st.page("index.html"), nil},
+		{"GET", "/embed", st.page("embed.html"), nil},
+		{"GET", "/static/*", st.asset, nil},
+		{"GET", "/healthz", h.healthz, nil},
+		{"GET", "/readyz", h.readyz, nil},
+		{"GET", "/metrics", metricsHandler(m), nil},
+		{"GET", "/api/openapi.json", openAPI, public},
+		// maps (maps.go)
+		{"GET", "/api/v1/indicators", h.indicators, public},
+		{"GET", "/api/v1/choropleth", h.choropleth, public},
+		{"GET", "/api/v1/values", h.values, public},
+		{"GET", "/api/v1/histogram", h.histogram, public},
+		{"GET", "/api/v1/boundaries", h.boundaries, public},
+		{"GET", "/api/v1/sources", h.sources, public},
+		{"GET", "/api/v1/export", h.export, public},
+		// analyses (analysis.go)
+		{"GET", "/api/v1/regions/:key", h.region, public},
+		{"GET", "/api/v1/compare", h.compare, public},
+		{"GET", "/api/v1/ranking", h.ranking, public},
+		{"GET", "/api/v1/index", h.index, public},
+		{"GET", "/api/v1/distribution", h.distribution, public},
+		{"GET", "/api/v1/headroom", h.headroom, public},
+		// places (places.go)
+		{"GET", "/api/v1/places", h.places, public},
+		{"GET", "/api/v1/places/categories", h.placeCategories, public},
+		{"POST", "/api/v1/places", ih.submitPlace, write},
+		// writes and the audit log (ingest.go)
+		{"POST", importsPath, ih.importFile, append(write, upload)},
+		{"GET", "/api/v1/audit", ih.audit, write},
+		// vector tiles (tiles.go)
+		{"GET", "/tiles/places/:z/:x/:y", h.placeTile, public},
+		{"GET", "/tiles/places.json", h.placeTileJSON, public},
+		{"GET", "/tiles/:level/:z/:x/:y", h.tile, public},
+		{"GET", "/tiles/:level", h.tileJSON, public},
+		// OGC API – Features (ogc.go)
+		{"GET", "/ogc", ogc.landing, public},
+		{"GET", "/ogc/conformance", ogc.conformance, public},
+		{"GET", "/ogc/collections", ogc.collections, public},
+		{"GET", "/ogc/collections/:collectionId", ogc.collection, public},
+		{"GET", "/ogc/collections/:collectionId/items", ogc.items, public},
+		{"GET", "/ogc/collections/:collectionId/items/:featureId", ogc.item, public},
+	} {
+		e.Add(r.method, r.path, r.h, r.mw...)
+	}
 	return e, nil
 }
+
+// public marks the read-only API that any origin may read.
+var public = []echo.MiddlewareFunc{cors}
 
 // securityHeaders sets a strict CSP and related headers. Only /embed may be
 // framed (by anyone: journalists embed it); everything else refuses framing.

@@ -1,63 +1,43 @@
 package web
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/standortatlas/standortatlas/atlas"
-	"github.com/standortatlas/standortatlas/tiles"
 )
 
-// TilesDeps are the dependencies of the vector-tile routes.
-type TilesDeps struct {
-	// Server renders and caches the tiles. Nil: a server over Deps.Service
-	// with default options (tiles rendered on demand, nothing warmed).
-	Server *tiles.Server
-}
-
-// Tile routes:
+// Tile routes (rendered by Deps.Tiles):
 //
-//	GET /tiles/{level}/{z}/{x}/{y}.mvt[?v=N][&indicator=ID&year=YYYY&method=M&classes=K]
-//	GET /tiles/{level}.json[?indicator=ID&year=YYYY&method=M&classes=K]   TileJSON 3.0.0
+//	GET /tiles/{level}/{z}/{x}/{y}.mvt[?v=N][&indicator=ID&year=YYYY&… map query]
+//	GET /tiles/{level}.json[?indicator=ID&… map query]   TileJSON 3.0.0
+//	GET /tiles/places/{z}/{x}/{y}.mvt[?category=a,b]     the published places, layer "places"
+//	GET /tiles/places.json                               TileJSON 3.0.0
 //
 // Tiles are gzipped MVT with strong ETags; a tile requested with the
 // current data version as v may be cached for a year (the URLs in the
-// TileJSON carry it), otherwise for a minute.
+// TileJSON carry it), otherwise for a minute. Places are few and change
+// through moderation, so their tiles are rendered per request.
 const (
 	mvtContentType  = "application/vnd.mapbox-vector-tile"
 	immutableCache  = "public, max-age=31536000, immutable"
 	shortTileCache  = "public, max-age=60"
 	tileJSONCaching = "no-cache"
+	maxTileZoom     = 14
 )
 
-// registerTiles adds the vector-tile routes.
-func registerTiles(e *echo.Echo, d Deps) error {
-	ts := d.Tiles.Server
-	if ts == nil {
-		if d.Service == nil {
-			return nil // nothing to serve tiles from
-		}
-		ts = tiles.NewServer(NewTileSource(d.Service), tiles.Options{Logger: d.Logger})
+// tileSet returns the tile renderer, or ErrNotSupported when none is wired.
+func (h *handlers) tileSet() (atlas.TileSet, error) {
+	if h.tiles == nil {
+		return nil, fmt.Errorf("vector tiles: %w", atlas.ErrNotSupported)
 	}
-	h := &tileHandlers{ts: ts}
-	e.GET("/tiles/:level/:z/:x/:y", h.tile, cors)
-	e.GET("/tiles/:level", h.tileJSON, cors)
-	return nil
-}
-
-type tileHandlers struct {
-	ts *tiles.Server
+	return h.tiles, nil
 }
 
 // tileLevel parses a level path segment; an unknown level is a missing
@@ -70,66 +50,24 @@ func tileLevel(s string) (atlas.Level, error) {
 	return l, nil
 }
 
-// valueQuery reads the optional choropleth parameters of tile requests,
-// checked as /api/v1/choropleth checks them.
-func valueQuery(c echo.Context) (tiles.ValueQuery, error) {
-	id := c.QueryParam("indicator")
-	if id == "" {
-		for _, p := range []string{"year", "method", "classes"} {
-			if c.QueryParam(p) != "" {
-				return tiles.ValueQuery{}, &atlas.ParamError{Param: p, Value: c.QueryParam(p), Reason: "only with indicator"}
-			}
-		}
-		return tiles.ValueQuery{}, nil
-	}
-	if !atlas.ValidIndicatorID(id) {
-		return tiles.ValueQuery{}, &atlas.ParamError{Param: "indicator", Value: id, Reason: "not a valid indicator id"}
-	}
-	year, err := intParam(c, "year", 0, 1800, 2200)
-	if err != nil {
-		return tiles.ValueQuery{}, err
-	}
-	k, err := intParam(c, "classes", 5, atlas.MinClasses, atlas.MaxClasses)
-	if err != nil {
-		return tiles.ValueQuery{}, err
-	}
-	m, err := atlas.ParseMethod(c.QueryParam("method"))
-	if err != nil {
-		return tiles.ValueQuery{}, err
-	}
-	return tiles.ValueQuery{Indicator: id, Year: year, Method: string(m), Classes: k}, nil
-}
-
-func (h *tileHandlers) tile(c echo.Context) error {
+func (h *handlers) tile(c echo.Context) error {
 	level, err := tileLevel(c.Param("level"))
 	if err != nil {
 		return err
 	}
-	ys, ok := strings.CutSuffix(c.Param("y"), ".mvt")
-	if !ok {
-		return fmt.Errorf("tile %q: only .mvt tiles are served: %w", c.Param("y"), atlas.ErrNotFound)
-	}
-	z, err := strconv.Atoi(c.Param("z"))
-	if err != nil {
-		return &atlas.ParamError{Param: "z", Value: c.Param("z"), Reason: "must be a whole number"}
-	}
-	x, err := strconv.ParseUint(c.Param("x"), 10, 32)
-	if err != nil {
-		return &atlas.ParamError{Param: "x", Value: c.Param("x"), Reason: "must be a whole number"}
-	}
-	y, err := strconv.ParseUint(ys, 10, 32)
-	if err != nil {
-		return &atlas.ParamError{Param: "y", Value: ys, Reason: "must be a whole number"}
-	}
-	q, err := valueQuery(c)
+	z, x, y, err := tileCoords(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	t, err := h.ts.Tile(ctx, level.String(), z, uint32(x), uint32(y), q)
-	if errors.Is(err, tiles.ErrInvalidTile) {
-		return &atlas.ParamError{Param: "tile", Value: fmt.Sprintf("%d/%d/%d", z, x, y), Reason: err.Error()}
+	q, err := optionalMapQuery(c, level)
+	if err != nil {
+		return err
 	}
+	ts, err := h.tileSet()
+	if err != nil {
+		return err
+	}
+	t, err := ts.Tile(c.Request().Context(), level, z, x, y, q)
 	if err != nil {
 		return err
 	}
@@ -177,7 +115,7 @@ func acceptsGzip(h string) bool {
 	return false
 }
 
-func (h *tileHandlers) tileJSON(c echo.Context) error {
+func (h *handlers) tileJSON(c echo.Context) error {
 	name, ok := strings.CutSuffix(c.Param("level"), ".json")
 	if !ok {
 		return fmt.Errorf("%q: %w", c.Param("level"), atlas.ErrNotFound)
@@ -186,27 +124,31 @@ func (h *tileHandlers) tileJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := valueQuery(c)
+	q, err := optionalMapQuery(c, level)
 	if err != nil {
 		return err
 	}
-	base := requestBaseURL(c)
-	tj, err := h.ts.TileJSON(c.Request().Context(), level.String(), q, func(v int64) string {
-		return base + "/tiles/" + level.String() + "/{z}/{x}/{y}.mvt?" + tileQuery(v, q)
+	ts, err := h.tileSet()
+	if err != nil {
+		return err
+	}
+	base := baseURL(c)
+	body, version, err := ts.TileJSON(c.Request().Context(), level, q, func(v int64) string {
+		s := base + "/tiles/" + level.String() + "/{z}/{x}/{y}.mvt?v=" + strconv.FormatInt(v, 10)
+		if q != nil {
+			s += "&" + encodeMapQuery(q).Encode()
+		}
+		return s
 	})
 	if err != nil {
 		return err
-	}
-	body, err := json.Marshal(tj)
-	if err != nil {
-		return fmt.Errorf("encode tilejson: %w", err)
 	}
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	hd := c.Response().Header()
 	hd.Set("ETag", etag)
 	hd.Set("Cache-Control", tileJSONCaching)
-	hd.Set("X-Data-Version", strconv.FormatInt(tj.DataVersion, 10))
+	hd.Set("X-Data-Version", strconv.FormatInt(version, 10))
 	hd.Add("Vary", "X-Forwarded-Proto, X-Forwarded-Host")
 	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
@@ -214,136 +156,46 @@ func (h *tileHandlers) tileJSON(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body)
 }
 
-// tileQuery is the query string of the tile URLs of a TileJSON: the data
-// version first, then the choropleth parameters as given.
-func tileQuery(v int64, q tiles.ValueQuery) string {
-	s := "v=" + strconv.FormatInt(v, 10)
-	if q.IsZero() {
-		return s
+func (h *handlers) placeTile(c echo.Context) error {
+	z, x, y, err := tileCoords(c)
+	if err != nil {
+		return err
 	}
-	p := url.Values{}
-	p.Set("indicator", q.Indicator)
-	if q.Year != 0 {
-		p.Set("year", strconv.Itoa(q.Year))
+	cats, err := parseCategories(c)
+	if err != nil {
+		return err
 	}
-	p.Set("method", q.Method)
-	p.Set("classes", strconv.Itoa(q.Classes))
-	return s + "&" + p.Encode()
+	ts, err := h.tileSet()
+	if err != nil {
+		return err
+	}
+	enc, err := ts.PlacesTile(c.Request().Context(), z, x, y, cats)
+	if err != nil {
+		return err
+	}
+	if enc == nil {
+		return c.NoContent(http.StatusNoContent)
+	}
+	return writeEncoded(c, enc, mvtContentType)
 }
 
-// requestBaseURL returns scheme://host of the request as the client sees
-// it, honouring X-Forwarded-Proto and X-Forwarded-Host (first value) from a
-// reverse proxy. A forwarded host that is not a plain host[:port] is ignored.
-func requestBaseURL(c echo.Context) string {
-	r := c.Request()
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
-		scheme = p
-	}
-	host := r.Host
-	if fh := firstValue(r.Header.Get("X-Forwarded-Host")); fh != "" && validHost(fh) {
-		host = fh
-	}
-	if !validHost(host) {
-		host = "localhost"
-	}
-	return scheme + "://" + host
-}
-
-func firstValue(h string) string {
-	v, _, _ := strings.Cut(h, ",")
-	return strings.ToLower(strings.TrimSpace(v))
-}
-
-// validHost accepts host names, IPv4 and bracketed IPv6 addresses with an
-// optional port.
-func validHost(h string) bool {
-	if h == "" || len(h) > 255 {
-		return false
-	}
-	for _, r := range h {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case r == '.', r == '-', r == ':', r == '[', r == ']', r == '_':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// NewTileSource adapts an atlas Service to the tile server's Source: layers
-// are the levels with boundaries, features their full-resolution regions,
-// values those of the choropleth (same classification).
-func NewTileSource(svc *atlas.Service) tiles.Source { return tileSource{svc} }
-
-type tileSource struct{ svc *atlas.Service }
-
-func (s tileSource) Version(ctx context.Context) (int64, error) { return s.svc.Version(ctx) }
-
-func (s tileSource) Layers(ctx context.Context) ([]string, error) {
-	sets, err := s.svc.BoundarySets(ctx)
+func (h *handlers) placeTileJSON(c echo.Context) error {
+	list, sources, err := h.svc.Places(c.Request().Context(), atlas.PlaceQuery{})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []string
-	for _, l := range atlas.AllLevels() {
-		for _, set := range sets {
-			if set.Level == l {
-				out = append(out, l.String())
-				break
-			}
-		}
-	}
-	return out, nil
-}
-
-func (s tileSource) Layer(ctx context.Context, name string) (*tiles.LayerData, error) {
-	level, err := atlas.ParseLevel(name)
-	if err != nil {
-		return nil, fmt.Errorf("layer %q: %w %w", name, tiles.ErrUnknownLayer, atlas.ErrNotFound)
-	}
-	v, set, regions, err := s.svc.LevelRegions(ctx, level)
-	if err != nil {
-		return nil, err
-	}
-	d := &tiles.LayerData{
-		Name:        level.String(),
-		Title:       set.Name,
-		Version:     v,
-		Attribution: set.Attribution,
-		Description: fmt.Sprintf("%s (%s), Gebietsstand %s", set.Name, set.Source, set.Gebietsstand),
-		Features:    make([]tiles.Feature, len(regions)),
-	}
-	if d.Title == "" {
-		d.Title = level.Title()
-	}
-	for i, r := range regions {
-		id, _ := tiles.KeyID(r.Key) // keys are digits; 0 (no id) otherwise
-		d.Features[i] = tiles.Feature{ID: id, Key: r.Key, Name: r.Name, Type: r.Type, Geom: r.Geom}
-	}
-	return d, nil
-}
-
-func (s tileSource) Values(ctx context.Context, layer string, q tiles.ValueQuery) (*tiles.ValueSet, error) {
-	level, err := atlas.ParseLevel(layer)
-	if err != nil {
-		return nil, fmt.Errorf("layer %q: %w %w", layer, tiles.ErrUnknownLayer, atlas.ErrNotFound)
-	}
-	m, err := atlas.ParseMethod(q.Method)
-	if err != nil {
-		return nil, err
-	}
-	v, vals, _, err := s.svc.ChoroplethValues(ctx, atlas.ChoroplethQuery{Level: level, Indicator: q.Indicator, Year: q.Year, Method: m, Classes: q.Classes})
-	if err != nil {
-		return nil, err
-	}
-	vs := &tiles.ValueSet{Version: v, ByKey: make(map[string]tiles.Value, len(vals))}
-	for k, cv := range vals {
-		vs.ByKey[k] = tiles.Value{Value: cv.Value, HasValue: !math.IsNaN(cv.Value), Class: cv.Class, Flag: string(cv.Flag)}
-	}
-	return vs, nil
+	return c.JSON(http.StatusOK, map[string]any{
+		"tilejson":    "3.0.0",
+		"name":        "places",
+		"description": "Orte: Beratung, Qualifizierung, Initiativen (veröffentlicht)",
+		"tiles":       []string{baseURL(c) + "/tiles/places/{z}/{x}/{y}.mvt"},
+		"minzoom":     0,
+		"maxzoom":     maxTileZoom,
+		"bounds":      []float64{5.8, 47.2, 15.1, 55.1},
+		"attribution": strings.Join(atlas.PlacesAttribution(sources, list), "; "),
+		"vector_layers": []map[string]any{{
+			"id": "places", "minzoom": 0, "maxzoom": maxTileZoom,
+			"fields": map[string]string{"id": "String", "name": "String", "category": "String", "kreis": "String", "gemeinde": "String"},
+		}},
+	})
 }

@@ -13,8 +13,10 @@ import (
 	"testing/fstest"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/maptiles"
 	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
 	"github.com/standortatlas/standortatlas/atlas/storetest"
+	"github.com/standortatlas/standortatlas/tiles"
 )
 
 // failingStore answers Values with an error that carries SQL, which must
@@ -46,7 +48,8 @@ func newTestServer(t testing.TB, wrap func(atlas.Store) atlas.Store) http.Handle
 		store = wrap(s)
 	}
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")}}
-	e, err := New(Deps{Service: atlas.NewService(store, atlas.Options{}), Static: static, Logger: nil})
+	svc := atlas.NewService(store, atlas.Options{})
+	e, err := New(Deps{Service: svc, Tiles: maptiles.New(svc, tiles.Options{}), Static: static, Logger: nil})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,8 @@ import (
 
 func benchValues(b *testing.B, level atlas.Level, indicator string, cached bool) {
 	svc := seededService(b)
-	q := atlas.MapQuery{ChoroplethQuery: atlas.ChoroplethQuery{Level: level, Indicator: indicator}}
-	benchAnswer(b, svc, cached, func(ctx context.Context) (*atlas.Encoded, error) { return svc.MapValues(ctx, q) })
+	q := atlas.MapQuery{Level: level, Indicator: indicator}
+	benchAnswer(b, svc, cached, func(ctx context.Context) (*atlas.Encoded, error) { return svc.MapAnswer(ctx, q, atlas.MapValues) })
 }
 
 func BenchmarkValuesKreisCached(b *testing.B) {
@@ -59,11 +59,11 @@ func BenchmarkValuesKreisHTTP(b *testing.B) {
 func BenchmarkChoroplethKreisExtendedUncached(b *testing.B) {
 	svc := seededService(b)
 	ctx := context.Background()
-	q := atlas.MapQuery{ChoroplethQuery: atlas.ChoroplethQuery{Level: atlas.LevelKreis, Indicator: "unemployment_rate", Method: atlas.MethodStdDev}, Scheme: "RdBu_r"}
+	q := atlas.MapQuery{Level: atlas.LevelKreis, Indicator: "unemployment_rate", Method: atlas.MethodStdDev, Scheme: "RdBu_r"}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		svc.ClearCache()
-		if _, err := svc.ChoroplethWith(ctx, q); err != nil {
+		if _, err := svc.Choropleth(ctx, q); err != nil {
 			b.Fatal(err)
 		}
 	}

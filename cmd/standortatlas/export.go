@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
-	"github.com/standortatlas/standortatlas/atlas/web"
+	"github.com/standortatlas/standortatlas/atlas/maptiles"
 	"github.com/standortatlas/standortatlas/tiles"
 	"github.com/standortatlas/standortatlas/tiles/pmtiles"
 )
@@ -58,7 +58,7 @@ func cmdExport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer store.Close()
 	svc := atlas.NewService(store, atlas.Options{})
-	ts := tiles.NewServer(web.NewTileSource(svc), tiles.Options{CacheBytes: -1, Logger: slog.New(slog.NewTextHandler(stderr, nil))})
+	ts := maptiles.New(svc, tiles.Options{CacheBytes: -1, Logger: slog.New(slog.NewTextHandler(stderr, nil))}).Server()
 
 	// Write next to the target and rename at the end, so that a failed
 	// export leaves no half-written archive.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
+	"github.com/standortatlas/standortatlas/atlas/maptiles"
 	"github.com/standortatlas/standortatlas/atlas/web"
 	"github.com/standortatlas/standortatlas/static"
 	"github.com/standortatlas/standortatlas/tiles"
@@ -42,9 +43,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	stopWatch := watchStore(ctx, store, svc, logger)
 	defer stopWatch()
 	intake := &ingest.Intake{Store: store}
-	tileServer := tiles.NewServer(web.NewTileSource(svc), tiles.Options{Logger: logger, CacheBytes: int64(cfg.TileCacheMB) << 20})
+	mapTiles := maptiles.New(svc, tiles.Options{Logger: logger, CacheBytes: int64(cfg.TileCacheMB) << 20})
+	tileServer := mapTiles.Server()
 	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Ingest: web.IngestDeps{Import: intake.Import}, Tiles: web.TilesDeps{Server: tileServer}})
+		Ingest: web.IngestDeps{Import: intake.Import}, Tiles: mapTiles})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,166 @@
+// Package maptiles serves the atlas's maps as vector tiles: it adapts an
+// atlas.Service to the tile renderer (package tiles) — layers are the
+// levels with boundaries, features their stored regions, values those of
+// the map's classified view — and implements atlas.TileSet for the HTTP
+// layer. cmd wires it; the PMTiles export uses its Server.
+package maptiles
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/tiles"
+)
+
+// Tiles renders and caches the vector tiles of a Service.
+type Tiles struct {
+	svc *atlas.Service
+	srv *tiles.Server
+}
+
+var _ atlas.TileSet = (*Tiles)(nil)
+
+// New returns the tiles of svc, rendered by a tiles.Server with opt.
+func New(svc *atlas.Service, opt tiles.Options) *Tiles {
+	return &Tiles{svc: svc, srv: tiles.NewServer(Source(svc), opt)}
+}
+
+// Server returns the tile server (for warming and exports).
+func (t *Tiles) Server() *tiles.Server { return t.srv }
+
+// valueQuery is the tile server's form of a map query.
+func valueQuery(q *atlas.MapQuery) tiles.ValueQuery {
+	if q == nil || q.Indicator == "" {
+		return tiles.ValueQuery{}
+	}
+	return tiles.ValueQuery{Key: q.Key(), Params: *q}
+}
+
+// tileError maps the tile server's errors to the atlas's.
+func tileError(z int, x, y uint32, err error) error {
+	if errors.Is(err, tiles.ErrInvalidTile) {
+		return &atlas.ParamError{Param: "tile", Value: fmt.Sprintf("%d/%d/%d", z, x, y), Reason: err.Error()}
+	}
+	return err
+}
+
+// Tile implements atlas.TileSet.
+func (t *Tiles) Tile(ctx context.Context, level atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (*atlas.Tile, error) {
+	tl, err := t.srv.Tile(ctx, level.String(), z, x, y, valueQuery(q))
+	if err != nil {
+		return nil, tileError(z, x, y, err)
+	}
+	return &atlas.Tile{Version: tl.Version, ETag: tl.ETag, Gzip: tl.Gzip}, nil
+}
+
+// TileJSON implements atlas.TileSet.
+func (t *Tiles) TileJSON(ctx context.Context, level atlas.Level, q *atlas.MapQuery, tileURL func(version int64) string) ([]byte, int64, error) {
+	tj, err := t.srv.TileJSON(ctx, level.String(), valueQuery(q), tileURL)
+	if err != nil {
+		return nil, 0, err
+	}
+	b, err := json.Marshal(tj)
+	if err != nil {
+		return nil, 0, fmt.Errorf("encode tilejson: %w", err)
+	}
+	return b, tj.DataVersion, nil
+}
+
+// PlacesTile implements atlas.TileSet.
+func (t *Tiles) PlacesTile(ctx context.Context, z int, x, y uint32, categories []string) (*atlas.Encoded, error) {
+	if err := t.srv.CheckTile(z, x, y); err != nil {
+		return nil, tileError(z, x, y, err)
+	}
+	b := tiles.PointBound(z, x, y)
+	list, _, err := t.svc.Places(ctx, atlas.PlaceQuery{Bound: &b, Categories: categories})
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	pts := make([]tiles.Point, len(list))
+	for i, p := range list {
+		pts[i] = tiles.Point{Lon: p.Lon, Lat: p.Lat, Properties: map[string]any{"id": p.ID, "name": p.Name, "category": p.Category, "kreis": p.Kreis, "gemeinde": p.Gemeinde}}
+	}
+	data, err := tiles.EncodePoints("places", z, x, y, pts)
+	if err != nil {
+		return nil, err
+	}
+	return atlas.NewEncoded(data), nil
+}
+
+// Source returns the tile server's Source over svc: layers are the levels
+// with boundaries, features their stored (full-resolution) regions of the
+// current snapshot, values those of the map's classified view.
+func Source(svc *atlas.Service) tiles.Source { return source{svc} }
+
+type source struct{ svc *atlas.Service }
+
+func (s source) Version(ctx context.Context) (int64, error) { return s.svc.Version(ctx) }
+
+func (s source) Layers(ctx context.Context) ([]string, error) {
+	sets, err := s.svc.BoundarySets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range atlas.AllLevels() {
+		for _, set := range sets {
+			if set.Level == l {
+				out = append(out, l.String())
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s source) Layer(ctx context.Context, name string) (*tiles.LayerData, error) {
+	level, err := atlas.ParseLevel(name)
+	if err != nil {
+		return nil, fmt.Errorf("layer %q: %w %w", name, tiles.ErrUnknownLayer, atlas.ErrNotFound)
+	}
+	snap, d, err := s.svc.Level(ctx, level)
+	if err != nil {
+		return nil, err
+	}
+	ld := &tiles.LayerData{
+		Name:        level.String(),
+		Title:       d.Set.Name,
+		Version:     snap.Version,
+		Attribution: d.Set.Attribution,
+		Description: fmt.Sprintf("%s (%s), Gebietsstand %s", d.Set.Name, d.Set.Source, d.Set.Gebietsstand),
+		Features:    make([]tiles.Feature, len(d.Regions)),
+	}
+	if ld.Title == "" {
+		ld.Title = level.Title()
+	}
+	for i, r := range d.Regions {
+		id, _ := tiles.KeyID(r.Key) // keys are digits; 0 (no id) otherwise
+		ld.Features[i] = tiles.Feature{ID: id, Key: r.Key, Name: r.Name, Type: r.Type, Geom: d.Full[i]}
+	}
+	return ld, nil
+}
+
+func (s source) Values(ctx context.Context, layer string, vq tiles.ValueQuery) (*tiles.ValueSet, error) {
+	level, err := atlas.ParseLevel(layer)
+	if err != nil {
+		return nil, fmt.Errorf("layer %q: %w %w", layer, tiles.ErrUnknownLayer, atlas.ErrNotFound)
+	}
+	q, ok := vq.Params.(atlas.MapQuery)
+	if !ok {
+		return nil, fmt.Errorf("tile values %q: not a map query", vq.Key)
+	}
+	q.Level = level
+	v, err := s.svc.Map(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	vs := &tiles.ValueSet{Version: v.Version, ByKey: make(map[string]tiles.Value, len(v.Values))}
+	for i, r := range v.Level.Regions {
+		vs.ByKey[r.Key] = tiles.Value{Value: v.Values[i], HasValue: !math.IsNaN(v.Values[i]), Class: v.Classes[i], Flag: string(v.Flags[i])}
+	}
+	return vs, nil
+}
