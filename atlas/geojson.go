@@ -82,7 +82,6 @@ func AppendGeometryJSON(b []byte, mp orb.MultiPolygon) []byte {
 	return append(b, "]}"...)
 }
 
-
 // appendJSONString appends s as a JSON string (HTML-safe escaping).
 func appendJSONString(b []byte, s string) []byte {
 	enc, _ := json.Marshal(s) // a string always marshals

@@ -243,4 +243,3 @@ func Attribution(ind Indicator, set BoundarySet) []string {
 }
 
 func ptr(f float64) *float64 { return &f }
-

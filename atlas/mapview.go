@@ -120,8 +120,8 @@ func (q MapQuery) scheme(ind Indicator) string {
 type MapView struct {
 	Version int64     // data version of the values
 	Query   MapQuery  // resolved: defaults filled in
-	Ind   Indicator // unit, title, decimals and attribution after normalisation
-	Level *LevelData
+	Ind     Indicator // unit, title, decimals and attribution after normalisation
+	Level   *LevelData
 	// Values, Flags and Classes are aligned with Level.Regions: NaN,
 	// FlagMissing and -1 where a region has no observation.
 	Values  []float64

@@ -27,9 +27,9 @@ import (
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
 	"github.com/standortatlas/standortatlas/atlas/maptiles"
-	"github.com/standortatlas/standortatlas/tiles"
 	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
 	"github.com/standortatlas/standortatlas/seeds"
+	"github.com/standortatlas/standortatlas/tiles"
 )
 
 // The analysis, OpenAPI and OGC tests run on the real seeds, imported once

@@ -11,7 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
-	
+
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/geo"
 )

@@ -64,7 +64,9 @@ func New(d Deps) (*echo.Echo, error) {
 	if err != nil {
 		return nil, err
 	}
-	openAPI := func(c echo.Context) error { return writeEncoded(c, doc, "application/vnd.oai.openapi+json;version=3.0") }
+	openAPI := func(c echo.Context) error {
+		return writeEncoded(c, doc, "application/vnd.oai.openapi+json;version=3.0")
+	}
 	write := []echo.MiddlewareFunc{limiter, ih.auth}
 	for _, r := range []struct {
 		method, path string
