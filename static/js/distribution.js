@@ -1,11 +1,12 @@
 // distribution.js: the distribution-key view — a key from population and capacity indicators with
 // weight sliders, compared with the Königsteiner Schlüssel (Länder) or the population share
-// (Kreise of one Land): a difference map in percentage points (diverging PuOr) and a table with
+// (Kreise of one Land): a difference map in percentage points (the server's classes, diverging
+// PuOr) and a table with
 // persons for N arrivals and the sensitivity band.
 import * as api from './api.js';
 import { t, h, ha, button, localized, formatNumber, formatSigned, parseNumber } from './i18n.js';
 import { indicatorOptions } from './controls.js';
-import { divergingClasses, NO_DATA } from './classify.js';
+import { classColor } from './legend.js';
 import { LANDS } from './ranking.js';
 import { PART_COLORS } from './indexbuilder.js';
 
@@ -26,7 +27,6 @@ export function initDistribution(root, ctx) {
   let sig = '';
   let ctrl = null;
   let error = '';
-  let classes = null;
   let timer = 0;
 
   async function load() {
@@ -46,7 +46,6 @@ export function initDistribution(root, ctx) {
     root.setAttribute('aria-busy', 'true');
     try {
       data = await api.fetchDistribution(s, mine.signal);
-      classes = divergingClasses((data.regions ?? []).map((r) => r.diff_pp), 2);
     } catch (err) {
       if (err.name === 'AbortError') return;
       data = null;
@@ -94,7 +93,7 @@ export function initDistribution(root, ctx) {
     const regions = [...(data.regions ?? [])].sort((a, b) => b.diff_pp - a.diff_pp);
     for (const r of regions) {
       const swatch = h('span', 'legend__swatch legend__swatch--small');
-      swatch.style.backgroundColor = classes.classes[classes.classOf(r.diff_pp)]?.color ?? NO_DATA;
+      swatch.style.backgroundColor = classColor(r.class, data.legend);
       const pick = button(r.name, 'linklike', (e) => ctx.onSelect(r.key, { name: r.name, zoom: true, opener: e.currentTarget }), { 'aria-current': r.key === s.selected ? 'true' : null });
       const band = `${formatNumber(r.band?.min, 2)}–${formatNumber(r.band?.max, 2)}`;
       const pband = r.persons_band && (data.arrivals ?? 0) > 0 ? `${formatNumber(r.persons_band.min, 0)}–${formatNumber(r.persons_band.max, 0)}` : '';
@@ -172,14 +171,15 @@ export function initDistribution(root, ctx) {
   }
 
   function mapView() {
-    if (!data || !classes) return null;
+    if (!data?.legend) return null;
     const byKey = new Map((data.regions ?? []).map((r) => [r.key, r]));
+    const lg = data.legend;
     return {
       id: `distribution/${data.level}`,
       level: data.level,
       fill: (key) => {
         const r = byKey.get(key);
-        return r ? classes.classes[classes.classOf(r.diff_pp)]?.color ?? NO_DATA : null;
+        return r ? classColor(r.class, lg) : null;
       },
       valueText: (key) => {
         const r = byKey.get(key);
@@ -189,8 +189,8 @@ export function initDistribution(root, ctx) {
         title: t('dist_legend'),
         meta: [data.land?.name ?? t('level_land'), data.reference?.label].filter(Boolean).join(' · '),
         unit: 'pp',
-        rows: classes.classes.map((c) => ({ color: c.color, label: c.label, count: c.count })).reverse(),
-        noData: data.level === 'kreis' ? { color: NO_DATA, label: t('not_in_scope'), count: null } : null,
+        rows: (lg.classes ?? []).map((c) => ({ color: c.color, label: c.label, count: c.count })).reverse(),
+        noData: data.level === 'kreis' ? { color: lg.no_data?.color, label: t('not_in_scope'), count: null } : null,
         stats: t('dist_legend_note'),
       },
       attribution: data.attribution ?? [],

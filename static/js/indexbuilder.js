@@ -1,11 +1,11 @@
 // indexbuilder.js: the capacity-index builder — indicators with weight sliders, scaling method,
-// the index map (client-side quantile classes, ColorBrewer Blues) and each indicator's
+// the index map (classes and colours from the server's legend) and each indicator's
 // contribution per region (stacked bars; the numbers in the table and the bar titles).
 import * as api from './api.js';
 import { t, h, ha, button, localized, formatNumber } from './i18n.js';
 import { indicatorOptions } from './controls.js';
 import { stackBar } from './chart.js';
-import { quantileClasses, NO_DATA } from './classify.js';
+import { classColor } from './legend.js';
 
 // Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 export const PART_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
@@ -35,7 +35,6 @@ export function initIndex(root, ctx) {
   let ctrl = null;
   let error = '';
   let shown = PAGE;
-  let classes = null;
   let timer = 0;
 
   const colorOfPart = (id) => PART_COLORS[Math.max(0, ctx.state.weights.findIndex((x) => x.id === id)) % PART_COLORS.length];
@@ -57,7 +56,6 @@ export function initIndex(root, ctx) {
     root.setAttribute('aria-busy', 'true');
     try {
       data = await api.fetchIndex({ level: s.ilevel, weights: s.weights, method: s.imethod }, mine.signal);
-      classes = quantileClasses((data.regions ?? []).map((r) => r.index));
       shown = PAGE;
     } catch (err) {
       if (err.name === 'AbortError') return;
@@ -197,15 +195,16 @@ export function initIndex(root, ctx) {
 
   /** What the map shows for the index: level, colour per key, legend model, attribution. */
   function mapView() {
-    if (!data || !classes) return null;
+    if (!data?.legend) return null;
     const byKey = new Map((data.regions ?? []).map((r) => [r.key, r]));
     const unscored = (data.incomplete ?? []).length;
+    const lg = data.legend;
     return {
       id: `index/${data.level}`,
       level: data.level,
       fill: (key) => {
         const r = byKey.get(key);
-        return r && Number.isFinite(r.index) ? classes.classes[classes.classOf(r.index)]?.color ?? NO_DATA : null;
+        return r ? classColor(r.class, lg) : null;
       },
       valueText: (key) => {
         const r = byKey.get(key);
@@ -215,8 +214,8 @@ export function initIndex(root, ctx) {
         title: t('index_legend'),
         meta: [t('level_' + data.level), t('method_' + data.method), t('method_quantile')].join(' · '),
         unit: '',
-        rows: classes.classes.map((c) => ({ color: c.color, label: c.label, count: c.count })),
-        noData: { color: NO_DATA, label: t('no_data'), count: unscored },
+        rows: (lg.classes ?? []).map((c) => ({ color: c.color, label: c.label, count: c.count })),
+        noData: { color: lg.no_data?.color, label: t('no_data'), count: unscored },
         stats: s2(data),
       },
       attribution: data.attribution ?? [],

@@ -1,5 +1,6 @@
-// legend.js: the legend box. For indicator maps it is built from the server's legend (colours,
-// class labels and counts used as given); the index and distribution views pass their own.
+// legend.js: the legend box, built from the server's legend (colours, class labels and counts
+// used as given) for every map: indicators, the capacity index and the distribution key. The
+// browser never classifies.
 import { t, h, fill, getLang, formatNumber } from './i18n.js';
 
 /** Fill colour of a class; null/unknown class = the no-data colour. */
@@ -7,6 +8,9 @@ export function colorFor(cls, legend) {
   const c = Number.isInteger(cls) && cls >= 0 ? legend?.classes?.[cls] : null;
   return c?.color || null;
 }
+
+/** Fill colour of a class, or the legend's no-data colour (for swatches and the analysis maps). */
+export const classColor = (cls, legend) => colorFor(cls, legend) ?? legend?.no_data?.color ?? null;
 
 function row(color, label, count, extraClass) {
   const swatch = h('span', 'legend__swatch');
