@@ -7,7 +7,15 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LEAFLET := static/lib/leaflet/leaflet.js
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test test-deps bench bench-load bench-tiles assets fmt vet check-imports clean
+.PHONY: help build run test test-deps bench bench-load bench-tiles assets fmt vet lint check-imports clean
+
+MODULE      := github.com/standortatlas/standortatlas
+# staticcheck, pinned: `go run` fetches this version from the module proxy.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# The packages with concurrency (service and snapshot, analyses, tiles, HTTP)
+# run under the race detector; the others run without it.
+RACE_PKGS   := ./atlas ./atlas/analysis ./atlas/maptiles ./atlas/web ./tiles
+OTHER_PKGS   = $(shell $(GO) list ./... | grep -v -x $(foreach p,$(RACE_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
@@ -44,15 +52,20 @@ test-deps: ## install what the tests need (Chromium, PostGIS, GDAL) when running
 	@bash .ci/install-postgis.sh
 	@bash .ci/install-gdal.sh
 
-test: assets test-deps vet check-imports ## run all tests (browser tests fail instead of skipping when CI=true)
-	$(GO) test -count=1 ./...
+test: assets test-deps vet check-imports lint ## run all tests, the concurrent packages with -race (browser tests fail instead of skipping when CI=true)
+	$(GO) test -race -count=1 $(RACE_PKGS)
+	$(GO) test -count=1 $(OTHER_PKGS)
+
+lint: ## staticcheck (pinned version), no findings allowed
+	$(GO) run $(STATICCHECK) ./...
 
 vet: ## go vet and gofmt check
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 
 check-imports: ## enforce the package dependency rules of ARCHITECTURE.md
-	@$(GO) list -f '{{.ImportPath}} {{join .Imports " "}}' ./... | awk -f .ci/check-imports.awk
+	@$(GO) list -f '{{.ImportPath}} {{join .Imports " "}}' ./... | awk -f .ci/check-imports.awk ARCHITECTURE.md -
+	@bash .ci/check-imports-test.sh
 
 bench: assets ## run the Go benchmarks (writes bench.txt), then the mixed wrk load test
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./... | tee bench.txt

@@ -263,3 +263,15 @@ func (snap *Snapshot) Meta(ctx context.Context, name string) string {
 	})
 	return v
 }
+
+// Intersecting returns the positions of the regions whose stored geometry
+// intersects box (all regions when box is nil), in key order.
+func (d *LevelData) Intersecting(box *orb.Bound) []int {
+	out := make([]int, 0, len(d.Regions))
+	for i := range d.Regions {
+		if box == nil || geo.IntersectsBox(d.Full[i], d.Bounds[i], *box) {
+			out = append(out, i)
+		}
+	}
+	return out
+}

@@ -259,9 +259,7 @@ func readFFCSV(name string, data []byte, spec TableSpec, known map[string]atlas.
 	sums := map[cell]*acc{}
 	var order []cell
 	var regionKeys []string
-	for _, c := range dims[regional].catOrder {
-		regionKeys = append(regionKeys, c)
-	}
+	regionKeys = append(regionKeys, dims[regional].catOrder...)
 	filter := newKeyFilter(regionKeys)
 	verr := &ValidationError{File: name}
 	problem := func(line int, column, reason string) {

@@ -13,7 +13,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/standortatlas/standortatlas/atlas"
-	"github.com/standortatlas/standortatlas/geo"
 )
 
 // OGC API – Features, Part 1: Core, over the regions of each level: one
@@ -202,12 +201,7 @@ func (h *ogcHandlers) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	matched := make([]int, 0, len(ol.Regions))
-	for i := range ol.Regions {
-		if box == nil || geo.IntersectsBox(ol.Full[i], ol.Bounds[i], *box) {
-			matched = append(matched, i)
-		}
-	}
+	matched := ol.Intersecting(box)
 	page := matched[min(offset, len(matched)):min(offset+limit, len(matched))]
 
 	links := pageLinks(c, l.String(), limit, offset, len(matched))

@@ -95,7 +95,7 @@ func categoryIDs() string {
 func cmdPlaces(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const usage = "places: usage: standortatlas places list [-status pending|published] | publish ID | withdraw ID"
 	if len(args) == 0 {
-		return fmt.Errorf(usage)
+		return fmt.Errorf("%s", usage)
 	}
 	var c storeConfig
 	flags := flag.NewFlagSet("places "+args[0], flag.ContinueOnError)
@@ -121,7 +121,7 @@ func cmdPlaces(ctx context.Context, args []string, getenv func(string) string, s
 		return enc.Encode(list)
 	case "publish", "withdraw":
 		if flags.NArg() != 1 {
-			return fmt.Errorf(usage)
+			return fmt.Errorf("%s", usage)
 		}
 		st := atlas.PlacePublished
 		if args[0] == "withdraw" {
@@ -137,5 +137,5 @@ func cmdPlaces(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		return nil
 	}
-	return fmt.Errorf(usage)
+	return fmt.Errorf("%s", usage)
 }
