@@ -114,3 +114,38 @@ func TestParseKeyLevels(t *testing.T) {
 		t.Error("ParentKey")
 	}
 }
+
+// Differences are classed symmetrically around 0: seven classes of width
+// 2m/7 with m the largest |x| rounded up to a nice number; the middle class
+// is "about equal"; labels carry signs.
+func TestClassifySymmetric(t *testing.T) {
+	// Differences of the distribution key to the Königsteiner Schlüssel, in
+	// percentage points (the largest |x| 1.3 → m = 1.5, s = 1.5/7).
+	diffs := []float64{-1.3, -0.5, -0.02, 0, 0.2, 0.31, 1.29, math.NaN()}
+	cl, lg, err := ClassifyColumn(diffs, ColumnClasses{Method: MethodSymmetric, Decimals: 2, Scheme: "PuOr", Unit: "pp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := 1.5 / 7
+	if len(cl.Classes) != 7 || cl.Classes[0].Lower != -1.5 || cl.Classes[6].Upper != 1.5 || math.Abs(cl.Classes[3].Lower+s) > 1e-12 || math.Abs(cl.Classes[3].Upper-s) > 1e-12 {
+		t.Fatalf("classes %+v", cl.Classes)
+	}
+	want := []int{0, 2, 3, 3, 3, 4, 6, -1}
+	for i, x := range diffs {
+		if got := cl.ClassOf(x); got != want[i] {
+			t.Errorf("class of %v = %d, want %d", x, got, want[i])
+		}
+	}
+	counts := []int{1, 0, 1, 3, 1, 0, 1}
+	for i, c := range lg.Classes {
+		if c.Count != counts[i] {
+			t.Errorf("class %d counts %d, want %d", i, c.Count, counts[i])
+		}
+	}
+	if lg.NoData.Count != 1 || lg.Classes[0].Label != "< −1,07" || lg.Classes[3].Label != "−0,21 – < +0,21" || lg.Classes[6].Label != "≥ +1,07" || lg.Colors[3] != "#f7f7f7" {
+		t.Errorf("legend: no data %d, labels %q %q %q, colours %v", lg.NoData.Count, lg.Classes[0].Label, lg.Classes[3].Label, lg.Classes[6].Label, lg.Colors)
+	}
+	if c := ClassifySymmetric([]float64{math.NaN()}); len(c.Classes) != 0 {
+		t.Errorf("no values: %+v", c.Classes)
+	}
+}

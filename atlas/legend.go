@@ -224,22 +224,4 @@ func ComputeStats(values []float64) Stats {
 	return st
 }
 
-// boundaryInfo is what answers say about the boundary set used.
-func boundaryInfo(set BoundarySet) map[string]any {
-	return map[string]any{"name": set.Name, "gebietsstand": set.Gebietsstand, "source": set.Source, "licence": set.Licence}
-}
-
-// Attribution lists the source notes every map, export and embed must show:
-// the boundaries' and the indicator's.
-func Attribution(ind Indicator, set BoundarySet) []string {
-	var out []string
-	if set.Attribution != "" {
-		out = append(out, set.Attribution)
-	}
-	if ind.Attribution != "" {
-		out = append(out, ind.Attribution)
-	}
-	return out
-}
-
 func ptr(f float64) *float64 { return &f }

@@ -231,7 +231,7 @@ func (snap *Snapshot) buildMapView(ctx context.Context, q MapQuery, ind Indicato
 	if err != nil {
 		return nil, err
 	}
-	vals, nind, norm, err := snap.NormalizedValues(ctx, ind, q.Level, q.Year, q.Normalize, q.BaseYear)
+	vals, nind, norm, err := snap.mapValues(ctx, ind, q, q.Year)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (snap *Snapshot) buildMapView(ctx context.Context, q MapQuery, ind Indicato
 		for _, y := range ind.Years {
 			yv := v.Values
 			if y != q.Year {
-				raw, _, _, err := snap.NormalizedValues(ctx, ind, q.Level, y, q.Normalize, q.BaseYear)
+				raw, _, _, err := snap.mapValues(ctx, ind, q, y)
 				if err != nil {
 					return nil, fmt.Errorf("fixed breaks, year %d: %w", y, err)
 				}
@@ -326,6 +326,34 @@ func (snap *Snapshot) buildMapView(ctx context.Context, q MapQuery, ind Indicato
 	v.hist.NoData = v.stats.Missing
 	v.hist.Flagged = v.stats.Flagged
 	return v, nil
+}
+
+// mapValues are the values of a map in year: as stored, or normalised
+// when the query asks for it (NormalizedValues).
+func (snap *Snapshot) mapValues(ctx context.Context, ind Indicator, q MapQuery, year int) (map[string]Value, Indicator, *NormalizationInfo, error) {
+	if q.Normalize == NormNone {
+		vals, err := snap.Values(ctx, ind.ID, q.Level, year)
+		return vals, ind, nil, err
+	}
+	return snap.NormalizedValues(ctx, ind, q.Level, year, q.Normalize, q.BaseYear)
+}
+
+// boundaryInfo is what answers say about the boundary set used.
+func boundaryInfo(set BoundarySet) map[string]any {
+	return map[string]any{"name": set.Name, "gebietsstand": set.Gebietsstand, "source": set.Source, "licence": set.Licence}
+}
+
+// Attribution lists the source notes every map, export and embed must show:
+// the boundaries' and the indicator's.
+func Attribution(ind Indicator, set BoundarySet) []string {
+	var out []string
+	if set.Attribution != "" {
+		out = append(out, set.Attribution)
+	}
+	if ind.Attribution != "" {
+		out = append(out, ind.Attribution)
+	}
+	return out
 }
 
 // cmp returns x, or def when x is 0.
