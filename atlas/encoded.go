@@ -86,3 +86,10 @@ func (c *lru) put(key string, val any) {
 		delete(c.items, e.Value.(*cacheEntry).key)
 	}
 }
+
+func (c *lru) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ll.Init()
+	c.items = map[string]*list.Element{}
+}

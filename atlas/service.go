@@ -149,13 +149,22 @@ func (s *Service) Stats() ServiceStats {
 	return ServiceStats{CacheHits: s.hits.Load(), CacheMisses: s.misses.Load(), Warm: s.warm, DataVersion: v}
 }
 
-// ClearCache drops everything derived from the data (the next request
-// starts a new snapshot of the same version).
+// ClearCache drops the answers to queries of the current snapshot (map
+// views and encoded answers); levels and values read from the store stay.
 func (s *Service) ClearCache() {
 	s.mu.Lock()
-	if s.snap != nil {
-		s.snap = newSnapshot(s, s.snap.Version)
+	snap := s.snap
+	s.mu.Unlock()
+	if snap != nil {
+		snap.lru.clear()
 	}
+}
+
+// Reset drops the snapshot of the current data version: the next request
+// reads and derives everything anew (for measurements of cold answers).
+func (s *Service) Reset() {
+	s.mu.Lock()
+	s.snap = nil
 	s.mu.Unlock()
 }
 
