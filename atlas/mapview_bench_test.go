@@ -44,7 +44,9 @@ var (
 	gemeindeVacancyJenks = atlas.MapQuery{Level: atlas.LevelGemeinde, Indicator: "vacancy_rate_zensus2022", Method: atlas.MethodJenks}
 )
 
-func BenchmarkChoroplethKreisCached(b *testing.B) { benchMap(b, kreisUnemployment, atlas.MapGeoJSON, true) }
+func BenchmarkChoroplethKreisCached(b *testing.B) {
+	benchMap(b, kreisUnemployment, atlas.MapGeoJSON, true)
+}
 func BenchmarkChoroplethKreisUncached(b *testing.B) {
 	benchMap(b, kreisUnemployment, atlas.MapGeoJSON, false)
 }
@@ -54,8 +56,10 @@ func BenchmarkChoroplethGemeindeUncached(b *testing.B) {
 func BenchmarkChoroplethKreisExtendedUncached(b *testing.B) {
 	benchMap(b, kreisExtended, atlas.MapGeoJSON, false)
 }
-func BenchmarkValuesKreisCached(b *testing.B)   { benchMap(b, kreisUnemployment, atlas.MapValues, true) }
-func BenchmarkValuesKreisUncached(b *testing.B) { benchMap(b, kreisUnemployment, atlas.MapValues, false) }
+func BenchmarkValuesKreisCached(b *testing.B) { benchMap(b, kreisUnemployment, atlas.MapValues, true) }
+func BenchmarkValuesKreisUncached(b *testing.B) {
+	benchMap(b, kreisUnemployment, atlas.MapValues, false)
+}
 func BenchmarkValuesGemeindeCached(b *testing.B) {
 	benchMap(b, gemeindeVacancy, atlas.MapValues, true)
 }

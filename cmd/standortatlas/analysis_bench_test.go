@@ -33,4 +33,3 @@ func BenchmarkValuesKreisHTTP(b *testing.B) {
 		}
 	}
 }
-
