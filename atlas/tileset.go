@@ -1,13 +1,6 @@
 package atlas
 
-import (
-	"bytes"
-	"context"
-	"fmt"
-	"io"
-
-	"github.com/klauspost/compress/gzip"
-)
+import "context"
 
 // TileSet renders the vector tiles of the levels and of the places. The
 // package atlas/maptiles implements it over the tile renderer (package
@@ -33,23 +26,9 @@ type Tile struct {
 	ETag    string // strong, quoted
 	// Gzip is the gzipped MVT; nil when no feature reaches the tile.
 	Gzip []byte
+	// MVT returns the uncompressed tile (for clients without gzip).
+	MVT func() ([]byte, error)
 }
 
 // Empty reports whether no feature reaches the tile.
 func (t *Tile) Empty() bool { return t.Gzip == nil }
-
-// MVT returns the uncompressed tile (nil for an empty tile).
-func (t *Tile) MVT() ([]byte, error) {
-	if t.Gzip == nil {
-		return nil, nil
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(t.Gzip))
-	if err != nil {
-		return nil, fmt.Errorf("tile: %w", err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("tile: %w", err)
-	}
-	return b, nil
-}

@@ -54,7 +54,7 @@ func (t *Tiles) Tile(ctx context.Context, level atlas.Level, z int, x, y uint32,
 	if err != nil {
 		return nil, tileError(z, x, y, err)
 	}
-	return &atlas.Tile{Version: tl.Version, ETag: tl.ETag, Gzip: tl.Gzip}, nil
+	return &atlas.Tile{Version: tl.Version, ETag: tl.ETag, Gzip: tl.Gzip, MVT: tl.MVT}, nil
 }
 
 // TileJSON implements atlas.TileSet.
