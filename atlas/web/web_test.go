@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/paulmach/orb/encoding/mvt"
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/maptiles"
@@ -202,4 +205,70 @@ func FuzzTilePaths(f *testing.F) {
 			t.Fatalf("GET %s = %d %s", path, rec.Code, rec.Body.String())
 		}
 	})
+}
+
+// The base URL of every answer that names its own URLs follows one rule:
+// a well-formed X-Forwarded-Proto/Host from a reverse proxy is honoured, a
+// malformed host is ignored.
+func TestBaseURLOneRule(t *testing.T) {
+	h := newTestServer(t, nil)
+	for _, path := range []string{"/ogc", "/ogc/collections/land/items?limit=1", "/tiles/land.json", "/tiles/places.json"} {
+		rec := get(t, h, path, map[string]string{"X-Forwarded-Host": "atlas.example.org", "X-Forwarded-Proto": "https"})
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"https://atlas.example.org/`) || strings.Contains(rec.Body.String(), "example.com") {
+			t.Errorf("%s behind a proxy: %d %.300s", path, rec.Code, rec.Body.String())
+		}
+		rec = get(t, h, path, map[string]string{"X-Forwarded-Host": "evil.example/<script>"})
+		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "evil") || !strings.Contains(rec.Body.String(), `"http://example.com/`) {
+			t.Errorf("%s with a malformed forwarded host: %d %.300s", path, rec.Code, rec.Body.String())
+		}
+	}
+}
+
+// A tile with a map query carries the classes of the same view as
+// /api/v1/values, also for the extended options (manual breaks, scheme).
+func TestTilePropertiesAreTheMapView(t *testing.T) {
+	h := newTestServer(t, nil)
+	query := "indicator=unemployment_rate&year=2019&breaks=5,6.5&scheme=PuOr"
+	var vals struct {
+		Values map[string]struct {
+			Class *int    `json:"class"`
+			Flag  *string `json:"flag"`
+		} `json:"values"`
+	}
+	rec := get(t, h, "/api/v1/values?level=land&"+query, nil)
+	if err := json.Unmarshal(rec.Body.Bytes(), &vals); err != nil || rec.Code != http.StatusOK {
+		t.Fatalf("values: %d %v", rec.Code, err)
+	}
+	tj := get(t, h, "/tiles/land.json?"+query, nil)
+	if !strings.Contains(tj.Body.String(), "breaks=5%2C6.5") || !strings.Contains(tj.Body.String(), "scheme=PuOr") {
+		t.Errorf("TileJSON tile URLs lose the map query: %s", tj.Body.String())
+	}
+	rec = get(t, h, "/tiles/land/0/0/0.mvt?"+query, nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("tile: %d %s", rec.Code, rec.Body.String())
+	}
+	layers, err := mvt.Unmarshal(rec.Body.Bytes())
+	if err != nil || len(layers) != 1 {
+		t.Fatalf("tile: %d layers, %v", len(layers), err)
+	}
+	n := 0
+	for _, f := range layers[0].Features {
+		key, _ := f.Properties["key"].(string)
+		want, ok := vals.Values[key]
+		if !ok {
+			t.Errorf("tile feature %q is not in /values", key)
+			continue
+		}
+		got, hasClass := f.Properties["class"].(float64)
+		if (want.Class == nil) == hasClass || (hasClass && int(got) != *want.Class) {
+			t.Errorf("%s: tile class %v, /values class %v", key, f.Properties["class"], want.Class)
+		}
+		n++
+	}
+	if n != 16 {
+		t.Errorf("%d Länder in tile 0/0/0, want 16", n)
+	}
+	if bad := get(t, h, "/tiles/land/0/0/0.mvt?breaks=5", nil); bad.Code != http.StatusBadRequest || !strings.Contains(bad.Body.String(), "only with indicator") {
+		t.Errorf("map options without indicator: %d %s", bad.Code, bad.Body.String())
+	}
 }
