@@ -153,16 +153,7 @@ func (s *Service) Map(ctx context.Context, q MapQuery) (*MapView, error) {
 	if q, err = q.resolve(ind); err != nil {
 		return nil, err
 	}
-	k := "view|" + q.key()
-	if v, ok := snap.lru.get(k); ok {
-		return v.(*MapView), nil
-	}
-	v, err := snap.buildMapView(ctx, q, ind)
-	if err != nil {
-		return nil, err
-	}
-	snap.lru.put(k, v)
-	return v, nil
+	return Remember(ctx, snap, "view|"+q.key(), func(ctx context.Context) (*MapView, error) { return snap.buildMapView(ctx, q, ind) })
 }
 
 // MapForm is an encoding of a MapView.

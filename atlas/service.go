@@ -204,16 +204,13 @@ func (s *Service) Cached(ctx context.Context, name string, build func(ctx contex
 }
 
 func (snap *Snapshot) cached(ctx context.Context, name string, build func(ctx context.Context) ([]byte, error)) (*Encoded, error) {
-	if enc, ok := snap.lru.get("answer|" + name); ok {
-		return enc.(*Encoded), nil
-	}
-	b, err := build(ctx)
-	if err != nil {
-		return nil, err
-	}
-	enc := NewEncoded(b)
-	snap.lru.put("answer|"+name, enc)
-	return enc, nil
+	return Remember(ctx, snap, "answer|"+name, func(ctx context.Context) (*Encoded, error) {
+		b, err := build(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return NewEncoded(b), nil
+	})
 }
 
 // Warm builds the display geometry of every level that has boundaries, so

@@ -51,6 +51,23 @@ func Derive[T any](ctx context.Context, snap *Snapshot, key any, build func(ctx 
 	return v.(T), nil
 }
 
+// Remember returns the answer to a query kept in snap under key, building
+// it with build on a miss. Answers to queries are unbounded in number, so
+// they are kept in the snapshot's bounded cache (Options.CacheEntries,
+// least recently used out); keys name the kind of answer first
+// ("view|…", "answer|…", "tiles.values|…").
+func Remember[T any](ctx context.Context, snap *Snapshot, key string, build func(ctx context.Context) (T, error)) (T, error) {
+	if v, ok := snap.lru.get(key); ok {
+		return v.(T), nil
+	}
+	v, err := build(ctx)
+	if err != nil {
+		return v, err
+	}
+	snap.lru.put(key, v)
+	return v, nil
+}
+
 // memo is a map of values built once per key. A failed build is not kept.
 type memo struct {
 	mu sync.Mutex

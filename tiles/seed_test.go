@@ -106,7 +106,8 @@ func seedLayer(name string, layers []boundaryfile.Layer, shp, keyField string, l
 type seedSource struct {
 	mu      sync.Mutex
 	version int64
-	loads   int // Layer calls
+	loads   int                             // layers made (once per layer and version)
+	layers  map[int64]map[string]*LayerData // by version, as the Source contract asks
 }
 
 var errUnknownIndicator = errors.New("unknown indicator")
@@ -136,12 +137,21 @@ func (s *seedSource) Layer(ctx context.Context, name string) (*LayerData, error)
 	if !ok {
 		return nil, fmt.Errorf("layer %q: %w", name, ErrUnknownLayer)
 	}
-	cp := *d
 	s.mu.Lock()
-	cp.Version = s.version
-	s.loads++
-	s.mu.Unlock()
-	return &cp, nil
+	defer s.mu.Unlock()
+	if s.layers == nil {
+		s.layers = map[int64]map[string]*LayerData{}
+	}
+	if s.layers[s.version] == nil {
+		s.layers[s.version] = map[string]*LayerData{}
+	}
+	cp := s.layers[s.version][name]
+	if cp == nil {
+		cp = &LayerData{Name: d.Name, Title: d.Title, Version: s.version, Attribution: d.Attribution, Description: d.Description, Features: d.Features}
+		s.layers[s.version][name] = cp
+		s.loads++
+	}
+	return cp, nil
 }
 
 func (s *seedSource) Values(ctx context.Context, layer string, q ValueQuery) (*ValueSet, error) {

@@ -77,31 +77,13 @@ type Server struct {
 	gzip   sync.Pool // *gzip.Writer
 	tilers sync.Pool // *tiler
 
-	tiles   flight[tileKey, *Tile]
-	layers  flight[layerKey, *pyramid]
-	valuesF flight[valuesKey, *ValueSet]
+	tiles flight[tileKey, *Tile]
 
 	mu         sync.Mutex
 	version    int64 // -1 before the first request
 	switchedAt time.Time
-	pyramids   map[string]*pyramid     // of version
-	values     map[valuesKey]*ValueSet // of version
-	warmed     int64                   // version the last complete Warm rendered
+	warmed     int64 // version the last complete Warm rendered
 }
-
-type layerKey struct {
-	version int64
-	layer   string
-}
-
-type valuesKey struct {
-	version int64
-	layer   string
-	q       string // ValueQuery.Key
-}
-
-// maxValueSets bounds the cached value sets per data version.
-const maxValueSets = 64
 
 // stragglerWindow: a data version lower than the current one that arrives
 // within this time after a switch is a late answer of a concurrent poll, not
@@ -172,8 +154,6 @@ func (s *Server) Version(ctx context.Context) (int64, error) {
 		return s.version, nil
 	}
 	s.version, s.switchedAt = v, time.Now()
-	s.pyramids = map[string]*pyramid{}
-	s.values = map[valuesKey]*ValueSet{}
 	s.cache.dropOlder(v)
 	return v, nil
 }
@@ -209,7 +189,7 @@ func (s *Server) Tile(ctx context.Context, layer string, z int, x, y uint32, q V
 		if t, ok := s.cache.get(k); ok {
 			return t, nil
 		}
-		t, err := s.render(ctx, v, layer, z, x, y, q)
+		t, err := s.render(ctx, layer, z, x, y, q)
 		if err != nil {
 			return nil, err
 		}
@@ -226,21 +206,20 @@ func (s *Server) Render(ctx context.Context, layer string, z int, x, y uint32, q
 	if err := s.CheckTile(z, x, y); err != nil {
 		return nil, err
 	}
-	v, err := s.Version(ctx)
-	if err != nil {
+	if _, err := s.Version(ctx); err != nil {
 		return nil, err
 	}
-	return s.render(ctx, v, layer, z, x, y, q)
+	return s.render(ctx, layer, z, x, y, q)
 }
 
-func (s *Server) render(ctx context.Context, v int64, layer string, z int, x, y uint32, q ValueQuery) (*Tile, error) {
-	p, err := s.pyramid(ctx, v, layer)
+func (s *Server) render(ctx context.Context, layer string, z int, x, y uint32, q ValueQuery) (*Tile, error) {
+	p, err := s.pyramid(ctx, layer)
 	if err != nil {
 		return nil, err
 	}
 	var vals *ValueSet
 	if !q.IsZero() {
-		if vals, err = s.valueSet(ctx, p.data.Version, layer, q); err != nil {
+		if vals, err = s.src.Values(ctx, layer, q); err != nil {
 			return nil, err
 		}
 	}
@@ -250,62 +229,14 @@ func (s *Server) render(ctx context.Context, v int64, layer string, z int, x, y 
 	return s.encodeTile(p, z, x, y, vals)
 }
 
-// pyramid returns the geometry of a layer at data version v, loading it
-// from the source once.
-func (s *Server) pyramid(ctx context.Context, v int64, layer string) (*pyramid, error) {
-	s.mu.Lock()
-	p := s.pyramids[layer]
-	cur := s.version
-	s.mu.Unlock()
-	if p != nil && cur == v {
-		return p, nil
+// pyramid returns the geometry of a layer for every zoom: built once per
+// LayerData, which the Source keeps per data version.
+func (s *Server) pyramid(ctx context.Context, layer string) (*pyramid, error) {
+	data, err := s.src.Layer(ctx, layer)
+	if err != nil {
+		return nil, fmt.Errorf("layer %s: %w", layer, err)
 	}
-	return s.layers.do(ctx, layerKey{v, layer}, func(ctx context.Context) (*pyramid, error) {
-		s.mu.Lock()
-		p := s.pyramids[layer]
-		cur := s.version
-		s.mu.Unlock()
-		if p != nil && cur == v {
-			return p, nil
-		}
-		data, err := s.src.Layer(ctx, layer)
-		if err != nil {
-			return nil, fmt.Errorf("layer %s: %w", layer, err)
-		}
-		p = newPyramid(data, s.opt.MaxZoom, s.opt.Tolerance)
-		s.mu.Lock()
-		if s.version == data.Version {
-			s.pyramids[layer] = p
-		}
-		s.mu.Unlock()
-		return p, nil
-	})
-}
-
-// valueSet returns the values of a choropleth query at data version v.
-func (s *Server) valueSet(ctx context.Context, v int64, layer string, q ValueQuery) (*ValueSet, error) {
-	k := valuesKey{v, layer, q.Key}
-	s.mu.Lock()
-	vs := s.values[k]
-	s.mu.Unlock()
-	if vs != nil {
-		return vs, nil
-	}
-	return s.valuesF.do(ctx, k, func(ctx context.Context) (*ValueSet, error) {
-		vs, err := s.src.Values(ctx, layer, q)
-		if err != nil {
-			return nil, err
-		}
-		s.mu.Lock()
-		if s.version == vs.Version {
-			if len(s.values) >= maxValueSets {
-				clear(s.values)
-			}
-			s.values[k] = vs
-		}
-		s.mu.Unlock()
-		return vs, nil
-	})
+	return data.pyramid(s.opt.MaxZoom, s.opt.Tolerance), nil
 }
 
 // Coords returns the tiles of zoom z that features of the layer can reach
@@ -314,11 +245,10 @@ func (s *Server) Coords(ctx context.Context, layer string, z int) ([][2]uint32, 
 	if err := s.CheckTile(z, 0, 0); err != nil {
 		return nil, err
 	}
-	v, err := s.Version(ctx)
-	if err != nil {
+	if _, err := s.Version(ctx); err != nil { // drops the tiles of older versions
 		return nil, err
 	}
-	p, err := s.pyramid(ctx, v, layer)
+	p, err := s.pyramid(ctx, layer)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +281,7 @@ func (s *Server) Warm(ctx context.Context) error {
 	}
 	var jobs []job
 	for _, name := range layers {
-		p, err := s.pyramid(ctx, v, name)
+		p, err := s.pyramid(ctx, name)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -30,11 +31,16 @@ type Source interface {
 	Layers(ctx context.Context) ([]string, error)
 	// Layer returns the full-resolution features of a layer (an error
 	// wrapping ErrUnknownLayer, or the Source's own not-found error, when
-	// there is none).
+	// there is none). It is called for every tile rendered and must return
+	// the same *LayerData for as long as the data version stays the same:
+	// the server builds the layer's zoom pyramid once per LayerData, so the
+	// Source's rule of keeping derived data per version is the tiles' too.
 	Layer(ctx context.Context, name string) (*LayerData, error)
 	// Values returns the classified values of a choropleth query on a layer.
-	// Errors for bad queries (unknown indicator, year without data) should
-	// be the Source's own error types; the server passes them through.
+	// It is called for every tile with values rendered, so a Source keeps
+	// them per data version. Errors for bad queries (unknown indicator, year
+	// without data) should be the Source's own error types; the server
+	// passes them through.
 	Values(ctx context.Context, layer string, q ValueQuery) (*ValueSet, error)
 }
 
@@ -49,6 +55,31 @@ type LayerData struct {
 	// Description says what the boundaries are (set name, Gebietsstand).
 	Description string
 	Features    []Feature
+
+	mu       sync.Mutex
+	pyramids map[pyramidOptions]*pyramid // built from Features on first use
+}
+
+type pyramidOptions struct {
+	maxZoom   int
+	tolerance float64
+}
+
+// pyramid returns the zoom pyramid of the layer for the server options,
+// building it on first use.
+func (d *LayerData) pyramid(maxZoom int, tolerance float64) *pyramid {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	k := pyramidOptions{maxZoom, tolerance}
+	p := d.pyramids[k]
+	if p == nil {
+		if d.pyramids == nil {
+			d.pyramids = map[pyramidOptions]*pyramid{}
+		}
+		p = newPyramid(d, maxZoom, tolerance)
+		d.pyramids[k] = p
+	}
+	return p
 }
 
 // Feature is one region.

@@ -55,16 +55,15 @@ func Fields(withValues bool) map[string]string {
 // template of the tiles for a data version (with {z}, {x} and {y}). A
 // non-zero q is checked with the source, so a bad query fails here.
 func (s *Server) TileJSON(ctx context.Context, layer string, q ValueQuery, tileURL func(version int64) string) (*TileJSON, error) {
-	v, err := s.Version(ctx)
-	if err != nil {
+	if _, err := s.Version(ctx); err != nil { // drops the tiles of older versions
 		return nil, err
 	}
-	p, err := s.pyramid(ctx, v, layer)
+	p, err := s.pyramid(ctx, layer)
 	if err != nil {
 		return nil, err
 	}
 	if !q.IsZero() {
-		if _, err := s.valueSet(ctx, p.data.Version, layer, q); err != nil {
+		if _, err := s.src.Values(ctx, layer, q); err != nil {
 			return nil, err
 		}
 	}

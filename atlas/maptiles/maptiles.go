@@ -126,6 +126,15 @@ func (s source) Layer(ctx context.Context, name string) (*tiles.LayerData, error
 	if err != nil {
 		return nil, err
 	}
+	// Kept in the snapshot: the tile server builds its zoom pyramid once
+	// per LayerData, so it lives and dies with the data version.
+	return atlas.Derive(ctx, snap, layerKey{level}, func(context.Context) (*tiles.LayerData, error) { return layerData(snap, d), nil })
+}
+
+type layerKey struct{ level atlas.Level }
+
+func layerData(snap *atlas.Snapshot, d *atlas.LevelData) *tiles.LayerData {
+	level := d.Level
 	ld := &tiles.LayerData{
 		Name:        level.String(),
 		Title:       d.Set.Name,
@@ -141,7 +150,7 @@ func (s source) Layer(ctx context.Context, name string) (*tiles.LayerData, error
 		id, _ := tiles.KeyID(r.Key) // keys are digits; 0 (no id) otherwise
 		ld.Features[i] = tiles.Feature{ID: id, Key: r.Key, Name: r.Name, Type: r.Type, Geom: d.Full[i]}
 	}
-	return ld, nil
+	return ld
 }
 
 func (s source) Values(ctx context.Context, layer string, vq tiles.ValueQuery) (*tiles.ValueSet, error) {
@@ -154,13 +163,20 @@ func (s source) Values(ctx context.Context, layer string, vq tiles.ValueQuery) (
 		return nil, fmt.Errorf("tile values %q: not a map query", vq.Key)
 	}
 	q.Level = level
-	v, err := s.svc.Map(ctx, q)
+	snap, err := s.svc.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	vs := &tiles.ValueSet{Version: v.Version, ByKey: make(map[string]tiles.Value, len(v.Values))}
-	for i, r := range v.Level.Regions {
-		vs.ByKey[r.Key] = tiles.Value{Value: v.Values[i], HasValue: !math.IsNaN(v.Values[i]), Class: v.Classes[i], Flag: string(v.Flags[i])}
-	}
-	return vs, nil
+	// Kept in the snapshot with the other answers to queries.
+	return atlas.Remember(ctx, snap, "tiles.values|"+q.Key(), func(ctx context.Context) (*tiles.ValueSet, error) {
+		v, err := s.svc.Map(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		vs := &tiles.ValueSet{Version: v.Version, ByKey: make(map[string]tiles.Value, len(v.Values))}
+		for i, r := range v.Level.Regions {
+			vs.ByKey[r.Key] = tiles.Value{Value: v.Values[i], HasValue: !math.IsNaN(v.Values[i]), Class: v.Classes[i], Flag: string(v.Flags[i])}
+		}
+		return vs, nil
+	})
 }
