@@ -203,15 +203,6 @@ func (s *Service) Cached(ctx context.Context, name string, build func(ctx contex
 	return snap.cached(ctx, name, build)
 }
 
-func (snap *Snapshot) cached(ctx context.Context, name string, build func(ctx context.Context) ([]byte, error)) (*Encoded, error) {
-	return Remember(ctx, snap, "answer|"+name, func(ctx context.Context) (*Encoded, error) {
-		b, err := build(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return NewEncoded(b), nil
-	})
-}
 
 // Warm builds the display geometry of every level that has boundaries, so
 // that the first requests after start or import are fast.

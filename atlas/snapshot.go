@@ -68,6 +68,17 @@ func Remember[T any](ctx context.Context, snap *Snapshot, key string, build func
 	return v, nil
 }
 
+// cached is Remember for encoded answers (Service.Cached).
+func (snap *Snapshot) cached(ctx context.Context, name string, build func(ctx context.Context) ([]byte, error)) (*Encoded, error) {
+	return Remember(ctx, snap, "answer|"+name, func(ctx context.Context) (*Encoded, error) {
+		b, err := build(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return NewEncoded(b), nil
+	})
+}
+
 // memo is a map of values built once per key. A failed build is not kept.
 type memo struct {
 	mu sync.Mutex
