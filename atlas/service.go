@@ -203,7 +203,6 @@ func (s *Service) Cached(ctx context.Context, name string, build func(ctx contex
 	return snap.cached(ctx, name, build)
 }
 
-
 // Warm builds the display geometry of every level that has boundaries, so
 // that the first requests after start or import are fast.
 func (s *Service) Warm(ctx context.Context) error {
