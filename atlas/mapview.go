@@ -62,14 +62,38 @@ func (q MapQuery) Extended() bool {
 // default year are different keys).
 func (q MapQuery) Key() string { return q.key() }
 
-// key identifies a resolved query completely.
+// key identifies a query completely.
 func (q MapQuery) key() string {
-	bs := make([]string, len(q.Breaks))
-	for i, b := range q.Breaks {
-		bs[i] = strconv.FormatFloat(b, 'g', -1, 64)
+	b := make([]byte, 0, 96)
+	b = append(b, q.Level.String()...)
+	b = append(b, '|')
+	b = append(b, q.Indicator...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(q.Year), 10)
+	b = append(b, '|')
+	b = append(b, q.Method...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(q.Classes), 10)
+	b = append(b, '|')
+	for i, x := range q.Breaks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendFloat(b, x, 'g', -1, 64)
 	}
-	return fmt.Sprintf("%s|%s|%d|%s|%d|%s|%t|%s|%s|%d|%d", q.Level, q.Indicator, q.Year, q.Method, q.Classes,
-		strings.Join(bs, ","), q.Fixed, q.Scheme, q.Normalize, q.BaseYear, q.Bins)
+	b = append(b, '|')
+	b = strconv.AppendBool(b, q.Fixed)
+	b = append(b, '|')
+	b = append(b, q.Scheme...)
+	b = append(b, '|')
+	b = append(b, q.Normalize...)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(q.BaseYear), 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(q.Bins), 10)
+	b = append(b, '|')
+	b = strconv.AppendBool(b, q.Histogram)
+	return string(b)
 }
 
 // resolve fills in the defaults of q and checks it against the
@@ -146,6 +170,10 @@ func (s *Service) Map(ctx context.Context, q MapQuery) (*MapView, error) {
 	if err != nil {
 		return nil, err
 	}
+	return snap.mapView(ctx, q)
+}
+
+func (snap *Snapshot) mapView(ctx context.Context, q MapQuery) (*MapView, error) {
 	ind, err := snap.Indicator(ctx, q.Indicator)
 	if err != nil {
 		return nil, err
@@ -175,17 +203,18 @@ const (
 )
 
 // MapAnswer answers a MapQuery in one of the map forms, encoded once per
-// data version.
+// data version and query as asked (queries that differ only in spelling out
+// defaults share the view).
 func (s *Service) MapAnswer(ctx context.Context, q MapQuery, form MapForm) (*Encoded, error) {
-	v, err := s.Map(ctx, q)
-	if err != nil {
-		return nil, err
-	}
 	snap, err := s.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return snap.cached(ctx, string(form)+"|"+v.Query.key()+"|"+strconv.FormatBool(v.Query.Extended()), func(context.Context) ([]byte, error) {
+	return snap.cached(ctx, string(form)+"|"+q.key(), func(ctx context.Context) ([]byte, error) {
+		v, err := snap.mapView(ctx, q)
+		if err != nil {
+			return nil, err
+		}
 		switch form {
 		case MapGeoJSON:
 			return v.encodeGeoJSON()
