@@ -132,12 +132,13 @@ type Value struct {
 }
 
 // Available is the one check that the catalogue has values of ind at level
-// l in year: a *ParamError naming the parameter (level or year) otherwise.
+// l in year (year 0: in any year): a *ParamError naming the parameter
+// (level or year) otherwise.
 func (ind Indicator) Available(l Level, year int) error {
 	if !slices.Contains(ind.Levels, l) {
 		return &ParamError{Param: "level", Value: l.String(), Reason: fmt.Sprintf("indicator %s has no values at this level (levels: %v)", ind.ID, ind.Levels)}
 	}
-	if !slices.Contains(ind.Years, year) {
+	if year != 0 && !slices.Contains(ind.Years, year) {
 		return &ParamError{Param: "year", Value: strconv.Itoa(year), Reason: fmt.Sprintf("indicator %s has no values for this year (years %d–%d)", ind.ID, ind.Years[0], ind.Years[len(ind.Years)-1])}
 	}
 	return nil

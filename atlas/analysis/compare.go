@@ -257,8 +257,8 @@ func (a *Analyzer) Ranking(ctx context.Context, q RankingQuery) (*Ranking, error
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(ind.Levels, q.Level) {
-		return nil, &atlas.ParamError{Param: "level", Value: q.Level.String(), Reason: fmt.Sprintf("indicator %s has no values at this level (levels: %v)", ind.ID, ind.Levels)}
+	if err := ind.Available(q.Level, 0); err != nil {
+		return nil, err
 	}
 	li, err := a.level(ctx, q.Level)
 	if err != nil {
