@@ -188,7 +188,11 @@ func (s *Service) Indicator(ctx context.Context, id string) (Indicator, error) {
 
 // BoundarySets lists the boundary set of each level.
 func (s *Service) BoundarySets(ctx context.Context) ([]BoundarySet, error) {
-	return s.store.BoundarySets(ctx)
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return snap.BoundarySets(ctx)
 }
 
 // Cached returns the answer cached under name in the current snapshot,
@@ -206,7 +210,7 @@ func (s *Service) Cached(ctx context.Context, name string, build func(ctx contex
 // Warm builds the display geometry of every level that has boundaries, so
 // that the first requests after start or import are fast.
 func (s *Service) Warm(ctx context.Context) error {
-	sets, err := s.store.BoundarySets(ctx)
+	sets, err := s.BoundarySets(ctx)
 	if err != nil {
 		return err
 	}

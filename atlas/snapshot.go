@@ -216,6 +216,15 @@ func (snap *Snapshot) buildLevel(ctx context.Context, l Level) (*LevelData, erro
 	return d, nil
 }
 
+type boundarySetsKey struct{}
+
+// BoundarySets lists the boundary set of each level.
+func (snap *Snapshot) BoundarySets(ctx context.Context) ([]BoundarySet, error) {
+	return Derive(ctx, snap, boundarySetsKey{}, func(ctx context.Context) ([]BoundarySet, error) {
+		return snap.svc.store.BoundarySets(ctx)
+	})
+}
+
 type catalogueKey struct{}
 
 // Indicators returns the catalogue with levels and years, sorted by topic and title.
