@@ -82,24 +82,30 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s: ", e.Source, e.Endpoint)
+	var parts []string
+	if e.err != nil {
+		parts = append(parts, strings.TrimPrefix(e.err.Error(), "genesis: "))
+	}
 	switch {
-	case e.Status.Content != "" || e.Status.Code != 0:
-		fmt.Fprintf(&b, "status %d", e.Status.Code)
+	case e.Status.Code != 0 || e.Status.Type != "":
+		s := fmt.Sprintf("status %d", e.Status.Code)
 		if e.Status.Type != "" {
-			fmt.Fprintf(&b, " (%s)", e.Status.Type)
+			s += " (" + e.Status.Type + ")"
 		}
 		if e.Status.Content != "" {
-			fmt.Fprintf(&b, ": %s", oneLine(e.Status.Content))
+			s += fmt.Sprintf(" %q", oneLine(e.Status.Content))
 		}
-	default:
-		fmt.Fprintf(&b, "HTTP %d", e.HTTPStatus)
+		parts = append(parts, s)
+	case e.Status.Content != "":
+		parts = append(parts, fmt.Sprintf("%q", oneLine(e.Status.Content)))
+	case e.HTTPStatus != 0:
+		parts = append(parts, fmt.Sprintf("HTTP %d", e.HTTPStatus))
 	}
+	msg := e.Source + " " + e.Endpoint + ": " + strings.Join(parts, ": ")
 	if e.Hint != "" {
-		b.WriteString(" — " + e.Hint)
+		msg += " — " + e.Hint
 	}
-	return b.String()
+	return msg
 }
 
 // Unwrap returns the sentinel error.

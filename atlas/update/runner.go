@@ -65,6 +65,11 @@ type FetchOptions struct {
 type Result struct {
 	Check  atlas.SourceCheck
 	Import atlas.ImportResult
+	// File and Bytes describe the download; Job names the background job
+	// that produced it, if any.
+	File  string
+	Bytes int
+	Job   string
 }
 
 // Fetch downloads one source, imports it when its content changed, and
@@ -116,6 +121,7 @@ func (r *Runner) fetch(ctx context.Context, s Source, opt FetchOptions) (Result,
 	if err != nil {
 		return fail(err)
 	}
+	res.File, res.Bytes, res.Job = file.Name, len(file.Body), file.Job
 	data, err := genesis.Canonical(file)
 	if err != nil {
 		return fail(err)

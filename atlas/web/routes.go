@@ -26,6 +26,7 @@ type Deps struct {
 	Tiles    TilesDeps
 	Analysis AnalysisDeps
 	Ingest   IngestDeps
+	Updates  UpdatesDeps
 }
 
 // New returns the atlas's HTTP handler.
@@ -65,6 +66,7 @@ func New(d Deps) (*echo.Echo, error) {
 	if err := registerIngest(e, d); err != nil {
 		return nil, err
 	}
+	registerUpdates(e, d, m)
 
 	st, err := newStaticFiles(d.Static)
 	if err != nil {

@@ -43,8 +43,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer stopWatch()
 	intake := &ingest.Intake{Store: store}
 	tileServer := tiles.NewServer(web.NewTileSource(svc), tiles.Options{Logger: logger, CacheBytes: int64(cfg.TileCacheMB) << 20})
+	updates := newUpdateSchedule(store, cfg.UpdateEvery, getenv, logger)
 	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Ingest: web.IngestDeps{Import: intake.Import}, Tiles: web.TilesDeps{Server: tileServer}})
+		Ingest: web.IngestDeps{Import: intake.Import}, Tiles: web.TilesDeps{Server: tileServer}, Updates: web.UpdatesDeps{Status: updates.status}})
 	if err != nil {
 		return err
 	}
@@ -68,8 +69,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		defer close(warmDone)
 		tilesDone := make(chan struct{})
 		go func() { defer close(tilesDone); tileServer.KeepWarm(warmCtx, 2*time.Second) }()
+		updatesDone := make(chan struct{})
+		go func() { defer close(updatesDone); updates.keepCurrent(warmCtx) }()
 		keepWarm(warmCtx, svc, logger)
 		<-tilesDone
+		<-updatesDone
 	}()
 	fmt.Fprintf(stdout, "Standortatlas %s listening on http://%s (store %s, ready in %s)\n", version, displayAddr(ln.Addr()), cfg.storeConfig, time.Since(start).Round(time.Millisecond))
 	errc := make(chan error, 1)
