@@ -126,8 +126,22 @@ func (r *Runner) fetch(ctx context.Context, s Source, opt FetchOptions) (Result,
 	if err != nil {
 		return fail(err)
 	}
-	before := r.snapshot(ctx, res.Check.Indicators)
-	imp, err := r.Import(ctx, atlas.ImportRequest{Format: "ffcsv", Name: s.FileName(), Data: data, Options: s.importOptions(), DryRun: opt.DryRun, Actor: r.actor()})
+	in := atlas.ImportRequest{Format: "ffcsv", Name: s.FileName(), Data: data, Options: s.importOptions(), DryRun: opt.DryRun, Actor: r.actor()}
+	known := res.Check.Indicators
+	if len(known) == 0 && !opt.DryRun {
+		// First check of this source: a dry run says which indicators it
+		// writes, so that the values already there can be compared.
+		dry := in
+		dry.DryRun = true
+		d, err := r.Import(ctx, dry)
+		if err != nil {
+			res.Import = d
+			return fail(fmt.Errorf("import of %s refused, nothing written: %w", s.FileName(), err))
+		}
+		known = d.Indicators
+	}
+	before := r.snapshot(ctx, known)
+	imp, err := r.Import(ctx, in)
 	res.Import = imp
 	if err != nil {
 		return fail(fmt.Errorf("import of %s refused, nothing written: %w", s.FileName(), err))
@@ -389,7 +403,7 @@ func (r *Runner) changes(ctx context.Context, imp atlas.ImportResult, before sna
 		}
 	}
 	if len(before) == 0 {
-		return append(out, "first import of this source: no earlier values to compare")
+		return append(out, "no earlier values of these indicators to compare")
 	}
 	after := r.snapshot(ctx, imp.Indicators)
 	keys := map[string]bool{}
