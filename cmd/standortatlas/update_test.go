@@ -13,8 +13,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/genesis"
 	"github.com/standortatlas/standortatlas/atlas/genesis/genesistest"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
+	"github.com/standortatlas/standortatlas/atlas/pgstore"
+	"github.com/standortatlas/standortatlas/atlas/pgstore/pgtest"
 	"github.com/standortatlas/standortatlas/atlas/update"
 )
 
@@ -87,4 +90,63 @@ func TestServeUpdatesInBackgroundAndShowsZuletztGeprueft(t *testing.T) {
 	js[string](t, ctx, setSelect("f-indicator", "unemployment_rate"))
 	waitFor(t, ctx, "an indicator without a source check", `(document.querySelector('#indicator-info .indicator-info__check')?.textContent ?? '').startsWith('Nicht automatisch')`)
 	b.check(t, srv.url)
+}
+
+// Two atlas instances over one PostGIS database run their scheduled update
+// at the same time: the advisory lock lets one of them update, the other
+// skips; afterwards the other finds the data unchanged.
+func TestUpdateOnPostGISOneInstanceAtATime(t *testing.T) {
+	url := pgtest.NewDB(t)
+	mustRun(t, env(), "migrate", "-database-url", url)
+	ctx := context.Background()
+	gsrv := genesistest.New(t, genesistest.Config{Username: replayUser, Password: replayPassword, TooLarge: true, NotReady: 40})
+	instance := func() (*update.Runner, *pgstore.Store) {
+		s, err := pgstore.Open(ctx, url, pgstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return &update.Runner{Store: s, Import: importFetched(s, nil), Actor: "test",
+			Client: func(src genesis.Source) (*genesis.Client, error) {
+				return &genesis.Client{Source: src, Credentials: genesis.Credentials{Username: replayUser, Password: replayPassword}, PollEvery: 25 * time.Millisecond}, nil
+			}}, s
+	}
+	a, store := instance()
+	b, _ := instance()
+	src := update.Source{ID: "schutz", Genesis: ingest.GenesisSource{Source: gsrv.URL, Table: genesistest.Table, Level: "kreis"},
+		Options: []string{"ffcsv_sum=GES,STAAG5", "ffcsv_split=SCHST2", "ffcsv_total=SCHUTZST-OF,SCHUTZST-AK-1,SCHUTZST-X"}}
+	if err := a.Register(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		rep update.RunReport
+		err error
+	}
+	done := make(chan result, 1)
+	go func() { rep, err := a.Run(ctx, false); done <- result{rep, err} }()
+	// Wait until the first instance waits for the background job, holding the lock.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if slices.ContainsFunc(gsrv.Requests(), func(r genesistest.Request) bool { return r.Endpoint == "catalogue/results" }) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first instance never waited for the job")
+		}
+	}
+	repB, err := b.Run(ctx, false)
+	if err != nil || repB.Skipped == "" || len(repB.Results) != 0 {
+		t.Fatalf("second instance while the first updates: %+v, %v", repB, err)
+	}
+	repA := <-done
+	if repA.err != nil || len(repA.rep.Results) != 1 || repA.rep.Results[0].Check.Outcome != atlas.UpdateNew {
+		t.Fatalf("first instance: %+v, %v", repA.rep, repA.err)
+	}
+	repB, err = b.Run(ctx, false)
+	if err != nil || repB.Skipped != "" || len(repB.Results) != 1 || repB.Results[0].Check.Outcome != atlas.UpdateUnchanged {
+		t.Fatalf("second instance afterwards: %+v, %v", repB, err)
+	}
+	rels, err := store.Releases(ctx)
+	if err != nil || len(rels) != 1 {
+		t.Errorf("%d releases (%v), want 1", len(rels), err)
+	}
 }
