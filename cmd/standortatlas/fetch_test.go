@@ -173,6 +173,13 @@ func TestUpdateTwiceOneReleaseThenUnchanged(t *testing.T) {
 	  "genesis": {"source": "`+srv.URL+`", "table": "12531-0043", "level": "kreis"}}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	dry := mustRun(t, env(), "update", "-db", db, "-manifest", manifest, "-dry-run")
+	if !strings.Contains(dry, "dry run: nothing written (1572 observations of 4 indicator(s) checked)") {
+		t.Fatalf("dry run:\n%s", dry)
+	}
+	if list := mustRun(t, env(), "update", "list", "-db", db); !strings.Contains(list, "no registered tables") {
+		t.Fatalf("a dry run registered:\n%s", list)
+	}
 	first := mustRun(t, env(), "update", "-db", db, "-manifest", manifest)
 	if !strings.Contains(first, "registered schutzsuchende_kreise") || !strings.Contains(first, "new: release 1,") {
 		t.Fatalf("first update:\n%s", first)
@@ -198,8 +205,8 @@ func TestUpdateTwiceOneReleaseThenUnchanged(t *testing.T) {
 	if !strings.Contains(list, "schutzsuchende_kreise") || !strings.Contains(list, "unchanged") || !strings.Contains(list, "12531-0043") {
 		t.Errorf("update list:\n%s", list)
 	}
-	if srv.Downloads() != 2 {
-		t.Errorf("%d downloads, want 2", srv.Downloads())
+	if srv.Downloads() != 3 {
+		t.Errorf("%d downloads, want 3 (dry run, first, second)", srv.Downloads())
 	}
 }
 

@@ -89,11 +89,26 @@ func cmdUpdate(ctx context.Context, args []string, getenv func(string) string, s
 		if len(sources) == 0 {
 			return fmt.Errorf("update -manifest %s: no table names a \"genesis\" source", *manifest)
 		}
-		for _, s := range sources {
-			if !*dry {
-				if err := r.Register(ctx, s); err != nil {
-					return err
+		if *dry {
+			// Check the manifest's tables without registering them.
+			failed := 0
+			for _, s := range sources {
+				res, err := r.Fetch(ctx, s, update.FetchOptions{DryRun: true})
+				if err != nil {
+					failed++
+					fmt.Fprintf(stdout, "%s: FAILED: %v\n", s.ID, err)
+					continue
 				}
+				printFetch(stdout, res, true)
+			}
+			if failed > 0 {
+				return fmt.Errorf("update -dry-run: %d of %d table(s) failed", failed, len(sources))
+			}
+			return nil
+		}
+		for _, s := range sources {
+			if err := r.Register(ctx, s); err != nil {
+				return err
 			}
 			fmt.Fprintf(stdout, "registered %s: table %s from %s\n", s.ID, s.Genesis.Table, s.Genesis.Source)
 		}
