@@ -134,6 +134,9 @@ type TableSpec struct {
 	// PerCapita derives per-inhabitant indicators with a denominator from
 	// this table, an earlier table of the manifest or the store.
 	PerCapita []PerCapitaSpec `json:"per_capita,omitempty"`
+	// Genesis names the GENESIS table this table comes from, so that
+	// `standortatlas update` can fetch it again (see genesis_source.go).
+	Genesis *GenesisSource `json:"genesis,omitempty"`
 }
 
 // FFCSVSpec declares how a GENESIS flat file's dimensions become

@@ -262,7 +262,7 @@ func ingestPaths() oaObj {
 // openAPIPathSets lists each feature's paths; a feature adding routes under
 // /api or /ogc adds its function here.
 func openAPIPathSets() []func() oaObj {
-	return []func() oaObj{corePaths, analysisPaths, ogcPaths, placesPaths, ingestPaths}
+	return []func() oaObj{corePaths, analysisPaths, ogcPaths, placesPaths, ingestPaths, updatesPaths}
 }
 
 // openAPIDocument builds the document once.

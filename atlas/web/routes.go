@@ -30,6 +30,7 @@ type Deps struct {
 	// distribution keys. Nil: one over Service.
 	Analyzer *analysis.Analyzer
 	Ingest   IngestDeps
+	Updates  UpdatesDeps
 }
 
 // New returns the atlas's HTTP handler: the one route table below.
@@ -56,6 +57,7 @@ func New(d Deps) (*echo.Echo, error) {
 	h := &handlers{svc: d.Service, an: d.Analyzer, tiles: d.Tiles, version: d.Version}
 	ogc := &ogcHandlers{svc: d.Service}
 	ih, limiter, upload := newIngestHandlers(d)
+	updates := newUpdateHandlers(d, m)
 	st, err := newStaticFiles(d.Static)
 	if err != nil {
 		return nil, err
@@ -95,6 +97,8 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/api/v1/index", h.index, public},
 		{"GET", "/api/v1/distribution", h.distribution, public},
 		{"GET", "/api/v1/headroom", h.headroom, public},
+		// checks against the official sources (updates.go)
+		{"GET", "/api/v1/updates", updates.status, public},
 		// places (places.go)
 		{"GET", "/api/v1/places", h.places, public},
 		{"GET", "/api/v1/places/categories", h.placeCategories, public},

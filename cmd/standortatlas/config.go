@@ -46,6 +46,8 @@ type serveConfig struct {
 	TileCacheMB    int
 	MemoryLimitMB  int
 	Seed           bool
+	// UpdateEvery runs `standortatlas update` in the background (0: never).
+	UpdateEvery time.Duration
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -62,6 +64,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	flags.IntVar(&c.TileCacheMB, "tile-cache-mb", 128, "memory for cached vector tiles (gzipped), in MB (0: the tiles package's default)")
 	flags.IntVar(&c.MemoryLimitMB, "memory-limit-mb", 450, "soft memory limit of the Go runtime in MB: the garbage collector works harder near it (0: none)")
 	flags.BoolVar(&c.Seed, "seed", true, "load the built-in seed data when the store has not been seeded with this version")
+	flags.DurationVar(&c.UpdateEvery, "update-every", envDuration(getenv, "STANDORTATLAS_UPDATE_EVERY"), "check the registered GENESIS tables this often and import what changed, e.g. 24h (env STANDORTATLAS_UPDATE_EVERY; 0: never); credentials from the environment (see standortatlas fetch -h)")
 	flags.BoolVar(&c.Migrate, "migrate", true, "with -database-url: apply pending schema migrations at start (-migrate=false: refuse to start on an old schema)")
 	if err := flags.Parse(args); err != nil {
 		return c, err
@@ -74,6 +77,9 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	if c.RequestTimeout <= 0 {
 		return c, fmt.Errorf("serve: -request-timeout must be positive")
+	}
+	if c.UpdateEvery != 0 && c.UpdateEvery < time.Minute {
+		return c, fmt.Errorf("serve: -update-every (STANDORTATLAS_UPDATE_EVERY) must be a duration of at least 1m, e.g. 24h, or 0")
 	}
 	return c, nil
 }

@@ -55,13 +55,18 @@ func freeAddr(t testing.TB) string {
 
 // startServer runs the serve command as a user would, on the store file db.
 func startServer(t testing.TB, db string) *server {
+	return startServerWith(t, []string{"-db", db}, func(string) string { return "" })
+}
+
+// startServerWith runs serve with more flags and an environment.
+func startServerWith(t testing.TB, flags []string, getenv func(string) string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	errc := make(chan error, 1)
 	go func() {
-		errc <- run(ctx, []string{"serve", "-db", db, "-addr", addr}, func(string) string { return "" }, out, io.Discard)
+		errc <- run(ctx, append(append([]string{"serve"}, flags...), "-addr", addr), getenv, out, io.Discard)
 	}()
 	s := &server{url: "http://" + addr, stdout: out}
 	var once sync.Once

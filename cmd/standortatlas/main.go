@@ -36,6 +36,8 @@ const usage = `usage: standortatlas <command> [flags]
 commands:
   serve      run the atlas web app and API (default store: embedded, seeded on first start)
   import     import data: genesis|inkar|ffcsv|canonical|gv|ks|auto FILE | boundaries FILE | places FILE | manifest FILE | table -spec SPEC FILE
+  fetch      fetch genesis TABLE: download a table from a GENESIS web service and import it
+  update     fetch the registered GENESIS tables again, import what changed | update list | remove ID
   export     export pmtiles -level kreis [-minzoom 0 -maxzoom 12] OUT.pmtiles (vector tiles for static hosting)
   places     moderate places: places list [-status pending] | publish ID | withdraw ID
   release    list releases, roll back to one: release list | release rollback N
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdServe(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
 		return cmdImport(ctx, args[1:], getenv, stdout, stderr)
+	case "fetch":
+		return cmdFetch(ctx, args[1:], getenv, stdout, stderr)
+	case "update":
+		return cmdUpdate(ctx, args[1:], getenv, stdout, stderr)
 	case "token", "release", "audit":
 		return cmdWriteSide(ctx, args, getenv, stdout, stderr)
 	case "places":

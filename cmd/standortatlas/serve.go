@@ -45,8 +45,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	intake := &ingest.Intake{Store: store}
 	mapTiles := maptiles.New(svc, tiles.Options{Logger: logger, CacheBytes: int64(cfg.TileCacheMB) << 20})
 	tileServer := mapTiles.Server()
+	updates := newUpdateSchedule(store, cfg.UpdateEvery, getenv, logger)
 	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Ingest: web.IngestDeps{Import: intake.Import}, Tiles: mapTiles})
+		Ingest: web.IngestDeps{Import: intake.Import}, Tiles: mapTiles, Updates: web.UpdatesDeps{Status: updates.status}})
 	if err != nil {
 		return err
 	}
@@ -70,8 +71,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		defer close(warmDone)
 		tilesDone := make(chan struct{})
 		go func() { defer close(tilesDone); tileServer.KeepWarm(warmCtx, 2*time.Second) }()
+		updatesDone := make(chan struct{})
+		go func() { defer close(updatesDone); updates.keepCurrent(warmCtx) }()
 		keepWarm(warmCtx, svc, logger)
 		<-tilesDone
+		<-updatesDone
 	}()
 	fmt.Fprintf(stdout, "Standortatlas %s listening on http://%s (store %s, ready in %s)\n", version, displayAddr(ln.Addr()), cfg.storeConfig, time.Since(start).Round(time.Millisecond))
 	errc := make(chan error, 1)

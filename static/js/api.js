@@ -59,6 +59,9 @@ const mapParams = ({ level, indicator, year, method, classes, breaks }) => ({
 /** The indicator catalogue: [{id, title, title_en, unit, topic, topic_title, levels, years, default_year, ...}]. */
 export const fetchIndicators = (signal) => getJSON(BASE + '/indicators', {}, signal);
 
+/** Tables checked against their GENESIS source: {status, sources: [...], indicators: {id: {checked_at, outcome, changed_at, …}}}. */
+export const fetchUpdates = (signal) => getJSON(BASE + '/updates', {}, signal);
+
 /** Values by key for joining onto vector tiles: {values: {key: {value, flag, class}}, legend, stats, attribution, …}. */
 export const fetchValues = (q, signal) => getJSON(BASE + '/values', mapParams(q), signal);
 

@@ -2,6 +2,7 @@
 // year slider, classification (method, classes, manual breaks) and the indicator's definition
 // and source. Every change is reported as a state patch; render(state) brings the form in line.
 import { t, h, getLang, localized, topicTitle, fold, parseNumber, formatNumber } from './i18n.js';
+import { checkLine } from './updates.js';
 
 export const LEVELS = ['land', 'kreis', 'gemeinde'];
 export const METHODS = ['quantile', 'equal', 'jenks', 'stddev', 'manual'];
@@ -45,6 +46,7 @@ function indicatorInfo(ind) {
     h('p', 'indicator-info__def', localized(ind, 'definition')),
     h('p', 'indicator-info__dir', direction),
     h('p', 'indicator-info__src', source.filter(Boolean).join(' · ')),
+    h('p', 'indicator-info__src indicator-info__check', checkLine(ind.check)),
   ].filter((p) => p.textContent);
 }
 

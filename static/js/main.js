@@ -6,6 +6,7 @@ import { t, h, button, setLang, translatePage, localized, formatValue, formatNum
 import { createMap, leafletLoaded } from './map.js';
 import { renderLegend, serverLegend, colorFor } from './legend.js';
 import { initControls, LEVELS, METHODS, CLASS_COUNTS, parseBreaks } from './controls.js';
+import { attachChecks } from './updates.js';
 import { renderHistogram } from './histogram.js';
 import { initProfile, levelOfKey } from './profile.js';
 import { initRanking } from './ranking.js';
@@ -558,8 +559,10 @@ async function loadIndicators() {
   setLoading(true);
   showError('');
   try {
-    const list = await api.fetchIndicators();
+    // the update status is optional: without it the indicators show no check
+    const [list, updates] = await Promise.all([api.fetchIndicators(), api.fetchUpdates().catch(() => null)]);
     state.indicators = Array.isArray(list) ? list.filter((i) => typeof i?.id === 'string') : [];
+    attachChecks(state.indicators, updates);
     if (!state.indicators.length) return showError(t('err_empty'));
     normalize(false);
     writeURL();
