@@ -1,6 +1,9 @@
 package ingest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -17,6 +20,41 @@ import (
 type BoundaryResult struct {
 	Set     atlas.BoundarySet
 	Regions []atlas.Region
+	// sha and spec identify the files and the spec (a re-import of the same
+	// files the same way is skipped).
+	sha, spec string
+}
+
+// boundaryHashes returns the SHA-256 of a boundary file with its sidecar
+// files (.dbf, .shx, .prj, .cpg of a shapefile) and of the spec.
+func boundaryHashes(fsys fs.FS, spec BoundarySpec) (string, string, error) {
+	h := sha256.New()
+	files := []string{spec.File}
+	if ext := path.Ext(spec.File); strings.EqualFold(ext, ".shp") {
+		base := strings.TrimSuffix(spec.File, ext)
+		for _, side := range []string{".dbf", ".shx", ".prj", ".cpg"} {
+			for _, e := range []string{side, strings.ToUpper(side)} {
+				if _, err := fs.Stat(fsys, base+e); err == nil {
+					files = append(files, base+e)
+					break
+				}
+			}
+		}
+	}
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return "", "", err
+		}
+		fmt.Fprintf(h, "%s %s\n", path.Base(f), sha(b))
+	}
+	sp := spec
+	sp.File = path.Base(sp.File)
+	js, err := json.Marshal(sp)
+	if err != nil {
+		return "", "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), sha(js), nil
 }
 
 // ReadBoundaries reads the layer spec names from a boundary file in fsys:

@@ -89,7 +89,7 @@ type plannedTable struct {
 func (p *Plan) Summary() []string {
 	var out []string
 	for _, b := range p.boundaries {
-		out = append(out, fmt.Sprintf("%s: %d regions of level %s (Gebietsstand %s)", b.Set.Source, len(b.Regions), b.Set.Level, b.Set.Gebietsstand))
+		out = append(out, fmt.Sprintf("%s: %d regions of level %s (Gebietsstand %s, source CRS EPSG:%d)", b.Set.Source, len(b.Regions), b.Set.Level, b.Set.Gebietsstand, b.Set.SourceSRID))
 		for _, r := range b.Set.Report {
 			out = append(out, "  note: "+r)
 		}
@@ -142,13 +142,15 @@ func (p *Plan) CheckScope(t atlas.Token) error {
 	return atlas.CheckScope(t, all)
 }
 
-// LoadManifest prepares m and writes it to store.
+// LoadManifest prepares m and writes it to store through an Intake (actor
+// "seed"): one release per file, each with its audit entry.
 func LoadManifest(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store, progress Progress) (*LoadResult, error) {
-	p, err := PrepareManifest(ctx, fsys, m, store, progress)
+	in := &Intake{Store: store, Progress: progress}
+	res, err := in.ImportManifest(ctx, fsys, m, ManifestRequest{Force: true, Actor: "seed"})
 	if err != nil {
 		return nil, err
 	}
-	return p.Write(ctx, store, progress)
+	return res.LoadResult, nil
 }
 
 // PrepareManifest reads every boundary file and table of m from fsys and
@@ -200,6 +202,9 @@ func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store
 		progress(fmt.Sprintf("reading boundaries %s (%s)", spec.File, spec.Level))
 		r, err := ReadBoundaries(fsys, spec)
 		if err != nil {
+			return nil, err
+		}
+		if r.sha, r.spec, err = boundaryHashes(fsys, spec); err != nil {
 			return nil, err
 		}
 		p.boundaries = append(p.boundaries, r)
@@ -416,53 +421,62 @@ func sha(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Write stores the plan: boundaries level by level, then one release per
-// table, each in its own transaction.
-func (p *Plan) Write(ctx context.Context, store atlas.Store, progress Progress) (*LoadResult, error) {
-	if progress == nil {
-		progress = func(string) {}
+// plannedChange is one release of a plan with its audit entry.
+type plannedChange struct {
+	change   atlas.Change
+	audit    atlas.AuditEntry
+	progress string
+}
+
+// changes turns the plan into releases: one per boundary file, then one
+// per table.
+func (p *Plan) changes(format string) []plannedChange {
+	var out []plannedChange
+	for _, b := range p.boundaries {
+		out = append(out, plannedChange{
+			change: atlas.Change{Release: atlas.Release{Source: "boundaries_" + b.Set.Level.String(), File: b.Set.Source, SHA256: b.sha, Spec: b.spec, Report: b.Set.Report},
+				Boundaries: []atlas.BoundaryChange{{Set: b.Set, Regions: b.Regions}}},
+			audit:    atlas.AuditEntry{Action: atlas.AuditBoundaries, Format: "boundaries", File: b.Set.Source},
+			progress: fmt.Sprintf("writing %d regions of level %s", len(b.Regions), b.Set.Level),
+		})
 	}
-	out := &LoadResult{}
-	var active []atlas.ReleaseInfo
-	if rs, ok := store.(atlas.ReleaseStore); ok && p.opts.SkipImported {
-		list, err := rs.Releases(ctx)
-		if err != nil {
-			return out, err
-		}
-		for _, r := range list {
-			if r.Active() {
-				active = append(active, r)
-			}
-		}
-	}
-	for _, r := range p.boundaries {
-		progress(fmt.Sprintf("writing %d regions of level %s", len(r.Regions), r.Set.Level))
-		if err := store.ReplaceBoundaries(ctx, r.Set, r.Regions); err != nil {
-			return out, fmt.Errorf("write boundaries %s: %w", r.Set.Level, err)
-		}
-		out.Boundaries = append(out.Boundaries, r.Set)
-	}
-tables:
 	for _, t := range p.tables {
-		for i := len(active) - 1; i >= 0; i-- {
-			if a := active[i]; a.SHA256 == t.sum && a.Spec == t.spec256 {
-				progress(fmt.Sprintf("%s: already imported as release %d, nothing written", path.Base(t.spec.File), a.ID))
-				out.Unchanged = append(out.Unchanged, a.Release)
-				continue tables
-			}
-		}
 		var inds []atlas.Indicator
 		for _, id := range t.indicators() {
 			inds = append(inds, p.known[id])
 		}
-		progress(fmt.Sprintf("writing %d observations from %s", len(t.res.Observations), path.Base(t.spec.File)))
-		rel, err := store.Import(ctx, atlas.Release{Source: t.spec.ID, File: path.Base(t.spec.File), SHA256: t.sum, Spec: t.spec256, Report: t.res.Report}, inds, t.res.Observations)
-		if err != nil {
-			return out, fmt.Errorf("import %s: %w", t.spec.File, err)
+		f := t.spec.format()
+		if format != "manifest" {
+			f = format
 		}
-		out.Releases = append(out.Releases, rel)
+		out = append(out, plannedChange{
+			change: atlas.Change{Release: atlas.Release{Source: t.spec.ID, File: path.Base(t.spec.File), SHA256: t.sum, Spec: t.spec256, Report: t.res.Report},
+				Indicators: inds, Observations: t.res.Observations},
+			audit:    atlas.AuditEntry{Action: atlas.AuditImport, Format: f, File: path.Base(t.spec.File)},
+			progress: fmt.Sprintf("writing %d observations from %s", len(t.res.Observations), path.Base(t.spec.File)),
+		})
 	}
-	return out, nil
+	return out
+}
+
+// activeReleases lists the active releases when the plan skips files
+// imported the same way before.
+func (p *Plan) activeReleases(ctx context.Context, store atlas.Store) ([]atlas.ReleaseInfo, error) {
+	rs, ok := store.(atlas.ReleaseStore)
+	if !ok || !p.opts.SkipImported {
+		return nil, nil
+	}
+	list, err := rs.Releases(ctx)
+	if err != nil {
+		return nil, &StoreError{Err: err}
+	}
+	var active []atlas.ReleaseInfo
+	for _, r := range list {
+		if r.Active() {
+			active = append(active, r)
+		}
+	}
+	return active, nil
 }
 
 // MissingReport lists, per level, regions of the boundary set that have no

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -288,4 +289,31 @@ func (t *TableSpec) validateExtras() error {
 		}
 	}
 	return nil
+}
+
+// ReadTableSpec reads a table spec file (`standortatlas import table
+// -spec`): the fields of TableSpec and, optionally, "indicators" — the
+// catalogue entries of indicators the table introduces (checked with
+// atlas.Indicator.Validate). Unknown fields are refused (typos).
+func ReadTableSpec(name string, data []byte) (TableSpec, []atlas.Indicator, error) {
+	var f struct {
+		TableSpec
+		Indicators []atlas.Indicator `json:"indicators,omitempty"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return TableSpec{}, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	seen := map[string]bool{}
+	for i := range f.Indicators {
+		if err := f.Indicators[i].Validate(); err != nil {
+			return TableSpec{}, nil, fmt.Errorf("%s: indicators[%d]: %w", name, i, err)
+		}
+		if seen[f.Indicators[i].ID] {
+			return TableSpec{}, nil, fmt.Errorf("%s: indicator %s listed twice", name, f.Indicators[i].ID)
+		}
+		seen[f.Indicators[i].ID] = true
+	}
+	return f.TableSpec, f.Indicators, nil
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -92,13 +90,14 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	kind := args[0]
 	switch kind {
 	case "boundaries":
-		return importBoundaries(ctx, &c, flags, args[1:], dry, stdout)
+		return importBoundaries(ctx, &c, flags, args[1:], dry, getenv, stdout, stderr)
 	case "places":
-		return importPlaces(ctx, &c, flags, args[1:], dry, stdout)
+		return importPlaces(ctx, &c, flags, args[1:], dry, getenv, stdout)
 	case "table", "manifest":
+		c.registerInit(flags)
 		force := flags.Bool("force", false, "import tables even when they were imported the same way before")
 		specFile := flags.String("spec", "", "table spec JSON (import table)")
-		crosswalk := flags.String("crosswalk", "", "import table: BBSR Umsteigeschlüssel xlsx to recode old Kreis keys")
+		crosswalk := flags.String("crosswalk", "", "import table: crosswalk (BBSR Umsteigeschlüssel xlsx or Destatis Gebietsänderungen xls/xlsx)")
 		crosswalkYear := flags.Int("crosswalk-year", 0, "import table: Gebietsstand year (31.12.) of the file's Kreis keys")
 		var merges listFlag
 		flags.Var(&merges, "merge", "import table: OLD=NEW Kreis merger after the crosswalk (repeatable)")
@@ -113,45 +112,26 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 		if err != nil {
 			return err
 		}
-		fsys := os.DirFS(filepath.Dir(abs))
+		var fsys fs.FS = os.DirFS(filepath.Dir(abs))
 		var m *ingest.Manifest
 		if kind == "table" {
 			if *specFile == "" {
 				return fmt.Errorf("import table: -spec SPEC.json required")
 			}
-			b, err := os.ReadFile(*specFile)
-			if err != nil {
+			if m, fsys, err = tableManifest(*specFile, abs, *crosswalk, *crosswalkYear, merges); err != nil {
 				return err
 			}
-			var spec ingest.TableSpec
-			if err := json.Unmarshal(b, &spec); err != nil {
-				return fmt.Errorf("%s: %w", *specFile, err)
-			}
-			spec.File = filepath.Base(abs)
-			if *crosswalk != "" || len(merges) > 0 {
-				cw, err := filepath.Abs(*crosswalk)
-				if err != nil {
-					return err
-				}
-				files := fileMap{spec.File: abs}
-				spec.Crosswalk = &ingest.CrosswalkSpec{Year: *crosswalkYear, Merge: merges}
-				if *crosswalk != "" {
-					spec.Crosswalk.File = "crosswalk.xlsx"
-					files[spec.Crosswalk.File] = cw
-				}
-				fsys = files
-			}
-			m = &ingest.Manifest{Tables: []ingest.TableSpec{spec}}
 		} else if m, err = ingest.ReadManifest(fsys, filepath.Base(abs)); err != nil {
 			return err
 		}
-		return importManifest(ctx, c, fsys, m, *dry, *force, getenv, stdout, stderr)
+		return importManifest(ctx, c, fsys, m, ingest.ManifestRequest{DryRun: *dry, Force: *force, Actor: cliActor(getenv)}, stdout, stderr)
 	}
 	format := kind
 	if format != "auto" && !contains(ingest.Formats(), format) {
 		fmt.Fprint(stderr, importUsage)
 		return fmt.Errorf("import: unknown kind %q", kind)
 	}
+	c.registerInit(flags)
 	force := flags.Bool("force", false, "import even when this file was imported the same way before")
 	var maps, merges, methods listFlag
 	flags.Var(&maps, "map", "COL=INDICATOR: map a value column to a catalogue indicator (repeatable)")
@@ -220,8 +200,9 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 		if req.Crosswalk, err = os.ReadFile(*crosswalk); err != nil {
 			return err
 		}
+		req.CrosswalkName = filepath.Base(*crosswalk)
 	}
-	store, err := openStore(ctx, c)
+	store, err := openImportStore(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -271,8 +252,44 @@ func contains(xs []string, s string) bool {
 	return false
 }
 
-func importBoundaries(ctx context.Context, c *storeConfig, flags *flag.FlagSet, args []string, dry *bool, stdout io.Writer) error {
+// tableManifest builds the manifest of `import table`: the spec (which may
+// carry catalogue entries, "indicators") and the file, with an optional
+// crosswalk under the user's file name.
+func tableManifest(specFile, abs, crosswalk string, year int, merges []string) (*ingest.Manifest, fs.FS, error) {
+	b, err := os.ReadFile(specFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	spec, inds, err := ingest.ReadTableSpec(specFile, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	spec.File = filepath.Base(abs)
+	files := fileMap{spec.File: abs}
+	if crosswalk != "" || len(merges) > 0 || year != 0 {
+		spec.Crosswalk = &ingest.CrosswalkSpec{Year: year, Merge: merges}
+		if crosswalk != "" {
+			cw, err := filepath.Abs(crosswalk)
+			if err != nil {
+				return nil, nil, err
+			}
+			spec.Crosswalk.File = filepath.Base(cw)
+			if spec.Crosswalk.File == spec.File {
+				spec.Crosswalk.File = "crosswalk-" + spec.Crosswalk.File
+			}
+			files[spec.Crosswalk.File] = cw
+		}
+	}
+	if err := spec.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return &ingest.Manifest{Indicators: inds, Tables: []ingest.TableSpec{spec}}, files, nil
+}
+
+func importBoundaries(ctx context.Context, c *storeConfig, flags *flag.FlagSet, args []string, dry *bool, getenv func(string) string, stdout, stderr io.Writer) error {
 	var spec ingest.BoundarySpec
+	c.registerInit(flags)
+	force := flags.Bool("force", false, "write the boundaries even when these files were imported the same way before")
 	level := flags.String("level", "", "level of the regions: land, kreis, vwg, gemeinde (required)")
 	flags.StringVar(&spec.Layer, "layer", "", "layer inside a zip or GeoPackage")
 	flags.StringVar(&spec.Gebietsstand, "gebietsstand", "", "territorial status date (default: latest WSK of the file)")
@@ -300,64 +317,47 @@ func importBoundaries(ctx context.Context, c *storeConfig, flags *flag.FlagSet, 
 	if spec.Name == "" {
 		spec.Name = spec.File
 	}
-	res, err := ingest.ReadBoundaries(os.DirFS(filepath.Dir(abs)), spec)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: %d regions of level %s, Gebietsstand %s, source CRS EPSG:%d\n", spec.File, len(res.Regions), lv, res.Set.Gebietsstand, res.Set.SourceSRID)
-	for _, line := range res.Set.Report {
-		fmt.Fprintln(stdout, "  note:", line)
-	}
-	if *dry {
-		fmt.Fprintln(stdout, "dry run: nothing written")
-		return nil
-	}
-	store, err := openStore(ctx, *c)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := store.ReplaceBoundaries(ctx, res.Set, res.Regions); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "written")
-	return nil
+	m := &ingest.Manifest{Boundaries: []ingest.BoundarySpec{spec}}
+	return importManifest(ctx, *c, os.DirFS(filepath.Dir(abs)), m, ingest.ManifestRequest{DryRun: *dry, Force: *force, Actor: cliActor(getenv)}, stdout, stderr)
 }
 
-func importManifest(ctx context.Context, c storeConfig, fsys fs.FS, m *ingest.Manifest, dry, force bool, getenv func(string) string, stdout, stderr io.Writer) error {
-	store, err := openStore(ctx, c)
+// importManifest imports a manifest (tables, boundaries or both) through
+// the intake: one release and one audit entry per file.
+func importManifest(ctx context.Context, c storeConfig, fsys fs.FS, m *ingest.Manifest, req ingest.ManifestRequest, stdout, stderr io.Writer) error {
+	store, err := openImportStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	bar := newRowBar(stderr, true)
 	defer bar.finish()
-	progress := func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }
-	plan, err := ingest.PrepareWith(ctx, fsys, m, store, ingest.Options{Progress: progress, Rows: bar.rows, SkipImported: !force})
+	in := &ingest.Intake{Store: store, Progress: func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }, Rows: bar.rows}
+	res, err := in.ImportManifest(ctx, fsys, m, req)
 	bar.finish()
+	if res != nil {
+		for _, line := range res.Summary {
+			fmt.Fprintln(stdout, line)
+		}
+	}
 	if err != nil {
 		return err
 	}
-	for _, line := range plan.Summary() {
-		fmt.Fprintln(stdout, line)
-	}
-	if dry {
+	if req.DryRun {
 		fmt.Fprintln(stdout, "dry run: nothing written")
 		return nil
 	}
-	res, err := plan.Write(ctx, store, progress)
-	if err != nil {
-		return err
-	}
-	in := &ingest.Intake{Store: store}
-	actor := cliActor(getenv)
-	var auditErr error
 	for _, r := range res.Releases {
-		fmt.Fprintf(stdout, "release %d: %s, %d observations\n", r.ID, r.File, r.Rows)
-		auditErr = errors.Join(auditErr, in.Audit(ctx, atlas.AuditEntry{Actor: actor, Action: atlas.AuditImport, Outcome: "ok", Format: "table", File: r.File, SHA256: r.SHA256, Release: r.ID, Observations: r.Rows}))
+		fmt.Fprintf(stdout, "release %d: %s, %d observations%s\n", r.ID, r.File, r.Rows, partsSuffix(r.Parts))
 	}
 	for _, r := range res.Unchanged {
 		fmt.Fprintf(stdout, "unchanged: %s already imported as release %d\n", r.File, r.ID)
 	}
-	return auditErr
+	return nil
+}
+
+func partsSuffix(parts []string) string {
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
 }

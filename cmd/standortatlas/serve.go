@@ -44,7 +44,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	intake := &ingest.Intake{Store: store}
 	tileServer := tiles.NewServer(web.NewTileSource(svc), tiles.Options{Logger: logger, CacheBytes: int64(cfg.TileCacheMB) << 20})
 	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Ingest: web.IngestDeps{Import: intake.Import}, Tiles: web.TilesDeps{Server: tileServer}})
+		Ingest: web.IngestDeps{Import: intake.Import, SubmitPlace: intake.SubmitPlace}, Tiles: web.TilesDeps{Server: tileServer}})
 	if err != nil {
 		return err
 	}
