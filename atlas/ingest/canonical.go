@@ -337,7 +337,7 @@ func indicatorFromCells(c map[string]string) (atlas.Indicator, error) {
 		Direction: atlas.Direction(strings.TrimSpace(c["direction"])), Source: c["source"], Publisher: c["publisher"], TableID: c["table_id"],
 		Licence: strings.TrimSpace(c["licence"]), LicenceURL: strings.TrimSpace(c["licence_url"]), Attribution: c["attribution"],
 		ReferenceDate: c["reference_date"], Gebietsstand: c["gebietsstand"], PopulationBase: c["population_base"], Notes: c["notes"],
-		Aggregation: strings.TrimSpace(c["aggregation"]),
+		Aggregation: strings.TrimSpace(c["aggregation"]), Measure: strings.TrimSpace(c["measure"]), Weight: strings.TrimSpace(c["weight"]),
 	}
 	if ind.TopicTitle == "" {
 		ind.TopicTitle = ind.Topic

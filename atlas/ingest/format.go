@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // The format-aware readers (TableSpec.Format).
@@ -40,7 +41,10 @@ func DetectFormat(name string, data []byte) (string, error) {
 			data = inner
 		}
 	}
-	text, _, _ := decodeAuto(data[:min(len(data), 8192)])
+	text, err := decodeText(name, data[:min(len(data), 8192)], "")
+	if err != nil {
+		text, _ = decodeSingleByte(name, data[:min(len(data), 8192)], charmap.Windows1252, "")
+	}
 	head := string(text)
 	for strings.HasPrefix(head, "#") { // comment lines of the canonical form
 		_, head, _ = strings.Cut(head, "\n")

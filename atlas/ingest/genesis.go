@@ -59,9 +59,9 @@ var (
 )
 
 func readGENESIS(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	text, _, err := decodeAuto(data)
+	text, err := decodeText(name, data, "")
 	if err != nil {
-		return nil, fmt.Errorf("%s: decode: %w", name, err)
+		return nil, invalidf("%v", err)
 	}
 	t, err := parseDelimited(name, text, ';')
 	if err != nil {

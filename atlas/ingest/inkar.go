@@ -30,9 +30,9 @@ const (
 )
 
 func readINKAR(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	text, _, err := decodeAuto(data)
+	text, err := decodeText(name, data, "")
 	if err != nil {
-		return nil, fmt.Errorf("%s: decode: %w", name, err)
+		return nil, invalidf("%v", err)
 	}
 	t, err := parseDelimited(name, text, ';')
 	if err != nil {

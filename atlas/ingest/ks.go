@@ -54,9 +54,9 @@ func landKey(s string) (string, bool) {
 }
 
 func readKS(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	text, _, err := decodeAuto(data)
+	text, err := decodeText(name, data, "")
 	if err != nil {
-		return nil, fmt.Errorf("%s: decode: %w", name, err)
+		return nil, invalidf("%v", err)
 	}
 	first, _, _ := strings.Cut(string(text), "\n")
 	delim, dec := ',', "."

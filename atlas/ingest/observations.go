@@ -48,6 +48,13 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
+// add records a problem, up to MaxProblems.
+func (e *ValidationError) add(p error) {
+	if len(e.Problems) < MaxProblems {
+		e.Problems = append(e.Problems, p)
+	}
+}
+
 // Unwrap exposes the individual problems to errors.As.
 func (e *ValidationError) Unwrap() []error { return e.Problems }
 
@@ -88,6 +95,9 @@ type TableResult struct {
 	// Catalogue are catalogue entries the file declares explicitly
 	// (canonical form); they replace the catalogue's entries.
 	Catalogue []atlas.Indicator
+	// Dates are the dates the file states (time columns, header and title
+	// lines), checked against a -period.
+	Dates *dateSet
 }
 
 // ReadTable reads observations from one table file according to spec.

@@ -3,21 +3,14 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/transform"
 )
-
-// MaxTableBytes bounds an uncompressed table file (guards against gzip bombs).
-const MaxTableBytes = 512 << 20
 
 // rows is a table read into memory: cells per row and the 1-based line or
 // sheet row each row starts at.
@@ -36,25 +29,6 @@ func readTable(name string, data []byte, spec *TableSpec) (*rows, error) {
 		return readXLSX(name, data, spec.Sheet)
 	}
 	return readCSV(name, data, spec)
-}
-
-// gunzipIfNamed decompresses data when name ends in .gz, bounded by MaxTableBytes.
-func gunzipIfNamed(name string, data []byte) ([]byte, error) {
-	if !strings.HasSuffix(strings.ToLower(name), ".gz") {
-		return data, nil
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: gunzip: %w", name, err)
-	}
-	data, err = io.ReadAll(io.LimitReader(zr, MaxTableBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: gunzip: %w", name, err)
-	}
-	if len(data) > MaxTableBytes {
-		return nil, fmt.Errorf("%s: uncompressed size exceeds %d MiB", name, MaxTableBytes>>20)
-	}
-	return data, nil
 }
 
 func readXLSX(name string, data []byte, sheet string) (*rows, error) {
@@ -85,22 +59,6 @@ func readXLSX(name string, data []byte, sheet string) (*rows, error) {
 		r.line[i] = i + 1
 	}
 	return r, nil
-}
-
-func decodeText(name string, data []byte, encoding string) ([]byte, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	switch strings.ToLower(strings.ReplaceAll(encoding, "_", "-")) {
-	case "", "utf-8", "utf8":
-		if !utf8.Valid(data) {
-			return nil, fmt.Errorf("%s: not valid UTF-8 (declare \"encoding\": \"latin1\" for ISO-8859-1 files)", name)
-		}
-		return data, nil
-	case "latin1", "latin-1", "iso-8859-1", "iso8859-1":
-		return io.ReadAll(transform.NewReader(bytes.NewReader(data), charmap.ISO8859_1.NewDecoder()))
-	case "windows-1252", "cp1252":
-		return io.ReadAll(transform.NewReader(bytes.NewReader(data), charmap.Windows1252.NewDecoder()))
-	}
-	return nil, fmt.Errorf("%s: unknown encoding %q", name, encoding)
 }
 
 func readCSV(name string, data []byte, spec *TableSpec) (*rows, error) {
