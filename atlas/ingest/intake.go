@@ -392,7 +392,7 @@ func catalogueExt(b []byte) string {
 // "name=value" options (CLI flags and API query parameters):
 //
 //	map=COLUMN=INDICATOR (repeatable)   only_mapped=true   period=YYYY   sheet=NAME   id=SOURCE_ID
-//	crosswalk_year=Y   merge=OLD=NEW (repeatable)   crosswalk_method=INDICATOR=sum|mean (repeatable)
+//	crosswalk_year=Y   merge=OLD=NEW (repeatable)   crosswalk_method=INDICATOR=sum|mean|sum:area|mean:area (repeatable)
 //	ffcsv_sum=VAR,VAR   ffcsv_split=VAR   ffcsv_total=CAT,CAT   ffcsv_categories=CAT,CAT   ffcsv_filter=VAR=CAT (repeatable)
 func SpecFromOptions(format, file string, opts []string) (TableSpec, error) {
 	spec := TableSpec{Format: format, File: file}
@@ -463,8 +463,8 @@ func SpecFromOptions(format, file string, opts []string) (TableSpec, error) {
 			cw().Merge = append(cw().Merge, v)
 		case "crosswalk_method":
 			id, m, ok := strings.Cut(v, "=")
-			if !ok || (m != "sum" && m != "mean") {
-				return spec, bad(o, "want crosswalk_method=INDICATOR=sum|mean")
+			if !ok || !validCrosswalkMethod(m) {
+				return spec, bad(o, "want crosswalk_method=INDICATOR=sum|mean|sum:area|mean:area")
 			}
 			if cw().Method == nil {
 				cw().Method = map[string]string{}

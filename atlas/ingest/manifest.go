@@ -316,14 +316,17 @@ func (p *Plan) loadCrosswalk(fsys fs.FS, c *CrosswalkSpec) (*Crosswalk, error) {
 		return nil, err
 	}
 	cw := &Crosswalk{}
-	if c.File != "" {
+	switch {
+	case c.File != "":
 		b, err := fs.ReadFile(fsys, c.File)
 		if err != nil {
 			return nil, err
 		}
-		if cw, err = ReadBBSRCrosswalk(c.File, b, c.Year); err != nil {
+		if cw, err = ReadCrosswalk(c.File, b, c.Year); err != nil {
 			return nil, err
 		}
+	case c.Year != 0:
+		return nil, invalidf("crosswalk year %d given without a crosswalk file (-crosswalk FILE)", c.Year)
 	}
 	cw.Merges = merges
 	return cw, nil

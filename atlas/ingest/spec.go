@@ -167,9 +167,11 @@ type CrosswalkSpec struct {
 	// Merge lists whole-unit mergers after the crosswalk's target
 	// Gebietsstand as "OLD=NEW" (e.g. "16056=16063", Eisenach 2021).
 	Merge []string `json:"merge,omitempty"`
-	// Method overrides how indicators are recoded: "sum" (counts, split by
-	// population shares) or "mean" (rates and shares: population-weighted
-	// mean). Default: sum for counts, mean for everything else.
+	// Method overrides how indicators are recoded: "sum" (extensive: split
+	// by population shares and summed), "sum:area" (split by area shares),
+	// "mean" (intensive: population-weighted mean) or "mean:area"
+	// (area-weighted). Default: the indicator's measure and weight, declared
+	// or inferred from the unit (measure.go).
 	Method map[string]string `json:"method,omitempty"`
 }
 
@@ -217,8 +219,11 @@ func (t *TableSpec) format() string {
 		return strings.ToLower(t.Format)
 	}
 	name := strings.TrimSuffix(strings.ToLower(t.File), ".gz")
-	if strings.HasSuffix(name, ".xlsx") {
+	switch {
+	case strings.HasSuffix(name, ".xlsx"):
 		return "xlsx"
+	case strings.HasSuffix(name, ".xls"):
+		return "xls"
 	}
 	return "csv"
 }
@@ -239,10 +244,10 @@ func (t *TableSpec) Validate() error {
 		return fmt.Errorf("table spec %q: id must be lower-case letters, digits, underscores", t.ID)
 	}
 	switch f := t.format(); f {
-	case "csv", "xlsx":
+	case "csv", "xlsx", "xls":
 	default:
 		if !t.formatAware() {
-			return fmt.Errorf("table spec %s: unknown format %q (csv, xlsx, %s)", t.ID, f, strings.Join(Formats(), ", "))
+			return fmt.Errorf("table spec %s: unknown format %q (csv, xlsx, xls, %s)", t.ID, f, strings.Join(Formats(), ", "))
 		}
 		for col, id := range t.Map {
 			if !atlas.ValidIndicatorID(id) {
@@ -272,14 +277,14 @@ func (t *TableSpec) Validate() error {
 func (t *TableSpec) validateExtras() error {
 	if c := t.Crosswalk; c != nil {
 		if c.File != "" && c.Year == 0 {
-			return fmt.Errorf("table spec %s: crosswalk needs the year of the data's Gebietsstand", t.ID)
+			return fmt.Errorf("table spec %s: crosswalk %s needs the year of the data's Gebietsstand (crosswalk.year, -crosswalk-year)", t.ID, c.File)
 		}
-		if c.File == "" && len(c.Merge) == 0 {
-			return fmt.Errorf("table spec %s: crosswalk needs a file or merges", t.ID)
+		if c.File == "" && len(c.Merge) == 0 && c.Year == 0 {
+			return fmt.Errorf("table spec %s: crosswalk needs a file (crosswalk.file, -crosswalk) or merges (crosswalk.merge, -merge)", t.ID)
 		}
 		for id, m := range c.Method {
-			if m != "sum" && m != "mean" {
-				return fmt.Errorf("table spec %s: crosswalk method %s=%q: must be sum or mean", t.ID, id, m)
+			if !validCrosswalkMethod(m) {
+				return fmt.Errorf("table spec %s: crosswalk method %s=%q: must be sum, mean, sum:area or mean:area", t.ID, id, m)
 			}
 		}
 	}
@@ -316,4 +321,10 @@ func ReadTableSpec(name string, data []byte) (TableSpec, []atlas.Indicator, erro
 		seen[f.Indicators[i].ID] = true
 	}
 	return f.TableSpec, f.Indicators, nil
+}
+
+// validCrosswalkMethod reports whether m is sum, mean, sum:BASE or mean:BASE.
+func validCrosswalkMethod(m string) bool {
+	kind, base, _ := strings.Cut(m, ":")
+	return (kind == "sum" || kind == "mean") && (base == "" || base == atlas.WeightPopulation || base == atlas.WeightArea)
 }

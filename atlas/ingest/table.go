@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // rows is a table read into memory: cells per row and the 1-based line or
@@ -19,40 +17,39 @@ type rows struct {
 	line  []int
 }
 
-// readTable reads a whole csv or xlsx table.
+// readTable reads a whole csv, xlsx or xls table.
 func readTable(name string, data []byte, spec *TableSpec) (*rows, error) {
 	data, err := gunzipIfNamed(name, data)
 	if err != nil {
 		return nil, err
 	}
-	if spec.format() == "xlsx" {
-		return readXLSX(name, data, spec.Sheet)
+	if f := spec.format(); f == "xlsx" || f == "xls" {
+		return readSheet(name, data, spec.Sheet)
 	}
 	return readCSV(name, data, spec)
 }
 
-func readXLSX(name string, data []byte, sheet string) (*rows, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxTableBytes, UnzipXMLSizeLimit: MaxTableBytes})
+// readSheet reads one sheet of an xlsx or xls workbook: the named one, or
+// the first with more than 20 rows (GV files start with a cover sheet).
+func readSheet(name string, data []byte, sheet string) (*rows, error) {
+	w, err := readWorkbook(name, data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: open xlsx: %w", name, err)
+		return nil, err
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
 	if sheet == "" {
-		// The first sheet with more than 20 rows (GV files start with a cover sheet).
-		for _, s := range sheets {
-			if r, err := f.GetRows(s, excelize.Options{RawCellValue: true}); err == nil && len(r) > 20 {
+		for _, s := range w.names {
+			if len(w.rows(s)) > 20 {
 				sheet = s
 				break
 			}
 		}
-		if sheet == "" && len(sheets) > 0 {
-			sheet = sheets[0]
+		if sheet == "" && len(w.names) > 0 {
+			sheet = w.names[0]
 		}
 	}
-	all, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fmt.Errorf("%s: sheet %q: %w (sheets: %s)", name, sheet, err, strings.Join(sheets, ", "))
+	all, ok := w.sheets[sheet]
+	if !ok {
+		return nil, invalidf("%s: no sheet %q (sheets: %s)", name, sheet, strings.Join(w.names, ", "))
 	}
 	r := &rows{cells: all, line: make([]int, len(all))}
 	for i := range all {
