@@ -22,7 +22,9 @@ type workbook struct {
 func (w *workbook) rows(sheet string) [][]string { return w.sheets[sheet] }
 
 // isXLS reports whether data starts like an OLE2 compound file (xls).
-func isXLS(data []byte) bool { return bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")) }
+func isXLS(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
+}
 
 // isXLSX reports whether data is a zip (xlsx).
 func isXLSX(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }
