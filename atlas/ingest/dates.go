@@ -75,6 +75,25 @@ func parseDate(s string) (date, error) {
 	return d, nil
 }
 
+// labelledDate is a header cell naming its date: "Stichtag: 31.12.2018",
+// "Stichtag 31.12.2018", "Jahr 2019".
+var labelledDate = regexp.MustCompile(`(?i)^(?:stichtag|berichtsjahr|jahr|zeit|berichtszeitraum)\s*:?\s*(\S.*)$`)
+
+// cellDate reads a date cell of a time column or header line, bare or
+// labelled.
+func cellDate(s string) (date, bool) {
+	d, err := parseDate(s)
+	if err == nil {
+		return d, true
+	}
+	if m := labelledDate.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
+		if d, err := parseDate(m[1]); err == nil {
+			return d, true
+		}
+	}
+	return date{}, false
+}
+
 // parsePeriod reads a year from a date cell and returns the day-month part.
 func parsePeriod(s string) (year int, dayMonth string, ok bool) {
 	d, err := parseDate(s)

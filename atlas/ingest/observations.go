@@ -98,6 +98,8 @@ type TableResult struct {
 	// Dates are the dates the file states (time columns, header and title
 	// lines), checked against a -period.
 	Dates *dateSet
+	// decimals per derived indicator, as printed in the file.
+	decimals map[string]int
 }
 
 // ReadTable reads observations from one table file according to spec.
@@ -288,6 +290,11 @@ func readTableWith(name string, data []byte, spec TableSpec, known map[string]at
 	res.Observations = append(res.Observations, derive(res.Observations, spec.Derive)...)
 	for _, a := range spec.Aggregate {
 		res.Report = append(res.Report, fmt.Sprintf("%s: %s summed to %v", name, a.Indicator, a.To))
+	}
+	if spec.Period != nil {
+		if err := checkResultPeriod(name, spec.PeriodValue, res); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }

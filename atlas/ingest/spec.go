@@ -123,6 +123,10 @@ type TableSpec struct {
 	// total) — to indicator ids. Mapped indicators must be in the catalogue;
 	// unmapped columns become indicators with ids derived from the file.
 	Map map[string]string `json:"map,omitempty"`
+	// Category (GENESIS tables with category key columns: "Tageseinrichtung",
+	// "männlich") imports only the rows of this category; without it every
+	// category becomes an indicator of its own.
+	Category string `json:"category,omitempty"`
 	// OnlyMapped imports only the mapped columns.
 	OnlyMapped bool `json:"only_mapped,omitempty"`
 	// FFCSV says how the dimensions of a flat file combine.
@@ -231,11 +235,7 @@ func (t *TableSpec) format() string {
 // formatAware reports whether the spec's format has its own reader that
 // needs no key, period and value columns.
 func (t *TableSpec) formatAware() bool {
-	switch t.format() {
-	case FormatGENESIS, FormatINKAR, FormatFFCSV, FormatCanonical, FormatGV, FormatKS:
-		return true
-	}
-	return false
+	return lookupReader(t.format()) != nil
 }
 
 // Validate checks a table spec before any file is read.

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"regexp"
 	"strings"
 )
@@ -78,8 +80,9 @@ func makeID(prefix string, parts ...string) string {
 			id += "_" + p
 		}
 	}
-	if len(id) > 64 {
-		id = strings.TrimRight(id[:64], "_")
+	if len(id) > 64 { // never a shared prefix: the hash of the whole id keeps it unique
+		h := sha256.Sum256([]byte(id))
+		id = strings.TrimRight(id[:55], "_") + "_" + hex.EncodeToString(h[:4])
 	}
 	return id
 }

@@ -25,7 +25,10 @@ const importUsage = `usage:
       -map COL=INDICATOR       map a value column (number or header; ffcsv: category code, "" = total)
                                to an indicator of the catalogue (repeatable)
       -only-mapped             import only the mapped columns
-      -period YYYY             period when the file has no date
+      -period YYYY             period when the file has no date (a date in the file beats it:
+                               a contradicting -period is refused)
+      -category LABEL          tables with category columns (sex, type of care): import only this
+                               category (default: one indicator per category)
       -catalogue FILE          indicator catalogue (JSON or CSV) for canonical CSV
       -crosswalk FILE -crosswalk-year Y
                                recode Kreis keys of 31.12.Y with a BBSR Umsteigeschlüssel xlsx
@@ -138,6 +141,7 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	onlyMapped := flags.Bool("only-mapped", false, "import only mapped columns")
 	period := flags.String("period", "", "period (year) when the file has none")
 	sheet := flags.String("sheet", "", "xlsx sheet")
+	category := flags.String("category", "", "GENESIS table with category columns: import only this category")
 	id := flags.String("id", "", "source id of the release (default: derived from format and file name)")
 	catalogue := flags.String("catalogue", "", "indicator catalogue file for canonical CSV")
 	crosswalk := flags.String("crosswalk", "", "BBSR Umsteigeschlüssel xlsx to recode old Kreis keys")
@@ -176,6 +180,7 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	opt("period", *period)
 	opt("sheet", *sheet)
+	opt("category", *category)
 	opt("id", *id)
 	opt("crosswalk_year", *crosswalkYear)
 	for _, m := range merges {
