@@ -32,7 +32,7 @@ import (
 // genesisLayout is where keys, names, categories and values sit in the
 // data rows.
 type genesisLayout struct {
-	dateCol  int   // -1 when the time is in the header or a title line
+	dateCol  int // -1 when the time is in the header or a title line
 	keyCol   int
 	nameCol  int
 	catCols  []int // category key columns ("Tageseinrichtung", "männlich")

@@ -25,14 +25,14 @@ func TestEveryReaderRefusesAContradictingPeriod(t *testing.T) {
 		agrees int
 		wrong  int
 	}{
-		{"genesis_12411-01-01-4_excerpt_latin1.csv", nil, TableSpec{Format: FormatGENESIS}, 2021, 2017},       // ;;31.12.2021 header line
-		{"genesis_22411-01-01-4-B_excerpt_latin1.csv", nil, TableSpec{Format: FormatGENESIS}, 2017, 2018},     // time column 31.12.2017
-		{"genesis_13211-02-05-4_excerpt_latin1.csv", nil, TableSpec{Format: FormatGENESIS}, 0, 2017},          // years 2015–2020 in rows
+		{"genesis_12411-01-01-4_excerpt_latin1.csv", nil, TableSpec{Format: FormatGENESIS}, 2021, 2017},   // ;;31.12.2021 header line
+		{"genesis_22411-01-01-4-B_excerpt_latin1.csv", nil, TableSpec{Format: FormatGENESIS}, 2017, 2018}, // time column 31.12.2017
+		{"genesis_13211-02-05-4_excerpt_latin1.csv", nil, TableSpec{Format: FormatGENESIS}, 0, 2017},      // years 2015–2020 in rows
 		{"regionalstatistik_ws_11111-02-01-4_kreise_2023_ffcsv.zip", nil, TableSpec{Format: FormatFFCSV}, 2023, 2022},
-		{"inkar_kreise_2017_excerpt.csv", nil, TableSpec{Format: FormatINKAR}, 0, 2019},                        // 2016 and 2017
+		{"inkar_kreise_2017_excerpt.csv", nil, TableSpec{Format: FormatINKAR}, 0, 2019}, // 2016 and 2017
 		{"canonical_unemployment_2019_excerpt.csv", nil, TableSpec{Format: FormatCanonical}, 2019, 2020},
 		{"koenigsteiner_schluessel.csv", ks, TableSpec{Format: FormatKS}, 0, 1950},
-		{"regionalstatistik_22543-01-02-4_excerpt.csv", nil, TableSpec{Format: FormatGENESIS}, 0, 2016},       // 01.03.2011 and 01.03.2016
+		{"regionalstatistik_22543-01-02-4_excerpt.csv", nil, TableSpec{Format: FormatGENESIS}, 0, 2016}, // 01.03.2011 and 01.03.2016
 	}
 	for _, c := range cases {
 		data := c.data
