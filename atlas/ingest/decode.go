@@ -35,14 +35,14 @@ func decodeText(name string, data []byte, encoding string) ([]byte, error) {
 		}
 		if hasUTF8Sequence(data) {
 			line, col, b := firstInvalidUTF8(data)
-			return nil, &CellError{File: name, Row: line, Column: fmt.Sprint("character ", col),
+			return nil, &CellError{File: name, Row: line, Column: columnAt(data, line, col),
 				Reason: fmt.Sprintf("byte 0x%02x is not UTF-8, but the file has UTF-8 characters elsewhere: it mixes encodings; save it as UTF-8 (or declare \"encoding\")", b)}
 		}
 		return decodeSingleByte(name, data, charmap.ISO8859_1, "ISO-8859-1")
 	case "utf-8", "utf8":
 		if !utf8.Valid(data) {
 			line, col, b := firstInvalidUTF8(data)
-			return nil, &CellError{File: name, Row: line, Column: fmt.Sprint("character ", col),
+			return nil, &CellError{File: name, Row: line, Column: columnAt(data, line, col),
 				Reason: fmt.Sprintf("byte 0x%02x is not UTF-8 (declare \"encoding\": \"latin1\" for ISO-8859-1 files)", b)}
 		}
 		return data, nil
@@ -74,7 +74,7 @@ func decodeSingleByte(name string, data []byte, cm *charmap.Charmap, label strin
 				continue
 			}
 		}
-		return nil, &CellError{File: name, Row: line, Column: fmt.Sprint("character ", col),
+		return nil, &CellError{File: name, Row: line, Column: columnAt(data, line, col),
 			Reason: fmt.Sprintf("byte 0x%02x is a control character in %s: the file mixes encodings (e.g. a DOS code page); fix the file", b, label)}
 	}
 	out, err := io.ReadAll(transform.NewReader(bytes.NewReader(data), cm.NewDecoder()))
@@ -137,4 +137,39 @@ func gunzipIfNamed(name string, data []byte) ([]byte, error) {
 // invalidf is an atlas.ErrInvalidData error with a message.
 func invalidf(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", atlas.ErrInvalidData, fmt.Sprintf(format, args...))
+}
+
+// columnAt names the column of a byte: "#2 (character 16 of the line)",
+// counting delimiters (the line's most frequent of ; tab ,) outside quotes.
+func columnAt(data []byte, line, col int) string {
+	start := 0
+	for l := 1; l < line && start < len(data); l++ {
+		i := bytes.IndexByte(data[start:], '\n')
+		if i < 0 {
+			break
+		}
+		start += i + 1
+	}
+	text := data[start:min(len(data), start+col-1)]
+	end := bytes.IndexByte(data[start:], '\n')
+	if end < 0 {
+		end = len(data) - start
+	}
+	delim := byte(',')
+	whole := data[start : start+end]
+	for _, d := range []byte{'\t', ';'} {
+		if bytes.Count(whole, []byte{d}) > bytes.Count(whole, []byte{delim}) {
+			delim = d
+		}
+	}
+	field, quoted := 1, false
+	for _, b := range text {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case b == delim && !quoted:
+			field++
+		}
+	}
+	return fmt.Sprintf("#%d (character %d of the line)", field, col)
 }

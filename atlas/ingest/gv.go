@@ -55,7 +55,7 @@ func readGV(name string, data []byte, spec TableSpec, known map[string]atlas.Ind
 		}
 	}
 	if all == nil {
-		return nil, fmt.Errorf("%s: %w: not a Gemeindeverzeichnis: no sheet with a \"Satzart\" header (sheets: %s)", name, atlas.ErrInvalidData, strings.Join(f.GetSheetList(), ", "))
+		return nil, fmt.Errorf("%s: %w: not a Gemeindeverzeichnis: no sheet with a \"Satzart\" header (sheets: %s). %s", name, atlas.ErrInvalidData, strings.Join(f.GetSheetList(), ", "), explainWorkbook(f.GetSheetList()))
 	}
 	h := gvHeaderRow(all)
 	cols, err := gvFindColumns(all, h)

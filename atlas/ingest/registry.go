@@ -125,11 +125,8 @@ func DetectFormat(name string, data []byte) (string, error) {
 			return r.Format(), nil
 		}
 	}
-	why := "format not recognised"
-	if s.BIFF {
-		why = "an .xls workbook of no known format"
-	}
-	return "", fmt.Errorf("%s: %w: %s; name one of %s (-format), or describe the columns with a table spec (import table -spec)", name, atlas.ErrInvalidData, why, strings.Join(Formats(), ", "))
+	why, fix := explainUnknown(s)
+	return "", fmt.Errorf("%s: %w: format not recognised: %s. Fix: %s (formats: %s)", name, atlas.ErrInvalidData, why, fix, strings.Join(Formats(), ", "))
 }
 
 func sniff(name string, data []byte) Sniff {
@@ -147,7 +144,7 @@ func sniff(name string, data []byte) Sniff {
 	head := data[:min(len(data), 8192)]
 	text, err := decodeText(name, head, "")
 	if err != nil {
-		text, _ = decodeSingleByte(name, head, charmap.Windows1252, "")
+		text, _ = charmap.ISO8859_1.NewDecoder().Bytes(head) // never fails: enough to recognise a file
 	}
 	s.Head = string(text)
 	for strings.HasPrefix(s.Head, "#") { // comment lines of the canonical form
@@ -175,6 +172,9 @@ func detectKS(s Sniff) bool {
 
 func detectCanonical(s Sniff) bool {
 	t := strings.TrimSpace(s.Head)
+	if geo := t[:min(len(t), 400)]; strings.Contains(geo, `"Topology"`) || strings.Contains(geo, `"FeatureCollection"`) {
+		return false // boundaries
+	}
 	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") ||
 		(strings.Contains(s.First, "key") && strings.Contains(s.First, "indicator") && strings.Contains(s.First, "period"))
 }
