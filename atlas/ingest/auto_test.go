@@ -26,7 +26,7 @@ import (
 func TestImportAutoOnEverySharedFile(t *testing.T) {
 	root := "../../testdata/auto"
 	files := map[string]string{ // path in ../shared/data → file here
-		"indicators/destatis_genesis_12531-0043_kreise_2023_ffcsv.zip":                         "../../seeds/indicators/destatis_genesis_12531-0043_kreise_2023_ffcsv.zip",
+		"indicators/destatis_genesis_12531-0043_kreise_2023_ffcsv.zip":                      "../../seeds/indicators/destatis_genesis_12531-0043_kreise_2023_ffcsv.zip",
 		"indicators/destatis_gv_gemeinden_gebietsstand_31122024_bevoelkerung_31122023.xlsx": "../../seeds/indicators/destatis_gv_gemeinden_gebietsstand_31122024_bevoelkerung_31122023.xlsx",
 		"indicators/crosswalks/bbsr_ref-kreise-umrech-2020-1990-2019.xlsx":                  "../../seeds/indicators/bbsr_ref-kreise-umrech-2020-1990-2019.xlsx",
 	}
