@@ -123,3 +123,28 @@ func TestSpecFromOptionsIDsAndTotalMap(t *testing.T) {
 		t.Errorf("spec = %+v", s)
 	}
 }
+
+// Units are not copied blindly (issue 14, item 12): a count unit on a title
+// that names a rate is dropped with a note; a unit named in the title fills
+// a missing one; the measure is declared where the unit tells it.
+func TestSettleUnits(t *testing.T) {
+	inds := []atlas.Indicator{
+		{ID: "a", Title: "Bevölkerungsdichte", Unit: "Anzahl"},
+		{ID: "b", Title: "Bevölkerungsstand (Anzahl)", Unit: "ohne Angabe"},
+		{ID: "c", Title: "Arbeitslose", Unit: "Anzahl"},
+		{ID: "d", Title: "Arbeitslosenquote", Unit: "Prozent"},
+	}
+	notes := settleUnits("x.csv", inds)
+	if !strings.HasPrefix(inds[0].Unit, "ohne Angabe") || inds[0].Measure != "" {
+		t.Errorf("density with unit Anzahl: %+v", inds[0])
+	}
+	if inds[1].Unit != "Anzahl" || inds[1].Measure != atlas.MeasureExtensive {
+		t.Errorf("unit from the title: %+v", inds[1])
+	}
+	if inds[2].Measure != atlas.MeasureExtensive || inds[3].Measure != atlas.MeasureIntensive {
+		t.Errorf("measures: %q %q", inds[2].Measure, inds[3].Measure)
+	}
+	if len(notes) != 2 {
+		t.Errorf("notes = %q", notes)
+	}
+}

@@ -204,3 +204,52 @@ func TestIntakeTokens(t *testing.T) {
 		t.Error("ValidTokenHash accepts a malformed hash")
 	}
 }
+
+// A newer download of a table (issue 14, item 10): the report and the
+// release list the values that change, and the derived catalogue entries
+// take the newer file's copyright year. The newer file is the real
+// 22411-01-01-4-B excerpt (© 2020); the older download is simulated from it
+// (no second real download is at hand): Flensburg's Pflegedienste 13 → 12
+// and © 2019.
+func TestReimportOfNewerDownloadListsChanges(t *testing.T) {
+	ctx := context.Background()
+	in, s := newIntake(t)
+	newer := fixture(t, "genesis_22411-01-01-4-B_excerpt_latin1.csv")
+	older := strings.Replace(string(newer), "31.12.2017;01001;Flensburg, Kreisfreie Stadt;13;", "31.12.2017;01001;Flensburg, Kreisfreie Stadt;12;", 1)
+	older = strings.Replace(older, "Deutschland, 2020.", "Deutschland, 2019.", 1)
+	if older == string(newer) {
+		t.Fatal("fixture changed")
+	}
+	if _, err := in.Import(ctx, atlas.ImportRequest{Format: "genesis", Name: "22411.csv", Data: []byte(older), Actor: "cli:test"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := in.Import(ctx, atlas.ImportRequest{Format: "genesis", Name: "22411.csv", Data: newer, Actor: "cli:test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := strings.Join(res.Summary, "\n")
+	for _, want := range []string{"1 of 66 values already stored change", "rdb_22411_01_01_4_b_c4 01001 2017: 12 → 13", "source details of rdb_22411_01_01_4_b_c4 updated"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	rels, err := s.Releases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := rels[0]
+	for _, r := range rels {
+		if r.ID > newest.ID {
+			newest = r
+		}
+	}
+	if last := strings.Join(newest.Report, "\n"); !strings.Contains(last, "12 → 13") {
+		t.Errorf("release %d report lacks the change:\n%s", newest.ID, last)
+	}
+	inds, _ := s.Indicators(ctx)
+	for _, ind := range inds {
+		if ind.ID == "rdb_22411_01_01_4_b_c4" && !strings.Contains(ind.Attribution, "2020") {
+			t.Errorf("attribution %q keeps the older copyright year", ind.Attribution)
+		}
+	}
+}

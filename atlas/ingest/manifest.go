@@ -75,6 +75,7 @@ type Plan struct {
 	boundaries []*BoundaryResult
 	tables     []plannedTable
 	known      map[string]atlas.Indicator
+	curated    map[string]bool // ids of the manifest's own catalogue
 	opts       Options
 }
 
@@ -177,8 +178,10 @@ func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store
 	for _, ind := range existing {
 		p.known[ind.ID] = ind
 	}
+	p.curated = map[string]bool{}
 	for _, ind := range m.Indicators {
 		p.known[ind.ID] = ind
+		p.curated[ind.ID] = true
 	}
 	regionKeys := map[atlas.Level]map[string]bool{}
 	for _, l := range atlas.AllLevels() {
@@ -270,8 +273,19 @@ func (p *Plan) prepareTable(ctx context.Context, fsys fs.FS, spec TableSpec, sto
 	for _, ind := range r.Catalogue {
 		p.known[ind.ID] = ind
 	}
+	var refreshed []string
 	for _, ind := range r.Indicators {
-		if _, ok := p.known[ind.ID]; !ok {
+		old, ok := p.known[ind.ID]
+		if ok && !p.curated[ind.ID] {
+			if next, note := refreshSource(old, ind); note != "" {
+				p.known[ind.ID] = next
+				if refreshed = append(refreshed, ind.ID); len(refreshed) == 1 {
+					r.Report = append(r.Report, path.Base(spec.File)+": "+note)
+				}
+			}
+			continue
+		}
+		if !ok {
 			if err := ind.Validate(); err != nil {
 				return plannedTable{}, fmt.Errorf("%s: %w: derived catalogue entry: %w", spec.File, atlas.ErrInvalidData, err)
 			}
@@ -303,6 +317,15 @@ func (p *Plan) prepareTable(ctx context.Context, fsys fs.FS, spec TableSpec, sto
 			return plannedTable{}, fmt.Errorf("%s: indicator %s: %w", spec.File, id, atlas.ErrUnknownIndicator)
 		}
 	}
+	if len(refreshed) > 1 {
+		r.Report = append(r.Report, fmt.Sprintf("%s: the same for %d more entries: %s", path.Base(spec.File), len(refreshed)-1, strings.Join(refreshed[1:], ", ")))
+	}
+	r.Report = append(r.Report, censusBaseWarnings(spec.File, data, r.Observations, p.known)...)
+	changed, err := changedValues(ctx, store, spec.File, r.Observations)
+	if err != nil {
+		return plannedTable{}, err
+	}
+	r.Report = append(r.Report, changed...)
 	hb, err := json.Marshal(specForHash)
 	if err != nil {
 		return plannedTable{}, err

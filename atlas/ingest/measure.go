@@ -96,3 +96,36 @@ func inferWeight(ind atlas.Indicator, measure string) string {
 	}
 	return ""
 }
+
+// unitInTitle is a unit named at the end of a title: "Bevölkerung (Anzahl)".
+var unitInTitle = regexp.MustCompile(`\(([^()]+)\)\s*$`)
+
+// settleUnits checks the units of catalogue entries a reader derived from a
+// file instead of copying them blindly: a count unit on a title that names
+// a rate or share is not copied (the entry says so), a missing unit is
+// taken from the title where it names one, and the measure (extensive or
+// intensive) is declared where the unit tells it safely.
+func settleUnits(file string, inds []atlas.Indicator) []string {
+	var notes []string
+	for i := range inds {
+		ind := &inds[i]
+		unit := strings.TrimSpace(ind.Unit)
+		if m := unitInTitle.FindStringSubmatch(ind.Title); m != nil && (unit == "" || strings.HasPrefix(unit, "ohne Angabe")) && (countUnit.MatchString(m[1]) || areaUnit.MatchString(m[1]) || intensiveUnit.MatchString(m[1])) {
+			ind.Unit = strings.TrimSpace(m[1])
+			notes = append(notes, fmt.Sprintf("%s: %s: unit %q taken from the title", baseName(file), ind.ID, ind.Unit))
+		}
+		if countUnit.MatchString(unit) && intensiveTitle.MatchString(ind.Title) && !strings.Contains(strings.ToLower(ind.Title), "anzahl") {
+			ind.Unit = "ohne Angabe (die Tabelle nennt „" + unit + "“, der Titel eine Quote, einen Anteil oder Durchschnitt)"
+			notes = append(notes, fmt.Sprintf("%s: %s: the table's unit %q contradicts the title %q (a rate, share or mean): unit not copied; map the column to a catalogue entry with the right unit", baseName(file), ind.ID, unit, ind.Title))
+		}
+		if ind.Measure == "" {
+			if m := inferMeasure(*ind); m != "" && !strings.HasPrefix(ind.Unit, "ohne Angabe") {
+				ind.Measure = m
+				if ind.Weight == "" {
+					ind.Weight = inferWeight(*ind, m)
+				}
+			}
+		}
+	}
+	return notes
+}

@@ -195,6 +195,7 @@ func readFormat(name string, data []byte, spec TableSpec, known map[string]atlas
 		return nil, err
 	}
 	sort.Slice(res.Indicators, func(i, j int) bool { return res.Indicators[i].ID < res.Indicators[j].ID })
+	res.Report = append(res.Report, settleUnits(name, res.Indicators)...)
 	if err := checkResultPeriod(name, spec.PeriodValue, res); err != nil {
 		return nil, err
 	}
