@@ -3,7 +3,6 @@ package ingest
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"path"
 	"regexp"
 	"sort"
@@ -109,12 +108,12 @@ func readGENESIS(name string, data []byte, spec TableSpec, known map[string]atla
 	if err != nil {
 		return nil, err
 	}
-	res, err := g.observations(h, dates, in)
+	res, err := g.observations(h, dates, in, proposed)
 	if err != nil {
 		return nil, err
 	}
 	res.Dates = dates
-	g.finish(res, h, proposed, spec)
+	g.finish(res, h, res.Indicators, spec)
 	return res, nil
 }
 
@@ -322,15 +321,14 @@ func (g *genesisFile) derivedID(c *genesisColumn, cat string, perCategory bool) 
 }
 
 // observations reads the data rows.
-func (g *genesisFile) observations(h genesisHead, dates *dateSet, in formatInputs) (*TableResult, error) {
+func (g *genesisFile) observations(h genesisHead, dates *dateSet, in formatInputs, proposed []atlas.Indicator) (*TableResult, error) {
 	var keys []string
 	for i := g.first; i < g.end; i++ {
 		if k := cellAt(g.t.cells[i], g.lay.keyCol); k != "" {
 			keys = append(keys, k)
 		}
 	}
-	r := &genesisRows{g: g, h: h, filter: newKeyFilter(keys), verr: &ValidationError{File: g.name},
-		seen: map[string]int{}, decimals: map[string]int{}, res: &TableResult{}, fixed: dates.fromFlag}
+	r := &genesisRows{g: g, h: h, filter: newKeyFilter(keys), c: newCollector(g.name), fixed: dates.fromFlag}
 	if dates.fromFlag == 0 && g.lay.dateCol < 0 && len(dates.years) == 1 {
 		for y := range dates.years {
 			r.fixed = y // one date in a title line
@@ -341,31 +339,21 @@ func (g *genesisFile) observations(h genesisHead, dates *dateSet, in formatInput
 		in.progress(ri-g.first+1, total)
 		r.row(g.t.cells[ri], g.t.line[ri])
 	}
-	if len(r.verr.Problems) > 0 {
-		return nil, r.verr
+	res, err := r.c.result(proposed)
+	if err != nil {
+		return nil, err
 	}
-	if r.res.Rows == 0 {
-		return nil, fmt.Errorf("%s: %w: no rows of Länder, Kreise or Gemeinden", g.name, atlas.ErrInvalidData)
-	}
-	r.res.Report = append(r.res.Report, r.filter.report(g.name)...)
-	r.res.decimals = r.decimals
-	return r.res, nil
+	res.Report = append(res.Report, r.filter.report(g.name)...)
+	return res, nil
 }
 
 // genesisRows is the state of reading the data rows.
 type genesisRows struct {
-	g        *genesisFile
-	h        genesisHead
-	filter   *keyFilter
-	verr     *ValidationError
-	seen     map[string]int
-	decimals map[string]int
-	res      *TableResult
-	fixed    int // the period of every value when neither rows nor header date them
-}
-
-func (r *genesisRows) problem(line, col int, reason string) {
-	r.verr.add(&CellError{File: r.g.name, Row: line, Column: "#" + strconv.Itoa(col+1), Reason: reason})
+	g      *genesisFile
+	h      genesisHead
+	filter *keyFilter
+	c      *collector
+	fixed  int // the period of every value when neither rows nor header date them
 }
 
 func (r *genesisRows) row(rec []string, line int) {
@@ -377,20 +365,20 @@ func (r *genesisRows) row(rec []string, line int) {
 	if lay.dateCol >= 0 {
 		d, ok := cellDate(cellAt(rec, lay.dateCol))
 		if !ok {
-			r.problem(line, lay.dateCol, fmt.Sprintf("%q is not a year or date", cellAt(rec, lay.dateCol)))
+			r.c.problem(line, lay.dateCol, fmt.Sprintf("%q is not a year or date", cellAt(rec, lay.dateCol)))
 			return
 		}
 		rowPeriod = d.year
 	}
 	key := cellAt(rec, lay.keyCol)
 	if !isKeyCell(key) {
-		r.problem(line, lay.keyCol, fmt.Sprintf("%q is not a regional key", key))
+		r.c.problem(line, lay.keyCol, fmt.Sprintf("%q is not a regional key", key))
 		return
 	}
 	cat := r.g.categoryOf(rec)
 	for _, c := range lay.catCols {
 		if isValueCell(cellAt(rec, c)) || cellAt(rec, c) == "" {
-			r.problem(line, c, fmt.Sprintf("%q is not a category label (column %d holds the category of the row)", cellAt(rec, c), c+1))
+			r.c.problem(line, c, fmt.Sprintf("%q is not a category label (column %d holds the category of the row)", cellAt(rec, c), c+1))
 			return
 		}
 	}
@@ -401,32 +389,12 @@ func (r *genesisRows) row(rec []string, line int) {
 	if !ok {
 		return
 	}
-	r.res.Rows++
+	r.c.res.Rows++
 	for _, c := range r.h.cols {
-		r.value(rec, line, c, c.indicator[cat], level, key, cmp.Or(c.period, rowPeriod))
+		if ind := c.indicator[cat]; ind != "" {
+			r.c.value(line, c.col, ind, level, key, cmp.Or(c.period, rowPeriod), cellAt(rec, c.col), r.g.decimal)
+		}
 	}
-}
-
-func (r *genesisRows) value(rec []string, line int, c genesisColumn, ind string, level atlas.Level, key string, period int) {
-	if ind == "" {
-		return
-	}
-	raw := cellAt(rec, c.col)
-	v, flag, err := ParseValue(raw, r.g.decimal)
-	if err != nil {
-		r.problem(line, c.col, err.Error())
-		return
-	}
-	if !math.IsNaN(v) {
-		r.decimals[ind] = max(r.decimals[ind], decimalsOf(raw, r.g.decimal))
-	}
-	dk := ind + "|" + key + "|" + strconv.Itoa(period)
-	if prev, dup := r.seen[dk]; dup {
-		r.problem(line, c.col, fmt.Sprintf("duplicate value for key %s, period %d (first in row %d)", key, period, prev))
-		return
-	}
-	r.seen[dk] = line
-	r.res.Observations = append(r.res.Observations, atlas.Observation{Indicator: ind, Level: level, Key: key, Period: period, Value: v, Flag: flag})
 }
 
 // finish completes the derived catalogue entries and the report.
@@ -436,12 +404,10 @@ func (g *genesisFile) finish(res *TableResult, h genesisHead, proposed []atlas.I
 		refDate = res.Dates.referenceDate()
 	}
 	for i := range proposed {
-		proposed[i].Decimals = res.decimals[proposed[i].ID]
 		if proposed[i].ReferenceDate == "" {
 			proposed[i].ReferenceDate = refDate
 		}
 	}
-	res.Indicators = proposed
 	time := map[bool]string{true: "per row", false: "in the header"}[g.lay.dateCol >= 0]
 	if g.lay.dateCol < 0 && h.cols[0].period == 0 {
 		time = "in a title line"
