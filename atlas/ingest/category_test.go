@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -146,5 +147,27 @@ func TestSettleUnits(t *testing.T) {
 	}
 	if len(notes) != 2 {
 		t.Errorf("notes = %q", notes)
+	}
+}
+
+// Encoding errors name the row and the column (issue 14, item 13): the
+// Destatis codebook (real excerpt) has a DOS code-page byte 0x81 ("ü" in
+// CP850) in line 6, column 2, between ISO-8859-1 text.
+func TestEncodingErrorNamesRowAndColumn(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/auto/indicators/integration/destatis_migration_integration_regionen_beschreibung_codebook_latin1_mixed.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{FormatGENESIS, FormatINKAR} {
+		_, err := ReadTable("codebook.csv", data, TableSpec{ID: "codebook", Format: format}, catalogue())
+		if err == nil || !strings.Contains(err.Error(), "row 6, column #2 (character 16 of the line)") || !strings.Contains(err.Error(), "0x81") {
+			t.Errorf("%s: %v, want row 6, column #2 and the byte named", format, err)
+		}
+	}
+	// The data standard requires UTF-8: the first non-UTF-8 byte is the
+	// ISO-8859-1 "ü" (0xfc) of "für" in line 2.
+	_, err = ReadTable("codebook.csv", data, TableSpec{ID: "codebook", Format: FormatCanonical}, catalogue())
+	if err == nil || !strings.Contains(err.Error(), "row 2, column #1 (character 31 of the line): byte 0xfc") {
+		t.Errorf("canonical: %v", err)
 	}
 }
