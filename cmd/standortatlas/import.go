@@ -97,65 +97,60 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	case "places":
 		return importPlaces(ctx, &c, flags, args[1:], dry, getenv, stdout)
 	case "table", "manifest":
-		c.registerInit(flags)
-		force := flags.Bool("force", false, "import tables even when they were imported the same way before")
-		specFile := flags.String("spec", "", "table spec JSON (import table)")
-		crosswalk := flags.String("crosswalk", "", "import table: crosswalk (BBSR Umsteigeschlüssel xlsx or Destatis Gebietsänderungen xls/xlsx)")
-		crosswalkYear := flags.Int("crosswalk-year", 0, "import table: Gebietsstand year (31.12.) of the file's Kreis keys")
-		var merges listFlag
-		flags.Var(&merges, "merge", "import table: OLD=NEW Kreis merger after the crosswalk (repeatable)")
-		pos, err := parseInterleaved(flags, args[1:])
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return fmt.Errorf("import %s: exactly one FILE expected", kind)
-		}
-		abs, err := filepath.Abs(pos[0])
-		if err != nil {
-			return err
-		}
-		var fsys fs.FS = os.DirFS(filepath.Dir(abs))
-		var m *ingest.Manifest
-		if kind == "table" {
-			if *specFile == "" {
-				return fmt.Errorf("import table: -spec SPEC.json required")
-			}
-			if m, fsys, err = tableManifest(*specFile, abs, *crosswalk, *crosswalkYear, merges); err != nil {
-				return err
-			}
-		} else if m, err = ingest.ReadManifest(fsys, filepath.Base(abs)); err != nil {
-			return err
-		}
-		return importManifest(ctx, c, fsys, m, ingest.ManifestRequest{DryRun: *dry, Force: *force, Actor: cliActor(getenv)}, stdout, stderr)
+		return importTableOrManifest(ctx, &c, flags, kind, args[1:], dry, getenv, stdout, stderr)
 	}
-	format := kind
+	return importFile(ctx, &c, flags, kind, args[1:], dry, getenv, stdout, stderr)
+}
+
+// importTableOrManifest runs `import table -spec SPEC FILE` and `import manifest FILE`.
+func importTableOrManifest(ctx context.Context, c *storeConfig, flags *flag.FlagSet, kind string, args []string, dry *bool, getenv func(string) string, stdout, stderr io.Writer) error {
+	c.registerInit(flags)
+	force := flags.Bool("force", false, "import tables even when they were imported the same way before")
+	specFile := flags.String("spec", "", "table spec JSON (import table)")
+	crosswalk := flags.String("crosswalk", "", "import table: crosswalk (BBSR Umsteigeschlüssel xlsx or Destatis Gebietsänderungen xls/xlsx)")
+	crosswalkYear := flags.Int("crosswalk-year", 0, "import table: Gebietsstand year (31.12.) of the file's Kreis keys")
+	var merges listFlag
+	flags.Var(&merges, "merge", "import table: OLD=NEW Kreis merger after the crosswalk (repeatable)")
+	pos, err := parseInterleaved(flags, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("import %s: exactly one FILE expected", kind)
+	}
+	abs, err := filepath.Abs(pos[0])
+	if err != nil {
+		return err
+	}
+	var fsys fs.FS = os.DirFS(filepath.Dir(abs))
+	var m *ingest.Manifest
+	if kind == "table" {
+		if *specFile == "" {
+			return fmt.Errorf("import table: -spec SPEC.json required")
+		}
+		if m, fsys, err = tableManifest(*specFile, abs, *crosswalk, *crosswalkYear, merges); err != nil {
+			return err
+		}
+	} else if m, err = ingest.ReadManifest(fsys, filepath.Base(abs)); err != nil {
+		return err
+	}
+	return importManifest(ctx, *c, fsys, m, ingest.ManifestRequest{DryRun: *dry, Force: *force, Actor: cliActor(getenv)}, stdout, stderr)
+}
+
+// importFile runs `import FORMAT FILE` (a format-aware reader, or auto).
+func importFile(ctx context.Context, c *storeConfig, flags *flag.FlagSet, format string, args []string, dry *bool, getenv func(string) string, stdout, stderr io.Writer) error {
 	if format != "auto" && !contains(ingest.Formats(), format) {
 		fmt.Fprint(stderr, importUsage)
-		return fmt.Errorf("import: unknown kind %q", kind)
+		return fmt.Errorf("import: unknown kind %q", format)
 	}
 	c.registerInit(flags)
 	force := flags.Bool("force", false, "import even when this file was imported the same way before")
-	var maps, merges, methods listFlag
-	flags.Var(&maps, "map", "COL=INDICATOR: map a value column to a catalogue indicator (repeatable)")
 	onlyMapped := flags.Bool("only-mapped", false, "import only mapped columns")
-	period := flags.String("period", "", "period (year) when the file has none")
-	sheet := flags.String("sheet", "", "xlsx sheet")
-	category := flags.String("category", "", "GENESIS table with category columns: import only this category")
-	id := flags.String("id", "", "source id of the release (default: derived from format and file name)")
 	catalogue := flags.String("catalogue", "", "indicator catalogue file for canonical CSV")
-	crosswalk := flags.String("crosswalk", "", "BBSR Umsteigeschlüssel xlsx to recode old Kreis keys")
-	crosswalkYear := flags.String("crosswalk-year", "", "Gebietsstand year (31.12.) of the file's Kreis keys")
-	flags.Var(&merges, "merge", "OLD=NEW: Kreis merger after the crosswalk (repeatable)")
-	flags.Var(&methods, "crosswalk-method", "INDICATOR=sum|mean (repeatable)")
-	ffSum := flags.String("ffcsv-sum", "", "ffcsv: variables to sum over (comma-separated)")
-	ffSplit := flags.String("ffcsv-split", "", "ffcsv: variable whose categories become indicators")
-	ffTotal := flags.String("ffcsv-total", "", "ffcsv: top-level categories of the split variable that make the total")
-	ffCats := flags.String("ffcsv-categories", "", "ffcsv: further categories imported as indicators")
-	var ffFilter listFlag
-	flags.Var(&ffFilter, "ffcsv-filter", "ffcsv: VARIABLE=CATEGORY to keep (repeatable)")
+	crosswalk := flags.String("crosswalk", "", "crosswalk (BBSR Umsteigeschlüssel xlsx or Destatis Gebietsänderungen xls/xlsx) to recode old Kreis keys")
 	noBar := flags.Bool("no-progress", false, "no progress bar")
-	pos, err := parseInterleaved(flags, args[1:])
+	values := registerFileOptions(flags)
+	pos, err := parseInterleaved(flags, args)
 	if err != nil {
 		return err
 	}
@@ -166,35 +161,9 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	req := atlas.ImportRequest{Format: format, Name: filepath.Base(pos[0]), Data: data, DryRun: *dry, Force: *force, Actor: cliActor(getenv)}
-	opt := func(k, v string) {
-		if v != "" {
-			req.Options = append(req.Options, k+"="+v)
-		}
-	}
-	for _, m := range maps {
-		opt("map", m)
-	}
+	req := atlas.ImportRequest{Format: format, Name: filepath.Base(pos[0]), Data: data, DryRun: *dry, Force: *force, Actor: cliActor(getenv), Options: values()}
 	if *onlyMapped {
-		opt("only_mapped", "true")
-	}
-	opt("period", *period)
-	opt("sheet", *sheet)
-	opt("category", *category)
-	opt("id", *id)
-	opt("crosswalk_year", *crosswalkYear)
-	for _, m := range merges {
-		opt("merge", m)
-	}
-	for _, m := range methods {
-		opt("crosswalk_method", m)
-	}
-	opt("ffcsv_sum", *ffSum)
-	opt("ffcsv_split", *ffSplit)
-	opt("ffcsv_total", *ffTotal)
-	opt("ffcsv_categories", *ffCats)
-	for _, f := range ffFilter {
-		opt("ffcsv_filter", f)
+		req.Options = append(req.Options, "only_mapped=true")
 	}
 	if *catalogue != "" {
 		if req.Catalogue, err = os.ReadFile(*catalogue); err != nil {
@@ -207,7 +176,7 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		req.CrosswalkName = filepath.Base(*crosswalk)
 	}
-	store, err := openImportStore(ctx, c)
+	store, err := openImportStore(ctx, *c)
 	if err != nil {
 		return err
 	}
@@ -221,18 +190,71 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	printImport(stdout, res, time.Since(start))
+	return nil
+}
+
+// fileOptions are the flags of `import FORMAT FILE` that pass on as
+// intake options (ingest.SpecFromOptions).
+var fileOptions = []struct {
+	flag, option, usage string
+	repeat              bool
+}{
+	{"map", "map", "COL=INDICATOR: map a value column to a catalogue indicator (repeatable)", true},
+	{"period", "period", "period (year) when the file has none; a contradicting one is refused", false},
+	{"sheet", "sheet", "xlsx sheet", false},
+	{"category", "category", "GENESIS table with category columns: import only this category", false},
+	{"id", "id", "source id of the release (default: derived from format and file name)", false},
+	{"crosswalk-year", "crosswalk_year", "Gebietsstand year (31.12.) of the file's Kreis keys", false},
+	{"merge", "merge", "OLD=NEW: Kreis merger after the crosswalk (repeatable)", true},
+	{"crosswalk-method", "crosswalk_method", "INDICATOR=sum|mean|sum:area|mean:area (repeatable)", true},
+	{"ffcsv-sum", "ffcsv_sum", "ffcsv: variables to sum over (comma-separated)", false},
+	{"ffcsv-split", "ffcsv_split", "ffcsv: variable whose categories become indicators", false},
+	{"ffcsv-total", "ffcsv_total", "ffcsv: top-level categories of the split variable that make the total", false},
+	{"ffcsv-categories", "ffcsv_categories", "ffcsv: further categories imported as indicators", false},
+	{"ffcsv-filter", "ffcsv_filter", "ffcsv: VARIABLE=CATEGORY to keep (repeatable)", true},
+}
+
+// registerFileOptions registers the option flags; the function returned
+// lists the given ones as "name=value".
+func registerFileOptions(flags *flag.FlagSet) func() []string {
+	lists := make([]*listFlag, len(fileOptions))
+	strs := make([]*string, len(fileOptions))
+	for i, o := range fileOptions {
+		if o.repeat {
+			lists[i] = &listFlag{}
+			flags.Var(lists[i], o.flag, o.usage)
+		} else {
+			strs[i] = flags.String(o.flag, "", o.usage)
+		}
+	}
+	return func() []string {
+		var out []string
+		for i, o := range fileOptions {
+			if o.repeat {
+				for _, v := range *lists[i] {
+					out = append(out, o.option+"="+v)
+				}
+			} else if *strs[i] != "" {
+				out = append(out, o.option+"="+*strs[i])
+			}
+		}
+		return out
+	}
+}
+
+func printImport(stdout io.Writer, res atlas.ImportResult, took time.Duration) {
 	for _, line := range res.Summary {
 		fmt.Fprintln(stdout, line)
 	}
 	switch {
 	case res.DryRun:
-		fmt.Fprintf(stdout, "dry run: nothing written (%d observations checked in %s)\n", res.Observations, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "dry run: nothing written (%d observations checked in %s)\n", res.Observations, took.Round(time.Millisecond))
 	case res.Unchanged:
 		fmt.Fprintf(stdout, "unchanged: already imported as release %d\n", res.Release.ID)
 	default:
-		fmt.Fprintf(stdout, "release %d: %s, %d observations of %d indicator(s) in %s\n", res.Release.ID, res.Release.File, res.Release.Rows, len(res.Indicators), time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "release %d: %s, %d observations of %d indicator(s) in %s\n", res.Release.ID, res.Release.File, res.Release.Rows, len(res.Indicators), took.Round(time.Millisecond))
 	}
-	return nil
 }
 
 // fileMap is a file system of named files on disk (a table and its
