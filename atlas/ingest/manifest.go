@@ -270,6 +270,44 @@ func (p *Plan) prepareTable(ctx context.Context, fsys fs.FS, spec TableSpec, sto
 	if err != nil {
 		return plannedTable{}, err
 	}
+	if err := p.mergeCatalogue(spec, r); err != nil {
+		return plannedTable{}, err
+	}
+	if cw != nil {
+		if err := p.applyCrosswalk(spec, cw, r); err != nil {
+			return plannedTable{}, err
+		}
+	}
+	if len(spec.PerCapita) > 0 {
+		derived, report, err := p.perCapita(ctx, spec, r.Observations, store)
+		if err != nil {
+			return plannedTable{}, err
+		}
+		r.Observations, r.Report = append(r.Observations, derived...), append(r.Report, report...)
+	}
+	for id := range indicatorSet(r.Observations) {
+		if _, ok := p.known[id]; !ok {
+			return plannedTable{}, fmt.Errorf("%s: indicator %s: %w", spec.File, id, atlas.ErrUnknownIndicator)
+		}
+	}
+	r.Report = append(r.Report, censusBaseWarnings(spec.File, data, r.Observations, p.known)...)
+	changed, err := changedValues(ctx, store, spec.File, r.Observations)
+	if err != nil {
+		return plannedTable{}, err
+	}
+	r.Report = append(r.Report, changed...)
+	hb, err := json.Marshal(specForHash)
+	if err != nil {
+		return plannedTable{}, err
+	}
+	return plannedTable{spec: spec, res: r, sum: sha(data), spec256: sha(hb)}, nil
+}
+
+// mergeCatalogue adds a file's catalogue entries: its own (canonical form)
+// replace the catalogue's; derived ones fill ids that are nowhere else, and
+// refresh the source details of entries an earlier import of the same
+// table derived.
+func (p *Plan) mergeCatalogue(spec TableSpec, r *TableResult) error {
 	for _, ind := range r.Catalogue {
 		p.known[ind.ID] = ind
 	}
@@ -287,50 +325,31 @@ func (p *Plan) prepareTable(ctx context.Context, fsys fs.FS, spec TableSpec, sto
 		}
 		if !ok {
 			if err := ind.Validate(); err != nil {
-				return plannedTable{}, fmt.Errorf("%s: %w: derived catalogue entry: %w", spec.File, atlas.ErrInvalidData, err)
+				return fmt.Errorf("%s: %w: derived catalogue entry: %w", spec.File, atlas.ErrInvalidData, err)
 			}
 			p.known[ind.ID] = ind
-		}
-	}
-	if cw != nil {
-		obs, report, err := cw.Apply(spec.File, r.Observations, p.known, spec.Crosswalk.Method)
-		if err != nil {
-			return plannedTable{}, err
-		}
-		r.Observations, r.Report = obs, append(r.Report, report...)
-		gs := cw.Gebietsstand()
-		for _, id := range sortedKeys(indicatorSet(obs)) {
-			ind := p.known[id]
-			ind.Gebietsstand = gs
-			p.known[id] = ind
-		}
-	}
-	if len(spec.PerCapita) > 0 {
-		derived, report, err := p.perCapita(ctx, spec, r.Observations, store)
-		if err != nil {
-			return plannedTable{}, err
-		}
-		r.Observations, r.Report = append(r.Observations, derived...), append(r.Report, report...)
-	}
-	for id := range indicatorSet(r.Observations) {
-		if _, ok := p.known[id]; !ok {
-			return plannedTable{}, fmt.Errorf("%s: indicator %s: %w", spec.File, id, atlas.ErrUnknownIndicator)
 		}
 	}
 	if len(refreshed) > 1 {
 		r.Report = append(r.Report, fmt.Sprintf("%s: the same for %d more entries: %s", path.Base(spec.File), len(refreshed)-1, strings.Join(refreshed[1:], ", ")))
 	}
-	r.Report = append(r.Report, censusBaseWarnings(spec.File, data, r.Observations, p.known)...)
-	changed, err := changedValues(ctx, store, spec.File, r.Observations)
+	return nil
+}
+
+// applyCrosswalk recodes a table's keys onto the crosswalk's Gebietsstand.
+func (p *Plan) applyCrosswalk(spec TableSpec, cw *Crosswalk, r *TableResult) error {
+	obs, report, err := cw.Apply(spec.File, r.Observations, p.known, spec.Crosswalk.Method)
 	if err != nil {
-		return plannedTable{}, err
+		return err
 	}
-	r.Report = append(r.Report, changed...)
-	hb, err := json.Marshal(specForHash)
-	if err != nil {
-		return plannedTable{}, err
+	r.Observations, r.Report = obs, append(r.Report, report...)
+	gs := cw.Gebietsstand()
+	for _, id := range sortedKeys(indicatorSet(obs)) {
+		ind := p.known[id]
+		ind.Gebietsstand = gs
+		p.known[id] = ind
 	}
-	return plannedTable{spec: spec, res: r, sum: sha(data), spec256: sha(hb)}, nil
+	return nil
 }
 
 func (p *Plan) loadCrosswalk(fsys fs.FS, c *CrosswalkSpec) (*Crosswalk, error) {
