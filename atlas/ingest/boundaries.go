@@ -108,15 +108,7 @@ func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult,
 	typeField := orDefault(spec.TypeField, "BEZ")
 	arsField := orDefault(spec.ARSField, "ARS")
 
-	gf := spec.GF
-	if len(gf) == 0 {
-		for _, f := range layer.Features {
-			if f.Props["GF"] == "4" {
-				gf = []string{"4"}
-				break
-			}
-		}
-	}
+	gf := gfFilter(layer, spec.GF)
 	res := &BoundaryResult{Set: atlas.BoundarySet{
 		Level: spec.Level, Name: spec.Name, Source: path.Base(spec.File) + orSuffix(layer.Name), Gebietsstand: spec.Gebietsstand,
 		SourceSRID: layer.SRID, Licence: spec.Licence, Attribution: spec.Attribution, ImportedAt: time.Now().UTC(),
@@ -171,6 +163,30 @@ func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult,
 	for key, n := range merged {
 		res.Set.Report = append(res.Set.Report, fmt.Sprintf("%s: %d features of the same key merged into one region", key, n+1))
 	}
+	if err := repairRegions(spec.File, res); err != nil {
+		return nil, err
+	}
+	sort.Slice(res.Regions, func(i, j int) bool { return res.Regions[i].Key < res.Regions[j].Key })
+	res.Set.Count = len(res.Regions)
+	return res, nil
+}
+
+// gfFilter keeps the land parts (GF 4) of a layer that has them, unless
+// the spec names the GF values.
+func gfFilter(layer boundaryfile.Layer, gf []string) []string {
+	if len(gf) > 0 {
+		return gf
+	}
+	for _, f := range layer.Features {
+		if f.Props["GF"] == "4" {
+			return []string{"4"}
+		}
+	}
+	return nil
+}
+
+// repairRegions repairs invalid geometries and reports each repair.
+func repairRegions(file string, res *BoundaryResult) error {
 	for i := range res.Regions {
 		r := &res.Regions[i]
 		verr := geo.Validate(r.Geom)
@@ -179,16 +195,14 @@ func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult,
 		}
 		fixed, changed, err := geo.Repair(r.Geom)
 		if err != nil {
-			return nil, fmt.Errorf("%s: region %s (%s): invalid geometry (%v) and repair failed: %w", spec.File, r.Key, r.Name, verr, err)
+			return fmt.Errorf("%s: region %s (%s): invalid geometry (%v) and repair failed: %w", file, r.Key, r.Name, verr, err)
 		}
 		if changed {
 			res.Set.Report = append(res.Set.Report, fmt.Sprintf("%s %s: repaired invalid geometry (%v)", r.Key, r.Name, verr))
 			r.Geom = fixed
 		}
 	}
-	sort.Slice(res.Regions, func(i, j int) bool { return res.Regions[i].Key < res.Regions[j].Key })
-	res.Set.Count = len(res.Regions)
-	return res, nil
+	return nil
 }
 
 func orSuffix(layer string) string {
