@@ -10,7 +10,7 @@ import (
 )
 
 // seedManifest reads seeds/manifest.json and its catalogue.
-func seedManifest(t *testing.T) (*Manifest, map[string]atlas.Indicator) {
+func seedManifest(t testing.TB) (*Manifest, map[string]atlas.Indicator) {
 	t.Helper()
 	m, err := ReadManifest(os.DirFS("../../seeds"), "manifest.json")
 	if err != nil {
@@ -23,7 +23,7 @@ func seedManifest(t *testing.T) (*Manifest, map[string]atlas.Indicator) {
 	return m, known
 }
 
-func seedSpec(t *testing.T, m *Manifest, id string) TableSpec {
+func seedSpec(t testing.TB, m *Manifest, id string) TableSpec {
 	t.Helper()
 	for _, s := range m.Tables {
 		if s.ID == id {
