@@ -126,6 +126,8 @@ func autoOutcome(rel string) (outcome, bool) {
 		return outcome{reason: "no column of regional keys", fix: "download a regional table"}, true
 	case "bbsr_ref-kreise-umrech-2020-1990-2019.xlsx":
 		return outcome{reason: "BBSR Umsteigeschlüssel", fix: "-crosswalk FILE -crosswalk-year Y"}, true
+	case "deutschlandatlas_daten_stand_2026-04-22_kreise_gemeinden.xlsx": // hand run only (large)
+		return outcome{reason: "a Deutschlandatlas workbook", fix: "import table -spec SPEC.json"}, true
 	case "destatis_gv_kreise_31122021_flaeche_bevoelkerung_nuts3.xlsx":
 		return outcome{reason: "the Kreise list of the Gemeindeverzeichnis", fix: "import the Gemeinden list"}, true
 	case "breitbandatlas_kreise_2021_privathaushalte_verfuegbarkeit.csv", "gerda_inkar_kreise_1995_2022.csv",
@@ -220,6 +222,13 @@ func verifyINKAR(t *testing.T, name string, data []byte, res *TableResult) {
 func verifyGV(t *testing.T, name string, data []byte, res *TableResult) {
 	m, known := seedManifest(t)
 	spec := seedSpec(t, m, "gv_gemeinden_2023")
+	if w, err := readWorkbook(name, data); err == nil {
+		for _, s := range w.names {
+			if strings.HasPrefix(s, "Onlineprodukt_Gemeinden") {
+				spec.Sheet = s // the same layout in the edition of another date
+			}
+		}
+	}
 	handed, err := ReadTable(spec.File, data, spec, known)
 	if err != nil {
 		t.Fatal(err)
