@@ -58,6 +58,15 @@ type Indicator struct {
 	// Aggregation says how values of coarser levels were derived from finer
 	// ones ("sum" of counts, "ratio" of two sums) or "" when they were not.
 	Aggregation string `json:"aggregation,omitempty"`
+	// Measure says how values of parts combine when regions are merged or
+	// split (crosswalks, sums over categories): MeasureExtensive (counts,
+	// areas, amounts: summed, split by share) or MeasureIntensive (rates,
+	// shares, means: weighted by Weight). Empty: inferred from the unit where
+	// that is safe (ingest refuses and asks otherwise).
+	Measure string `json:"measure,omitempty"`
+	// Weight names the base by which an intensive value is weighted, or an
+	// extensive one split: "population" or "area".
+	Weight string `json:"weight,omitempty"`
 
 	// Filled from the observations by the store.
 	Levels      []Level `json:"levels"`
@@ -86,9 +95,25 @@ func (ind *Indicator) Validate() error {
 		return fmt.Errorf("indicator %s: source, licence and attribution are required", ind.ID)
 	case ind.Topic == "":
 		return fmt.Errorf("indicator %s: topic missing", ind.ID)
+	case ind.Measure != "" && ind.Measure != MeasureExtensive && ind.Measure != MeasureIntensive:
+		return fmt.Errorf("indicator %s: measure %q must be extensive or intensive", ind.ID, ind.Measure)
+	case ind.Weight != "" && ind.Weight != WeightPopulation && ind.Weight != WeightArea:
+		return fmt.Errorf("indicator %s: weight %q must be population or area", ind.ID, ind.Weight)
 	}
 	return nil
 }
+
+// Measures of indicators (Indicator.Measure).
+const (
+	MeasureExtensive = "extensive"
+	MeasureIntensive = "intensive"
+)
+
+// Weights of indicators (Indicator.Weight).
+const (
+	WeightPopulation = "population"
+	WeightArea       = "area"
+)
 
 // Flag qualifies an observation. The GENESIS special values become flags,
 // never zeros.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -47,20 +48,291 @@ func (r ReleaseInfo) Active() bool { return r.RolledBackAt == nil }
 // ReleaseStore keeps the history of every release so that the store can
 // return to the state right after any earlier release.
 //
-// Contract (atlas/storetest.RunReleases): Import records, for each
-// observation it overwrites, the previous value, flag and release; Rollback(id)
-// undoes every active release newer than id, newest first, restoring the
+// Contract (atlas/storetest.RunReleases): Write records, for each
+// observation it overwrites, the previous value, flag and release; Undo
+// undoes the releases of a RollbackPlan, newest first, restoring the
 // overwritten observations and catalogue entries and deleting what those
 // releases added; the undone releases stay listed with RolledBackAt set.
-// Rolling back to an unknown release is ErrNotFound, to a rolled-back one
-// ErrConflict. Rollback is all or nothing and changes the data version.
+// Undo is all or nothing, changes the data version, and fails with
+// ErrConflict when the active releases newer than the plan's target are no
+// longer the plan's (another write came in between). The preconditions of
+// a rollback (unknown release, rolled-back release, history kept since,
+// releases that replaced boundaries or places) are checked once, by
+// PlanRollback, not by the stores.
 type ReleaseStore interface {
 	// Releases lists all releases, oldest first.
 	Releases(ctx context.Context) ([]ReleaseInfo, error)
-	// Rollback returns the observations and catalogue to their state right
-	// after release id and reports the releases it undid.
-	Rollback(ctx context.Context, id int64) ([]ReleaseInfo, error)
+	// Undo carries out a rollback plan (see PlanRollback) in one transaction
+	// and appends plan.Audit (when set) to the audit log in it.
+	Undo(ctx context.Context, plan RollbackPlan) ([]ReleaseInfo, error)
 }
+
+// MetaHistorySince is the Meta key holding the first release whose
+// overwritten observations the store keeps (stores upgraded from a version
+// without history have none for earlier releases).
+const MetaHistorySince = "history_since"
+
+// RollbackPlan is a checked rollback: undo the releases Undo (newest first)
+// to return to the state right after release Target.
+type RollbackPlan struct {
+	Target int64
+	Undo   []ReleaseInfo
+	// Audit is appended to the audit log in the rollback's transaction.
+	Audit *AuditEntry
+}
+
+// UndoIDs lists the ids of the releases to undo, newest first.
+func (p RollbackPlan) UndoIDs() []int64 {
+	ids := make([]int64, len(p.Undo))
+	for i, r := range p.Undo {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// PlanRollback checks a rollback to release id against the list of
+// releases (oldest first) and the first release with history (historySince,
+// 0 = all): id must be a known, active release at or after the history's
+// start, and no release to undo may have replaced boundaries or places
+// (neither is versioned). It is the one place of these rules.
+func PlanRollback(list []ReleaseInfo, historySince, id int64) (RollbackPlan, error) {
+	plan := RollbackPlan{Target: id}
+	var target *ReleaseInfo
+	for i := range list {
+		if list[i].ID == id {
+			target = &list[i]
+		}
+	}
+	switch {
+	case target == nil:
+		return plan, fmt.Errorf("release %d: %w", id, ErrNotFound)
+	case !target.Active():
+		return plan, fmt.Errorf("release %d was itself rolled back; roll back to an active release: %w", id, ErrConflict)
+	case historySince > 0 && id < historySince-1:
+		return plan, fmt.Errorf("release history is kept from release %d on (the store was upgraded then); cannot roll back to %d: %w", historySince, id, ErrConflict)
+	}
+	for i := len(list) - 1; i >= 0; i-- {
+		r := list[i]
+		if r.ID <= id || !r.Active() {
+			continue
+		}
+		if len(r.Parts) > 0 {
+			return plan, fmt.Errorf("release %d (%s) changed %s, which are not versioned and cannot be rolled back; roll back to release %d or later, or write the earlier state again (re-import the earlier file, publish or withdraw the place): %w",
+				r.ID, r.File, strings.Join(r.Parts, "; "), r.ID, ErrConflict)
+		}
+		plan.Undo = append(plan.Undo, r)
+	}
+	return plan, nil
+}
+
+// Rollback returns store s to its state right after release id: it reads
+// the releases, checks the rollback with PlanRollback and lets the store
+// carry it out (with audit in the same transaction). Nothing to undo is no
+// error.
+func Rollback(ctx context.Context, s Store, id int64, audit *AuditEntry) ([]ReleaseInfo, error) {
+	rs, ok := s.(ReleaseStore)
+	if !ok {
+		return nil, fmt.Errorf("rollback: %w", ErrNotSupported)
+	}
+	list, err := rs.Releases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	since := int64(0)
+	if v, err := s.Meta(ctx, MetaHistorySince); err != nil {
+		return nil, err
+	} else if v != "" {
+		if since, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return nil, fmt.Errorf("meta %s %q: %w", MetaHistorySince, v, err)
+		}
+	}
+	plan, err := PlanRollback(list, since, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(plan.Undo) == 0 {
+		return nil, nil
+	}
+	if audit != nil {
+		a := *audit
+		a.Action, a.Release, a.Outcome = AuditRollback, id, "ok"
+		var ids []string
+		for _, r := range plan.Undo {
+			ids = append(ids, strconv.FormatInt(r.ID, 10))
+			a.Observations += r.Rows
+		}
+		a.Detail = fmt.Sprintf("rolled back to release %d; undone: %s", id, strings.Join(ids, ", "))
+		plan.Audit = &a
+	}
+	return rs.Undo(ctx, plan)
+}
+
+// ErrReleasesChanged is the conflict a store reports when the active
+// releases changed between PlanRollback and Undo.
+func ErrReleasesChanged(target int64) error {
+	return fmt.Errorf("the releases after %d changed while rolling back (another write); try again: %w", target, ErrConflict)
+}
+
+// Change is everything one release writes, all or nothing, in one
+// transaction of the store: boundaries, catalogue entries, observations and
+// places. It is the only way data enter a store (Store.Write); ingest.Intake
+// builds changes from files, checks them and records who wrote them.
+type Change struct {
+	// Release describes the release (Source, File, SHA256, Spec, Report);
+	// the store assigns ID and Rows, and Parts from the change.
+	Release Release
+	// Boundaries replace all regions of their level each.
+	Boundaries []BoundaryChange
+	// Indicators are catalogue entries, inserted or replaced by id.
+	Indicators []Indicator
+	// Observations replace earlier ones with the same indicator, level, key
+	// and period; of several in one change, the last wins.
+	Observations []Observation
+	// Places changes places (imports, submissions, moderation).
+	Places PlaceChange
+	// Audit, when set, is appended to the audit log in the same transaction,
+	// with Release set to the new release's id.
+	Audit *AuditEntry
+}
+
+// BoundaryChange replaces the regions of Set.Level.
+type BoundaryChange struct {
+	Set     BoundarySet
+	Regions []Region
+}
+
+// PlaceChange changes places.
+type PlaceChange struct {
+	// Source, when set, replaces all places of Source.ID with Replace and
+	// records the source.
+	Source  *PlaceSource
+	Replace []Place
+	// Add stores new places (submissions).
+	Add []Place
+	// Status publishes or withdraws places; an unknown id is ErrNotFound.
+	Status []PlaceStatus
+}
+
+// PlaceStatus sets the status of one place.
+type PlaceStatus struct {
+	ID     string
+	Status string
+}
+
+// Empty reports whether the change writes no places.
+func (p PlaceChange) Empty() bool {
+	return p.Source == nil && len(p.Add) == 0 && len(p.Status) == 0
+}
+
+// Validate checks a change before a store writes it; the stores call it,
+// so that these rules live in one place. Errors wrap ErrInvalidData (a
+// status that is not published or pending is a *ParamError).
+func (c *Change) Validate() error {
+	invalid := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidData, fmt.Sprintf(format, args...))
+	}
+	levels := map[Level]bool{}
+	for _, b := range c.Boundaries {
+		if levels[b.Set.Level] {
+			return invalid("boundaries of level %s twice in one release", b.Set.Level)
+		}
+		levels[b.Set.Level] = true
+		keys := make(map[string]bool, len(b.Regions))
+		for _, r := range b.Regions {
+			if r.Level != b.Set.Level {
+				return invalid("region %s is level %s, the boundary set is %s", r.Key, r.Level, b.Set.Level)
+			}
+			if keys[r.Key] {
+				return invalid("region %s twice in the boundary set of level %s", r.Key, b.Set.Level)
+			}
+			keys[r.Key] = true
+		}
+	}
+	for i := range c.Indicators {
+		if !ValidIndicatorID(c.Indicators[i].ID) {
+			return invalid("indicator id %q", c.Indicators[i].ID)
+		}
+	}
+	for _, o := range c.Observations {
+		if !ValidKey(o.Level, o.Key) {
+			return invalid("observation %s: key %q is not a %s key", o.Indicator, o.Key, o.Level)
+		}
+	}
+	p := c.Places
+	if p.Source != nil {
+		if p.Source.ID == "" {
+			return invalid("place source without an id")
+		}
+		for _, pl := range p.Replace {
+			if pl.Source != p.Source.ID {
+				return invalid("place %s: source %q, want %q", pl.ID, pl.Source, p.Source.ID)
+			}
+		}
+	} else if len(p.Replace) > 0 {
+		return invalid("places to replace without their source")
+	}
+	for _, list := range [][]Place{p.Replace, p.Add} {
+		for i := range list {
+			if err := list[i].Validate(); err != nil {
+				return invalid("%v", err)
+			}
+		}
+	}
+	for _, st := range p.Status {
+		if st.Status != PlacePublished && st.Status != PlacePending {
+			return &ParamError{Param: "status", Value: st.Status, Reason: "must be published or pending"}
+		}
+	}
+	return nil
+}
+
+// Prepare checks the change (Validate) and returns its release as a store
+// writes it: CreatedAt (now when unset), Rows and Parts filled in.
+func (c *Change) Prepare() (Release, error) {
+	rel := c.Release
+	if err := c.Validate(); err != nil {
+		return rel, err
+	}
+	if rel.CreatedAt.IsZero() {
+		rel.CreatedAt = time.Now().UTC()
+	}
+	rel.Rows, rel.Parts = len(c.Observations), c.Parts()
+	return rel, nil
+}
+
+// Parts describes what the change writes besides observations and
+// catalogue entries (neither boundaries nor places are versioned, so a
+// release with parts cannot be rolled back).
+func (c *Change) Parts() []string {
+	var out []string
+	for _, b := range c.Boundaries {
+		out = append(out, fmt.Sprintf("boundaries of level %s (%d regions)", b.Set.Level, len(b.Regions)))
+	}
+	p := c.Places
+	if p.Source != nil {
+		out = append(out, fmt.Sprintf("places of source %s (%d)", p.Source.ID, len(p.Replace)))
+	}
+	for _, pl := range p.Add {
+		out = append(out, "place "+pl.ID+" added")
+	}
+	for _, st := range p.Status {
+		out = append(out, "place "+st.ID+" "+st.Status)
+	}
+	return out
+}
+
+// UnknownIndicatorsError is the error of a write whose observations name
+// indicators that are neither in the change nor in the catalogue. Both
+// stores return it.
+func UnknownIndicatorsError(ids []string) error {
+	if len(ids) > 10 {
+		ids = append(ids[:10:10], fmt.Sprintf("… (+%d)", len(ids)-10))
+	}
+	return fmt.Errorf("observations of %s: %w (add a catalogue entry first)", strings.Join(ids, ", "), ErrUnknownIndicator)
+}
+
+// PlaceNotFoundError is the error of a status change of an unknown place.
+func PlaceNotFoundError(id string) error { return fmt.Errorf("place %s: %w", id, ErrNotFound) }
 
 // Token is a write credential of a data supplier (e.g. a Land's statistical
 // office). Only the SHA-256 hash of its secret is stored.
@@ -153,7 +425,22 @@ func HashToken(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// TokenStore persists write tokens.
+// ValidTokenHash reports whether hash has the form HashToken gives (64
+// lower-case hex digits), the only form in which tokens are stored.
+func ValidTokenHash(hash string) bool {
+	if len(hash) != 2*sha256.Size {
+		return false
+	}
+	for i := 0; i < len(hash); i++ {
+		if c := hash[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// TokenStore persists write tokens. The stores only store and look up;
+// ingest.Intake checks a token (Token.Validate, ValidTokenHash) before.
 type TokenStore interface {
 	// CreateToken stores t (ID and CreatedAt are assigned) under hash.
 	CreateToken(ctx context.Context, t Token, hash string) (Token, error)
@@ -185,6 +472,10 @@ type AuditEntry struct {
 // Audit actions.
 const (
 	AuditImport      = "import"
+	AuditBoundaries  = "boundaries"
+	AuditPlaces      = "places"
+	AuditPlaceSubmit = "place-submit"
+	AuditPlaceStatus = "place-status"
 	AuditRollback    = "rollback"
 	AuditTokenCreate = "token-create"
 	AuditTokenRevoke = "token-revoke"
@@ -276,8 +567,11 @@ type ImportRequest struct {
 	Data   []byte
 	// Catalogue is an optional indicator catalogue (JSON array or CSV) for canonical CSV.
 	Catalogue []byte
-	// Crosswalk is an optional BBSR Umsteigeschlüssel xlsx (option crosswalk_year selects the sheet).
-	Crosswalk []byte
+	// Crosswalk is an optional crosswalk file (BBSR Umsteigeschlüssel xlsx or
+	// a Destatis Gebietsänderungen list; option crosswalk_year gives the
+	// Gebietsstand year of the data's keys), CrosswalkName its file name.
+	Crosswalk     []byte
+	CrosswalkName string
 	// Options are format options as "name=value" (e.g. "map=12=unemployment_rate", "period=2021").
 	Options []string
 	DryRun  bool

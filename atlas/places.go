@@ -136,15 +136,9 @@ type PlaceQuery struct {
 	Limit      int        // 0 = no limit
 }
 
-// PlaceStore persists places; stores implement it optionally.
+// PlaceStore reads places; stores implement it optionally. Places are
+// written with Store.Write (Change.Places).
 type PlaceStore interface {
-	// ReplacePlaces replaces all places of src.ID (an import is all or nothing)
-	// and records the source.
-	ReplacePlaces(ctx context.Context, src PlaceSource, places []Place) error
-	// AddPlace stores one place (a submission).
-	AddPlace(ctx context.Context, p Place) error
-	// SetPlaceStatus publishes or withdraws a place; ErrNotFound for an unknown id.
-	SetPlaceStatus(ctx context.Context, id, status string) error
 	Places(ctx context.Context, q PlaceQuery) ([]Place, error)
 	PlaceSources(ctx context.Context) ([]PlaceSource, error)
 }

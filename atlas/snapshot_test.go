@@ -48,11 +48,11 @@ func landStore(t *testing.T) (*countingStore, atlas.Indicator, []atlas.Observati
 	}
 	t.Cleanup(func() { s.Close() })
 	lr := storetest.Laender(t)
-	if err := s.ReplaceBoundaries(ctx, lr.Set, lr.Regions); err != nil {
+	if err := storetest.ReplaceBoundaries(ctx, s, lr.Set, lr.Regions); err != nil {
 		t.Fatal(err)
 	}
 	ind, obs := storetest.Unemployment(t)
-	if _, err := s.Import(ctx, atlas.Release{Source: "t"}, []atlas.Indicator{ind}, obs); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "t"}, []atlas.Indicator{ind}, obs); err != nil {
 		t.Fatal(err)
 	}
 	return &countingStore{Store: s}, ind, obs
@@ -102,7 +102,7 @@ func TestSnapshotKeepsAndDropsWithTheDataVersion(t *testing.T) {
 			changed = append(changed, o)
 		}
 	}
-	if _, err := st.Import(ctx, atlas.Release{Source: "t2"}, []atlas.Indicator{ind}, changed); err != nil {
+	if _, err := storetest.Import(ctx, st, atlas.Release{Source: "t2"}, []atlas.Indicator{ind}, changed); err != nil {
 		t.Fatal(err)
 	}
 	v2, err := svc.Map(ctx, q)
@@ -125,7 +125,7 @@ func TestLevelReadAgainWhenTheDataChangeWhileReading(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.duringRegions = func() {
-		if _, err := st.Import(ctx, atlas.Release{Source: "concurrent"}, []atlas.Indicator{ind}, obs[:1]); err != nil {
+		if _, err := storetest.Import(ctx, st, atlas.Release{Source: "concurrent"}, []atlas.Indicator{ind}, obs[:1]); err != nil {
 			t.Error(err)
 		}
 	}
@@ -197,7 +197,7 @@ func TestFlaggedCountsOneRuleInEveryForm(t *testing.T) {
 		}
 		edited = append(edited, o)
 	}
-	if _, err := st.Import(ctx, atlas.Release{Source: "flags"}, []atlas.Indicator{ind}, edited); err != nil {
+	if _, err := storetest.Import(ctx, st, atlas.Release{Source: "flags"}, []atlas.Indicator{ind}, edited); err != nil {
 		t.Fatal(err)
 	}
 	svc := atlas.NewService(st, atlas.Options{})

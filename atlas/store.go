@@ -46,23 +46,31 @@ type Release struct {
 	// Spec is the SHA-256 of the import spec (format and options); with
 	// SHA256 it identifies a re-import of the same file the same way.
 	Spec string `json:"spec,omitempty"`
+	// Parts lists what the release wrote besides observations and catalogue
+	// entries (boundaries, places); set by the store from the Change.
+	Parts []string `json:"parts,omitempty"`
 }
 
 // Store persists boundaries, the indicator catalogue and observations. The
 // embedded store and PostGIS implement it; one contract test suite runs
 // against both.
 type Store interface {
-	// ReplaceBoundaries replaces all regions of set.Level in one transaction.
-	ReplaceBoundaries(ctx context.Context, set BoundarySet, regions []Region) error
+	// Write stores one Change as one new release, all or nothing, in one
+	// transaction: boundaries (each replacing all regions of its level),
+	// catalogue entries (upserted), observations (replacing those with the
+	// same indicator, level, key and period; the last of duplicates wins),
+	// places, and the change's audit entry. It checks the change with
+	// Change.Validate; observations of indicators neither in the change nor
+	// in the catalogue fail with UnknownIndicatorsError, an unknown place's
+	// status change with PlaceNotFoundError. Write is the only write of data
+	// (ingest.Intake is its one caller outside tests).
+	Write(ctx context.Context, c Change) (Release, error)
+
 	// BoundarySets lists the boundary set of each level.
 	BoundarySets(ctx context.Context) ([]BoundarySet, error)
 	// Regions returns the regions of a level, ordered by key.
 	Regions(ctx context.Context, level Level) ([]Region, error)
 
-	// Import writes indicators (upserting their catalogue entries) and
-	// observations as one new release, all or nothing. Observations replace
-	// earlier ones with the same indicator, key and period.
-	Import(ctx context.Context, rel Release, inds []Indicator, obs []Observation) (Release, error)
 	// Indicators lists the catalogue with levels, years and default year filled in.
 	Indicators(ctx context.Context) ([]Indicator, error)
 	// Values returns key → value of one indicator, level and period.

@@ -1,6 +1,9 @@
 package ingest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -17,6 +20,41 @@ import (
 type BoundaryResult struct {
 	Set     atlas.BoundarySet
 	Regions []atlas.Region
+	// sha and spec identify the files and the spec (a re-import of the same
+	// files the same way is skipped).
+	sha, spec string
+}
+
+// boundaryHashes returns the SHA-256 of a boundary file with its sidecar
+// files (.dbf, .shx, .prj, .cpg of a shapefile) and of the spec.
+func boundaryHashes(fsys fs.FS, spec BoundarySpec) (string, string, error) {
+	h := sha256.New()
+	files := []string{spec.File}
+	if ext := path.Ext(spec.File); strings.EqualFold(ext, ".shp") {
+		base := strings.TrimSuffix(spec.File, ext)
+		for _, side := range []string{".dbf", ".shx", ".prj", ".cpg"} {
+			for _, e := range []string{side, strings.ToUpper(side)} {
+				if _, err := fs.Stat(fsys, base+e); err == nil {
+					files = append(files, base+e)
+					break
+				}
+			}
+		}
+	}
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return "", "", err
+		}
+		fmt.Fprintf(h, "%s %s\n", path.Base(f), sha(b))
+	}
+	sp := spec
+	sp.File = path.Base(sp.File)
+	js, err := json.Marshal(sp)
+	if err != nil {
+		return "", "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), sha(js), nil
 }
 
 // ReadBoundaries reads the layer spec names from a boundary file in fsys:
@@ -70,15 +108,7 @@ func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult,
 	typeField := orDefault(spec.TypeField, "BEZ")
 	arsField := orDefault(spec.ARSField, "ARS")
 
-	gf := spec.GF
-	if len(gf) == 0 {
-		for _, f := range layer.Features {
-			if f.Props["GF"] == "4" {
-				gf = []string{"4"}
-				break
-			}
-		}
-	}
+	gf := gfFilter(layer, spec.GF)
 	res := &BoundaryResult{Set: atlas.BoundarySet{
 		Level: spec.Level, Name: spec.Name, Source: path.Base(spec.File) + orSuffix(layer.Name), Gebietsstand: spec.Gebietsstand,
 		SourceSRID: layer.SRID, Licence: spec.Licence, Attribution: spec.Attribution, ImportedAt: time.Now().UTC(),
@@ -133,6 +163,30 @@ func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult,
 	for key, n := range merged {
 		res.Set.Report = append(res.Set.Report, fmt.Sprintf("%s: %d features of the same key merged into one region", key, n+1))
 	}
+	if err := repairRegions(spec.File, res); err != nil {
+		return nil, err
+	}
+	sort.Slice(res.Regions, func(i, j int) bool { return res.Regions[i].Key < res.Regions[j].Key })
+	res.Set.Count = len(res.Regions)
+	return res, nil
+}
+
+// gfFilter keeps the land parts (GF 4) of a layer that has them, unless
+// the spec names the GF values.
+func gfFilter(layer boundaryfile.Layer, gf []string) []string {
+	if len(gf) > 0 {
+		return gf
+	}
+	for _, f := range layer.Features {
+		if f.Props["GF"] == "4" {
+			return []string{"4"}
+		}
+	}
+	return nil
+}
+
+// repairRegions repairs invalid geometries and reports each repair.
+func repairRegions(file string, res *BoundaryResult) error {
 	for i := range res.Regions {
 		r := &res.Regions[i]
 		verr := geo.Validate(r.Geom)
@@ -141,16 +195,14 @@ func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult,
 		}
 		fixed, changed, err := geo.Repair(r.Geom)
 		if err != nil {
-			return nil, fmt.Errorf("%s: region %s (%s): invalid geometry (%v) and repair failed: %w", spec.File, r.Key, r.Name, verr, err)
+			return fmt.Errorf("%s: region %s (%s): invalid geometry (%v) and repair failed: %w", file, r.Key, r.Name, verr, err)
 		}
 		if changed {
 			res.Set.Report = append(res.Set.Report, fmt.Sprintf("%s %s: repaired invalid geometry (%v)", r.Key, r.Name, verr))
 			r.Geom = fixed
 		}
 	}
-	sort.Slice(res.Regions, func(i, j int) bool { return res.Regions[i].Key < res.Regions[j].Key })
-	res.Set.Count = len(res.Regions)
-	return res, nil
+	return nil
 }
 
 func orSuffix(layer string) string {

@@ -41,157 +41,47 @@ type canonicalDoc struct {
 // /api/v1/indicators has them); they are ignored on import.
 var jsonIgnored = map[string]bool{"years": true, "default_year": true}
 
+// canonicalRead is the state of reading one file of the data standard.
+type canonicalRead struct {
+	name, catName    string
+	cv, ov           *schemaValidator
+	verr             *ValidationError
+	catRows, obsRows []cellRow
+	decimal          string
+}
+
+func (c *canonicalRead) problem(file string, row int, column, reason string) {
+	c.verr.add(&CellError{File: file, Row: row, Column: column, Reason: reason})
+}
+
 func readCanonical(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%s: %w: the data standard requires UTF-8", name, atlas.ErrInvalidData)
+		line, col, b := firstInvalidUTF8(data)
+		return nil, invalidf("%v", &CellError{File: name, Row: line, Column: columnAt(data, line, col),
+			Reason: fmt.Sprintf("byte 0x%02x is not UTF-8: the data standard requires UTF-8; save the file as UTF-8", b)})
 	}
-	cv, err := newSchemaValidator("indicators")
-	if err != nil {
+	c := &canonicalRead{name: name, catName: in.catalogueName, verr: &ValidationError{File: name}, decimal: in.decimal}
+	var err error
+	if c.cv, err = newSchemaValidator("indicators"); err != nil {
 		return nil, err
 	}
-	ov, err := newSchemaValidator("observations")
-	if err != nil {
+	if c.ov, err = newSchemaValidator("observations"); err != nil {
 		return nil, err
 	}
-	verr := &ValidationError{File: name}
-	problem := func(file string, row int, column, reason string) {
-		if len(verr.Problems) < MaxProblems {
-			verr.Problems = append(verr.Problems, &CellError{File: file, Row: row, Column: column, Reason: reason})
-		}
-	}
-	var catRows []cellRow
-	var obsRows []cellRow
-	catName := in.catalogueName
-	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
-		var doc canonicalDoc
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		dec.UseNumber()
-		if err := dec.Decode(&doc); err != nil {
-			return nil, fmt.Errorf("%s: %w: %w", name, atlas.ErrInvalidData, err)
-		}
-		catName = name
-		for i, o := range doc.Indicators {
-			r, errs := jsonCells(o, cv)
-			r.row = i + 1
-			for _, e := range errs {
-				problem(name, i+1, "indicators."+e[0], e[1])
-			}
-			catRows = append(catRows, r)
-		}
-		for i, o := range doc.Observations {
-			r, errs := jsonCells(o, ov)
-			r.row = i + 1
-			for _, e := range errs {
-				problem(name, i+1, e[0], e[1])
-			}
-			obsRows = append(obsRows, r)
-		}
-	} else {
-		rows, header, dec, err := canonicalCSV(name, data)
-		if err != nil {
-			return nil, err
-		}
-		obsRows = rows
-		if err := canonicalHeader("observations", header, name, problem); err != nil {
-			return nil, err
-		}
-		if dec == "," {
-			in.decimal = ","
-		}
+	if err := c.readData(data); err != nil {
+		return nil, err
 	}
 	if len(in.catalogue) > 0 {
-		cat := bytes.TrimPrefix(in.catalogue, []byte("\xef\xbb\xbf"))
-		if t := bytes.TrimSpace(cat); len(t) > 0 && (t[0] == '[' || t[0] == '{') {
-			var list []map[string]any
-			dec := json.NewDecoder(bytes.NewReader(t))
-			dec.UseNumber()
-			if t[0] == '{' {
-				var doc canonicalDoc
-				if err := dec.Decode(&doc); err != nil {
-					return nil, fmt.Errorf("%s: %w: %w", catName, atlas.ErrInvalidData, err)
-				}
-				list = doc.Indicators
-			} else if err := dec.Decode(&list); err != nil {
-				return nil, fmt.Errorf("%s: %w: %w", catName, atlas.ErrInvalidData, err)
-			}
-			for i, o := range list {
-				r, errs := jsonCells(o, cv)
-				r.row = i + 1
-				for _, e := range errs {
-					problem(catName, i+1, e[0], e[1])
-				}
-				catRows = append(catRows, r)
-			}
-		} else {
-			rows, header, _, err := canonicalCSV(catName, cat)
-			if err != nil {
-				return nil, err
-			}
-			if err := canonicalHeader("indicators", header, catName, problem); err != nil {
-				return nil, err
-			}
-			catRows = rows
+		if err := c.readCatalogue(bytes.TrimPrefix(in.catalogue, []byte("\xef\xbb\xbf"))); err != nil {
+			return nil, err
 		}
 	}
-
-	// The catalogue.
-	catalogue := map[string]atlas.Indicator{}
-	var entries []atlas.Indicator
-	for _, r := range catRows {
-		bad := cv.checkRow(r.cells, r.row)
-		for _, b := range bad {
-			problem(catName, r.row, b[0], b[1])
-		}
-		if len(bad) > 0 {
-			continue
-		}
-		ind, err := indicatorFromCells(r.cells)
-		if err != nil {
-			problem(catName, r.row, "levels", err.Error())
-			continue
-		}
-		if err := ind.Validate(); err != nil {
-			problem(catName, r.row, "", err.Error())
-			continue
-		}
-		catalogue[ind.ID] = ind
-		entries = append(entries, ind)
-	}
-
-	// The observations.
-	ov.decimal = in.decimal
+	catalogue, entries := c.catalogue()
 	res := &TableResult{Catalogue: entries}
-	for i, r := range obsRows {
-		in.progress(i+1, len(obsRows))
-		bad := ov.checkRow(r.cells, r.row)
-		for _, b := range bad {
-			problem(name, r.row, b[0], b[1])
-		}
-		if len(bad) > 0 {
-			continue
-		}
-		o, col, reason := observationFromCells(r.cells, ov.decimal)
-		if reason != "" {
-			problem(name, r.row, col, reason)
-			continue
-		}
-		ind, inFile := catalogue[o.Indicator]
-		if !inFile {
-			var ok bool
-			if ind, ok = known[o.Indicator]; !ok {
-				problem(name, r.row, "indicator", fmt.Sprintf("indicator %q is neither in the file's catalogue nor in the atlas", o.Indicator))
-				continue
-			}
-		}
-		if len(ind.Levels) > 0 && inFile && !containsLevel(ind.Levels, o.Level) {
-			problem(name, r.row, "key", fmt.Sprintf("key %s is level %s, but the catalogue gives %s only the levels %v", o.Key, o.Level, o.Indicator, ind.Levels))
-			continue
-		}
-		res.Observations = append(res.Observations, o)
-	}
-	if len(verr.Problems) > 0 {
-		return nil, verr
+	c.observations(res, catalogue, known, in)
+	if len(c.verr.Problems) > 0 {
+		return nil, c.verr
 	}
 	if len(res.Observations) == 0 {
 		return nil, fmt.Errorf("%s: %w: no observations", name, atlas.ErrInvalidData)
@@ -200,13 +90,147 @@ func readCanonical(name string, data []byte, spec TableSpec, known map[string]at
 	for _, o := range res.Observations {
 		keys[o.Key] = true
 	}
-	res.Rows = len(obsRows)
+	res.Rows = len(c.obsRows)
 	res.Report = append(res.Report, fmt.Sprintf("%s: canonical form, %d observation(s) of %d region(s); %d catalogue entr(y/ies) in the file",
 		path.Base(name), len(res.Observations), len(keys), len(entries)))
 	for i := range res.Catalogue {
 		res.Catalogue[i].Levels = nil // computed by the store
 	}
 	return res, nil
+}
+
+// readData reads the file: a JSON document with indicators and
+// observations, or the observations as CSV.
+func (c *canonicalRead) readData(data []byte) error {
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		var doc canonicalDoc
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		if err := dec.Decode(&doc); err != nil {
+			return fmt.Errorf("%s: %w: %w", c.name, atlas.ErrInvalidData, err)
+		}
+		c.catName = c.name
+		c.catRows = c.jsonRows(doc.Indicators, c.cv, c.name, "indicators.")
+		c.obsRows = c.jsonRows(doc.Observations, c.ov, c.name, "")
+		return nil
+	}
+	rows, header, dec, err := canonicalCSV(c.name, data)
+	if err != nil {
+		return err
+	}
+	c.obsRows = rows
+	if err := canonicalHeader("observations", header, c.name, c.problem); err != nil {
+		return err
+	}
+	if dec == "," {
+		c.decimal = ","
+	}
+	return nil
+}
+
+func (c *canonicalRead) jsonRows(list []map[string]any, v *schemaValidator, file, prefix string) []cellRow {
+	var out []cellRow
+	for i, o := range list {
+		r, errs := jsonCells(o, v)
+		r.row = i + 1
+		for _, e := range errs {
+			c.problem(file, i+1, prefix+e[0], e[1])
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// readCatalogue reads a catalogue given with the data: a JSON array or
+// document, or CSV.
+func (c *canonicalRead) readCatalogue(cat []byte) error {
+	t := bytes.TrimSpace(cat)
+	if len(t) == 0 || (t[0] != '[' && t[0] != '{') {
+		rows, header, _, err := canonicalCSV(c.catName, cat)
+		if err != nil {
+			return err
+		}
+		if err := canonicalHeader("indicators", header, c.catName, c.problem); err != nil {
+			return err
+		}
+		c.catRows = rows
+		return nil
+	}
+	var list []map[string]any
+	dec := json.NewDecoder(bytes.NewReader(t))
+	dec.UseNumber()
+	if t[0] == '{' {
+		var doc canonicalDoc
+		if err := dec.Decode(&doc); err != nil {
+			return fmt.Errorf("%s: %w: %w", c.catName, atlas.ErrInvalidData, err)
+		}
+		list = doc.Indicators
+	} else if err := dec.Decode(&list); err != nil {
+		return fmt.Errorf("%s: %w: %w", c.catName, atlas.ErrInvalidData, err)
+	}
+	c.catRows = append(c.catRows, c.jsonRows(list, c.cv, c.catName, "")...)
+	return nil
+}
+
+// catalogue checks the catalogue rows.
+func (c *canonicalRead) catalogue() (map[string]atlas.Indicator, []atlas.Indicator) {
+	catalogue := map[string]atlas.Indicator{}
+	var entries []atlas.Indicator
+	for _, r := range c.catRows {
+		bad := c.cv.checkRow(r.cells, r.row)
+		for _, b := range bad {
+			c.problem(c.catName, r.row, b[0], b[1])
+		}
+		if len(bad) > 0 {
+			continue
+		}
+		ind, err := indicatorFromCells(r.cells)
+		if err != nil {
+			c.problem(c.catName, r.row, "levels", err.Error())
+			continue
+		}
+		if err := ind.Validate(); err != nil {
+			c.problem(c.catName, r.row, "", err.Error())
+			continue
+		}
+		catalogue[ind.ID] = ind
+		entries = append(entries, ind)
+	}
+	return catalogue, entries
+}
+
+// observations checks the observation rows against the schema and the
+// catalogues (the file's, then the atlas's).
+func (c *canonicalRead) observations(res *TableResult, catalogue, known map[string]atlas.Indicator, in formatInputs) {
+	c.ov.decimal = c.decimal
+	for i, r := range c.obsRows {
+		in.progress(i+1, len(c.obsRows))
+		bad := c.ov.checkRow(r.cells, r.row)
+		for _, b := range bad {
+			c.problem(c.name, r.row, b[0], b[1])
+		}
+		if len(bad) > 0 {
+			continue
+		}
+		o, col, reason := observationFromCells(r.cells, c.ov.decimal)
+		if reason != "" {
+			c.problem(c.name, r.row, col, reason)
+			continue
+		}
+		ind, inFile := catalogue[o.Indicator]
+		if !inFile {
+			var ok bool
+			if ind, ok = known[o.Indicator]; !ok {
+				c.problem(c.name, r.row, "indicator", fmt.Sprintf("indicator %q is neither in the file's catalogue nor in the atlas", o.Indicator))
+				continue
+			}
+		}
+		if len(ind.Levels) > 0 && inFile && !containsLevel(ind.Levels, o.Level) {
+			c.problem(c.name, r.row, "key", fmt.Sprintf("key %s is level %s, but the catalogue gives %s only the levels %v", o.Key, o.Level, o.Indicator, ind.Levels))
+			continue
+		}
+		res.Observations = append(res.Observations, o)
+	}
 }
 
 // cellRow is one row of a resource as field → text, with its row number
@@ -337,7 +361,7 @@ func indicatorFromCells(c map[string]string) (atlas.Indicator, error) {
 		Direction: atlas.Direction(strings.TrimSpace(c["direction"])), Source: c["source"], Publisher: c["publisher"], TableID: c["table_id"],
 		Licence: strings.TrimSpace(c["licence"]), LicenceURL: strings.TrimSpace(c["licence_url"]), Attribution: c["attribution"],
 		ReferenceDate: c["reference_date"], Gebietsstand: c["gebietsstand"], PopulationBase: c["population_base"], Notes: c["notes"],
-		Aggregation: strings.TrimSpace(c["aggregation"]),
+		Aggregation: strings.TrimSpace(c["aggregation"]), Measure: strings.TrimSpace(c["measure"]), Weight: strings.TrimSpace(c["weight"]),
 	}
 	if ind.TopicTitle == "" {
 		ind.TopicTitle = ind.Topic

@@ -8,7 +8,7 @@ import (
 	"github.com/standortatlas/standortatlas/atlas"
 )
 
-func canonicalCSVSpec(t *testing.T) (TableSpec, formatInputs) {
+func canonicalCSVSpec(t testing.TB) (TableSpec, formatInputs) {
 	return TableSpec{ID: "x1", Format: FormatCanonical}, formatInputs{catalogue: readFixture(t, "canonical_catalogue_unemployment.json"), catalogueName: "canonical_catalogue_unemployment.json"}
 }
 

@@ -126,9 +126,20 @@ func TestCrosswalkCountsAndMerges(t *testing.T) {
 	if _, ok := find(obs, "rdb_22411_01_01_4_b_c4", "16056", 2017); ok {
 		t.Error("16056 kept after the merge")
 	}
-	rates := map[string]atlas.Indicator{"rdb_22411_01_01_4_b_c4": {ID: "rdb_22411_01_01_4_b_c4", Unit: "%", Decimals: 1}}
-	if _, _, err := merge.Apply("pflege.csv", res.Observations, rates, nil); !errors.Is(err, atlas.ErrInvalidData) || !strings.Contains(err.Error(), "needs their populations") {
+	var c4 []atlas.Observation
+	for _, o := range res.Observations {
+		if o.Indicator == "rdb_22411_01_01_4_b_c4" {
+			c4 = append(c4, o)
+		}
+	}
+	rates := map[string]atlas.Indicator{"rdb_22411_01_01_4_b_c4": {ID: "rdb_22411_01_01_4_b_c4", Unit: "je 1.000 Einwohner", Decimals: 1}}
+	if _, _, err := merge.Apply("pflege.csv", c4, rates, nil); !errors.Is(err, atlas.ErrInvalidData) || !strings.Contains(err.Error(), "needs their population") {
 		t.Errorf("merging rates without populations: %v", err)
+	}
+	// A share whose base the catalogue does not name is not guessed.
+	shares := map[string]atlas.Indicator{"rdb_22411_01_01_4_b_c4": {ID: "rdb_22411_01_01_4_b_c4", Unit: "%", Decimals: 1}}
+	if _, _, err := merge.Apply("pflege.csv", c4, shares, nil); !errors.Is(err, atlas.ErrInvalidData) || !strings.Contains(err.Error(), `"weight"`) {
+		t.Errorf("merging shares of an unnamed base: %v", err)
 	}
 	if _, err := ParseMerges([]string{"16056-16063"}); err == nil {
 		t.Error("malformed merge accepted")

@@ -21,49 +21,6 @@ const (
 	FormatKS        = "ks"
 )
 
-// Formats lists the format-aware readers.
-func Formats() []string {
-	return []string{FormatGENESIS, FormatINKAR, FormatFFCSV, FormatCanonical, FormatGV, FormatKS}
-}
-
-// DetectFormat guesses the format of a file from its name and first bytes:
-// raw GENESIS ("GENESIS-Tabelle:" in the first line), INKAR ("Kennziffer"
-// header), GENESIS flat file ("statistics_code" header, also zipped),
-// Gemeindeverzeichnis (xlsx), canonical (JSON, or a "key,indicator,period"
-// header) and Königsteiner Schlüssel ("key_year" header).
-func DetectFormat(name string, data []byte) (string, error) {
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		if strings.HasSuffix(strings.ToLower(name), ".xlsx") {
-			return FormatGV, nil
-		}
-		if inner, err := zipEntryHead(data); err == nil {
-			data = inner
-		}
-	}
-	text, _, _ := decodeAuto(data[:min(len(data), 8192)])
-	head := string(text)
-	for strings.HasPrefix(head, "#") { // comment lines of the canonical form
-		_, head, _ = strings.Cut(head, "\n")
-	}
-	first, _, _ := strings.Cut(head, "\n")
-	trimmed := strings.TrimSpace(head)
-	switch {
-	case strings.Contains(first, "GENESIS-Tabelle") || strings.Contains(first, "Tabelle:"):
-		return FormatGENESIS, nil
-	case strings.Contains(first, "statistics_code") && strings.Contains(first, "value"):
-		return FormatFFCSV, nil
-	case strings.Contains(head, "Kennziffer") && strings.Contains(head, "Raumeinheit"):
-		return FormatINKAR, nil
-	case strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "["):
-		return FormatCanonical, nil
-	case strings.Contains(first, "key_year") && strings.Contains(first, "share"):
-		return FormatKS, nil
-	case strings.Contains(first, "key") && strings.Contains(first, "indicator") && strings.Contains(first, "period"):
-		return FormatCanonical, nil
-	}
-	return "", fmt.Errorf("%s: %w: format not recognised; name one of %s", name, atlas.ErrInvalidData, strings.Join(Formats(), ", "))
-}
-
 // zipEntryHead returns the first bytes of the first file in a zip.
 func zipEntryHead(data []byte) ([]byte, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -84,33 +41,6 @@ func zipEntryHead(data []byte) ([]byte, error) {
 		return buf[:n], nil
 	}
 	return nil, fmt.Errorf("empty zip")
-}
-
-// readFormat runs the format-aware reader of spec.format().
-func readFormat(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	var res *TableResult
-	var err error
-	switch spec.format() {
-	case FormatGENESIS:
-		res, err = readGENESIS(name, data, spec, known, in)
-	case FormatINKAR:
-		res, err = readINKAR(name, data, spec, known, in)
-	case FormatFFCSV:
-		res, err = readFFCSV(name, data, spec, known, in)
-	case FormatCanonical:
-		res, err = readCanonical(name, data, spec, known, in)
-	case FormatGV:
-		res, err = readGV(name, data, spec, known, in)
-	case FormatKS:
-		res, err = readKS(name, data, spec, known, in)
-	default:
-		return nil, fmt.Errorf("%s: unknown format %q", name, spec.Format)
-	}
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(res.Indicators, func(i, j int) bool { return res.Indicators[i].ID < res.Indicators[j].ID })
-	return res, nil
 }
 
 // formatInputs are what a format-aware reader gets besides the file.

@@ -1,13 +1,14 @@
 package ingest
 
 import (
+	"cmp"
 	"fmt"
-	"math"
 	"path"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/standortatlas/standortatlas/atlas"
 )
@@ -27,21 +28,24 @@ import (
 // indicator (columns of the same header at several dates are one indicator
 // with several periods) unless TableSpec.Map maps it to a catalogue id.
 
-// genesisLayout is where keys, names and values sit in the data rows.
+// genesisLayout is where keys, names, categories and values sit in the
+// data rows.
 type genesisLayout struct {
-	dateCol  int // -1 when the time is in the header
+	dateCol  int // -1 when the time is in the header or a title line
 	keyCol   int
 	nameCol  int
+	catCols  []int // category key columns ("Tageseinrichtung", "männlich")
 	firstVal int
 }
 
 type genesisColumn struct {
-	col       int    // 0-based
-	header    string // joined header cells (without time and unit)
-	unit      string
-	period    int // from the header's time line, 0 when in the rows
-	dayMonth  string
-	indicator string
+	col      int    // 0-based
+	header   string // joined header cells (without time and unit)
+	unit     string
+	period   int // from the header's time line, 0 when in the rows
+	dayMonth string
+	// indicator per category label ("" without category columns).
+	indicator map[string]string
 }
 
 // genesisFooter holds what the footer says about source and licence.
@@ -58,222 +62,380 @@ var (
 	unitPattern      = regexp.MustCompile(`^(Anzahl|Prozent|%|Promille|‰|Personen|Einwohner.*|EUR.*|Euro.*|(Tsd|Mill|Mio|Mrd)\.?( .*)?|1000( .*)?|1\.000( .*)?|km²|qkm|ha|m²|m³|cbm|Jahre|Tage|Std\.|Stunden|t|kg|kWh|MWh|GWh|Index.*|je .*|Betriebe|Wohnungen|Stück|Plätze|Fälle|Grad Celsius|°C|cm|mm|m|km)$`)
 )
 
+// genesisFile is one raw GENESIS table split into its parts.
+type genesisFile struct {
+	name       string
+	t          *rows
+	first, end int // data rows [first, end)
+	lay        genesisLayout
+	tableID    string
+	title      []string
+	headers    [][]string
+	width      int
+	foot       genesisFooter
+	decimal    string
+	categories []string // category labels in file order
+}
+
+// genesisHead is what the header and title lines say about the columns.
+type genesisHead struct {
+	cols    []genesisColumn
+	refDate string
+	measure string
+}
+
 func readGENESIS(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	text, _, err := decodeAuto(data)
+	g, err := parseGenesisFile(name, data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: decode: %w", name, err)
+		return nil, err
+	}
+	h, err := g.head()
+	if err != nil {
+		return nil, g.invalid("%v", err)
+	}
+	if err := g.chooseCategory(spec.Category); err != nil {
+		return nil, err
+	}
+	dates := g.dates(h)
+	if dates.empty() {
+		if spec.PeriodValue == 0 {
+			return nil, fmt.Errorf("%s: %w: no period: the rows have no date column, the header no date line and the title no \"Stichtag: …\" line; give the period (-period YEAR)", name, atlas.ErrInvalidData)
+		}
+		dates.add(date{year: spec.PeriodValue}, "-period")
+		dates.fromFlag = spec.PeriodValue
+	}
+	proposed, err := g.indicators(h, spec, known)
+	if err != nil {
+		return nil, err
+	}
+	res, err := g.observations(h, dates, in, proposed)
+	if err != nil {
+		return nil, err
+	}
+	res.Dates = dates
+	g.finish(res, h, res.Indicators, spec)
+	return res, nil
+}
+
+func (g *genesisFile) invalid(format string, args ...any) error {
+	return fmt.Errorf("%s: %w: not a raw GENESIS table: %s", g.name, atlas.ErrInvalidData, fmt.Sprintf(format, args...))
+}
+
+// parseGenesisFile decodes the file and finds footer, table id, title and
+// header lines, the first data row and its layout.
+func parseGenesisFile(name string, data []byte) (*genesisFile, error) {
+	text, err := decodeText(name, data, "")
+	if err != nil {
+		return nil, invalidf("%v", err)
 	}
 	t, err := parseDelimited(name, text, ';')
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
 	}
-	invalid := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %w: not a raw GENESIS table: %s", name, atlas.ErrInvalidData, fmt.Sprintf(format, args...))
-	}
-	// Footer.
-	end := len(t.cells)
+	g := &genesisFile{name: name, t: t, end: len(t.cells), first: -1}
 	for i, rec := range t.cells {
 		if strings.HasPrefix(cellAt(rec, 0), "_____") {
-			end = i
+			g.end = i
 			break
 		}
 	}
-	foot := parseGenesisFooter(t.cells[min(end+1, len(t.cells)):])
-	// Table id, title lines, the first data row and the layout.
-	tableID := ""
-	first, lay := -1, genesisLayout{}
-	for i := 0; i < end; i++ {
+	g.foot = parseGenesisFooter(t.cells[min(g.end+1, len(t.cells)):])
+	for i := 0; i < g.end; i++ {
 		rec := t.cells[i]
-		if tableID == "" && i < 3 {
+		if g.tableID == "" && i < 3 {
 			if m := tableIDPattern.FindStringSubmatch(strings.Join(rec, " ")); m != nil {
-				tableID = m[1]
+				g.tableID = m[1]
 				continue
 			}
 		}
 		if l, ok := genesisDataRow(rec); ok {
-			first, lay = i, l
+			g.first, g.lay = i, l
 			break
 		}
 	}
-	if first < 0 {
-		return nil, invalid("no data row (date;key;name;values… or key;name;values…) before the footer")
+	if g.first < 0 {
+		return nil, g.invalid("no data row (date;key;name;values… or key;name;values…) before the footer")
 	}
-	if tableID == "" {
-		return nil, invalid(`no table id ("GENESIS-Tabelle: 12411-01-01-4") in the first lines`)
+	if g.tableID == "" {
+		return nil, g.invalid(`no table id ("GENESIS-Tabelle: 12411-01-01-4") in the first lines`)
 	}
-	var title []string
-	var headers [][]string
-	for i := 0; i < first; i++ {
-		rec := t.cells[i]
-		if tableIDPattern.MatchString(strings.Join(rec, " ")) && i < 3 {
+	g.splitHeader()
+	for i := g.first; i < g.end; i++ {
+		g.width = max(g.width, len(t.cells[i]))
+	}
+	g.decimal = genesisDecimal(t.cells[g.first:g.end], g.lay)
+	return g, nil
+}
+
+// splitHeader sorts the lines above the data into title and header lines.
+func (g *genesisFile) splitHeader() {
+	for i := 0; i < g.first; i++ {
+		rec := g.t.cells[i]
+		if (i < 3 && tableIDPattern.MatchString(strings.Join(rec, " "))) || isBlank(rec) {
 			continue
 		}
-		if isBlank(rec) {
+		if cellAt(rec, 0) != "" && isBlank(rec[1:]) && len(g.headers) == 0 {
+			g.title = append(g.title, clean(rec[0]))
 			continue
 		}
-		if cellAt(rec, 0) != "" && isBlank(rec[1:]) && len(headers) == 0 {
-			title = append(title, clean(rec[0]))
-			continue
-		}
-		headers = append(headers, rec)
+		g.headers = append(g.headers, rec)
 	}
-	width := 0
-	for i := first; i < end; i++ {
-		width = max(width, len(t.cells[i]))
-	}
-	cols, refDate, measure, err := genesisColumns(headers, title, lay, width)
+}
+
+// head reads the header lines into value columns.
+func (g *genesisFile) head() (genesisHead, error) {
+	cols, refDate, measure, err := genesisColumns(g.headers, g.title, g.lay, g.width)
 	if err != nil {
-		return nil, invalid("%v", err)
+		return genesisHead{}, err
 	}
-	cols = dropEmptyColumns(cols, t.cells[first:end])
+	cols = dropEmptyColumns(cols, g.t.cells[g.first:g.end])
 	if len(cols) == 0 {
-		return nil, invalid("no value columns")
+		return genesisHead{}, fmt.Errorf("no value columns")
 	}
-	if lay.dateCol < 0 && cols[0].period == 0 && spec.PeriodValue == 0 {
-		return nil, fmt.Errorf("%s: %w: no period: the rows have no date column and the header no date line; give the period", name, atlas.ErrInvalidData)
+	return genesisHead{cols: cols, refDate: refDate, measure: measure}, nil
+}
+
+// dates collects the dates the file states: per row, in the header, or in
+// a title line ("Stichtag: 31.12.2018").
+func (g *genesisFile) dates(h genesisHead) *dateSet {
+	s := &dateSet{}
+	for _, c := range h.cols {
+		if c.period != 0 {
+			s.add(date{year: c.period, dayMonth: c.dayMonth}, "header line")
+		}
 	}
-	// Which keys does the table have (for the level decision)?
+	if g.lay.dateCol >= 0 {
+		for i := g.first; i < g.end; i++ {
+			if d, ok := cellDate(cellAt(g.t.cells[i], g.lay.dateCol)); ok {
+				s.add(d, "time column")
+			}
+		}
+	}
+	if s.empty() {
+		for _, l := range g.title {
+			for _, d := range titleDates(l) {
+				s.add(d, fmt.Sprintf("title line %q", l))
+			}
+		}
+	}
+	return s
+}
+
+// chooseCategory checks the category columns: every data row has a label
+// in each; with want set, only rows of that category are read.
+func (g *genesisFile) chooseCategory(want string) error {
+	if len(g.lay.catCols) == 0 {
+		if want != "" {
+			return fmt.Errorf("%s: %w: -category %q: the table has no category column", g.name, atlas.ErrInvalidData, want)
+		}
+		return nil
+	}
+	seen := map[string]bool{}
+	for i := g.first; i < g.end; i++ {
+		if rec := g.t.cells[i]; !isBlank(rec) {
+			if l := g.categoryOf(rec); !seen[l] {
+				seen[l] = true
+				g.categories = append(g.categories, l)
+			}
+		}
+	}
+	if want == "" {
+		return nil
+	}
+	for _, c := range g.categories {
+		if strings.EqualFold(c, strings.TrimSpace(want)) {
+			g.categories = []string{c}
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %w: -category %q is not a category of the table; it has %s", g.name, atlas.ErrInvalidData, want, quoteList(g.categories))
+}
+
+// categoryOf is the category label of a data row ("" without category columns).
+func (g *genesisFile) categoryOf(rec []string) string {
+	var parts []string
+	for _, c := range g.lay.catCols {
+		parts = append(parts, clean(cellAt(rec, c)))
+	}
+	return strings.Join(parts, " / ")
+}
+
+func quoteList(xs []string) string {
+	q := make([]string, len(xs))
+	for i, x := range xs {
+		q[i] = strconv.Quote(x)
+	}
+	return strings.Join(q, ", ")
+}
+
+// indicators assigns an indicator to every value column and category:
+// mapped, or derived from the header (one per distinct header, so that a
+// header repeated at several dates is one indicator with several periods).
+func (g *genesisFile) indicators(h genesisHead, spec TableSpec, known map[string]atlas.Indicator) ([]atlas.Indicator, error) {
+	cats := g.categories
+	if len(cats) == 0 {
+		cats = []string{""}
+	}
+	mapper := newColumnMapper(spec, known)
+	groups := map[string]map[string]string{} // header → category → indicator
+	var proposed []atlas.Indicator
+	for i := range h.cols {
+		c := &h.cols[i]
+		if ids, ok := groups[c.header]; ok {
+			c.indicator = ids
+			continue
+		}
+		mapped, err := mapper.lookup(c.col+1, c.header)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.name, err)
+		}
+		if mapped != "" && len(cats) > 1 {
+			return nil, fmt.Errorf("%s: %w: column %d is mapped to %s, but its rows come in %d categories (%s): name one with -category (option category)", g.name, atlas.ErrInvalidData, c.col+1, mapped, len(cats), quoteList(cats))
+		}
+		c.indicator = map[string]string{}
+		for _, cat := range cats {
+			id := mapped
+			if id == "" && !spec.OnlyMapped {
+				id = g.derivedID(c, cat, len(g.lay.catCols) > 0)
+				proposed = append(proposed, g.indicator(id, c, cat, h))
+			}
+			c.indicator[cat] = id
+		}
+		groups[c.header] = c.indicator
+	}
+	if err := mapper.unused(g.name); err != nil {
+		return nil, err
+	}
+	if len(proposed) > 0 && (g.foot.copyright == "" || g.foot.licence == "") {
+		return nil, fmt.Errorf("%s: %w: the footer names no © line or no licence, which the new indicator %s needs; map the columns to catalogue indicators", g.name, atlas.ErrInvalidData, proposed[0].ID)
+	}
+	return proposed, nil
+}
+
+func (g *genesisFile) derivedID(c *genesisColumn, cat string, perCategory bool) string {
+	id := makeID("rdb", g.tableID) + "_c" + strconv.Itoa(c.col+1)
+	if perCategory {
+		id = makeID(id, cat)
+	}
+	return id
+}
+
+// observations reads the data rows.
+func (g *genesisFile) observations(h genesisHead, dates *dateSet, in formatInputs, proposed []atlas.Indicator) (*TableResult, error) {
 	var keys []string
-	for i := first; i < end; i++ {
-		if k := cellAt(t.cells[i], lay.keyCol); k != "" {
+	for i := g.first; i < g.end; i++ {
+		if k := cellAt(g.t.cells[i], g.lay.keyCol); k != "" {
 			keys = append(keys, k)
 		}
 	}
-	filter := newKeyFilter(keys)
-	decimal := genesisDecimal(t.cells[first:end], lay)
-
-	// Indicator per distinct header: mapped, or derived.
-	mapper := newColumnMapper(spec, known)
-	prefix := makeID("rdb", tableID)
-	groups := map[string]string{} // header → indicator
-	var proposed []atlas.Indicator
-	decimals := map[string]int{}
-	tableTitle := strings.Join(title, " ")
-	if measure != "" {
-		tableTitle = strings.TrimSpace(strings.TrimSuffix(tableTitle, measure))
+	r := &genesisRows{g: g, h: h, filter: newKeyFilter(keys), c: newCollector(g.name), fixed: dates.fromFlag}
+	if dates.fromFlag == 0 && g.lay.dateCol < 0 && len(dates.years) == 1 {
+		for y := range dates.years {
+			r.fixed = y // one date in a title line
+		}
 	}
-	for i := range cols {
-		c := &cols[i]
-		if id, ok := groups[c.header]; ok {
-			c.indicator = id
-			continue
-		}
-		id, err := mapper.lookup(c.col+1, c.header)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if id == "" && !spec.OnlyMapped {
-			id = prefix + "_c" + strconv.Itoa(c.col+1)
-			colTitle := c.header
-			if measure != "" {
-				colTitle = strings.TrimSpace(measureUnit.ReplaceAllString(measure, "$1")) + ": " + c.header
-			}
-			if colTitle == "" {
-				colTitle = "Spalte " + strconv.Itoa(c.col+1)
-			}
-			proposed = append(proposed, genesisIndicator(id, colTitle, c, tableID, tableTitle, refDate, foot))
-		}
-		groups[c.header] = id
-		c.indicator = id
+	total := g.end - g.first
+	for ri := g.first; ri < g.end; ri++ {
+		in.progress(ri-g.first+1, total)
+		r.row(g.t.cells[ri], g.t.line[ri])
 	}
-	if err := mapper.unused(name); err != nil {
+	res, err := r.c.result(proposed)
+	if err != nil {
 		return nil, err
 	}
-	if len(proposed) > 0 && (foot.copyright == "" || foot.licence == "") {
-		return nil, fmt.Errorf("%s: %w: the footer names no © line or no licence, which the new indicator %s needs; map the columns to catalogue indicators", name, atlas.ErrInvalidData, proposed[0].ID)
-	}
+	res.Report = append(res.Report, r.filter.report(g.name)...)
+	return res, nil
+}
 
-	res := &TableResult{}
-	verr := &ValidationError{File: name}
-	problem := func(line int, col int, reason string) {
-		if len(verr.Problems) < MaxProblems {
-			verr.Problems = append(verr.Problems, &CellError{File: name, Row: line, Column: "#" + strconv.Itoa(col+1), Reason: reason})
-		}
+// genesisRows is the state of reading the data rows.
+type genesisRows struct {
+	g      *genesisFile
+	h      genesisHead
+	filter *keyFilter
+	c      *collector
+	fixed  int // the period of every value when neither rows nor header date them
+}
+
+func (r *genesisRows) row(rec []string, line int) {
+	lay := r.g.lay
+	if isBlank(rec) {
+		return
 	}
-	seen := map[string]int{}
-	total := end - first
-	for ri := first; ri < end; ri++ {
-		in.progress(ri-first+1, total)
-		rec, line := t.cells[ri], t.line[ri]
-		if isBlank(rec) {
-			continue
-		}
-		key := cellAt(rec, lay.keyCol)
-		rowPeriod := 0
-		if lay.dateCol >= 0 {
-			p, dm, ok := parsePeriod(cellAt(rec, lay.dateCol))
-			if !ok {
-				problem(line, lay.dateCol, fmt.Sprintf("%q is not a year or date", cellAt(rec, lay.dateCol)))
-				continue
-			}
-			rowPeriod = p
-			if refDate == "" && dm != "" {
-				refDate = dm
-			}
-		}
-		if !isKeyCell(key) {
-			problem(line, lay.keyCol, fmt.Sprintf("%q is not a regional key", key))
-			continue
-		}
-		level, key, ok := filter.keep(key, cellAt(rec, lay.nameCol))
+	rowPeriod := r.fixed
+	if lay.dateCol >= 0 {
+		d, ok := cellDate(cellAt(rec, lay.dateCol))
 		if !ok {
-			continue
+			r.c.problem(line, lay.dateCol, fmt.Sprintf("%q is not a year or date", cellAt(rec, lay.dateCol)))
+			return
 		}
-		res.Rows++
-		for _, c := range cols {
-			if c.indicator == "" {
-				continue
-			}
-			raw := cellAt(rec, c.col)
-			v, flag, err := ParseValue(raw, decimal)
-			if err != nil {
-				problem(line, c.col, err.Error())
-				continue
-			}
-			period := c.period
-			if period == 0 {
-				period = rowPeriod
-			}
-			if period == 0 {
-				if spec.PeriodValue == 0 {
-					problem(line, c.col, "no period: neither the row nor the header has a date (give period)")
-					continue
-				}
-				period = spec.PeriodValue
-			}
-			if !math.IsNaN(v) {
-				decimals[c.indicator] = max(decimals[c.indicator], decimalsOf(raw, decimal))
-			}
-			dk := c.indicator + "|" + key + "|" + strconv.Itoa(period)
-			if prev, dup := seen[dk]; dup {
-				problem(line, c.col, fmt.Sprintf("duplicate value for key %s, period %d (first in row %d)", key, period, prev))
-				continue
-			}
-			seen[dk] = line
-			res.Observations = append(res.Observations, atlas.Observation{Indicator: c.indicator, Level: level, Key: key, Period: period, Value: v, Flag: flag})
+		rowPeriod = d.year
+	}
+	key := cellAt(rec, lay.keyCol)
+	if !isKeyCell(key) {
+		r.c.problem(line, lay.keyCol, fmt.Sprintf("%q is not a regional key", key))
+		return
+	}
+	cat := r.g.categoryOf(rec)
+	for _, c := range lay.catCols {
+		if isValueCell(cellAt(rec, c)) || cellAt(rec, c) == "" {
+			r.c.problem(line, c, fmt.Sprintf("%q is not a category label (column %d holds the category of the row)", cellAt(rec, c), c+1))
+			return
 		}
 	}
-	if len(verr.Problems) > 0 {
-		return nil, verr
+	if len(r.g.categories) == 1 && len(lay.catCols) > 0 && cat != r.g.categories[0] {
+		return // another category than the one asked for
 	}
-	if res.Rows == 0 {
-		return nil, fmt.Errorf("%s: %w: no rows of Länder, Kreise or Gemeinden", name, atlas.ErrInvalidData)
+	level, key, ok := r.filter.keep(key, cellAt(rec, lay.nameCol))
+	if !ok {
+		return
+	}
+	r.c.res.Rows++
+	for _, c := range r.h.cols {
+		if ind := c.indicator[cat]; ind != "" {
+			r.c.value(line, c.col, ind, level, key, cmp.Or(c.period, rowPeriod), cellAt(rec, c.col), r.g.decimal)
+		}
+	}
+}
+
+// finish completes the derived catalogue entries and the report.
+func (g *genesisFile) finish(res *TableResult, h genesisHead, proposed []atlas.Indicator, spec TableSpec) {
+	refDate := h.refDate
+	if refDate == "" {
+		refDate = res.Dates.referenceDate()
 	}
 	for i := range proposed {
-		proposed[i].Decimals = decimals[proposed[i].ID]
 		if proposed[i].ReferenceDate == "" {
 			proposed[i].ReferenceDate = refDate
 		}
 	}
-	res.Indicators = proposed
-	res.Report = append(res.Report, fmt.Sprintf("%s: GENESIS table %s, %d value column(s) → %d indicator(s), time %s, decimal %q",
-		path.Base(name), tableID, len(cols), len(uniqueIndicators(cols)), map[bool]string{true: "per row", false: "in the header"}[lay.dateCol >= 0], decimal))
-	res.Report = append(res.Report, filter.report(name)...)
+	time := map[bool]string{true: "per row", false: "in the header"}[g.lay.dateCol >= 0]
+	if g.lay.dateCol < 0 && h.cols[0].period == 0 {
+		time = "in a title line"
+		if res.Dates.fromFlag != 0 {
+			time = "from -period"
+		}
+	}
+	res.Report = append([]string{fmt.Sprintf("%s: GENESIS table %s, %d value column(s) → %d indicator(s), time %s, decimal %q",
+		path.Base(g.name), g.tableID, len(h.cols), len(uniqueIndicators(h.cols)), time, g.decimal)}, res.Report...)
+	if len(g.lay.catCols) > 0 {
+		how := fmt.Sprintf("one indicator per category and column (%s); -category LABEL imports one", quoteList(g.categories))
+		if spec.Category != "" {
+			how = fmt.Sprintf("only category %q imported (-category)", g.categories[0])
+		}
+		res.Report = append(res.Report, fmt.Sprintf("%s: column(s) %s hold categories: %s", path.Base(g.name), colList(g.lay.catCols), how))
+	}
 	if extra := cityStates(res.Observations); len(extra) > 0 {
 		res.Observations = append(res.Observations, extra...)
-		res.Report = append(res.Report, fmt.Sprintf("%s: Berlin and Hamburg are Land, Kreis and Gemeinde at once: %d values copied between these levels", path.Base(name), len(extra)))
+		res.Report = append(res.Report, fmt.Sprintf("%s: Berlin and Hamburg are Land, Kreis and Gemeinde at once: %d values copied between these levels", path.Base(g.name), len(extra)))
 	}
-	return res, nil
+}
+
+func colList(cols []int) string {
+	var s []string
+	for _, c := range cols {
+		s = append(s, strconv.Itoa(c+1))
+	}
+	return strings.Join(s, ", ")
 }
 
 // dropEmptyColumns drops columns without a header whose cells are all
@@ -298,23 +460,37 @@ func dropEmptyColumns(cols []genesisColumn, rows [][]string) []genesisColumn {
 func uniqueIndicators(cols []genesisColumn) map[string]bool {
 	m := map[string]bool{}
 	for _, c := range cols {
-		if c.indicator != "" {
-			m[c.indicator] = true
+		for _, id := range c.indicator {
+			if id != "" {
+				m[id] = true
+			}
 		}
 	}
 	return m
 }
 
-// genesisDataRow recognises a data row and its layout.
+// genesisDataRow recognises a data row and its layout: an optional date,
+// the key, the name, category labels, then values.
 func genesisDataRow(rec []string) (genesisLayout, bool) {
-	c0, c1 := cellAt(rec, 0), cellAt(rec, 1)
-	if _, _, ok := parsePeriod(c0); ok && isKeyCell(c1) && len(rec) >= 4 && anyValue(rec[3:]) {
-		return genesisLayout{dateCol: 0, keyCol: 1, nameCol: 2, firstVal: 3}, true
+	lay := genesisLayout{dateCol: -1}
+	i := 0
+	if _, ok := cellDate(cellAt(rec, 0)); ok && isKeyCell(cellAt(rec, 1)) {
+		lay.dateCol, i = 0, 1
+	} else if !isKeyCell(cellAt(rec, 0)) {
+		return lay, false
 	}
-	if isKeyCell(c0) && len(rec) >= 3 && anyValue(rec[2:]) {
-		return genesisLayout{dateCol: -1, keyCol: 0, nameCol: 1, firstVal: 2}, true
+	lay.keyCol, lay.nameCol = i, i+1
+	j := i + 2
+	for ; j < len(rec) && isCategoryCell(cellAt(rec, j)); j++ {
+		lay.catCols = append(lay.catCols, j)
 	}
-	return genesisLayout{}, false
+	lay.firstVal = j
+	return lay, j < len(rec) && anyValue(rec[j:])
+}
+
+// isCategoryCell: a label in a data row where values are expected.
+func isCategoryCell(s string) bool {
+	return s != "" && !isValueCell(s) && strings.IndexFunc(s, unicode.IsLetter) >= 0
 }
 
 func anyValue(cells []string) bool {
@@ -364,8 +540,8 @@ func genesisColumns(headers [][]string, title []string, lay genesisLayout, width
 			switch {
 			case cell == "":
 			case i == timeRow:
-				y, dm, _ := parsePeriod(cell)
-				c.period, c.dayMonth = y, dm
+				d, _ := cellDate(cell)
+				c.period, c.dayMonth = d.year, d.dayMonth
 			case i == unitRow:
 				c.unit = cell
 			case i == labelRow:
@@ -409,7 +585,7 @@ func isTimeRow(h []string, from int) bool {
 		if c = strings.TrimSpace(c); c == "" {
 			continue
 		}
-		if _, _, ok := parsePeriod(c); !ok {
+		if _, ok := cellDate(c); !ok {
 			return false
 		}
 		n++
@@ -514,6 +690,23 @@ func licenceOf(text string) (string, string) {
 		return "dl-de/by-2-0", "https://www.govdata.de/dl-de/by-2-0"
 	}
 	return "", ""
+}
+
+// indicator derives the catalogue entry of one value column and category.
+func (g *genesisFile) indicator(id string, c *genesisColumn, cat string, h genesisHead) atlas.Indicator {
+	tableTitle := strings.Join(g.title, " ")
+	colTitle := c.header
+	if h.measure != "" {
+		tableTitle = strings.TrimSpace(strings.TrimSuffix(tableTitle, h.measure))
+		colTitle = strings.TrimSpace(measureUnit.ReplaceAllString(h.measure, "$1")) + ": " + c.header
+	}
+	if colTitle == "" {
+		colTitle = "Spalte " + strconv.Itoa(c.col+1)
+	}
+	if cat != "" {
+		colTitle += " — " + cat
+	}
+	return genesisIndicator(id, colTitle, c, g.tableID, tableTitle, h.refDate, g.foot)
 }
 
 // genesisIndicator is the catalogue entry derived from the file for one

@@ -10,7 +10,7 @@ import (
 )
 
 // seedManifest reads seeds/manifest.json and its catalogue.
-func seedManifest(t *testing.T) (*Manifest, map[string]atlas.Indicator) {
+func seedManifest(t testing.TB) (*Manifest, map[string]atlas.Indicator) {
 	t.Helper()
 	m, err := ReadManifest(os.DirFS("../../seeds"), "manifest.json")
 	if err != nil {
@@ -23,7 +23,7 @@ func seedManifest(t *testing.T) (*Manifest, map[string]atlas.Indicator) {
 	return m, known
 }
 
-func seedSpec(t *testing.T, m *Manifest, id string) TableSpec {
+func seedSpec(t testing.TB, m *Manifest, id string) TableSpec {
 	t.Helper()
 	for _, s := range m.Tables {
 		if s.ID == id {
@@ -135,5 +135,35 @@ func TestKSMatchesSeedSpecs(t *testing.T) {
 	wrong := strings.Replace(string(data), "09,Bayern,KS 2016,2016,2017,15.53327", "09,Bayern,KS 2016,2016,2017,15.63327", 1)
 	if _, err := ReadTable("ks.csv", []byte(wrong), TableSpec{ID: "ks", Format: FormatKS}, known); err == nil || !strings.Contains(err.Error(), "sum to 100.10000") {
 		t.Errorf("wrong sum: %v", err)
+	}
+}
+
+// Mapping the Zensus-2022 population of the GERDA Gemeinde table onto the
+// catalogue's population series (labelled "Fortschreibung Zensus 2011")
+// warns (issue 14, item 12); its own series does not.
+func TestZensus2022OntoZensus2011SeriesWarns(t *testing.T) {
+	m, _ := seedManifest(t)
+	data, err := os.ReadFile("../../testdata/auto/indicators/gerda_zensus2022_gemeinden.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]atlas.Indicator{}
+	for _, ind := range m.Indicators {
+		known[ind.ID] = ind
+	}
+	spec := TableSpec{ID: "zensus", File: "gerda_zensus2022_gemeinden.csv", Delimiter: ",", HeaderRow: 1, Key: []Column{{Name: "ags"}}, Level: atlas.LevelGemeinde, PeriodValue: 2022,
+		Values: []ValueSpec{{Column: Column{Name: "population_census22"}, Indicator: "population"}}}
+	res, err := ReadTable(spec.File, data, spec, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := censusBaseWarnings(spec.File, data, res.Observations, known)
+	if len(w) != 1 || !strings.Contains(w[0], "Zensus 2022") || !strings.Contains(w[0], "Fortschreibung Zensus 2011") {
+		t.Errorf("warnings = %q", w)
+	}
+	spec.Values[0].Indicator = "population_zensus2022"
+	res, _ = ReadTable(spec.File, data, spec, known)
+	if w := censusBaseWarnings(spec.File, data, res.Observations, known); len(w) != 0 {
+		t.Errorf("own series warned: %q", w)
 	}
 }

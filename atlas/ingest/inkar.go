@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"fmt"
-	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -29,177 +28,47 @@ const (
 	inkarAttribution = "INKAR, BBSR Bonn, dl-de/by-2-0"
 )
 
-func readINKAR(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	text, _, err := decodeAuto(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: decode: %w", name, err)
-	}
-	t, err := parseDelimited(name, text, ';')
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
-	}
-	invalid := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %w: not a raw INKAR export: %s", name, atlas.ErrInvalidData, fmt.Sprintf(format, args...))
-	}
-	// The Kennziffer line, the names line and the years line, in the first lines.
-	kz, namesRow, yearsRow := -1, -1, -1
-	for i := 0; i < min(6, len(t.cells)); i++ {
-		rec := t.cells[i]
-		switch {
-		case kz < 0 && strings.EqualFold(strings.TrimPrefix(cellAt(rec, 0), "\ufeff"), "Kennziffer"):
-			kz = i
-			if countNonEmpty(rec[min(3, len(rec)):]) > 0 {
-				namesRow = i
-			}
-		case yearsRow < 0 && isTimeRow(rec, 3):
-			yearsRow = i
-		case namesRow < 0 && cellAt(rec, 0) == "" && countNonEmpty(rec[min(3, len(rec)):]) > 0:
-			namesRow = i
-		}
-	}
-	if kz < 0 {
-		return nil, invalid(`no "Kennziffer" header line`)
-	}
-	if namesRow < 0 || yearsRow < 0 {
-		return nil, invalid("no line of indicator names and no line of reference years above the data")
-	}
-	hdr := t.cells[kz]
-	keyCol, nameCol, aggCol := 0, 1, 2
-	for j, c := range hdr {
-		switch strings.TrimSpace(strings.TrimPrefix(c, "\ufeff")) {
-		case "Kennziffer":
-			keyCol = j
-		case "Raumeinheit":
-			nameCol = j
-		case "Aggregat":
-			aggCol = j
-		}
-	}
-	firstVal := max(keyCol, nameCol, aggCol) + 1
-	first := max(kz, namesRow, yearsRow) + 1
-	names, years := t.cells[namesRow], t.cells[yearsRow]
+// inkarFile is an INKAR export split into its parts.
+type inkarFile struct {
+	name                   string
+	t                      *rows
+	kz, namesRow, yearsRow int
+	keyCol, nameCol, first int
+	firstVal               int
+}
 
-	type column struct {
-		col       int
-		name      string
-		year      int
-		indicator string
-	}
-	mapper := newColumnMapper(spec, known)
-	var cols []column
-	byName := map[string]string{}
-	usedIDs := map[string]bool{}
-	var proposed []atlas.Indicator
-	for j := firstVal; j < len(names); j++ {
-		nm := clean(names[j])
-		if nm == "" {
-			continue
-		}
-		y, _, ok := parsePeriod(cellAt(years, j))
-		if !ok {
-			return nil, invalid("column %d (%s): reference year %q is not a year", j+1, nm, cellAt(years, j))
-		}
-		c := column{col: j, name: nm, year: y}
-		if id, ok := byName[nm]; ok {
-			c.indicator = id
-			cols = append(cols, c)
-			continue
-		}
-		id, err := mapper.lookup(j+1, nm)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if id == "" && !spec.OnlyMapped {
-			id = makeID("inkar", nm)
-			if usedIDs[id] {
-				id = makeID("inkar", nm, "c"+strconv.Itoa(j+1))
-			}
-			proposed = append(proposed, atlas.Indicator{
-				ID: id, Title: nm,
-				Definition: fmt.Sprintf("INKAR-Indikator „%s“, unverändert aus dem INKAR-Export übernommen (automatischer Import; Definition siehe inkar.de).", nm),
-				Unit:       "ohne Angabe (INKAR-Export ohne Einheit)", Topic: "inkar", TopicTitle: "INKAR (automatisch importiert)",
-				Direction: atlas.DirectionContext, Source: "INKAR – Indikatoren und Karten zur Raum- und Stadtentwicklung",
-				Publisher: inkarPublisher, TableID: "INKAR: " + nm, Licence: "dl-de/by-2-0", LicenceURL: "https://www.govdata.de/dl-de/by-2-0",
-				Attribution: inkarAttribution,
-				Notes:       "Werte auf dem Gebietsstand des INKAR-Exports; Einheit im Export nicht angegeben.",
-			})
-		}
-		usedIDs[id] = true
-		byName[nm] = id
-		c.indicator = id
-		cols = append(cols, c)
-	}
-	if err := mapper.unused(name); err != nil {
+type inkarColumn struct {
+	col       int
+	name      string
+	year      int
+	indicator string
+}
+
+func readINKAR(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
+	f, err := parseINKAR(name, data)
+	if err != nil {
 		return nil, err
 	}
-	if len(cols) == 0 {
-		return nil, invalid("no indicator columns")
+	cols, proposed, err := f.columns(spec, known)
+	if err != nil {
+		return nil, err
 	}
-	res := &TableResult{Indicators: proposed}
-	verr := &ValidationError{File: name}
-	problem := func(line, col int, reason string) {
-		if len(verr.Problems) < MaxProblems {
-			verr.Problems = append(verr.Problems, &CellError{File: name, Row: line, Column: "#" + strconv.Itoa(col+1), Reason: reason})
-		}
-	}
+	c := newCollector(name)
 	var keys []string
-	for i := first; i < len(t.cells); i++ {
-		keys = append(keys, inkarKey(cellAt(t.cells[i], keyCol)))
+	for i := f.first; i < len(f.t.cells); i++ {
+		keys = append(keys, inkarKey(cellAt(f.t.cells[i], f.keyCol)))
 	}
 	filter := newKeyFilter(keys)
-	decimals := map[string]int{}
-	seen := map[string]int{}
 	padded := 0
-	for ri := first; ri < len(t.cells); ri++ {
-		in.progress(ri-first+1, len(t.cells)-first)
-		rec, line := t.cells[ri], t.line[ri]
-		if isBlank(rec) {
-			continue
-		}
-		raw := cellAt(rec, keyCol)
-		key := inkarKey(raw)
-		if key != raw {
+	for ri := f.first; ri < len(f.t.cells); ri++ {
+		in.progress(ri-f.first+1, len(f.t.cells)-f.first)
+		if f.row(c, filter, cols, f.t.cells[ri], f.t.line[ri]) {
 			padded++
 		}
-		if !isKeyCell(key) {
-			problem(line, keyCol, fmt.Sprintf("Kennziffer %q is not a regional key", raw))
-			continue
-		}
-		level, key, ok := filter.keep(key, cellAt(rec, nameCol))
-		if !ok {
-			continue
-		}
-		res.Rows++
-		for _, c := range cols {
-			if c.indicator == "" {
-				continue
-			}
-			cell := cellAt(rec, c.col)
-			v, flag, err := ParseValue(cell, ",")
-			if err != nil {
-				problem(line, c.col, err.Error())
-				continue
-			}
-			if !math.IsNaN(v) {
-				decimals[c.indicator] = max(decimals[c.indicator], decimalsOf(cell, ","))
-			}
-			dk := c.indicator + "|" + key + "|" + strconv.Itoa(c.year)
-			if prev, dup := seen[dk]; dup {
-				problem(line, c.col, fmt.Sprintf("duplicate value for %s, key %s, year %d (first in row %d)", c.name, key, c.year, prev))
-				continue
-			}
-			seen[dk] = line
-			res.Observations = append(res.Observations, atlas.Observation{Indicator: c.indicator, Level: level, Key: key, Period: c.year, Value: v, Flag: flag})
-		}
 	}
-	if len(verr.Problems) > 0 {
-		return nil, verr
-	}
-	if res.Rows == 0 {
-		return nil, fmt.Errorf("%s: %w: no data rows", name, atlas.ErrInvalidData)
-	}
-	for i := range res.Indicators {
-		res.Indicators[i].Decimals = decimals[res.Indicators[i].ID]
+	res, err := c.result(proposed)
+	if err != nil {
+		return nil, err
 	}
 	res.Report = append(res.Report, fmt.Sprintf("%s: INKAR export, %d column(s), %d region(s)", path.Base(name), len(cols), res.Rows))
 	if padded > 0 {
@@ -207,6 +76,145 @@ func readINKAR(name string, data []byte, spec TableSpec, known map[string]atlas.
 	}
 	res.Report = append(res.Report, filter.report(name)...)
 	return res, nil
+}
+
+func (f *inkarFile) invalid(format string, args ...any) error {
+	return fmt.Errorf("%s: %w: not a raw INKAR export: %s", f.name, atlas.ErrInvalidData, fmt.Sprintf(format, args...))
+}
+
+// parseINKAR finds the Kennziffer line, the names line and the years line
+// in the first lines, and the key, name and Aggregat columns.
+func parseINKAR(name string, data []byte) (*inkarFile, error) {
+	text, err := decodeText(name, data, "")
+	if err != nil {
+		return nil, invalidf("%v", err)
+	}
+	t, err := parseDelimited(name, text, ';')
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
+	}
+	f := &inkarFile{name: name, t: t, kz: -1, namesRow: -1, yearsRow: -1}
+	for i := 0; i < min(6, len(t.cells)); i++ {
+		rec := t.cells[i]
+		switch {
+		case f.kz < 0 && strings.EqualFold(strings.TrimPrefix(cellAt(rec, 0), "\ufeff"), "Kennziffer"):
+			f.kz = i
+			if countNonEmpty(rec[min(3, len(rec)):]) > 0 {
+				f.namesRow = i
+			}
+		case f.yearsRow < 0 && isTimeRow(rec, 3):
+			f.yearsRow = i
+		case f.namesRow < 0 && cellAt(rec, 0) == "" && countNonEmpty(rec[min(3, len(rec)):]) > 0:
+			f.namesRow = i
+		}
+	}
+	if f.kz < 0 {
+		return nil, f.invalid(`no "Kennziffer" header line`)
+	}
+	if f.namesRow < 0 || f.yearsRow < 0 {
+		return nil, f.invalid("no line of indicator names and no line of reference years above the data")
+	}
+	aggCol := 2
+	f.keyCol, f.nameCol = 0, 1
+	for j, c := range t.cells[f.kz] {
+		switch strings.TrimSpace(strings.TrimPrefix(c, "\ufeff")) {
+		case "Kennziffer":
+			f.keyCol = j
+		case "Raumeinheit":
+			f.nameCol = j
+		case "Aggregat":
+			aggCol = j
+		}
+	}
+	f.firstVal = max(f.keyCol, f.nameCol, aggCol) + 1
+	f.first = max(f.kz, f.namesRow, f.yearsRow) + 1
+	return f, nil
+}
+
+// columns maps the value columns to indicators: mapped, or derived from
+// the name (a name repeated with several years is one indicator).
+func (f *inkarFile) columns(spec TableSpec, known map[string]atlas.Indicator) ([]inkarColumn, []atlas.Indicator, error) {
+	names, years := f.t.cells[f.namesRow], f.t.cells[f.yearsRow]
+	mapper := newColumnMapper(spec, known)
+	var cols []inkarColumn
+	byName := map[string]string{}
+	usedIDs := map[string]bool{}
+	var proposed []atlas.Indicator
+	for j := f.firstVal; j < len(names); j++ {
+		nm := clean(names[j])
+		if nm == "" {
+			continue
+		}
+		y, _, ok := parsePeriod(cellAt(years, j))
+		if !ok {
+			return nil, nil, f.invalid("column %d (%s): reference year %q is not a year", j+1, nm, cellAt(years, j))
+		}
+		c := inkarColumn{col: j, name: nm, year: y}
+		if id, ok := byName[nm]; ok {
+			c.indicator = id
+			cols = append(cols, c)
+			continue
+		}
+		id, err := mapper.lookup(j+1, nm)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+		if id == "" && !spec.OnlyMapped {
+			id = makeID("inkar", nm)
+			if usedIDs[id] {
+				id = makeID("inkar", nm, "c"+strconv.Itoa(j+1))
+			}
+			proposed = append(proposed, inkarIndicator(id, nm))
+		}
+		usedIDs[id] = true
+		byName[nm] = id
+		c.indicator = id
+		cols = append(cols, c)
+	}
+	if err := mapper.unused(f.name); err != nil {
+		return nil, nil, err
+	}
+	if len(cols) == 0 {
+		return nil, nil, f.invalid("no indicator columns")
+	}
+	return cols, proposed, nil
+}
+
+// row reads one data row; it reports whether the key lost its leading zero.
+func (f *inkarFile) row(c *collector, filter *keyFilter, cols []inkarColumn, rec []string, line int) (padded bool) {
+	if isBlank(rec) {
+		return false
+	}
+	raw := cellAt(rec, f.keyCol)
+	key := inkarKey(raw)
+	if !isKeyCell(key) {
+		c.problem(line, f.keyCol, fmt.Sprintf("Kennziffer %q is not a regional key", raw))
+		return false
+	}
+	level, key, ok := filter.keep(key, cellAt(rec, f.nameCol))
+	if !ok {
+		return false
+	}
+	c.res.Rows++
+	for _, col := range cols {
+		if col.indicator != "" {
+			c.value(line, col.col, col.indicator, level, key, col.year, cellAt(rec, col.col), ",")
+		}
+	}
+	return inkarKey(raw) != raw
+}
+
+// inkarIndicator is the catalogue entry derived for an INKAR column.
+func inkarIndicator(id, nm string) atlas.Indicator {
+	return atlas.Indicator{
+		ID: id, Title: nm,
+		Definition: fmt.Sprintf("INKAR-Indikator „%s“, unverändert aus dem INKAR-Export übernommen (automatischer Import; Definition siehe inkar.de).", nm),
+		Unit:       "ohne Angabe (INKAR-Export ohne Einheit)", Topic: "inkar", TopicTitle: "INKAR (automatisch importiert)",
+		Direction: atlas.DirectionContext, Source: "INKAR – Indikatoren und Karten zur Raum- und Stadtentwicklung",
+		Publisher: inkarPublisher, TableID: "INKAR: " + nm, Licence: "dl-de/by-2-0", LicenceURL: "https://www.govdata.de/dl-de/by-2-0",
+		Attribution: inkarAttribution,
+		Notes:       "Werte auf dem Gebietsstand des INKAR-Exports; Einheit im Export nicht angegeben.",
+	}
 }
 
 // inkarKey restores a leading zero that spreadsheet round trips drop from

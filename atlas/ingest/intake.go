@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,11 +14,14 @@ import (
 	"github.com/standortatlas/standortatlas/atlas"
 )
 
-// Intake imports single files into a store — the one path for the CLI
-// (`standortatlas import <format> FILE`) and the ingest API: read and
-// validate completely, check the writer's scope, skip a file already
-// imported the same way, write one release (all or nothing), and record
-// every write attempt in the audit log when the store keeps one.
+// Intake is the one write path of the atlas: every write — a table, a
+// manifest, boundaries, places, a place submission or status change, a
+// catalogue entry, the seed, a rollback, a token — goes through it, from the
+// command line and from the ingest API alike. For data it reads and
+// validates completely, checks the writer's scope, skips a file already
+// imported the same way, and writes one release per file (all or nothing,
+// atlas.Change) with its audit entry in the same transaction; a refused
+// attempt is recorded in the audit log too.
 type Intake struct {
 	Store atlas.Store
 	// Progress and Rows report steps and rows read (CLI progress bar).
@@ -27,7 +31,7 @@ type Intake struct {
 	Now func() time.Time
 }
 
-// Import runs one import request.
+// Import runs one import request (a single file).
 func (in *Intake) Import(ctx context.Context, req atlas.ImportRequest) (atlas.ImportResult, error) {
 	res := atlas.ImportResult{DryRun: req.DryRun, Indicators: []string{}}
 	format := strings.ToLower(strings.TrimSpace(req.Format))
@@ -45,8 +49,10 @@ func (in *Intake) Import(ctx context.Context, req atlas.ImportRequest) (atlas.Im
 	if name == "." || name == "/" || name == "" {
 		name = "upload"
 	}
+	audit := atlas.AuditEntry{Actor: req.Actor, Action: atlas.AuditImport, Format: format, File: name, SHA256: sha(req.Data)}
 	spec, err := SpecFromOptions(format, name, req.Options)
 	if err != nil {
+		in.refused(ctx, audit, err)
 		return res, err
 	}
 	fsys := memFS{name: req.Data}
@@ -54,102 +60,301 @@ func (in *Intake) Import(ctx context.Context, req atlas.ImportRequest) (atlas.Im
 		spec.Catalogue = "catalogue" + catalogueExt(req.Catalogue)
 		fsys[spec.Catalogue] = req.Catalogue
 	}
-	if len(req.Crosswalk) > 0 {
-		if spec.Crosswalk == nil || spec.Crosswalk.Year == 0 {
-			return res, &atlas.ParamError{Param: "crosswalk_year", Reason: "a crosswalk file needs the Gebietsstand year of the data's keys"}
-		}
-		spec.Crosswalk.File = "crosswalk.xlsx"
-		fsys[spec.Crosswalk.File] = req.Crosswalk
-	} else if spec.Crosswalk != nil && spec.Crosswalk.Year != 0 {
-		return res, &atlas.ParamError{Param: "crosswalk_year", Value: strconv.Itoa(spec.Crosswalk.Year), Reason: "given without a crosswalk file"}
+	if err := attachCrosswalk(&spec, req, fsys); err != nil {
+		in.refused(ctx, audit, err)
+		return res, err
 	}
-	audit := atlas.AuditEntry{Actor: req.Actor, Action: atlas.AuditImport, Format: format, File: name, SHA256: sha(req.Data)}
-	plan, err := PrepareWith(ctx, fsys, &Manifest{Tables: []TableSpec{spec}}, in.Store, Options{Progress: in.Progress, Rows: in.Rows, SkipImported: !req.Force})
+	m := &Manifest{Tables: []TableSpec{spec}}
+	plan, err := PrepareWith(ctx, fsys, m, in.Store, Options{Progress: in.Progress, Rows: in.Rows, SkipImported: !req.Force})
 	if err != nil {
-		var se *StoreError
-		if ctx.Err() == nil && !errors.As(err, &se) && !errors.Is(err, atlas.ErrInvalidData) {
-			var pe *atlas.ParamError
-			if !errors.As(err, &pe) {
-				err = fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
-			}
-		}
-		if ctx.Err() == nil && !errors.As(err, &se) {
-			in.audit(ctx, audit, "refused", err)
-		}
+		err = invalidUnlessStore(ctx, err)
+		in.refused(ctx, audit, err)
 		return res, err
 	}
 	t := plan.Tables()[0]
 	res.Observations, res.Indicators, res.Summary = t.Observations, t.Indicators, plan.Summary()
-	audit.Observations, audit.Indicators = t.Observations, len(t.Indicators)
 	if req.Scope != nil {
 		if err := plan.CheckScope(*req.Scope); err != nil {
-			in.audit(ctx, audit, "refused", err)
+			audit.Observations, audit.Indicators = t.Observations, len(t.Indicators)
+			in.refused(ctx, audit, err)
 			return res, err
 		}
 	}
 	if req.DryRun {
 		return res, nil
 	}
-	out, err := plan.Write(ctx, in.Store, in.Progress)
+	out, err := in.write(ctx, plan, req.Actor, format)
 	if err != nil {
 		return res, err
 	}
 	switch {
 	case len(out.Unchanged) > 0:
 		res.Release, res.Unchanged = out.Unchanged[0], true
-		audit.Release = res.Release.ID
 		res.Summary = append(res.Summary, fmt.Sprintf("already imported as release %d (same file, same options): nothing written", res.Release.ID))
-		in.audit(ctx, audit, "unchanged", nil)
 	case len(out.Releases) > 0:
 		res.Release = out.Releases[0]
-		audit.Release = res.Release.ID
-		if err := in.audit(ctx, audit, "ok", nil); err != nil {
-			return res, fmt.Errorf("release %d written, but the audit entry failed: %w", res.Release.ID, err)
-		}
 	}
 	return res, nil
 }
 
-// Rollback returns the store to its state right after release id and
-// records it in the audit log.
-func (in *Intake) Rollback(ctx context.Context, id int64, actor string) ([]atlas.ReleaseInfo, error) {
-	rs, ok := in.Store.(atlas.ReleaseStore)
-	if !ok {
-		return nil, fmt.Errorf("rollback: %w", atlas.ErrNotSupported)
+// attachCrosswalk puts the request's crosswalk file into fsys under the
+// name the user gave it (messages name the user's file).
+func attachCrosswalk(spec *TableSpec, req atlas.ImportRequest, fsys memFS) error {
+	hasYear := spec.Crosswalk != nil && spec.Crosswalk.Year != 0
+	if len(req.Crosswalk) == 0 {
+		if hasYear {
+			return &atlas.ParamError{Param: "crosswalk_year", Value: strconv.Itoa(spec.Crosswalk.Year), Reason: "given without a crosswalk file"}
+		}
+		return nil
 	}
-	undone, err := rs.Rollback(ctx, id)
+	if !hasYear {
+		return &atlas.ParamError{Param: "crosswalk_year", Reason: "a crosswalk file needs the Gebietsstand year of the data's keys"}
+	}
+	name := path.Base(strings.ReplaceAll(req.CrosswalkName, "\\", "/"))
+	if name == "." || name == "/" || name == "" {
+		name = "crosswalk" + crosswalkExt(req.Crosswalk)
+	}
+	spec.Crosswalk.File = name
+	fsys[name] = req.Crosswalk
+	return nil
+}
+
+// invalidUnlessStore marks a preparation error as invalid data (HTTP 422)
+// unless it is a store failure, a cancellation or a parameter error.
+func invalidUnlessStore(ctx context.Context, err error) error {
+	var se *StoreError
+	var pe *atlas.ParamError
+	if ctx.Err() != nil || errors.As(err, &se) || errors.As(err, &pe) || errors.Is(err, atlas.ErrInvalidData) || errors.Is(err, atlas.ErrUnknownIndicator) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
+}
+
+// ManifestRequest says how to import a manifest.
+type ManifestRequest struct {
+	DryRun bool
+	// Force writes tables that were already imported the same way.
+	Force bool
+	Actor string
+}
+
+// ManifestResult reports a manifest import.
+type ManifestResult struct {
+	Summary []string
+	*LoadResult
+}
+
+// ImportManifest reads and checks every boundary file and table of m, then
+// writes one release per file (boundaries first), each with its audit
+// entry. Boundary imports are manifests with only boundaries.
+func (in *Intake) ImportManifest(ctx context.Context, fsys fs.FS, m *Manifest, req ManifestRequest) (*ManifestResult, error) {
+	plan, err := PrepareWith(ctx, fsys, m, in.Store, Options{Progress: in.Progress, Rows: in.Rows, SkipImported: !req.Force})
 	if err != nil {
+		in.refused(ctx, atlas.AuditEntry{Actor: req.Actor, Action: manifestAction(m), Format: "manifest", File: manifestFile(m)}, err)
 		return nil, err
 	}
-	var ids []string
-	obs := 0
-	for _, r := range undone {
-		ids = append(ids, strconv.FormatInt(r.ID, 10))
-		obs += r.Rows
+	res := &ManifestResult{Summary: plan.Summary(), LoadResult: &LoadResult{}}
+	if req.DryRun {
+		return res, nil
 	}
-	e := atlas.AuditEntry{Actor: actor, Action: atlas.AuditRollback, Release: id, Observations: obs,
-		Detail: fmt.Sprintf("rolled back to release %d; undone: %s", id, orNone(strings.Join(ids, ", ")))}
-	if err := in.audit(ctx, e, "ok", nil); err != nil {
-		return undone, fmt.Errorf("rollback done, but the audit entry failed: %w", err)
-	}
-	return undone, nil
+	out, err := in.write(ctx, plan, req.Actor, "manifest")
+	res.LoadResult = out
+	return res, err
 }
 
-// Audit records an entry when the store keeps an audit log.
-func (in *Intake) Audit(ctx context.Context, e atlas.AuditEntry) error {
-	return in.audit(ctx, e, e.Outcome, nil)
+func manifestAction(m *Manifest) string {
+	if len(m.Tables) == 0 && len(m.Boundaries) > 0 {
+		return atlas.AuditBoundaries
+	}
+	return atlas.AuditImport
 }
 
-func (in *Intake) audit(ctx context.Context, e atlas.AuditEntry, outcome string, cause error) error {
+func manifestFile(m *Manifest) string {
+	var files []string
+	for _, b := range m.Boundaries {
+		files = append(files, path.Base(b.File))
+	}
+	for _, t := range m.Tables {
+		files = append(files, path.Base(t.File))
+	}
+	return strings.Join(files, ", ")
+}
+
+// write stores the plan: one release per boundary file and per table, in
+// order, each with its audit entry; a table already imported the same way
+// (SkipImported) is reported as unchanged and audited so.
+func (in *Intake) write(ctx context.Context, p *Plan, actor, format string) (*LoadResult, error) {
+	progress := in.progress()
+	active, err := p.activeReleases(ctx, in.Store)
+	if err != nil {
+		return &LoadResult{}, err
+	}
+	out := &LoadResult{}
+	for _, pc := range p.changes(format) {
+		if a, ok := unchanged(active, pc.change.Release); ok {
+			progress(fmt.Sprintf("%s: already imported as release %d, nothing written", pc.change.Release.File, a.ID))
+			out.Unchanged = append(out.Unchanged, a)
+			e := pc.audit
+			e.Actor, e.Release = actor, a.ID
+			if err := in.appendAudit(ctx, e, "unchanged", nil); err != nil {
+				return out, err
+			}
+			continue
+		}
+		progress(pc.progress)
+		rel, err := in.Commit(ctx, actor, pc.change, pc.audit)
+		if err != nil {
+			return out, err
+		}
+		if len(pc.change.Boundaries) > 0 {
+			out.Boundaries = append(out.Boundaries, pc.change.Boundaries[0].Set)
+		}
+		out.Releases = append(out.Releases, rel)
+	}
+	return out, nil
+}
+
+func unchanged(active []atlas.ReleaseInfo, rel atlas.Release) (atlas.Release, bool) {
+	if rel.SHA256 == "" {
+		return atlas.Release{}, false
+	}
+	for i := len(active) - 1; i >= 0; i-- {
+		if a := active[i]; a.SHA256 == rel.SHA256 && a.Spec == rel.Spec {
+			return a.Release, true
+		}
+	}
+	return atlas.Release{}, false
+}
+
+// Commit writes one change as one release with its audit entry (the one
+// call of atlas.Store.Write outside the stores' tests): audit is completed
+// with actor, counts and outcome. A refused or failed write is audited
+// too (best effort; the write's error is returned).
+func (in *Intake) Commit(ctx context.Context, actor string, c atlas.Change, audit atlas.AuditEntry) (atlas.Release, error) {
+	audit.Actor = actor
+	if audit.Actor == "" {
+		audit.Actor = "unknown"
+	}
+	audit.Observations, audit.Indicators = len(c.Observations), len(indicatorSet(c.Observations))
+	if audit.Indicators == 0 {
+		audit.Indicators = len(c.Indicators)
+	}
+	if audit.SHA256 == "" {
+		audit.SHA256 = c.Release.SHA256
+	}
+	if audit.File == "" {
+		audit.File = c.Release.File
+	}
+	if audit.Detail == "" && len(c.Release.Parts) > 0 {
+		audit.Detail = strings.Join(c.Release.Parts, "; ")
+	}
+	if audit.Detail == "" && len(c.Parts()) > 0 {
+		audit.Detail = strings.Join(c.Parts(), "; ")
+	}
+	audit.At, audit.Outcome = in.now(), "ok"
+	c.Audit = &audit
+	rel, err := in.Store.Write(ctx, c)
+	if err != nil {
+		c.Audit = nil
+		in.refused(ctx, audit, err)
+		return rel, err
+	}
+	return rel, nil
+}
+
+// refused records a write attempt that was refused (invalid data, scope,
+// unknown ids) or failed; cancellations are not recorded.
+func (in *Intake) refused(ctx context.Context, e atlas.AuditEntry, cause error) {
+	if ctx.Err() != nil {
+		return
+	}
+	outcome := "refused"
+	var se *StoreError
+	if errors.As(cause, &se) {
+		outcome = "failed"
+	}
+	_ = in.appendAudit(ctx, e, outcome, cause)
+}
+
+// Rollback returns the store to its state right after release id; the
+// rollback and its audit entry are one transaction.
+func (in *Intake) Rollback(ctx context.Context, id int64, actor string) ([]atlas.ReleaseInfo, error) {
+	audit := atlas.AuditEntry{Actor: orUnknown(actor), At: in.now()}
+	undone, err := atlas.Rollback(ctx, in.Store, id, &audit)
+	if err != nil {
+		audit.Action, audit.Release = atlas.AuditRollback, id
+		in.refused(ctx, audit, err)
+	}
+	return undone, err
+}
+
+// CreateToken checks t, creates its secret and stores the token under the
+// secret's hash; only the hash is kept. It returns the token and the
+// secret (shown once).
+func (in *Intake) CreateToken(ctx context.Context, t atlas.Token, actor string) (atlas.Token, string, error) {
+	ts, ok := in.Store.(atlas.TokenStore)
+	if !ok {
+		return t, "", fmt.Errorf("tokens: %w", atlas.ErrNotSupported)
+	}
+	if err := t.Validate(); err != nil {
+		return t, "", &atlas.ParamError{Param: "token", Value: t.Name, Reason: err.Error()}
+	}
+	secret, hash, err := atlas.NewTokenSecret()
+	if err != nil {
+		return t, "", err
+	}
+	if !atlas.ValidTokenHash(hash) {
+		return t, "", fmt.Errorf("token hash %q is not a hex SHA-256", hash)
+	}
+	if t, err = ts.CreateToken(ctx, t, hash); err != nil {
+		return t, "", err
+	}
+	err = in.appendAudit(ctx, atlas.AuditEntry{Actor: actor, Action: atlas.AuditTokenCreate,
+		Detail: fmt.Sprintf("token %d %q: keys %s, indicators %s", t.ID, t.Name, strings.Join(t.Keys, ","), strings.Join(t.Indicators, ","))}, "ok", nil)
+	return t, secret, err
+}
+
+// RevokeToken revokes a token and records it.
+func (in *Intake) RevokeToken(ctx context.Context, id int64, actor string) error {
+	ts, ok := in.Store.(atlas.TokenStore)
+	if !ok {
+		return fmt.Errorf("tokens: %w", atlas.ErrNotSupported)
+	}
+	if err := ts.RevokeToken(ctx, id); err != nil {
+		return err
+	}
+	return in.appendAudit(ctx, atlas.AuditEntry{Actor: actor, Action: atlas.AuditTokenRevoke, Detail: fmt.Sprintf("token %d", id)}, "ok", nil)
+}
+
+func (in *Intake) now() time.Time {
+	if in.Now != nil {
+		return in.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (in *Intake) progress() Progress {
+	if in.Progress != nil {
+		return in.Progress
+	}
+	return func(string) {}
+}
+
+func orUnknown(actor string) string {
+	if actor == "" {
+		return "unknown"
+	}
+	return actor
+}
+
+// appendAudit records an entry when the store keeps an audit log. It is
+// written even when the request's context ended.
+func (in *Intake) appendAudit(ctx context.Context, e atlas.AuditEntry, outcome string, cause error) error {
 	as, ok := in.Store.(atlas.AuditStore)
 	if !ok {
 		return nil
 	}
-	now := time.Now
-	if in.Now != nil {
-		now = in.Now
-	}
-	e.At, e.Outcome = now().UTC(), outcome
+	e.At, e.Outcome, e.Actor = in.now(), outcome, orUnknown(e.Actor)
 	if cause != nil {
 		msg := cause.Error()
 		if len(msg) > 2000 {
@@ -157,12 +362,17 @@ func (in *Intake) audit(ctx context.Context, e atlas.AuditEntry, outcome string,
 		}
 		e.Detail = msg
 	}
-	if e.Actor == "" {
-		e.Actor = "unknown"
-	}
-	// The audit entry is written even when the request's context ended.
 	_, err := as.AppendAudit(context.WithoutCancel(ctx), e)
 	return err
+}
+
+// crosswalkExt names a crosswalk upload by its first bytes: xlsx (zip) or
+// xls (OLE2 compound file).
+func crosswalkExt(b []byte) string {
+	if bytes.HasPrefix(b, []byte("\xd0\xcf\x11\xe0")) {
+		return ".xls"
+	}
+	return ".xlsx"
 }
 
 func catalogueExt(b []byte) string {
@@ -176,125 +386,6 @@ func catalogueExt(b []byte) string {
 		break
 	}
 	return ".csv"
-}
-
-// SpecFromOptions builds the table spec of a format-aware import from
-// "name=value" options (CLI flags and API query parameters):
-//
-//	map=COLUMN=INDICATOR (repeatable)   only_mapped=true   period=YYYY   sheet=NAME   id=SOURCE_ID
-//	crosswalk_year=Y   merge=OLD=NEW (repeatable)   crosswalk_method=INDICATOR=sum|mean (repeatable)
-//	ffcsv_sum=VAR,VAR   ffcsv_split=VAR   ffcsv_total=CAT,CAT   ffcsv_categories=CAT,CAT   ffcsv_filter=VAR=CAT (repeatable)
-func SpecFromOptions(format, file string, opts []string) (TableSpec, error) {
-	spec := TableSpec{Format: format, File: file}
-	bad := func(opt, reason string) error { return &atlas.ParamError{Param: "option", Value: opt, Reason: reason} }
-	list := func(v string) []string {
-		var out []string
-		for _, p := range strings.Split(v, ",") {
-			if p = strings.TrimSpace(p); p != "" {
-				out = append(out, p)
-			}
-		}
-		return out
-	}
-	cw := func() *CrosswalkSpec {
-		if spec.Crosswalk == nil {
-			spec.Crosswalk = &CrosswalkSpec{}
-		}
-		return spec.Crosswalk
-	}
-	ff := func() *FFCSVSpec {
-		if spec.FFCSV == nil {
-			spec.FFCSV = &FFCSVSpec{}
-		}
-		return spec.FFCSV
-	}
-	for _, o := range opts {
-		k, v, ok := strings.Cut(o, "=")
-		if !ok {
-			return spec, bad(o, "want name=value")
-		}
-		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
-		switch k {
-		case "map":
-			col, id, ok := strings.Cut(v, "=")
-			if !ok || strings.TrimSpace(col) == "" || !atlas.ValidIndicatorID(strings.TrimSpace(id)) {
-				return spec, bad(o, "want map=COLUMN=INDICATOR_ID (column number or header text)")
-			}
-			if spec.Map == nil {
-				spec.Map = map[string]string{}
-			}
-			spec.Map[strings.TrimSpace(col)] = strings.TrimSpace(id)
-		case "only_mapped":
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return spec, bad(o, "want true or false")
-			}
-			spec.OnlyMapped = b
-		case "period":
-			y, _, ok := parsePeriod(v)
-			if !ok {
-				return spec, bad(o, "want a year")
-			}
-			spec.PeriodValue = y
-		case "sheet":
-			spec.Sheet = v
-		case "id":
-			if !atlas.ValidIndicatorID(v) {
-				return spec, bad(o, "lower-case letters, digits and underscores")
-			}
-			spec.ID = v
-		case "crosswalk_year":
-			y, _, ok := parsePeriod(v)
-			if !ok {
-				return spec, bad(o, "want a year")
-			}
-			cw().Year = y
-		case "merge":
-			cw().Merge = append(cw().Merge, v)
-		case "crosswalk_method":
-			id, m, ok := strings.Cut(v, "=")
-			if !ok || (m != "sum" && m != "mean") {
-				return spec, bad(o, "want crosswalk_method=INDICATOR=sum|mean")
-			}
-			if cw().Method == nil {
-				cw().Method = map[string]string{}
-			}
-			cw().Method[id] = m
-		case "ffcsv_sum":
-			ff().Sum = list(v)
-		case "ffcsv_split":
-			ff().Split = v
-		case "ffcsv_total":
-			ff().Total = list(v)
-		case "ffcsv_categories":
-			ff().Categories = list(v)
-		case "ffcsv_filter":
-			va, c, ok := strings.Cut(v, "=")
-			if !ok {
-				return spec, bad(o, "want ffcsv_filter=VARIABLE=CATEGORY")
-			}
-			if ff().Filter == nil {
-				ff().Filter = map[string]string{}
-			}
-			ff().Filter[va] = c
-		default:
-			return spec, bad(o, "unknown option (map, only_mapped, period, sheet, id, crosswalk_year, merge, crosswalk_method, ffcsv_sum, ffcsv_split, ffcsv_total, ffcsv_categories, ffcsv_filter)")
-		}
-	}
-	if spec.ID == "" {
-		base := slug(strings.TrimSuffix(baseName(file), path.Ext(baseName(file))))
-		if strings.HasPrefix(base, format+"_") {
-			base = strings.TrimPrefix(base, format+"_")
-		}
-		spec.ID = makeID(format, base)
-		if len(spec.ID) > 48 {
-			spec.ID = strings.TrimRight(spec.ID[:48], "_")
-		}
-	}
-	if err := spec.Validate(); err != nil {
-		return spec, &atlas.ParamError{Param: "option", Value: strings.Join(opts, " "), Reason: err.Error()}
-	}
-	return spec, nil
 }
 
 // memFS holds the files of one request in memory (no access to the

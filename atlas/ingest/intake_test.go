@@ -160,10 +160,96 @@ func TestIntakeRefusals(t *testing.T) {
 	for _, e := range list {
 		outcomes = append(outcomes, e.Outcome)
 	}
-	if strings.Join(outcomes, ",") != "refused,ok,refused" {
+	// Every attempt is recorded: the scope refusal, the import, the broken
+	// file and the unknown option.
+	if strings.Join(outcomes, ",") != "refused,refused,ok,refused" {
 		t.Errorf("audit outcomes %v (newest first)", outcomes)
 	}
-	if !strings.Contains(list[2].Detail, "may not write") || list[2].Actor != "token:7" {
-		t.Errorf("scope refusal audit %+v", list[2])
+	if !strings.Contains(list[3].Detail, "may not write") || list[3].Actor != "token:7" {
+		t.Errorf("scope refusal audit %+v", list[3])
+	}
+	if list[2].Release != res.Release.ID || list[2].Observations != 3 {
+		t.Errorf("import audit %+v, want release %d with 3 observations", list[2], res.Release.ID)
+	}
+}
+
+// Tokens are checked once, by the intake (not by each store): a malformed
+// scope is refused and nothing is stored; a created token is audited and
+// only its hash is kept.
+func TestIntakeTokens(t *testing.T) {
+	ctx := context.Background()
+	in, s := newIntake(t)
+	var pe *atlas.ParamError
+	if _, _, err := in.CreateToken(ctx, atlas.Token{Name: "x", Keys: []string{"9a"}, Indicators: []string{"*"}}, "cli:test"); !errors.As(err, &pe) {
+		t.Errorf("key prefix 9a: %v, want a ParamError", err)
+	}
+	tok, secret, err := in.CreateToken(ctx, atlas.Token{Name: "Statistisches Landesamt Bayern", Keys: []string{"09"}, Indicators: []string{"*"}}, "cli:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := s.Tokens(ctx)
+	if len(list) != 1 || list[0].ID != tok.ID {
+		t.Errorf("tokens = %+v", list)
+	}
+	if got, err := s.TokenByHash(ctx, atlas.HashToken(secret)); err != nil || got.ID != tok.ID || !atlas.ValidTokenHash(atlas.HashToken(secret)) {
+		t.Errorf("token by the secret's hash = %+v, %v", got, err)
+	}
+	if err := in.RevokeToken(ctx, tok.ID, "cli:test"); err != nil {
+		t.Fatal(err)
+	}
+	if a := audit(t, s); len(a) != 2 || a[0].Action != atlas.AuditTokenRevoke || a[1].Action != atlas.AuditTokenCreate || strings.Contains(a[1].Detail, secret) {
+		t.Errorf("audit = %+v", a)
+	}
+	if atlas.ValidTokenHash("ABCDEF") || atlas.ValidTokenHash(strings.Repeat("G", 64)) {
+		t.Error("ValidTokenHash accepts a malformed hash")
+	}
+}
+
+// A newer download of a table (issue 14, item 10): the report and the
+// release list the values that change, and the derived catalogue entries
+// take the newer file's copyright year. The newer file is the real
+// 22411-01-01-4-B excerpt (© 2020); the older download is simulated from it
+// (no second real download is at hand): Flensburg's Pflegedienste 13 → 12
+// and © 2019.
+func TestReimportOfNewerDownloadListsChanges(t *testing.T) {
+	ctx := context.Background()
+	in, s := newIntake(t)
+	newer := fixture(t, "genesis_22411-01-01-4-B_excerpt_latin1.csv")
+	older := strings.Replace(string(newer), "31.12.2017;01001;Flensburg, Kreisfreie Stadt;13;", "31.12.2017;01001;Flensburg, Kreisfreie Stadt;12;", 1)
+	older = strings.Replace(older, "Deutschland, 2020.", "Deutschland, 2019.", 1)
+	if older == string(newer) {
+		t.Fatal("fixture changed")
+	}
+	if _, err := in.Import(ctx, atlas.ImportRequest{Format: "genesis", Name: "22411.csv", Data: []byte(older), Actor: "cli:test"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := in.Import(ctx, atlas.ImportRequest{Format: "genesis", Name: "22411.csv", Data: newer, Actor: "cli:test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := strings.Join(res.Summary, "\n")
+	for _, want := range []string{"1 of 66 values already stored change", "rdb_22411_01_01_4_b_c4 01001 2017: 12 → 13", "source details of rdb_22411_01_01_4_b_c4 updated"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	rels, err := s.Releases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := rels[0]
+	for _, r := range rels {
+		if r.ID > newest.ID {
+			newest = r
+		}
+	}
+	if last := strings.Join(newest.Report, "\n"); !strings.Contains(last, "12 → 13") {
+		t.Errorf("release %d report lacks the change:\n%s", newest.ID, last)
+	}
+	inds, _ := s.Indicators(ctx)
+	for _, ind := range inds {
+		if ind.ID == "rdb_22411_01_01_4_b_c4" && !strings.Contains(ind.Attribution, "2020") {
+			t.Errorf("attribution %q keeps the older copyright year", ind.Attribution)
+		}
 	}
 }

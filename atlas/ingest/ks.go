@@ -53,163 +53,52 @@ func landKey(s string) (string, bool) {
 	return "", false
 }
 
+// ksGroup is one key: the 16 shares of a key year (or of a basis without one).
+type ksGroup struct {
+	key       string // "key|2023" or "basis|…|2024"
+	indicator string
+	period    int
+	use       int
+	basis     string
+	shares    map[string]float64
+	lines     map[string]int
+}
+
+// ksTable is the state of reading a Königsteiner Schlüssel table.
+type ksTable struct {
+	name   string
+	col    map[string]int
+	dec    string
+	verr   *ValidationError
+	groups map[string]*ksGroup
+	order  []string
+}
+
+func (k *ksTable) problem(line int, column, reason string) {
+	k.verr.add(&CellError{File: k.name, Row: line, Column: column, Reason: reason})
+}
+
 func readKS(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	text, _, err := decodeAuto(data)
+	k, t, err := parseKS(name, data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: decode: %w", name, err)
+		return nil, err
 	}
-	first, _, _ := strings.Cut(string(text), "\n")
-	delim, dec := ',', "."
-	if strings.Count(first, ";") > strings.Count(first, ",") {
-		delim, dec = ';', ","
-	}
-	t, err := parseDelimited(name, text, delim)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
-	}
-	if len(t.cells) < 2 {
-		return nil, fmt.Errorf("%s: %w: no rows", name, atlas.ErrInvalidData)
-	}
-	col := map[string]int{}
-	for j, h := range t.cells[0] {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = j
-	}
-	for _, need := range []string{"land", "key_year", "year_of_use", "share_percent"} {
-		if _, ok := col[need]; !ok {
-			return nil, fmt.Errorf("%s: %w: not a Königsteiner Schlüssel table: column %q missing (need land, key_year, year_of_use, share_percent)", name, atlas.ErrInvalidData, need)
-		}
-	}
-	basisCol, hasBasis := col["basis"]
-	verr := &ValidationError{File: name}
-	problem := func(line int, column, reason string) {
-		if len(verr.Problems) < MaxProblems {
-			verr.Problems = append(verr.Problems, &CellError{File: name, Row: line, Column: column, Reason: reason})
-		}
-	}
-	type group struct {
-		indicator string
-		period    int
-		use       int
-		basis     string
-		shares    map[string]float64
-		lines     map[string]int
-		decimals  int
-	}
-	groups := map[string]*group{}
-	var order []string
-	mapper := newColumnMapper(spec, known)
 	for i := 1; i < len(t.cells); i++ {
-		rec, line := t.cells[i], t.line[i]
-		if isBlank(rec) {
-			continue
-		}
-		key, ok := landKey(cellAt(rec, col["land"]))
-		if !ok {
-			problem(line, "land", fmt.Sprintf("%q is not a Land (key 01–16, abbreviation or name)", cellAt(rec, col["land"])))
-			continue
-		}
-		use, _, okUse := parsePeriod(cellAt(rec, col["year_of_use"]))
-		if !okUse {
-			problem(line, "year_of_use", fmt.Sprintf("%q is not a year", cellAt(rec, col["year_of_use"])))
-			continue
-		}
-		raw := cellAt(rec, col["share_percent"])
-		share, flag, err := ParseValue(raw, dec)
-		if err != nil || flag != atlas.FlagNone || share <= 0 || share >= 100 {
-			problem(line, "share_percent", fmt.Sprintf("%q is not a share in percent (0 < share < 100)", raw))
-			continue
-		}
-		basis := ""
-		if hasBasis {
-			basis = cellAt(rec, basisCol)
-		}
-		ky := cellAt(rec, col["key_year"])
-		g := &group{}
-		var gk string
-		if ky == "" {
-			if basis == "" {
-				problem(line, "key_year", "no key year and no basis naming where the shares come from")
-				continue
-			}
-			gk = "basis|" + basis + "|" + strconv.Itoa(use)
-			g.indicator, g.period = "koenigsteiner_schluessel_"+strings.ReplaceAll(slug(basis), "_", ""), use
-		} else {
-			y, _, ok := parsePeriod(ky)
-			if !ok {
-				problem(line, "key_year", fmt.Sprintf("%q is not a year", ky))
-				continue
-			}
-			gk = "key|" + strconv.Itoa(y)
-			g.indicator, g.period = ksShare, y
-		}
-		if prev, ok := groups[gk]; ok {
-			g = prev
-		} else {
-			g.use, g.basis, g.shares, g.lines = use, basis, map[string]float64{}, map[string]int{}
-			groups[gk] = g
-			order = append(order, gk)
-		}
-		if g.use != use {
-			problem(line, "year_of_use", fmt.Sprintf("key year %d has years of use %d and %d", g.period, g.use, use))
-			continue
-		}
-		if prev, dup := g.lines[key]; dup {
-			problem(line, "land", fmt.Sprintf("Land %s twice for %s (first in row %d)", key, strings.TrimPrefix(gk, "key|"), prev))
-			continue
-		}
-		g.shares[key], g.lines[key] = share, line
-		g.decimals = max(g.decimals, decimalsOf(raw, dec))
+		k.row(t.cells[i], t.line[i])
 	}
 	res := &TableResult{}
 	used := map[string]bool{}
-	for _, gk := range order {
-		g := groups[gk]
-		if len(g.shares) != 16 {
-			var miss []string
-			for _, l := range laender {
-				if _, ok := g.shares[l[0]]; !ok {
-					miss = append(miss, l[0])
-				}
-			}
-			problem(0, "land", fmt.Sprintf("%s: %d Länder, want 16 (missing %s)", groupLabel(g.basis, g.period, gk), len(g.shares), strings.Join(miss, ", ")))
-			continue
+	mapper := newColumnMapper(spec, known)
+	for _, gk := range k.order {
+		if err := k.emit(res, k.groups[gk], mapper, used); err != nil {
+			return nil, err
 		}
-		sum := 0.0
-		for _, s := range g.shares {
-			sum += s
-		}
-		if math.Abs(sum-100) > 0.001 {
-			problem(0, "share_percent", fmt.Sprintf("%s: the shares sum to %.5f, not 100", groupLabel(g.basis, g.period, gk), sum))
-			continue
-		}
-		keys := sortedKeys(g.shares)
-		id := g.indicator
-		if m, err := mapper.lookup(-1, g.basis, g.indicator); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		} else if m != "" {
-			id = m
-		}
-		used[id] = true
-		for _, k := range keys {
-			res.Observations = append(res.Observations, atlas.Observation{Indicator: id, Level: atlas.LevelLand, Key: k, Period: g.period, Value: g.shares[k]})
-			if strings.HasPrefix(gk, "key|") {
-				res.Observations = append(res.Observations, atlas.Observation{Indicator: ksYearOfUse, Level: atlas.LevelLand, Key: k, Period: g.period, Value: float64(g.use)})
-				used[ksYearOfUse] = true
-			}
-		}
-		res.Rows += len(keys)
-		note := ""
-		if strings.HasPrefix(gk, "key|") && g.use != g.period+1 {
-			note = fmt.Sprintf(" (note: applied in %d, not in the following year)", g.use)
-		}
-		res.Report = append(res.Report, fmt.Sprintf("%s: %s: 16 Länder, sum %.5f %%, key year %s, year of use %d%s",
-			path.Base(name), groupLabel(g.basis, g.period, gk), sum, keyYearText(gk, g.period), g.use, note))
 	}
 	if err := mapper.unused(name); err != nil {
 		return nil, err
 	}
-	if len(verr.Problems) > 0 {
-		return nil, verr
+	if len(k.verr.Problems) > 0 {
+		return nil, k.verr
 	}
 	if len(res.Observations) == 0 {
 		return nil, fmt.Errorf("%s: %w: no shares", name, atlas.ErrInvalidData)
@@ -219,6 +108,151 @@ func readKS(name string, data []byte, spec TableSpec, known map[string]atlas.Ind
 	}
 	sort.SliceStable(res.Observations, func(i, j int) bool { return res.Observations[i].Indicator < res.Observations[j].Indicator })
 	return res, nil
+}
+
+// parseKS decodes the table and finds its columns (CSV with "," and "."
+// or with ";" and a decimal comma).
+func parseKS(name string, data []byte) (*ksTable, *rows, error) {
+	text, err := decodeText(name, data, "")
+	if err != nil {
+		return nil, nil, invalidf("%v", err)
+	}
+	first, _, _ := strings.Cut(string(text), "\n")
+	delim, dec := ',', "."
+	if strings.Count(first, ";") > strings.Count(first, ",") {
+		delim, dec = ';', ","
+	}
+	t, err := parseDelimited(name, text, delim)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
+	}
+	if len(t.cells) < 2 {
+		return nil, nil, fmt.Errorf("%s: %w: no rows", name, atlas.ErrInvalidData)
+	}
+	col := map[string]int{}
+	for j, h := range t.cells[0] {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = j
+	}
+	for _, need := range []string{"land", "key_year", "year_of_use", "share_percent"} {
+		if _, ok := col[need]; !ok {
+			return nil, nil, fmt.Errorf("%s: %w: not a Königsteiner Schlüssel table: column %q missing (need land, key_year, year_of_use, share_percent)", name, atlas.ErrInvalidData, need)
+		}
+	}
+	return &ksTable{name: name, col: col, dec: dec, verr: &ValidationError{File: name}, groups: map[string]*ksGroup{}}, t, nil
+}
+
+// row reads one Land's share into its group.
+func (k *ksTable) row(rec []string, line int) {
+	if isBlank(rec) {
+		return
+	}
+	col := k.col
+	key, ok := landKey(cellAt(rec, col["land"]))
+	if !ok {
+		k.problem(line, "land", fmt.Sprintf("%q is not a Land (key 01–16, abbreviation or name)", cellAt(rec, col["land"])))
+		return
+	}
+	use, _, okUse := parsePeriod(cellAt(rec, col["year_of_use"]))
+	if !okUse {
+		k.problem(line, "year_of_use", fmt.Sprintf("%q is not a year", cellAt(rec, col["year_of_use"])))
+		return
+	}
+	raw := cellAt(rec, col["share_percent"])
+	share, flag, err := ParseValue(raw, k.dec)
+	if err != nil || flag != atlas.FlagNone || share <= 0 || share >= 100 {
+		k.problem(line, "share_percent", fmt.Sprintf("%q is not a share in percent (0 < share < 100)", raw))
+		return
+	}
+	g := k.group(rec, line, use)
+	if g == nil {
+		return
+	}
+	if g.use != use {
+		k.problem(line, "year_of_use", fmt.Sprintf("key year %d has years of use %d and %d", g.period, g.use, use))
+		return
+	}
+	if prev, dup := g.lines[key]; dup {
+		k.problem(line, "land", fmt.Sprintf("Land %s twice for %s (first in row %d)", key, strings.TrimPrefix(g.key, "key|"), prev))
+		return
+	}
+	g.shares[key], g.lines[key] = share, line
+}
+
+// group returns the row's group: by key year, or by basis and year of use
+// when the source names no key year.
+func (k *ksTable) group(rec []string, line, use int) *ksGroup {
+	basis := ""
+	if c, ok := k.col["basis"]; ok {
+		basis = cellAt(rec, c)
+	}
+	g := &ksGroup{use: use, basis: basis, shares: map[string]float64{}, lines: map[string]int{}}
+	if ky := cellAt(rec, k.col["key_year"]); ky == "" {
+		if basis == "" {
+			k.problem(line, "key_year", "no key year and no basis naming where the shares come from")
+			return nil
+		}
+		g.key = "basis|" + basis + "|" + strconv.Itoa(use)
+		g.indicator, g.period = "koenigsteiner_schluessel_"+strings.ReplaceAll(slug(basis), "_", ""), use
+	} else {
+		y, _, ok := parsePeriod(ky)
+		if !ok {
+			k.problem(line, "key_year", fmt.Sprintf("%q is not a year", ky))
+			return nil
+		}
+		g.key, g.indicator, g.period = "key|"+strconv.Itoa(y), ksShare, y
+	}
+	if prev, ok := k.groups[g.key]; ok {
+		return prev
+	}
+	k.groups[g.key] = g
+	k.order = append(k.order, g.key)
+	return g
+}
+
+// emit checks a group (16 Länder, shares summing to 100) and writes its
+// observations.
+func (k *ksTable) emit(res *TableResult, g *ksGroup, mapper *columnMapper, used map[string]bool) error {
+	if len(g.shares) != 16 {
+		var miss []string
+		for _, l := range laender {
+			if _, ok := g.shares[l[0]]; !ok {
+				miss = append(miss, l[0])
+			}
+		}
+		k.problem(0, "land", fmt.Sprintf("%s: %d Länder, want 16 (missing %s)", groupLabel(g.basis, g.period, g.key), len(g.shares), strings.Join(miss, ", ")))
+		return nil
+	}
+	sum := 0.0
+	for _, s := range g.shares {
+		sum += s
+	}
+	if math.Abs(sum-100) > 0.001 {
+		k.problem(0, "share_percent", fmt.Sprintf("%s: the shares sum to %.5f, not 100", groupLabel(g.basis, g.period, g.key), sum))
+		return nil
+	}
+	id := g.indicator
+	if m, err := mapper.lookup(-1, g.basis, g.indicator); err != nil {
+		return fmt.Errorf("%s: %w", k.name, err)
+	} else if m != "" {
+		id = m
+	}
+	used[id] = true
+	keyed := strings.HasPrefix(g.key, "key|")
+	for _, l := range sortedKeys(g.shares) {
+		res.Observations = append(res.Observations, atlas.Observation{Indicator: id, Level: atlas.LevelLand, Key: l, Period: g.period, Value: g.shares[l]})
+		if keyed {
+			res.Observations = append(res.Observations, atlas.Observation{Indicator: ksYearOfUse, Level: atlas.LevelLand, Key: l, Period: g.period, Value: float64(g.use)})
+			used[ksYearOfUse] = true
+		}
+	}
+	res.Rows += len(g.shares)
+	note := ""
+	if keyed && g.use != g.period+1 {
+		note = fmt.Sprintf(" (note: applied in %d, not in the following year)", g.use)
+	}
+	res.Report = append(res.Report, fmt.Sprintf("%s: %s: 16 Länder, sum %.5f %%, key year %s, year of use %d%s",
+		path.Base(k.name), groupLabel(g.basis, g.period, g.key), sum, keyYearText(g.key, g.period), g.use, note))
+	return nil
 }
 
 func groupLabel(basis string, period int, gk string) string {

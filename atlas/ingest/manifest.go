@@ -75,6 +75,7 @@ type Plan struct {
 	boundaries []*BoundaryResult
 	tables     []plannedTable
 	known      map[string]atlas.Indicator
+	curated    map[string]bool // ids of the manifest's own catalogue
 	opts       Options
 }
 
@@ -89,7 +90,7 @@ type plannedTable struct {
 func (p *Plan) Summary() []string {
 	var out []string
 	for _, b := range p.boundaries {
-		out = append(out, fmt.Sprintf("%s: %d regions of level %s (Gebietsstand %s)", b.Set.Source, len(b.Regions), b.Set.Level, b.Set.Gebietsstand))
+		out = append(out, fmt.Sprintf("%s: %d regions of level %s (Gebietsstand %s, source CRS EPSG:%d)", b.Set.Source, len(b.Regions), b.Set.Level, b.Set.Gebietsstand, b.Set.SourceSRID))
 		for _, r := range b.Set.Report {
 			out = append(out, "  note: "+r)
 		}
@@ -142,13 +143,15 @@ func (p *Plan) CheckScope(t atlas.Token) error {
 	return atlas.CheckScope(t, all)
 }
 
-// LoadManifest prepares m and writes it to store.
+// LoadManifest prepares m and writes it to store through an Intake (actor
+// "seed"): one release per file, each with its audit entry.
 func LoadManifest(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store, progress Progress) (*LoadResult, error) {
-	p, err := PrepareManifest(ctx, fsys, m, store, progress)
+	in := &Intake{Store: store, Progress: progress}
+	res, err := in.ImportManifest(ctx, fsys, m, ManifestRequest{Force: true, Actor: "seed"})
 	if err != nil {
 		return nil, err
 	}
-	return p.Write(ctx, store, progress)
+	return res.LoadResult, nil
 }
 
 // PrepareManifest reads every boundary file and table of m from fsys and
@@ -175,8 +178,10 @@ func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store
 	for _, ind := range existing {
 		p.known[ind.ID] = ind
 	}
+	p.curated = map[string]bool{}
 	for _, ind := range m.Indicators {
 		p.known[ind.ID] = ind
+		p.curated[ind.ID] = true
 	}
 	regionKeys := map[atlas.Level]map[string]bool{}
 	for _, l := range atlas.AllLevels() {
@@ -200,6 +205,9 @@ func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store
 		progress(fmt.Sprintf("reading boundaries %s (%s)", spec.File, spec.Level))
 		r, err := ReadBoundaries(fsys, spec)
 		if err != nil {
+			return nil, err
+		}
+		if r.sha, r.spec, err = boundaryHashes(fsys, spec); err != nil {
 			return nil, err
 		}
 		p.boundaries = append(p.boundaries, r)
@@ -262,28 +270,12 @@ func (p *Plan) prepareTable(ctx context.Context, fsys fs.FS, spec TableSpec, sto
 	if err != nil {
 		return plannedTable{}, err
 	}
-	for _, ind := range r.Catalogue {
-		p.known[ind.ID] = ind
-	}
-	for _, ind := range r.Indicators {
-		if _, ok := p.known[ind.ID]; !ok {
-			if err := ind.Validate(); err != nil {
-				return plannedTable{}, fmt.Errorf("%s: %w: derived catalogue entry: %w", spec.File, atlas.ErrInvalidData, err)
-			}
-			p.known[ind.ID] = ind
-		}
+	if err := p.mergeCatalogue(spec, r); err != nil {
+		return plannedTable{}, err
 	}
 	if cw != nil {
-		obs, report, err := cw.Apply(spec.File, r.Observations, p.known, spec.Crosswalk.Method)
-		if err != nil {
+		if err := p.applyCrosswalk(spec, cw, r); err != nil {
 			return plannedTable{}, err
-		}
-		r.Observations, r.Report = obs, append(r.Report, report...)
-		gs := cw.Gebietsstand()
-		for _, id := range sortedKeys(indicatorSet(obs)) {
-			ind := p.known[id]
-			ind.Gebietsstand = gs
-			p.known[id] = ind
 		}
 	}
 	if len(spec.PerCapita) > 0 {
@@ -298,11 +290,66 @@ func (p *Plan) prepareTable(ctx context.Context, fsys fs.FS, spec TableSpec, sto
 			return plannedTable{}, fmt.Errorf("%s: indicator %s: %w", spec.File, id, atlas.ErrUnknownIndicator)
 		}
 	}
+	r.Report = append(r.Report, censusBaseWarnings(spec.File, data, r.Observations, p.known)...)
+	changed, err := changedValues(ctx, store, spec.File, r.Observations)
+	if err != nil {
+		return plannedTable{}, err
+	}
+	r.Report = append(r.Report, changed...)
 	hb, err := json.Marshal(specForHash)
 	if err != nil {
 		return plannedTable{}, err
 	}
 	return plannedTable{spec: spec, res: r, sum: sha(data), spec256: sha(hb)}, nil
+}
+
+// mergeCatalogue adds a file's catalogue entries: its own (canonical form)
+// replace the catalogue's; derived ones fill ids that are nowhere else, and
+// refresh the source details of entries an earlier import of the same
+// table derived.
+func (p *Plan) mergeCatalogue(spec TableSpec, r *TableResult) error {
+	for _, ind := range r.Catalogue {
+		p.known[ind.ID] = ind
+	}
+	var refreshed []string
+	for _, ind := range r.Indicators {
+		old, ok := p.known[ind.ID]
+		if ok && !p.curated[ind.ID] {
+			if next, note := refreshSource(old, ind); note != "" {
+				p.known[ind.ID] = next
+				if refreshed = append(refreshed, ind.ID); len(refreshed) == 1 {
+					r.Report = append(r.Report, path.Base(spec.File)+": "+note)
+				}
+			}
+			continue
+		}
+		if !ok {
+			if err := ind.Validate(); err != nil {
+				return fmt.Errorf("%s: %w: derived catalogue entry: %w", spec.File, atlas.ErrInvalidData, err)
+			}
+			p.known[ind.ID] = ind
+		}
+	}
+	if len(refreshed) > 1 {
+		r.Report = append(r.Report, fmt.Sprintf("%s: the same for %d more entries: %s", path.Base(spec.File), len(refreshed)-1, strings.Join(refreshed[1:], ", ")))
+	}
+	return nil
+}
+
+// applyCrosswalk recodes a table's keys onto the crosswalk's Gebietsstand.
+func (p *Plan) applyCrosswalk(spec TableSpec, cw *Crosswalk, r *TableResult) error {
+	obs, report, err := cw.Apply(spec.File, r.Observations, p.known, spec.Crosswalk.Method)
+	if err != nil {
+		return err
+	}
+	r.Observations, r.Report = obs, append(r.Report, report...)
+	gs := cw.Gebietsstand()
+	for _, id := range sortedKeys(indicatorSet(obs)) {
+		ind := p.known[id]
+		ind.Gebietsstand = gs
+		p.known[id] = ind
+	}
+	return nil
 }
 
 func (p *Plan) loadCrosswalk(fsys fs.FS, c *CrosswalkSpec) (*Crosswalk, error) {
@@ -311,14 +358,17 @@ func (p *Plan) loadCrosswalk(fsys fs.FS, c *CrosswalkSpec) (*Crosswalk, error) {
 		return nil, err
 	}
 	cw := &Crosswalk{}
-	if c.File != "" {
+	switch {
+	case c.File != "":
 		b, err := fs.ReadFile(fsys, c.File)
 		if err != nil {
 			return nil, err
 		}
-		if cw, err = ReadBBSRCrosswalk(c.File, b, c.Year); err != nil {
+		if cw, err = ReadCrosswalk(c.File, b, c.Year); err != nil {
 			return nil, err
 		}
+	case c.Year != 0:
+		return nil, invalidf("crosswalk year %d given without a crosswalk file (-crosswalk FILE)", c.Year)
 	}
 	cw.Merges = merges
 	return cw, nil
@@ -416,53 +466,62 @@ func sha(b []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// Write stores the plan: boundaries level by level, then one release per
-// table, each in its own transaction.
-func (p *Plan) Write(ctx context.Context, store atlas.Store, progress Progress) (*LoadResult, error) {
-	if progress == nil {
-		progress = func(string) {}
+// plannedChange is one release of a plan with its audit entry.
+type plannedChange struct {
+	change   atlas.Change
+	audit    atlas.AuditEntry
+	progress string
+}
+
+// changes turns the plan into releases: one per boundary file, then one
+// per table.
+func (p *Plan) changes(format string) []plannedChange {
+	var out []plannedChange
+	for _, b := range p.boundaries {
+		out = append(out, plannedChange{
+			change: atlas.Change{Release: atlas.Release{Source: "boundaries_" + b.Set.Level.String(), File: b.Set.Source, SHA256: b.sha, Spec: b.spec, Report: b.Set.Report},
+				Boundaries: []atlas.BoundaryChange{{Set: b.Set, Regions: b.Regions}}},
+			audit:    atlas.AuditEntry{Action: atlas.AuditBoundaries, Format: "boundaries", File: b.Set.Source},
+			progress: fmt.Sprintf("writing %d regions of level %s", len(b.Regions), b.Set.Level),
+		})
 	}
-	out := &LoadResult{}
-	var active []atlas.ReleaseInfo
-	if rs, ok := store.(atlas.ReleaseStore); ok && p.opts.SkipImported {
-		list, err := rs.Releases(ctx)
-		if err != nil {
-			return out, err
-		}
-		for _, r := range list {
-			if r.Active() {
-				active = append(active, r)
-			}
-		}
-	}
-	for _, r := range p.boundaries {
-		progress(fmt.Sprintf("writing %d regions of level %s", len(r.Regions), r.Set.Level))
-		if err := store.ReplaceBoundaries(ctx, r.Set, r.Regions); err != nil {
-			return out, fmt.Errorf("write boundaries %s: %w", r.Set.Level, err)
-		}
-		out.Boundaries = append(out.Boundaries, r.Set)
-	}
-tables:
 	for _, t := range p.tables {
-		for i := len(active) - 1; i >= 0; i-- {
-			if a := active[i]; a.SHA256 == t.sum && a.Spec == t.spec256 {
-				progress(fmt.Sprintf("%s: already imported as release %d, nothing written", path.Base(t.spec.File), a.ID))
-				out.Unchanged = append(out.Unchanged, a.Release)
-				continue tables
-			}
-		}
 		var inds []atlas.Indicator
 		for _, id := range t.indicators() {
 			inds = append(inds, p.known[id])
 		}
-		progress(fmt.Sprintf("writing %d observations from %s", len(t.res.Observations), path.Base(t.spec.File)))
-		rel, err := store.Import(ctx, atlas.Release{Source: t.spec.ID, File: path.Base(t.spec.File), SHA256: t.sum, Spec: t.spec256, Report: t.res.Report}, inds, t.res.Observations)
-		if err != nil {
-			return out, fmt.Errorf("import %s: %w", t.spec.File, err)
+		f := t.spec.format()
+		if format != "manifest" {
+			f = format
 		}
-		out.Releases = append(out.Releases, rel)
+		out = append(out, plannedChange{
+			change: atlas.Change{Release: atlas.Release{Source: t.spec.ID, File: path.Base(t.spec.File), SHA256: t.sum, Spec: t.spec256, Report: t.res.Report},
+				Indicators: inds, Observations: t.res.Observations},
+			audit:    atlas.AuditEntry{Action: atlas.AuditImport, Format: f, File: path.Base(t.spec.File)},
+			progress: fmt.Sprintf("writing %d observations from %s", len(t.res.Observations), path.Base(t.spec.File)),
+		})
 	}
-	return out, nil
+	return out
+}
+
+// activeReleases lists the active releases when the plan skips files
+// imported the same way before.
+func (p *Plan) activeReleases(ctx context.Context, store atlas.Store) ([]atlas.ReleaseInfo, error) {
+	rs, ok := store.(atlas.ReleaseStore)
+	if !ok || !p.opts.SkipImported {
+		return nil, nil
+	}
+	list, err := rs.Releases(ctx)
+	if err != nil {
+		return nil, &StoreError{Err: err}
+	}
+	var active []atlas.ReleaseInfo
+	for _, r := range list {
+		if r.Active() {
+			active = append(active, r)
+		}
+	}
+	return active, nil
 }
 
 // MissingReport lists, per level, regions of the boundary set that have no

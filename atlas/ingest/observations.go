@@ -48,6 +48,13 @@ func (e *ValidationError) Error() string {
 	return b.String()
 }
 
+// add records a problem, up to MaxProblems.
+func (e *ValidationError) add(p error) {
+	if len(e.Problems) < MaxProblems {
+		e.Problems = append(e.Problems, p)
+	}
+}
+
 // Unwrap exposes the individual problems to errors.As.
 func (e *ValidationError) Unwrap() []error { return e.Problems }
 
@@ -88,6 +95,11 @@ type TableResult struct {
 	// Catalogue are catalogue entries the file declares explicitly
 	// (canonical form); they replace the catalogue's entries.
 	Catalogue []atlas.Indicator
+	// Dates are the dates the file states (time columns, header and title
+	// lines), checked against a -period.
+	Dates *dateSet
+	// decimals per derived indicator, as printed in the file.
+	decimals map[string]int
 }
 
 // ReadTable reads observations from one table file according to spec.
@@ -108,178 +120,7 @@ func readTableWith(name string, data []byte, spec TableSpec, known map[string]at
 		}
 		return readFormat(name, data, spec, known, in)
 	}
-	for _, v := range spec.Values {
-		if _, ok := known[v.Indicator]; !ok {
-			return nil, fmt.Errorf("%s: column %s maps to indicator %q, which is not in the catalogue: %w", name, v.Column, v.Indicator, atlas.ErrUnknownIndicator)
-		}
-	}
-	t, err := readTable(name, data, &spec)
-	if err != nil {
-		return nil, err
-	}
-	var header []string
-	if spec.HeaderRow > 0 {
-		if spec.HeaderRow > len(t.cells) {
-			return nil, fmt.Errorf("%s: header row %d beyond the end of the file (%d rows)", name, spec.HeaderRow, len(t.cells))
-		}
-		header = t.cells[spec.HeaderRow-1]
-	}
-	resolve := func(c Column) (int, error) {
-		if c.Index > 0 {
-			return c.Index - 1, nil
-		}
-		for i, h := range header {
-			if strings.TrimSpace(h) == c.Name {
-				return i, nil
-			}
-		}
-		return 0, fmt.Errorf("%s: column %s not found in header row %d", name, c, spec.HeaderRow)
-	}
-	keyCols := make([]int, len(spec.Key))
-	for i, c := range spec.Key {
-		if keyCols[i], err = resolve(c); err != nil {
-			return nil, err
-		}
-	}
-	periodCol := -1
-	if spec.Period != nil {
-		if periodCol, err = resolve(*spec.Period); err != nil {
-			return nil, err
-		}
-	}
-	filterCol := -1
-	if spec.Filter != nil {
-		if filterCol, err = resolve(spec.Filter.Column); err != nil {
-			return nil, err
-		}
-	}
-	valCols := make([]int, len(spec.Values))
-	for i, v := range spec.Values {
-		if valCols[i], err = resolve(v.Column); err != nil {
-			return nil, err
-		}
-	}
-	first := spec.FirstDataRow
-	if first == 0 {
-		first = spec.HeaderRow + 1
-	}
-	res := &TableResult{}
-	verr := &ValidationError{File: name}
-	problem := func(row int, col, reason string) {
-		if len(verr.Problems) < MaxProblems {
-			verr.Problems = append(verr.Problems, &CellError{File: name, Row: row, Column: col, Reason: reason})
-		}
-	}
-	colName := func(i int) string {
-		if i < len(header) && strings.TrimSpace(header[i]) != "" {
-			return strconv.Quote(strings.TrimSpace(header[i]))
-		}
-		return "#" + strconv.Itoa(i+1)
-	}
-	cell := func(rec []string, i int) string {
-		if i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-	seen := map[string]int{}
-	skipped, otherLevel := 0, 0
-	for ri := first - 1; ri < len(t.cells); ri++ {
-		rec, line := t.cells[ri], t.line[ri]
-		if spec.StopAt != "" && len(rec) > 0 && strings.HasPrefix(strings.TrimSpace(rec[0]), spec.StopAt) {
-			break
-		}
-		if isBlank(rec) {
-			continue
-		}
-		if filterCol >= 0 && !contains(spec.Filter.Equals, cell(rec, filterCol)) {
-			continue
-		}
-		var kb strings.Builder
-		for _, c := range keyCols {
-			kb.WriteString(cell(rec, c))
-		}
-		key := kb.String()
-		level := spec.Level
-		if level == 0 {
-			level, _ = atlas.LevelOfKey(key)
-		}
-		if level == 0 || !atlas.ValidKey(level, key) {
-			if spec.SkipUnknownKeys {
-				skipped++
-				continue
-			}
-			want := "a 2-, 5-, 8- or 9-digit regional key"
-			if spec.Level != 0 {
-				want = fmt.Sprintf("a %d-digit %s key", spec.Level.KeyLength(), spec.Level)
-			}
-			problem(line, colName(keyCols[0]), fmt.Sprintf("key %q is not %s", key, want))
-			continue
-		}
-		if len(spec.Levels) > 0 && !containsLevel(spec.Levels, level) {
-			otherLevel++
-			continue
-		}
-		period := spec.PeriodValue
-		if periodCol >= 0 {
-			p := cell(rec, periodCol)
-			if len(p) >= 4 {
-				// Accept "2020", "31.12.2020", "2020-12-31".
-				if y, err := strconv.Atoi(p); err == nil {
-					period = y
-				} else if y, err := strconv.Atoi(p[len(p)-4:]); err == nil {
-					period = y
-				} else if y, err := strconv.Atoi(p[:4]); err == nil {
-					period = y
-				}
-			}
-			if period < 1800 || period > 2200 {
-				problem(line, colName(periodCol), fmt.Sprintf("period %q is not a year", p))
-				continue
-			}
-		}
-		res.Rows++
-		for i, vs := range spec.Values {
-			raw := cell(rec, valCols[i])
-			v, flag, err := ParseValue(raw, spec.Decimal)
-			if err != nil {
-				problem(line, colName(valCols[i]), err.Error())
-				continue
-			}
-			if vs.Scale != 0 && !math.IsNaN(v) {
-				v *= vs.Scale
-			}
-			dk := vs.Indicator + "|" + key + "|" + strconv.Itoa(period)
-			if prev, dup := seen[dk]; dup {
-				problem(line, colName(valCols[i]), fmt.Sprintf("duplicate value for key %s, period %d, indicator %s (first in row %d)", key, period, vs.Indicator, prev))
-				continue
-			}
-			seen[dk] = line
-			res.Observations = append(res.Observations, atlas.Observation{Indicator: vs.Indicator, Level: level, Key: key, Period: period, Value: v, Flag: flag})
-		}
-	}
-	if len(verr.Problems) > 0 {
-		return nil, verr
-	}
-	if res.Rows == 0 {
-		return nil, fmt.Errorf("%s: no data rows found (check header_row, first_data_row, filter)", name)
-	}
-	if skipped > 0 {
-		res.Report = append(res.Report, fmt.Sprintf("%s: %d rows with keys that are not regional keys skipped", name, skipped))
-	}
-	if otherLevel > 0 {
-		res.Report = append(res.Report, fmt.Sprintf("%s: %d rows of levels other than %v skipped", name, otherLevel, spec.Levels))
-	}
-	if extra := cityStates(res.Observations); len(extra) > 0 {
-		res.Observations = append(res.Observations, extra...)
-		res.Report = append(res.Report, fmt.Sprintf("%s: Berlin and Hamburg are Land, Kreis and Gemeinde at once: %d values copied between these levels", name, len(extra)))
-	}
-	res.Observations = append(res.Observations, aggregate(res.Observations, spec.Aggregate)...)
-	res.Observations = append(res.Observations, derive(res.Observations, spec.Derive)...)
-	for _, a := range spec.Aggregate {
-		res.Report = append(res.Report, fmt.Sprintf("%s: %s summed to %v", name, a.Indicator, a.To))
-	}
-	return res, nil
+	return readColumns(name, data, spec, known)
 }
 
 func containsLevel(ls []atlas.Level, l atlas.Level) bool {

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -122,6 +123,10 @@ type TableSpec struct {
 	// total) — to indicator ids. Mapped indicators must be in the catalogue;
 	// unmapped columns become indicators with ids derived from the file.
 	Map map[string]string `json:"map,omitempty"`
+	// Category (GENESIS tables with category key columns: "Tageseinrichtung",
+	// "männlich") imports only the rows of this category; without it every
+	// category becomes an indicator of its own.
+	Category string `json:"category,omitempty"`
 	// OnlyMapped imports only the mapped columns.
 	OnlyMapped bool `json:"only_mapped,omitempty"`
 	// FFCSV says how the dimensions of a flat file combine.
@@ -169,9 +174,11 @@ type CrosswalkSpec struct {
 	// Merge lists whole-unit mergers after the crosswalk's target
 	// Gebietsstand as "OLD=NEW" (e.g. "16056=16063", Eisenach 2021).
 	Merge []string `json:"merge,omitempty"`
-	// Method overrides how indicators are recoded: "sum" (counts, split by
-	// population shares) or "mean" (rates and shares: population-weighted
-	// mean). Default: sum for counts, mean for everything else.
+	// Method overrides how indicators are recoded: "sum" (extensive: split
+	// by population shares and summed), "sum:area" (split by area shares),
+	// "mean" (intensive: population-weighted mean) or "mean:area"
+	// (area-weighted). Default: the indicator's measure and weight, declared
+	// or inferred from the unit (measure.go).
 	Method map[string]string `json:"method,omitempty"`
 }
 
@@ -219,8 +226,11 @@ func (t *TableSpec) format() string {
 		return strings.ToLower(t.Format)
 	}
 	name := strings.TrimSuffix(strings.ToLower(t.File), ".gz")
-	if strings.HasSuffix(name, ".xlsx") {
+	switch {
+	case strings.HasSuffix(name, ".xlsx"):
 		return "xlsx"
+	case strings.HasSuffix(name, ".xls"):
+		return "xls"
 	}
 	return "csv"
 }
@@ -228,11 +238,7 @@ func (t *TableSpec) format() string {
 // formatAware reports whether the spec's format has its own reader that
 // needs no key, period and value columns.
 func (t *TableSpec) formatAware() bool {
-	switch t.format() {
-	case FormatGENESIS, FormatINKAR, FormatFFCSV, FormatCanonical, FormatGV, FormatKS:
-		return true
-	}
-	return false
+	return lookupReader(t.format()) != nil
 }
 
 // Validate checks a table spec before any file is read.
@@ -241,10 +247,10 @@ func (t *TableSpec) Validate() error {
 		return fmt.Errorf("table spec %q: id must be lower-case letters, digits, underscores", t.ID)
 	}
 	switch f := t.format(); f {
-	case "csv", "xlsx":
+	case "csv", "xlsx", "xls":
 	default:
 		if !t.formatAware() {
-			return fmt.Errorf("table spec %s: unknown format %q (csv, xlsx, %s)", t.ID, f, strings.Join(Formats(), ", "))
+			return fmt.Errorf("table spec %s: unknown format %q (csv, xlsx, xls, %s)", t.ID, f, strings.Join(Formats(), ", "))
 		}
 		for col, id := range t.Map {
 			if !atlas.ValidIndicatorID(id) {
@@ -274,14 +280,14 @@ func (t *TableSpec) Validate() error {
 func (t *TableSpec) validateExtras() error {
 	if c := t.Crosswalk; c != nil {
 		if c.File != "" && c.Year == 0 {
-			return fmt.Errorf("table spec %s: crosswalk needs the year of the data's Gebietsstand", t.ID)
+			return fmt.Errorf("table spec %s: crosswalk %s needs the year of the data's Gebietsstand (crosswalk.year, -crosswalk-year)", t.ID, c.File)
 		}
-		if c.File == "" && len(c.Merge) == 0 {
-			return fmt.Errorf("table spec %s: crosswalk needs a file or merges", t.ID)
+		if c.File == "" && len(c.Merge) == 0 && c.Year == 0 {
+			return fmt.Errorf("table spec %s: crosswalk needs a file (crosswalk.file, -crosswalk) or merges (crosswalk.merge, -merge)", t.ID)
 		}
 		for id, m := range c.Method {
-			if m != "sum" && m != "mean" {
-				return fmt.Errorf("table spec %s: crosswalk method %s=%q: must be sum or mean", t.ID, id, m)
+			if !validCrosswalkMethod(m) {
+				return fmt.Errorf("table spec %s: crosswalk method %s=%q: must be sum, mean, sum:area or mean:area", t.ID, id, m)
 			}
 		}
 	}
@@ -291,4 +297,37 @@ func (t *TableSpec) validateExtras() error {
 		}
 	}
 	return nil
+}
+
+// ReadTableSpec reads a table spec file (`standortatlas import table
+// -spec`): the fields of TableSpec and, optionally, "indicators" — the
+// catalogue entries of indicators the table introduces (checked with
+// atlas.Indicator.Validate). Unknown fields are refused (typos).
+func ReadTableSpec(name string, data []byte) (TableSpec, []atlas.Indicator, error) {
+	var f struct {
+		TableSpec
+		Indicators []atlas.Indicator `json:"indicators,omitempty"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return TableSpec{}, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	seen := map[string]bool{}
+	for i := range f.Indicators {
+		if err := f.Indicators[i].Validate(); err != nil {
+			return TableSpec{}, nil, fmt.Errorf("%s: indicators[%d]: %w", name, i, err)
+		}
+		if seen[f.Indicators[i].ID] {
+			return TableSpec{}, nil, fmt.Errorf("%s: indicator %s listed twice", name, f.Indicators[i].ID)
+		}
+		seen[f.Indicators[i].ID] = true
+	}
+	return f.TableSpec, f.Indicators, nil
+}
+
+// validCrosswalkMethod reports whether m is sum, mean, sum:BASE or mean:BASE.
+func validCrosswalkMethod(m string) bool {
+	kind, base, _ := strings.Cut(m, ":")
+	return (kind == "sum" || kind == "mean") && (base == "" || base == atlas.WeightPopulation || base == atlas.WeightArea)
 }

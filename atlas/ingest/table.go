@@ -3,21 +3,12 @@ package ingest
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/transform"
 )
-
-// MaxTableBytes bounds an uncompressed table file (guards against gzip bombs).
-const MaxTableBytes = 512 << 20
 
 // rows is a table read into memory: cells per row and the 1-based line or
 // sheet row each row starts at.
@@ -26,81 +17,45 @@ type rows struct {
 	line  []int
 }
 
-// readTable reads a whole csv or xlsx table.
+// readTable reads a whole csv, xlsx or xls table.
 func readTable(name string, data []byte, spec *TableSpec) (*rows, error) {
 	data, err := gunzipIfNamed(name, data)
 	if err != nil {
 		return nil, err
 	}
-	if spec.format() == "xlsx" {
-		return readXLSX(name, data, spec.Sheet)
+	if f := spec.format(); f == "xlsx" || f == "xls" {
+		return readSheet(name, data, spec.Sheet)
 	}
 	return readCSV(name, data, spec)
 }
 
-// gunzipIfNamed decompresses data when name ends in .gz, bounded by MaxTableBytes.
-func gunzipIfNamed(name string, data []byte) ([]byte, error) {
-	if !strings.HasSuffix(strings.ToLower(name), ".gz") {
-		return data, nil
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+// readSheet reads one sheet of an xlsx or xls workbook: the named one, or
+// the first with more than 20 rows (GV files start with a cover sheet).
+func readSheet(name string, data []byte, sheet string) (*rows, error) {
+	w, err := readWorkbook(name, data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: gunzip: %w", name, err)
+		return nil, err
 	}
-	data, err = io.ReadAll(io.LimitReader(zr, MaxTableBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: gunzip: %w", name, err)
-	}
-	if len(data) > MaxTableBytes {
-		return nil, fmt.Errorf("%s: uncompressed size exceeds %d MiB", name, MaxTableBytes>>20)
-	}
-	return data, nil
-}
-
-func readXLSX(name string, data []byte, sheet string) (*rows, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxTableBytes, UnzipXMLSizeLimit: MaxTableBytes})
-	if err != nil {
-		return nil, fmt.Errorf("%s: open xlsx: %w", name, err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
 	if sheet == "" {
-		// The first sheet with more than 20 rows (GV files start with a cover sheet).
-		for _, s := range sheets {
-			if r, err := f.GetRows(s, excelize.Options{RawCellValue: true}); err == nil && len(r) > 20 {
+		for _, s := range w.names {
+			if len(w.rows(s)) > 20 {
 				sheet = s
 				break
 			}
 		}
-		if sheet == "" && len(sheets) > 0 {
-			sheet = sheets[0]
+		if sheet == "" && len(w.names) > 0 {
+			sheet = w.names[0]
 		}
 	}
-	all, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, fmt.Errorf("%s: sheet %q: %w (sheets: %s)", name, sheet, err, strings.Join(sheets, ", "))
+	all, ok := w.sheets[sheet]
+	if !ok {
+		return nil, invalidf("%s: no sheet %q (sheets: %s)", name, sheet, strings.Join(w.names, ", "))
 	}
 	r := &rows{cells: all, line: make([]int, len(all))}
 	for i := range all {
 		r.line[i] = i + 1
 	}
 	return r, nil
-}
-
-func decodeText(name string, data []byte, encoding string) ([]byte, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	switch strings.ToLower(strings.ReplaceAll(encoding, "_", "-")) {
-	case "", "utf-8", "utf8":
-		if !utf8.Valid(data) {
-			return nil, fmt.Errorf("%s: not valid UTF-8 (declare \"encoding\": \"latin1\" for ISO-8859-1 files)", name)
-		}
-		return data, nil
-	case "latin1", "latin-1", "iso-8859-1", "iso8859-1":
-		return io.ReadAll(transform.NewReader(bytes.NewReader(data), charmap.ISO8859_1.NewDecoder()))
-	case "windows-1252", "cp1252":
-		return io.ReadAll(transform.NewReader(bytes.NewReader(data), charmap.Windows1252.NewDecoder()))
-	}
-	return nil, fmt.Errorf("%s: unknown encoding %q", name, encoding)
 }
 
 func readCSV(name string, data []byte, spec *TableSpec) (*rows, error) {

@@ -103,12 +103,21 @@ func TestReadTableRefusesBadCell(t *testing.T) {
 	}
 }
 
-func TestReadTableLatin1AsUTF8Refused(t *testing.T) {
+// Every reader decodes alike: without a declared encoding a Latin-1 file
+// (no UTF-8 sequence in it) is read as Latin-1; declared UTF-8, it is
+// refused naming the row and column of the first bad byte.
+func TestReadTableEncodings(t *testing.T) {
 	spec := genesisSpec()
 	spec.Encoding = ""
-	_, err := ReadTable("latin1.csv", readFixture(t, "genesis_13211-02-05-4_excerpt_latin1.csv"), spec, catalogue("unemployment_rate", "unemployed_foreigners", "unemployment_rate_foreigners"))
-	if err == nil || !strings.Contains(err.Error(), "UTF-8") {
-		t.Fatalf("err = %v, want a UTF-8 error naming the encoding option", err)
+	data := readFixture(t, "genesis_13211-02-05-4_excerpt_latin1.csv")
+	if _, err := ReadTable("latin1.csv", data, spec, catalogue("unemployment_rate", "unemployed_foreigners", "unemployment_rate_foreigners")); err != nil {
+		t.Fatalf("detected Latin-1: %v", err)
+	}
+	spec.Encoding = "utf-8"
+	_, err := ReadTable("latin1.csv", data, spec, catalogue("unemployment_rate", "unemployed_foreigners", "unemployment_rate_foreigners"))
+	var ce *CellError
+	if !errors.As(err, &ce) || ce.Row != 2 || !strings.Contains(ce.Column, "character") || !strings.Contains(ce.Reason, "UTF-8") {
+		t.Fatalf("err = %v, want a UTF-8 error naming row 2 and the character", err)
 	}
 }
 

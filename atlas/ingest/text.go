@@ -1,27 +1,11 @@
 package ingest
 
 import (
-	"bytes"
-	"io"
+	"crypto/sha256"
+	"encoding/hex"
 	"regexp"
-	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/transform"
 )
-
-// decodeAuto returns data as UTF-8 without a byte-order mark: UTF-8 when it
-// is valid UTF-8, else ISO-8859-1 (the encoding of raw GENESIS downloads).
-func decodeAuto(data []byte) (text []byte, encoding string, err error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if utf8.Valid(data) {
-		return data, "UTF-8", nil
-	}
-	text, err = io.ReadAll(transform.NewReader(bytes.NewReader(data), charmap.ISO8859_1.NewDecoder()))
-	return text, "ISO-8859-1", err
-}
 
 // isKeyCell reports whether s is a regional key of an official table: "DG"
 // (Deutschland) or 2 (Land), 3 (Regierungsbezirk), 5 (Kreis), 8 (Gemeinde),
@@ -47,37 +31,6 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-var (
-	datePattern = regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})\.(\d{4})$`)
-	isoPattern  = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
-)
-
-// parsePeriod reads a year from "2020", "31.12.2020" or "2020-12-31" and
-// returns the day-month part ("31.12.") when there is one.
-func parsePeriod(s string) (year int, dayMonth string, ok bool) {
-	s = strings.TrimSpace(s)
-	if m := datePattern.FindStringSubmatch(s); m != nil {
-		y, _ := strconv.Atoi(m[3])
-		return y, pad2(m[1]) + "." + pad2(m[2]) + ".", y >= 1800 && y <= 2200
-	}
-	if m := isoPattern.FindStringSubmatch(s); m != nil {
-		y, _ := strconv.Atoi(m[1])
-		return y, m[3] + "." + m[2] + ".", y >= 1800 && y <= 2200
-	}
-	if len(s) == 4 && allDigits(s) {
-		y, _ := strconv.Atoi(s)
-		return y, "", y >= 1800 && y <= 2200
-	}
-	return 0, "", false
-}
-
-func pad2(s string) string {
-	if len(s) == 1 {
-		return "0" + s
-	}
-	return s
 }
 
 // isValueCell reports whether s is a number (either decimal mark) or a
@@ -127,8 +80,9 @@ func makeID(prefix string, parts ...string) string {
 			id += "_" + p
 		}
 	}
-	if len(id) > 64 {
-		id = strings.TrimRight(id[:64], "_")
+	if len(id) > 64 { // never a shared prefix: the hash of the whole id keeps it unique
+		h := sha256.Sum256([]byte(id))
+		id = strings.TrimRight(id[:55], "_") + "_" + hex.EncodeToString(h[:4])
 	}
 	return id
 }

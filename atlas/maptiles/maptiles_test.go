@@ -23,11 +23,11 @@ func TestLayersAndValuesKeptPerDataVersion(t *testing.T) {
 	}
 	defer st.Close()
 	lr := storetest.Laender(t)
-	if err := st.ReplaceBoundaries(ctx, lr.Set, lr.Regions); err != nil {
+	if err := storetest.ReplaceBoundaries(ctx, st, lr.Set, lr.Regions); err != nil {
 		t.Fatal(err)
 	}
 	ind, obs := storetest.Unemployment(t)
-	if _, err := st.Import(ctx, atlas.Release{Source: "t"}, []atlas.Indicator{ind}, obs); err != nil {
+	if _, err := storetest.Import(ctx, st, atlas.Release{Source: "t"}, []atlas.Indicator{ind}, obs); err != nil {
 		t.Fatal(err)
 	}
 	svc := atlas.NewService(st, atlas.Options{VersionCheck: time.Nanosecond})
@@ -51,7 +51,7 @@ func TestLayersAndValuesKeptPerDataVersion(t *testing.T) {
 	if !by.HasValue || by.Value != 2.8 || by.Class < 0 || v1.ByKey["03"].Flag != "missing" {
 		t.Errorf("Bayern %+v, Niedersachsen %+v", by, v1.ByKey["03"])
 	}
-	if _, err := st.Import(ctx, atlas.Release{Source: "t2"}, []atlas.Indicator{ind}, obs[:1]); err != nil {
+	if _, err := storetest.Import(ctx, st, atlas.Release{Source: "t2"}, []atlas.Indicator{ind}, obs[:1]); err != nil {
 		t.Fatal(err)
 	}
 	l3, err := src.Layer(ctx, "land")

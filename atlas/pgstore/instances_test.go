@@ -92,11 +92,11 @@ func TestInstancesSeeImports(t *testing.T) {
 	}
 
 	lr := storetest.Laender(t)
-	if err := a.store.ReplaceBoundaries(ctx, lr.Set, lr.Regions); err != nil {
+	if err := storetest.ReplaceBoundaries(ctx, a.store, lr.Set, lr.Regions); err != nil {
 		t.Fatal(err)
 	}
 	ind, obs := storetest.Unemployment(t)
-	if _, err := a.store.Import(ctx, atlas.Release{Source: "rdb_13211"}, []atlas.Indicator{ind}, obs); err != nil {
+	if _, err := storetest.Import(ctx, a.store, atlas.Release{Source: "rdb_13211"}, []atlas.Indicator{ind}, obs); err != nil {
 		t.Fatal(err)
 	}
 	// Let every instance build its caches; B and C have not seen the
@@ -111,7 +111,7 @@ func TestInstancesSeeImports(t *testing.T) {
 	// A correction of Bayern's rate, imported through A.
 	fix := []atlas.Observation{{Indicator: ind.ID, Level: atlas.LevelLand, Key: "09", Period: 2019, Value: 2.9}}
 	start := time.Now()
-	if _, err := a.store.Import(ctx, atlas.Release{Source: "correction"}, []atlas.Indicator{ind}, fix); err != nil {
+	if _, err := storetest.Import(ctx, a.store, atlas.Release{Source: "correction"}, []atlas.Indicator{ind}, fix); err != nil {
 		t.Fatal(err)
 	}
 	imported := time.Since(start)
@@ -161,7 +161,7 @@ func TestWatchReconnects(t *testing.T) {
 		t.Fatal(err)
 	}
 	ind, obs := storetest.Unemployment(t)
-	if _, err := s.Import(ctx, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs); err != nil {
 		t.Fatal(err)
 	}
 	wait("an import")
@@ -176,7 +176,7 @@ func TestWatchReconnects(t *testing.T) {
 		t.Fatalf("terminated %d watch connections, %v", killed, err)
 	}
 	wait("the reconnection")
-	if _, err := s.Import(ctx, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, obs[:1]); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, obs[:1]); err != nil {
 		t.Fatal(err)
 	}
 	wait("an import after the reconnection")

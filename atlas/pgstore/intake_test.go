@@ -65,7 +65,7 @@ func TestRollbackIsAllOrNothing(t *testing.T) {
 	ctx := context.Background()
 	s, url := newStore(t, pgstore.Options{})
 	ind, obs := storetest.Unemployment(t)
-	r1, err := s.Import(ctx, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs)
+	r1, err := storetest.Import(ctx, s, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,12 +74,12 @@ func TestRollbackIsAllOrNothing(t *testing.T) {
 		{Indicator: ind.ID, Level: atlas.LevelKreis, Key: "09162", Period: 2019, Value: math.NaN(), Flag: atlas.FlagSecret},
 		{Indicator: ind.ID, Level: atlas.LevelKreis, Key: "09162", Period: 2030, Value: math.NaN(), Flag: atlas.FlagNotYet},
 	}
-	r2, err := s.Import(ctx, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, secret)
+	r2, err := storetest.Import(ctx, s, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, secret)
 	if err != nil {
 		t.Fatal(err)
 	}
 	upd := []atlas.Observation{{Indicator: ind.ID, Level: atlas.LevelLand, Key: "09", Period: 2019, Value: 9.9}}
-	if _, err := s.Import(ctx, atlas.Release{Source: "c"}, []atlas.Indicator{ind}, upd); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "c"}, []atlas.Indicator{ind}, upd); err != nil {
 		t.Fatal(err)
 	}
 	db := sqlPool(t, url)
@@ -89,7 +89,7 @@ func TestRollbackIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	v0, _ := s.DataVersion(ctx)
-	if _, err := s.Rollback(ctx, r1.ID); err == nil || !strings.Contains(err.Error(), "refused by test") {
+	if _, err := atlas.Rollback(ctx, s, r1.ID, nil); err == nil || !strings.Contains(err.Error(), "refused by test") {
 		t.Fatalf("rollback with a refusing trigger: %v", err)
 	}
 	if v, _ := s.DataVersion(ctx); v != v0 {
@@ -116,7 +116,7 @@ func TestRollbackIsAllOrNothing(t *testing.T) {
 	if _, err := db.Exec(ctx, `DROP TRIGGER refuse ON observations`); err != nil {
 		t.Fatal(err)
 	}
-	undone, err := s.Rollback(ctx, r1.ID)
+	undone, err := atlas.Rollback(ctx, s, r1.ID, nil)
 	if err != nil || len(undone) != 2 {
 		t.Fatalf("rollback = %+v, %v", undone, err)
 	}
@@ -141,12 +141,12 @@ func TestRollbackUndoesSQLEdits(t *testing.T) {
 	ctx := context.Background()
 	s, url := newStore(t, pgstore.Options{})
 	ind, obs := storetest.Unemployment(t)
-	r1, err := s.Import(ctx, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs)
+	r1, err := storetest.Import(ctx, s, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	secret := []atlas.Observation{{Indicator: ind.ID, Level: atlas.LevelKreis, Key: "09162", Period: 2019, Value: math.NaN(), Flag: atlas.FlagSecret}}
-	if _, err := s.Import(ctx, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, secret); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, secret); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := sqlPool(t, url).Exec(ctx, `UPDATE observations SET value = 4.0, flag = '' WHERE key = '09162' AND period = 2019`); err != nil {
@@ -156,7 +156,7 @@ func TestRollbackUndoesSQLEdits(t *testing.T) {
 	if err != nil || len(list) != 2 || list[1].Replaced != 1 {
 		t.Fatalf("releases = %+v, %v; want release 2 with 1 replaced", list, err)
 	}
-	if _, err := s.Rollback(ctx, r1.ID); err != nil {
+	if _, err := atlas.Rollback(ctx, s, r1.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := s.Values(ctx, ind.ID, atlas.LevelKreis, 2019); v["09162"].Value != 3.5 || v["09162"].Flag != "" {

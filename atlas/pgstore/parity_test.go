@@ -17,7 +17,6 @@ import (
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
 	"github.com/standortatlas/standortatlas/atlas/pgstore"
-	"github.com/standortatlas/standortatlas/atlas/placeimport"
 	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
 	"github.com/standortatlas/standortatlas/seeds"
 )
@@ -35,10 +34,7 @@ type seededStores struct {
 func seedBoth(t testing.TB) *seededStores {
 	t.Helper()
 	ctx := context.Background()
-	m, err := ingest.ReadManifest(seeds.FS, seeds.Manifest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var err error
 	s := &seededStores{}
 	s.pg, s.url = newStore(t, pgstore.Options{})
 	if s.lite, err = sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db")); err != nil {
@@ -46,39 +42,17 @@ func seedBoth(t testing.TB) *seededStores {
 	}
 	t.Cleanup(func() { s.lite.Close() })
 	start := time.Now()
-	if s.liteLoad, err = ingest.LoadManifest(ctx, seeds.FS, m, s.lite, nil); err != nil {
-		t.Fatalf("seed the embedded store: %v", err)
-	}
-	t.Logf("seeded the embedded store in %s", time.Since(start).Round(time.Millisecond))
-	start = time.Now()
-	if s.pgLoad, err = ingest.LoadManifest(ctx, seeds.FS, m, s.pg, nil); err != nil {
-		t.Fatalf("seed PostGIS: %v", err)
-	}
-	t.Logf("seeded PostGIS in %s", time.Since(start).Round(time.Millisecond))
-	for _, store := range []atlas.Store{s.lite, s.pg} {
-		if err := seedPlaces(ctx, store); err != nil {
-			t.Fatalf("seed places into %T: %v", store, err)
+	seed := func(store atlas.Store) *ingest.LoadResult {
+		res, err := (&ingest.Intake{Store: store}).Seed(ctx, seeds.FS, seeds.Manifest, "places/places.json", "seed")
+		if err != nil {
+			t.Fatalf("seed %T: %v", store, err)
 		}
+		t.Logf("seeded %T in %s", store, time.Since(start).Round(time.Millisecond))
+		start = time.Now()
+		return res.LoadResult
 	}
+	s.liteLoad, s.pgLoad = seed(s.lite), seed(s.pg)
 	return s
-}
-
-// seedPlaces loads the seed's places as `standortatlas seed` does.
-func seedPlaces(ctx context.Context, store atlas.Store) error {
-	specs, err := placeimport.ReadSpecs(seeds.FS, "places/places.json")
-	if err != nil {
-		return err
-	}
-	loc, err := placeimport.NewStoreLocator(ctx, store)
-	if err != nil {
-		return err
-	}
-	for _, spec := range specs {
-		if _, err := placeimport.Load(ctx, seeds.FS, spec, store, loc); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // TestSeedParity seeds both stores from the built-in seeds and expects the

@@ -9,11 +9,15 @@
 // Every write raises a one-row data version in the same transaction and
 // NOTIFYs listeners when it commits (see Watch).
 //
-// Besides atlas.Store the store implements atlas.PlaceStore and the write
-// side of the embedded store (intake.go): atlas.ReleaseStore (history of
-// overwritten observations and catalogue entries, kept by triggers, and
-// rollback to any earlier release), atlas.TokenStore (hashed write tokens)
-// and atlas.AuditStore (an append-only audit log).
+// Besides atlas.Store the store implements atlas.PlaceStore,
+// atlas.ReleaseStore (history of overwritten observations and catalogue
+// entries, kept by triggers, and rollback to any earlier release),
+// atlas.TokenStore (hashed write tokens) and atlas.AuditStore (an
+// append-only audit log). The package is an SQL adapter with the layout of
+// the embedded store (atlas/sqlitestore): store.go (open, meta, reads),
+// write.go (Store.Write), releases.go, tokens.go, audit.go, places.go,
+// migrate.go, plus pool.go and watch.go. Rules that are not SQL live in
+// package atlas and in ingest.Intake, once for both stores.
 //
 // This is the only package besides cmd that imports pgx.
 package pgstore
@@ -26,7 +30,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -146,97 +149,6 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	return nil
 }
 
-// replaceRegions inserts the staged regions of one level. Geometry that
-// GEOS finds invalid is repaired with ST_MakeValid (keeping polygons only,
-// outer rings counter-clockwise); the statement returns what it repaired.
-const replaceRegions = `
-WITH staged AS MATERIALIZED (
-    SELECT key, ars, name, type, gemeindefrei, ST_GeomFromWKB(wkb, 4326) AS g
-      FROM boundary_stage
-), checked AS MATERIALIZED (
-    SELECT *, ST_IsValid(g) AS valid FROM staged
-), inserted AS (
-    INSERT INTO regions (level, key, ars, name, type, gemeindefrei, geom)
-    SELECT $1, key, ars, name, type, gemeindefrei,
-           CASE WHEN valid THEN ST_Multi(g)
-                ELSE ST_ForcePolygonCCW(ST_Multi(ST_CollectionExtract(ST_MakeValid(g, 'method=structure'), 3)))
-           END
-      FROM checked
-    RETURNING key, ST_IsEmpty(geom) AS empty
-)
-SELECT c.key, c.name, ST_IsValidReason(c.g), i.empty
-  FROM checked c JOIN inserted i USING (key)
- WHERE NOT c.valid
- ORDER BY c.key`
-
-// ReplaceBoundaries implements atlas.Store: the regions of set.Level are
-// replaced in one transaction. Geometry that PostGIS finds invalid is
-// repaired with ST_MakeValid, and each repair is added to the boundary set's
-// report.
-func (s *Store) ReplaceBoundaries(ctx context.Context, set atlas.BoundarySet, regions []atlas.Region) error {
-	lvl := set.Level.String()
-	rows := make([][]any, len(regions))
-	for i, r := range regions {
-		if r.Level != set.Level {
-			return fmt.Errorf("region %s is level %s, set is %s", r.Key, r.Level, set.Level)
-		}
-		g, err := wkb.Marshal(r.Geom)
-		if err != nil {
-			return fmt.Errorf("encode region %s: %w", r.Key, err)
-		}
-		rows[i] = []any{r.Key, r.ARS, r.Name, r.Type, r.Gemeindefrei, g}
-	}
-	op := "replace boundaries " + lvl
-	return s.write(ctx, op, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE boundary_stage (
-			key text COLLATE "C", ars text, name text, type text, gemeindefrei boolean, wkb bytea) ON COMMIT DROP`); err != nil {
-			return wrap(op, err)
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"boundary_stage"}, []string{"key", "ars", "name", "type", "gemeindefrei", "wkb"}, pgx.CopyFromRows(rows)); err != nil {
-			return wrap(op+": copy", err)
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM regions WHERE level = $1`, lvl); err != nil {
-			return wrap(op+": delete", err)
-		}
-		res, err := tx.Query(ctx, replaceRegions, lvl)
-		if err != nil {
-			return wrap(op+": insert", err)
-		}
-		var repairs []string
-		for res.Next() {
-			var key, name, reason string
-			var empty bool
-			if err := res.Scan(&key, &name, &reason, &empty); err != nil {
-				res.Close()
-				return wrap(op, err)
-			}
-			if empty {
-				res.Close()
-				return fmt.Errorf("%s: region %s (%s): invalid geometry (%s), nothing left after ST_MakeValid", op, key, name, reason)
-			}
-			repairs = append(repairs, fmt.Sprintf("%s %s: PostGIS found the geometry invalid (%s) and repaired it with ST_MakeValid", key, name, reason))
-		}
-		if err := res.Err(); err != nil {
-			return wrap(op+": insert", err)
-		}
-		set.Report = append(append([]string(nil), set.Report...), repairs...)
-		info, err := json.Marshal(set)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO boundary_sets (level, info) VALUES ($1, $2)
-			ON CONFLICT (level) DO UPDATE SET info = excluded.info`, lvl, json.RawMessage(info)); err != nil {
-			return wrap(op+": boundary set", err)
-		}
-		// Fresh statistics, so that the planner asks the GiST index first
-		// (and not the key index) right after an import.
-		if _, err := tx.Exec(ctx, `ANALYZE regions`); err != nil {
-			return wrap(op+": analyze", err)
-		}
-		return nil
-	})
-}
-
 // BoundarySets implements atlas.Store, from coarse to fine.
 func (s *Store) BoundarySets(ctx context.Context) ([]atlas.BoundarySet, error) {
 	rows, err := s.pool.Query(ctx, `SELECT b.info FROM boundary_sets b JOIN levels l ON l.level = b.level ORDER BY l.rank`)
@@ -286,101 +198,6 @@ func (s *Store) Regions(ctx context.Context, level atlas.Level) ([]atlas.Region,
 		return nil, wrap("query regions "+level.String(), err)
 	}
 	return out, nil
-}
-
-// insertObservations moves the staged observations into place: the last of
-// several rows with the same indicator, level, period and key wins, and a
-// row replaces an earlier release's value.
-const insertObservations = `
-INSERT INTO observations (indicator, level, key, period, value, flag, release)
-SELECT DISTINCT ON (indicator, level, period, key) indicator, level, key, period, value, flag, $1
-  FROM observation_stage
- ORDER BY indicator, level, period, key, seq DESC
-ON CONFLICT (indicator, level, period, key) DO UPDATE
-   SET value = excluded.value, flag = excluded.flag, release = excluded.release`
-
-// Import implements atlas.Store: one release, all or nothing, numbered
-// without gaps, with its file hash and spec hash (see Releases). The
-// observations and catalogue entries it overwrites are recorded for Rollback
-// by the triggers of migrations/0004_intake.sql; the release row is inserted
-// first, so that they attribute catalogue entries to it.
-func (s *Store) Import(ctx context.Context, rel atlas.Release, inds []atlas.Indicator, obs []atlas.Observation) (atlas.Release, error) {
-	if rel.CreatedAt.IsZero() {
-		rel.CreatedAt = time.Now().UTC()
-	}
-	rel.CreatedAt = rel.CreatedAt.Truncate(time.Microsecond) // what timestamptz keeps
-	rel.Rows = len(obs)
-	entries := make([]json.RawMessage, len(inds))
-	for i, ind := range inds {
-		cat := ind
-		cat.Levels, cat.Years, cat.DefaultYear = nil, nil, 0
-		b, err := json.Marshal(cat)
-		if err != nil {
-			return rel, fmt.Errorf("encode indicator %s: %w", ind.ID, err)
-		}
-		entries[i] = b
-	}
-	rows := make([][]any, len(obs))
-	for i, o := range obs {
-		var v any
-		if !math.IsNaN(o.Value) {
-			v = o.Value
-		}
-		rows[i] = []any{int32(i), o.Indicator, o.Level.String(), o.Key, int32(o.Period), v, string(o.Flag)}
-	}
-	report := rel.Report
-	if report == nil {
-		report = []string{}
-	}
-	var id int64
-	err := s.write(ctx, "import "+rel.File, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) + 1 FROM releases`).Scan(&id); err != nil {
-			return wrap("number release", err)
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO releases (id, created_at, source, file, sha256, spec, row_count, report)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, rel.CreatedAt, rel.Source, rel.File, rel.SHA256, rel.Spec, rel.Rows, report); err != nil {
-			return wrap("insert release", err)
-		}
-		for i, ind := range inds {
-			if _, err := tx.Exec(ctx, `INSERT INTO indicators (id, entry) VALUES ($1, $2)
-				ON CONFLICT (id) DO UPDATE SET entry = excluded.entry`, ind.ID, entries[i]); err != nil {
-				return wrap("upsert indicator "+ind.ID, err)
-			}
-		}
-		if len(rows) == 0 {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE observation_stage (
-			seq integer, indicator text COLLATE "C", level text COLLATE "C", key text COLLATE "C",
-			period integer, value double precision, flag text) ON COMMIT DROP`); err != nil {
-			return wrap("stage observations", err)
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"observation_stage"},
-			[]string{"seq", "indicator", "level", "key", "period", "value", "flag"}, pgx.CopyFromRows(rows)); err != nil {
-			return wrap("copy observations", err)
-		}
-		check, err := tx.Query(ctx, `SELECT DISTINCT indicator FROM observation_stage s
-			WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = s.indicator) ORDER BY indicator LIMIT 10`)
-		if err != nil {
-			return wrap("check indicators", err)
-		}
-		unknown, err := pgx.CollectRows(check, pgx.RowTo[string])
-		if err != nil {
-			return wrap("check indicators", err)
-		}
-		if len(unknown) > 0 {
-			return fmt.Errorf("observations of %s: %w", strings.Join(unknown, ", "), atlas.ErrUnknownIndicator)
-		}
-		if _, err := tx.Exec(ctx, insertObservations, id); err != nil {
-			return wrap("insert observations", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return rel, err
-	}
-	rel.ID = id
-	return rel, nil
 }
 
 // Indicators implements atlas.Store: the catalogue and its coverage read in

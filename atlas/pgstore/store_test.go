@@ -103,11 +103,11 @@ func TestQGISLayers(t *testing.T) {
 	ctx := context.Background()
 	s, url := newStore(t, pgstore.Options{})
 	lr := storetest.Laender(t)
-	if err := s.ReplaceBoundaries(ctx, lr.Set, lr.Regions); err != nil {
+	if err := storetest.ReplaceBoundaries(ctx, s, lr.Set, lr.Regions); err != nil {
 		t.Fatal(err)
 	}
 	ind, obs := storetest.Unemployment(t)
-	if _, err := s.Import(ctx, atlas.Release{Source: "rdb_13211", File: "excerpt.csv"}, []atlas.Indicator{ind}, obs); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "rdb_13211", File: "excerpt.csv"}, []atlas.Indicator{ind}, obs); err != nil {
 		t.Fatal(err)
 	}
 	db := sqlPool(t, url)
@@ -187,7 +187,7 @@ func TestMakeValidOnInsert(t *testing.T) {
 	ring[i], ring[i+1] = ring[i+1], ring[i]
 	broken := orb.MultiPolygon{append(orb.Polygon{ring}, orig[0][1:]...)}
 	saar.Geom = broken
-	if err := s.ReplaceBoundaries(ctx, lr.Set, regions); err != nil {
+	if err := storetest.ReplaceBoundaries(ctx, s, lr.Set, regions); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Regions(ctx, atlas.LevelLand)
@@ -233,7 +233,7 @@ func TestLocate(t *testing.T) {
 	ctx := context.Background()
 	s, _ := newStore(t, pgstore.Options{})
 	lr := storetest.Laender(t)
-	if err := s.ReplaceBoundaries(ctx, lr.Set, lr.Regions); err != nil {
+	if err := storetest.ReplaceBoundaries(ctx, s, lr.Set, lr.Regions); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -288,11 +288,11 @@ func TestDataVersion(t *testing.T) {
 	}
 	v0 := version()
 	lr := storetest.Laender(t)
-	if err := s.ReplaceBoundaries(ctx, lr.Set, lr.Regions); err != nil {
+	if err := storetest.ReplaceBoundaries(ctx, s, lr.Set, lr.Regions); err != nil {
 		t.Fatal(err)
 	}
 	ind, obs := storetest.Unemployment(t)
-	if _, err := s.Import(ctx, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs); err != nil {
 		t.Fatal(err)
 	}
 	if v := version(); v != v0+2 {

@@ -3,7 +3,6 @@ package placeimport
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -11,23 +10,6 @@ import (
 
 	"github.com/standortatlas/standortatlas/atlas"
 )
-
-// placeStore is what loading places needs of a store.
-type placeStore interface {
-	atlas.Store
-	atlas.PlaceStore
-}
-
-// ErrNoPlaceStore means the store does not keep places.
-var ErrNoPlaceStore = errors.New("placeimport: the store keeps no places")
-
-func asPlaceStore(s atlas.Store) (placeStore, error) {
-	ps, ok := s.(placeStore)
-	if !ok {
-		return nil, ErrNoPlaceStore
-	}
-	return ps, nil
-}
 
 // ReadSpecs reads a JSON list of Specs (e.g. seeds/places/places.json).
 func ReadSpecs(fsys fs.FS, name string) ([]Spec, error) {
@@ -58,48 +40,15 @@ func NewStoreLocator(ctx context.Context, s atlas.Store) (*Locator, error) {
 	return NewLocator(gem, kr), nil
 }
 
-// Load reads one places file from fsys, replaces the places of its source
-// in store (all or nothing) and recomputes the per-region counts.
-func Load(ctx context.Context, fsys fs.FS, spec Spec, s atlas.Store, loc *Locator) (*Result, error) {
-	ps, err := asPlaceStore(s)
-	if err != nil {
-		return nil, err
-	}
-	data, err := fs.ReadFile(fsys, spec.File)
-	if err != nil {
-		return nil, err
-	}
-	res, err := Read(spec.File, data, spec, loc)
-	if err != nil {
-		return nil, err
-	}
-	if err := ps.ReplacePlaces(ctx, spec.Source, res.Places); err != nil {
-		return nil, err
-	}
-	rep, err := Recount(ctx, s)
-	res.Report = append(res.Report, rep...)
-	return res, err
-}
-
-// Recount derives, for every category that has a source, the number of
-// published places per Land, Kreis and Gemeinde and per 100,000 inhabitants,
-// and writes them as one release.
-func Recount(ctx context.Context, s atlas.Store) ([]string, error) {
-	ps, err := asPlaceStore(s)
-	if err != nil {
-		return nil, err
-	}
-	sources, err := ps.PlaceSources(ctx)
-	if err != nil {
-		return nil, err
-	}
-	places, err := ps.Places(ctx, atlas.PlaceQuery{})
-	if err != nil {
-		return nil, err
-	}
+// Counts derives, for every category that has a source, the number of
+// published places per Land, Kreis and Gemeinde and per 100,000
+// inhabitants, from places and sources as they will be after a change
+// (regions and population are read from s). ingest.Intake writes them in
+// the release of the change, so that places and counts never disagree.
+func Counts(ctx context.Context, s atlas.Store, places []atlas.Place, sources []atlas.PlaceSource) ([]atlas.Indicator, []atlas.Observation, []string, error) {
 	popYear, popByLevel, err := population(ctx, s)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	var inds []atlas.Indicator
 	var obs []atlas.Observation
@@ -150,7 +99,7 @@ func Recount(ctx context.Context, s atlas.Store) ([]string, error) {
 		for _, lvl := range []atlas.Level{atlas.LevelLand, atlas.LevelKreis, atlas.LevelGemeinde} {
 			regions, err := s.Regions(ctx, lvl)
 			if err != nil {
-				return nil, err
+				return nil, nil, nil, err
 			}
 			c, p := atlas.PlaceCounts(cat.ID, lvl, regions, places, srcs, popByLevel[lvl], year)
 			obs = append(obs, c...)
@@ -164,14 +113,8 @@ func Recount(ctx context.Context, s atlas.Store) ([]string, error) {
 		}
 		report = append(report, fmt.Sprintf("places %s: %d published, counted per region for %d", cat.ID, n, year))
 	}
-	if len(obs) == 0 {
-		return report, nil
-	}
 	sort.Slice(inds, func(i, j int) bool { return inds[i].ID < inds[j].ID })
-	if _, err := s.Import(ctx, atlas.Release{Source: "places", File: "places"}, inds, obs); err != nil {
-		return report, err
-	}
-	return report, nil
+	return inds, obs, report, nil
 }
 
 // population returns the latest year of the population indicator and its

@@ -20,7 +20,7 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	ind, obs := storetest.Unemployment(t)
-	if _, err := s.Import(ctx, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs); err != nil {
 		t.Fatal(err)
 	}
 	backup := filepath.Join(dir, "backup.db")
@@ -32,7 +32,7 @@ func TestBackupAndRestore(t *testing.T) {
 	}
 	// Change the data after the backup.
 	upd := []atlas.Observation{{Indicator: ind.ID, Level: atlas.LevelKreis, Key: "09162", Period: 2019, Value: math.NaN(), Flag: atlas.FlagSecret}}
-	if _, err := s.Import(ctx, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, upd); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, upd); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

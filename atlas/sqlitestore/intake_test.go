@@ -31,7 +31,7 @@ func TestMigratesVersion1File(t *testing.T) {
 	}
 	v1 := &Store{db: db}
 	ind, obs := storetest.Unemployment(t)
-	r1, err := v1.Import(ctx, atlas.Release{Source: "old"}, []atlas.Indicator{ind}, obs)
+	r1, err := storetest.Import(ctx, v1, atlas.Release{Source: "old"}, []atlas.Indicator{ind}, obs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,8 +42,8 @@ func TestMigratesVersion1File(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Meta(ctx, "schema_version"); v != "2" {
-		t.Errorf("schema_version = %q, want 2", v)
+	if v, _ := s.Meta(ctx, "schema_version"); v != "3" {
+		t.Errorf("schema_version = %q, want 3", v)
 	}
 	if v, _ := s.Meta(ctx, "history_since"); v != "2" {
 		t.Errorf("history_since = %q, want 2 (first release after the upgrade)", v)
@@ -51,7 +51,7 @@ func TestMigratesVersion1File(t *testing.T) {
 	if vals, _ := s.Values(ctx, ind.ID, atlas.LevelKreis, 2019); vals["09162"].Value != 3.5 {
 		t.Errorf("data lost in the upgrade: 09162 = %+v", vals["09162"])
 	}
-	r2, err := s.Import(ctx, atlas.Release{Source: "new"}, []atlas.Indicator{ind}, obs[:3])
+	r2, err := storetest.Import(ctx, s, atlas.Release{Source: "new"}, []atlas.Indicator{ind}, obs[:3])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +59,10 @@ func TestMigratesVersion1File(t *testing.T) {
 	if err != nil || len(list) != 2 || list[0].ID != r1.ID {
 		t.Fatalf("releases after upgrade = %+v, %v", list, err)
 	}
-	if _, err := s.Rollback(ctx, r1.ID); err != nil {
+	if _, err := atlas.Rollback(ctx, s, r1.ID, nil); err != nil {
 		t.Errorf("rollback to the last pre-upgrade release: %v", err)
 	}
-	if _, err := s.Rollback(ctx, r1.ID-1); err == nil {
+	if _, err := atlas.Rollback(ctx, s, r1.ID-1, nil); err == nil {
 		t.Error("rollback below the upgrade accepted")
 	}
 	_ = r2

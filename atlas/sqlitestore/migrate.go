@@ -8,16 +8,23 @@ import (
 	"strconv"
 )
 
-//go:embed intake.sql
-var intakeSchema string
+// Schema steps after schema.sql (version 1), each idempotent so that files
+// of any earlier version open.
+var (
+	//go:embed intake.sql
+	intakeSchema string // version 2: release history, tokens, audit log
+	//go:embed places.sql
+	placesSchema string // version 3: places (earlier created on first use)
+)
 
 // schemaVersion is the schema version this package writes.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // migrate brings a store file of any earlier version to schemaVersion in one
 // transaction. Version 2 adds release history, tokens and the audit log;
 // history is kept from the first release written after the upgrade on
-// (meta history_since), so rollbacks never reach below it.
+// (meta history_since), so rollbacks never reach below it. Version 3 adds
+// the places tables.
 func migrate(ctx context.Context, db *sql.DB) error {
 	var cur string
 	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&cur); err == nil && cur == strconv.Itoa(schemaVersion) {
@@ -47,9 +54,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 			SELECT 'history_since', CAST(coalesce(max(id), 0) + 1 AS TEXT) FROM releases`); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'schema_version'`, strconv.Itoa(schemaVersion)); err != nil {
-			return fmt.Errorf("migrate: %w", err)
-		}
+	}
+	if _, err := tx.ExecContext(ctx, placesSchema); err != nil {
+		return fmt.Errorf("migrate: apply schema step 3: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'schema_version'`, strconv.Itoa(schemaVersion)); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return tx.Commit()
 }

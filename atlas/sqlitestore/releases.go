@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
@@ -46,41 +45,21 @@ func (s *Store) Releases(ctx context.Context) ([]atlas.ReleaseInfo, error) {
 	return out, rows.Err()
 }
 
-// Rollback implements atlas.ReleaseStore: in one transaction it undoes every
-// active release newer than id, newest first.
-func (s *Store) Rollback(ctx context.Context, id int64) ([]atlas.ReleaseInfo, error) {
+// Undo implements atlas.ReleaseStore: in one transaction it checks that
+// the active releases newer than plan.Target are still plan.Undo, undoes
+// them newest first and appends the plan's audit entry.
+func (s *Store) Undo(ctx context.Context, plan atlas.RollbackPlan) ([]atlas.ReleaseInfo, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM releases WHERE id = ?`, id).Scan(&n); err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		return nil, fmt.Errorf("release %d: %w", id, atlas.ErrNotFound)
-	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM release_state WHERE release = ?`, id).Scan(&n); err != nil {
-		return nil, err
-	}
-	if n > 0 {
-		return nil, fmt.Errorf("release %d was itself rolled back; roll back to an active release: %w", id, atlas.ErrConflict)
-	}
-	var since string
-	if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'history_since'`).Scan(&since); err != nil {
-		return nil, fmt.Errorf("read history_since: %w", err)
-	}
-	first, err := strconv.ParseInt(since, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("history_since %q: %w", since, err)
-	}
-	if id < first-1 {
-		return nil, fmt.Errorf("release history is kept from release %d on (the store was upgraded then); cannot roll back to %d: %w", first, id, atlas.ErrConflict)
-	}
-	undo, err := activeAfter(ctx, tx, id)
+	undo, err := activeAfter(ctx, tx, plan.Target)
 	if err != nil {
 		return nil, err
+	}
+	if !sameIDs(undo, plan.UndoIDs()) {
+		return nil, atlas.ErrReleasesChanged(plan.Target)
 	}
 	if len(undo) == 0 {
 		return nil, nil
@@ -94,7 +73,7 @@ func (s *Store) Rollback(ctx context.Context, id int64) ([]atlas.ReleaseInfo, er
 		if err := undoRelease(ctx, tx, rel.ID); err != nil {
 			return nil, fmt.Errorf("undo release %d: %w", rel.ID, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO release_state(release, rolled_back_at, target) VALUES (?, ?, ?)`, rel.ID, now.Format(time.RFC3339Nano), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO release_state(release, rolled_back_at, target) VALUES (?, ?, ?)`, rel.ID, now.Format(time.RFC3339Nano), plan.Target); err != nil {
 			return nil, err
 		}
 		rel.RolledBackAt = &now
@@ -103,6 +82,11 @@ func (s *Store) Rollback(ctx context.Context, id int64) ([]atlas.ReleaseInfo, er
 	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'history_paused'`); err != nil {
 		return nil, err
 	}
+	if plan.Audit != nil {
+		if _, err := appendAudit(ctx, tx, *plan.Audit); err != nil {
+			return nil, err
+		}
+	}
 	if err := bumpVersion(ctx, tx); err != nil {
 		return nil, err
 	}
@@ -110,6 +94,18 @@ func (s *Store) Rollback(ctx context.Context, id int64) ([]atlas.ReleaseInfo, er
 		return nil, fmt.Errorf("commit rollback: %w", err)
 	}
 	return out, nil
+}
+
+func sameIDs(rs []atlas.ReleaseInfo, ids []int64) bool {
+	if len(rs) != len(ids) {
+		return false
+	}
+	for i := range rs {
+		if rs[i].ID != ids[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // activeAfter lists the active releases newer than id, newest first.

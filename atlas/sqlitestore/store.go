@@ -1,6 +1,13 @@
 // Package sqlitestore is the embedded store of the Standortatlas: one SQLite
 // file (pure Go, no server), transactional and durable. It is the default
 // store of `standortatlas serve`.
+//
+// The package is an SQL adapter with the layout of the PostGIS store
+// (atlas/pgstore): store.go (open, meta, reads), write.go (Store.Write: one
+// release per change), releases.go (history and Undo), tokens.go,
+// audit.go, places.go (reads), migrate.go (schema steps). Rules that are
+// not SQL (what a valid change is, rollback preconditions, token checks)
+// live in package atlas and in ingest.Intake, once for both stores.
 package sqlitestore
 
 import (
@@ -13,7 +20,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -84,47 +90,6 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	return err
 }
 
-// ReplaceBoundaries implements atlas.Store.
-func (s *Store) ReplaceBoundaries(ctx context.Context, set atlas.BoundarySet, regions []atlas.Region) error {
-	info, err := json.Marshal(set)
-	if err != nil {
-		return err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	lvl := set.Level.String()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM regions WHERE level = ?`, lvl); err != nil {
-		return fmt.Errorf("delete regions %s: %w", lvl, err)
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO regions(level, key, ars, name, type, gemeindefrei, geom) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, r := range regions {
-		if r.Level != set.Level {
-			return fmt.Errorf("region %s is level %s, set is %s", r.Key, r.Level, set.Level)
-		}
-		g, err := wkb.Marshal(r.Geom)
-		if err != nil {
-			return fmt.Errorf("encode region %s: %w", r.Key, err)
-		}
-		if _, err := stmt.ExecContext(ctx, lvl, r.Key, r.ARS, r.Name, r.Type, r.Gemeindefrei, g); err != nil {
-			return fmt.Errorf("insert region %s: %w", r.Key, err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO boundary_sets(level, info) VALUES (?, ?) ON CONFLICT(level) DO UPDATE SET info = excluded.info`, lvl, string(info)); err != nil {
-		return err
-	}
-	if err := bumpVersion(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
 // BoundarySets implements atlas.Store.
 func (s *Store) BoundarySets(ctx context.Context) ([]atlas.BoundarySet, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT info FROM boundary_sets`)
@@ -176,69 +141,6 @@ func (s *Store) Regions(ctx context.Context, level atlas.Level) ([]atlas.Region,
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// Import implements atlas.Store.
-func (s *Store) Import(ctx context.Context, rel atlas.Release, inds []atlas.Indicator, obs []atlas.Observation) (atlas.Release, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return rel, fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	if rel.CreatedAt.IsZero() {
-		rel.CreatedAt = time.Now().UTC()
-	}
-	rel.Rows = len(obs)
-	res, err := tx.ExecContext(ctx, `INSERT INTO releases(created_at, info) VALUES (?, '{}')`, rel.CreatedAt.Format(time.RFC3339))
-	if err != nil {
-		return rel, fmt.Errorf("insert release: %w", err)
-	}
-	if rel.ID, err = res.LastInsertId(); err != nil {
-		return rel, err
-	}
-	info, err := json.Marshal(rel)
-	if err != nil {
-		return rel, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE releases SET info = ? WHERE id = ?`, string(info), rel.ID); err != nil {
-		return rel, err
-	}
-	for _, ind := range inds {
-		cat := ind
-		cat.Levels, cat.Years, cat.DefaultYear = nil, nil, 0
-		b, err := json.Marshal(cat)
-		if err != nil {
-			return rel, err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO indicators(id, info) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET info = excluded.info`, ind.ID, string(b)); err != nil {
-			return rel, fmt.Errorf("upsert indicator %s: %w", ind.ID, err)
-		}
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO observations(indicator, level, key, period, value, flag, release) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(indicator, level, period, key) DO UPDATE SET value = excluded.value, flag = excluded.flag, release = excluded.release`)
-	if err != nil {
-		return rel, err
-	}
-	defer stmt.Close()
-	for _, o := range obs {
-		var v any
-		if !math.IsNaN(o.Value) {
-			v = o.Value
-		}
-		if _, err := stmt.ExecContext(ctx, o.Indicator, o.Level.String(), o.Key, o.Period, v, string(o.Flag), rel.ID); err != nil {
-			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				return rel, err
-			}
-			return rel, fmt.Errorf("insert observation %s %s %d: %w", o.Indicator, o.Key, o.Period, err)
-		}
-	}
-	if err := bumpVersion(ctx, tx); err != nil {
-		return rel, err
-	}
-	if err := tx.Commit(); err != nil {
-		return rel, fmt.Errorf("commit release: %w", err)
-	}
-	return rel, nil
 }
 
 // Indicators implements atlas.Store.

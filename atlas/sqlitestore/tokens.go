@@ -10,19 +10,11 @@ import (
 	"github.com/standortatlas/standortatlas/atlas"
 )
 
-var (
-	_ atlas.TokenStore = (*Store)(nil)
-	_ atlas.AuditStore = (*Store)(nil)
-)
+var _ atlas.TokenStore = (*Store)(nil)
 
-// CreateToken implements atlas.TokenStore.
+// CreateToken implements atlas.TokenStore (ingest.Intake checks the token
+// and its hash before).
 func (s *Store) CreateToken(ctx context.Context, t atlas.Token, hash string) (atlas.Token, error) {
-	if err := t.Validate(); err != nil {
-		return t, err
-	}
-	if len(hash) != 64 {
-		return t, fmt.Errorf("token hash must be a hex SHA-256")
-	}
 	keys, err := json.Marshal(t.Keys)
 	if err != nil {
 		return t, err
@@ -113,58 +105,4 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) error {
 		return fmt.Errorf("token %d: %w", id, atlas.ErrNotFound)
 	}
 	return nil
-}
-
-// AppendAudit implements atlas.AuditStore. The id is taken inside the
-// write transaction (SQLite serialises writers), so the entry is inserted
-// complete and the append-only triggers never need an exception.
-func (s *Store) AppendAudit(ctx context.Context, e atlas.AuditEntry) (atlas.AuditEntry, error) {
-	if e.At.IsZero() {
-		e.At = time.Now().UTC()
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return e, fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM audit`).Scan(&e.ID); err != nil {
-		return e, fmt.Errorf("number audit entry: %w", err)
-	}
-	info, err := json.Marshal(e)
-	if err != nil {
-		return e, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit(id, at, actor, action, outcome, info) VALUES (?, ?, ?, ?, ?, ?)`,
-		e.ID, e.At.Format(time.RFC3339Nano), e.Actor, e.Action, e.Outcome, string(info)); err != nil {
-		return e, fmt.Errorf("append audit entry: %w", err)
-	}
-	return e, tx.Commit()
-}
-
-// Audit implements atlas.AuditStore.
-func (s *Store) Audit(ctx context.Context, limit int) ([]atlas.AuditEntry, error) {
-	q := `SELECT info FROM audit ORDER BY id DESC`
-	args := []any{}
-	if limit > 0 {
-		q += ` LIMIT ?`
-		args = append(args, limit)
-	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []atlas.AuditEntry
-	for rows.Next() {
-		var info string
-		if err := rows.Scan(&info); err != nil {
-			return nil, err
-		}
-		var e atlas.AuditEntry
-		if err := json.Unmarshal([]byte(info), &e); err != nil {
-			return nil, fmt.Errorf("decode audit entry: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }

@@ -47,11 +47,22 @@ func testPlaces(t *testing.T, s atlas.Store) {
 	}
 	ctx := context.Background()
 	a, b, places := munichPlaces()
+	write := func(pc atlas.PlaceChange) error {
+		_, err := s.Write(ctx, atlas.Change{Release: atlas.Release{Source: "places"}, Places: pc})
+		return err
+	}
+	replace := func(src atlas.PlaceSource, ps []atlas.Place) error {
+		return write(atlas.PlaceChange{Source: &src, Replace: ps})
+	}
+	status := func(id, st string) error {
+		return write(atlas.PlaceChange{Status: []atlas.PlaceStatus{{ID: id, Status: st}}})
+	}
+	add := func(p atlas.Place) error { return write(atlas.PlaceChange{Add: []atlas.Place{p}}) }
 	v0, _ := s.DataVersion(ctx)
-	if err := ps.ReplacePlaces(ctx, a, places[:3]); err != nil {
+	if err := replace(a, places[:3]); err != nil {
 		t.Fatal(err)
 	}
-	if err := ps.ReplacePlaces(ctx, b, places[3:]); err != nil {
+	if err := replace(b, places[3:]); err != nil {
 		t.Fatal(err)
 	}
 	if v1, _ := s.DataVersion(ctx); v1 <= v0 {
@@ -87,7 +98,7 @@ func testPlaces(t *testing.T, s atlas.Store) {
 			t.Errorf("%s: places %v, want %v", tt.name, ids, tt.want)
 		}
 	}
-	if err := ps.SetPlaceStatus(ctx, "muc-3", atlas.PlacePublished); err != nil {
+	if err := status("muc-3", atlas.PlacePublished); err != nil {
 		t.Fatal(err)
 	}
 	if ids := placeIDs(query(atlas.PlaceQuery{Bound: &munich})); !reflect.DeepEqual(ids, []string{"muc-1", "muc-2", "muc-3"}) {
@@ -96,40 +107,51 @@ func testPlaces(t *testing.T, s atlas.Store) {
 	if got := query(atlas.PlaceQuery{Limit: 3})[2]; got.Status != atlas.PlacePublished || got.SubmittedBy != "form" {
 		t.Errorf("published muc-3 = %+v", got)
 	}
-	if err := ps.SetPlaceStatus(ctx, "nope", atlas.PlacePublished); !errors.Is(err, atlas.ErrNotFound) {
-		t.Errorf("status of an unknown place: %v", err)
+	if err := status("nope", atlas.PlacePublished); !errors.Is(err, atlas.ErrNotFound) {
+		t.Errorf("status of an unknown place: %v, want ErrNotFound", err)
 	}
 	var pe *atlas.ParamError
-	if err := ps.SetPlaceStatus(ctx, "muc-1", "deleted"); !errors.As(err, &pe) {
+	if err := status("muc-1", "deleted"); !errors.As(err, &pe) {
 		t.Errorf("status %q: %v", "deleted", err)
 	}
 	// A place of another source refuses the whole replacement.
-	if err := ps.ReplacePlaces(ctx, a, []atlas.Place{places[0], places[3]}); err == nil {
-		t.Error("ReplacePlaces accepted a place of another source")
+	if err := replace(a, []atlas.Place{places[0], places[3]}); !errors.Is(err, atlas.ErrInvalidData) {
+		t.Errorf("a replacement with a place of another source: %v, want ErrInvalidData", err)
 	}
 	if n := len(query(atlas.PlaceQuery{})); n != 4 {
 		t.Errorf("a refused replacement changed the places: %d", n)
 	}
 	// Replacing one source keeps the other's places.
-	if err := ps.ReplacePlaces(ctx, a, places[1:2]); err != nil {
+	if err := replace(a, places[1:2]); err != nil {
 		t.Fatal(err)
 	}
 	if ids := placeIDs(query(atlas.PlaceQuery{})); !reflect.DeepEqual(ids, []string{"muc-2", "nbg-1"}) {
 		t.Errorf("after replacing muc_test by one place: %v", ids)
 	}
-	if err := ps.AddPlace(ctx, places[0]); err != nil {
+	if err := add(places[0]); err != nil {
 		t.Fatal(err)
 	}
-	if err := ps.AddPlace(ctx, places[0]); err == nil {
+	if err := add(places[0]); err == nil {
 		t.Error("AddPlace accepted a second place with the same id")
 	}
 	bad := places[0]
 	bad.ID, bad.Lon = "muc-x", 2.35 // Paris
-	if err := ps.AddPlace(ctx, bad); err == nil {
-		t.Error("AddPlace accepted a place outside Germany")
+	if err := add(bad); !errors.Is(err, atlas.ErrInvalidData) {
+		t.Errorf("a place outside Germany: %v, want ErrInvalidData", err)
 	}
 	sources, err := ps.PlaceSources(ctx)
 	if err != nil || !reflect.DeepEqual(sources, []atlas.PlaceSource{a, b}) {
 		t.Errorf("place sources = %+v, %v", sources, err)
+	}
+	// Every place change is a release that names what it changed.
+	if rs, ok := s.(atlas.ReleaseStore); ok {
+		list, err := rs.Releases(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := list[len(list)-1]
+		if len(last.Parts) != 1 || last.Parts[0] != "place muc-1 added" {
+			t.Errorf("last release %+v, want parts [place muc-1 added]", last)
+		}
 	}
 }

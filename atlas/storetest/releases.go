@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/standortatlas/standortatlas/atlas"
@@ -51,7 +52,7 @@ func testRollback(t *testing.T, s atlas.Store) {
 	ind, obs := Unemployment(t)
 	fi, fobs := UnemployedForeigners(t)
 
-	r1, err := s.Import(ctx, atlas.Release{Source: "rdb_13211", File: "excerpt.csv", SHA256: "aa", Spec: "s1"}, []atlas.Indicator{ind}, obs)
+	r1, err := Import(ctx, s, atlas.Release{Source: "rdb_13211", File: "excerpt.csv", SHA256: "aa", Spec: "s1"}, []atlas.Indicator{ind}, obs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func testRollback(t *testing.T, s atlas.Store) {
 	changed := ind
 	changed.Notes = "geändert in Release 2"
 	upd := []atlas.Observation{{Indicator: ind.ID, Level: atlas.LevelKreis, Key: "09162", Period: 2019, Value: math.NaN(), Flag: atlas.FlagSecret}}
-	r2, err := s.Import(ctx, atlas.Release{Source: "t2"}, []atlas.Indicator{changed, fi}, append(upd, fobs...))
+	r2, err := Import(ctx, s, atlas.Release{Source: "t2"}, []atlas.Indicator{changed, fi}, append(upd, fobs...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func testRollback(t *testing.T, s atlas.Store) {
 		{Indicator: ind.ID, Level: atlas.LevelKreis, Key: "09162", Period: 2019, Value: math.NaN(), Flag: atlas.FlagNotYet},
 		{Indicator: ind.ID, Level: atlas.LevelLand, Key: "09", Period: 2019, Value: math.NaN(), Flag: atlas.FlagNotYet},
 	}
-	r3, err := s.Import(ctx, atlas.Release{Source: "t3"}, []atlas.Indicator{changed}, upd3)
+	r3, err := Import(ctx, s, atlas.Release{Source: "t3"}, []atlas.Indicator{changed}, upd3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func testRollback(t *testing.T, s atlas.Store) {
 	}
 
 	v0, _ := s.DataVersion(ctx)
-	undone, err := rs.Rollback(ctx, r2.ID)
+	undone, err := atlas.Rollback(ctx, s, r2.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func testRollback(t *testing.T, s atlas.Store) {
 		t.Errorf("after rollback to release 2: Land 09 = %+v, want 2.8 (raw file)", v)
 	}
 
-	undone, err = rs.Rollback(ctx, r1.ID)
+	undone, err = atlas.Rollback(ctx, s, r1.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,14 +140,14 @@ func testRollback(t *testing.T, s atlas.Store) {
 
 	// New releases continue after the undone ones; rolling back again undoes
 	// only active releases.
-	r4, err := s.Import(ctx, atlas.Release{Source: "t4"}, []atlas.Indicator{ind}, upd)
+	r4, err := Import(ctx, s, atlas.Release{Source: "t4"}, []atlas.Indicator{ind}, upd)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r4.ID <= r3.ID {
 		t.Errorf("release after rollback got id %d, want > %d", r4.ID, r3.ID)
 	}
-	undone, err = rs.Rollback(ctx, r1.ID)
+	undone, err = atlas.Rollback(ctx, s, r1.ID, nil)
 	if err != nil || len(undone) != 1 || undone[0].ID != r4.ID {
 		t.Errorf("second rollback = %+v, %v; want release %d undone", undone, err, r4.ID)
 	}
@@ -167,26 +168,45 @@ func testRollback(t *testing.T, s atlas.Store) {
 
 func testRollbackErrors(t *testing.T, s atlas.Store) {
 	ctx := context.Background()
-	rs := releaseStore(t, s)
+	releaseStore(t, s)
 	ind, obs := Unemployment(t)
-	r1, err := s.Import(ctx, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs)
+	r1, err := Import(ctx, s, atlas.Release{Source: "a"}, []atlas.Indicator{ind}, obs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2, err := s.Import(ctx, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, obs[:1])
+	r2, err := Import(ctx, s, atlas.Release{Source: "b"}, []atlas.Indicator{ind}, obs[:1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.Rollback(ctx, r2.ID+100); !errors.Is(err, atlas.ErrNotFound) {
+	if _, err := atlas.Rollback(ctx, s, r2.ID+100, nil); !errors.Is(err, atlas.ErrNotFound) {
 		t.Errorf("rollback to an unknown release: %v, want ErrNotFound", err)
 	}
-	if undone, err := rs.Rollback(ctx, r2.ID); err != nil || len(undone) != 0 {
+	if undone, err := atlas.Rollback(ctx, s, r2.ID, nil); err != nil || len(undone) != 0 {
 		t.Errorf("rollback to the newest release = %v, %v; want nothing to undo", undone, err)
 	}
-	if _, err := rs.Rollback(ctx, r1.ID); err != nil {
+	if _, err := atlas.Rollback(ctx, s, r1.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rs.Rollback(ctx, r2.ID); !errors.Is(err, atlas.ErrConflict) {
+	if _, err := atlas.Rollback(ctx, s, r2.ID, nil); !errors.Is(err, atlas.ErrConflict) {
 		t.Errorf("rollback to a rolled-back release: %v, want ErrConflict", err)
+	}
+	// Boundaries are not versioned: a rollback across a boundary release is
+	// refused (and changes nothing), one to it or later works.
+	lr := Laender(t)
+	if err := ReplaceBoundaries(ctx, s, lr.Set, lr.Regions); err != nil {
+		t.Fatal(err)
+	}
+	r4, err := Import(ctx, s, atlas.Release{Source: "c"}, []atlas.Indicator{ind}, obs[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := atlas.Rollback(ctx, s, r1.ID, nil); !errors.Is(err, atlas.ErrConflict) || !strings.Contains(err.Error(), "boundaries of level land") {
+		t.Errorf("rollback across a boundary release: %v, want ErrConflict naming the boundaries", err)
+	}
+	if regions, _ := s.Regions(ctx, atlas.LevelLand); len(regions) != 16 {
+		t.Errorf("refused rollback: %d Länder", len(regions))
+	}
+	if undone, err := atlas.Rollback(ctx, s, r4.ID-1, nil); err != nil || len(undone) != 1 || undone[0].ID != r4.ID {
+		t.Errorf("rollback to the boundary release = %+v, %v; want release %d undone", undone, err, r4.ID)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	xrate "golang.org/x/time/rate"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/placeimport"
 )
 
 // IngestDeps are the dependencies of the write API (imports).
@@ -25,6 +26,9 @@ type IngestDeps struct {
 	// Import runs one import (cmd wires ingest.Intake.Import); nil answers
 	// POST /api/v1/imports with 501.
 	Import func(ctx context.Context, req atlas.ImportRequest) (atlas.ImportResult, error)
+	// SubmitPlace stores a submitted place as pending (cmd wires
+	// ingest.Intake.SubmitPlace); nil answers POST /api/v1/places with 501.
+	SubmitPlace func(ctx context.Context, sub placeimport.Submission, actor string, scope *atlas.Token) (atlas.Place, error)
 	// MaxUploadBytes bounds the body of POST /api/v1/imports (default 50 MiB).
 	MaxUploadBytes int64
 	// WriteRate limits authenticated-route requests per client address and
@@ -65,12 +69,13 @@ func newIngestHandlers(d Deps) (*ingestHandlers, echo.MiddlewareFunc, echo.Middl
 			return echo.NewHTTPError(http.StatusTooManyRequests, "too many write requests from this address; retry later")
 		},
 	})
-	return &ingestHandlers{svc: d.Service, imp: d.Ingest.Import}, limiter, middleware.BodyLimit(strconv.FormatInt(limit, 10) + "B")
+	return &ingestHandlers{svc: d.Service, imp: d.Ingest.Import, submit: d.Ingest.SubmitPlace}, limiter, middleware.BodyLimit(strconv.FormatInt(limit, 10) + "B")
 }
 
 type ingestHandlers struct {
-	svc *atlas.Service
-	imp func(ctx context.Context, req atlas.ImportRequest) (atlas.ImportResult, error)
+	svc    *atlas.Service
+	imp    func(ctx context.Context, req atlas.ImportRequest) (atlas.ImportResult, error)
+	submit func(ctx context.Context, sub placeimport.Submission, actor string, scope *atlas.Token) (atlas.Place, error)
 }
 
 type tokenKey struct{}
@@ -187,7 +192,7 @@ func (h *ingestHandlers) readMultipart(c echo.Context, boundary string, req *atl
 		case "catalogue":
 			req.Catalogue = b
 		case "crosswalk":
-			req.Crosswalk = b
+			req.Crosswalk, req.CrosswalkName = b, part.FileName()
 		default:
 			return &atlas.ParamError{Param: part.FormName(), Reason: "unknown multipart part (file, catalogue, crosswalk)"}
 		}

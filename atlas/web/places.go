@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -26,18 +25,10 @@ func (ih *ingestHandlers) submitPlace(c echo.Context) error {
 	if err := dec.Decode(&sub); err != nil {
 		return &atlas.ParamError{Param: "body", Value: "", Reason: "a JSON object with name, category, lat, lon and optional address, postcode, city, website, email, phone, languages, description: " + err.Error()}
 	}
-	ctx := c.Request().Context()
-	actor := fmt.Sprintf("token:%d (%s)", tok.ID, tok.Name)
-	p, err := placeimport.Submit(ctx, ih.svc.Store(), sub, actor, tok.AllowsKey, time.Now())
-	if as, ok := ih.svc.Store().(atlas.AuditStore); ok {
-		outcome := "ok"
-		if err != nil {
-			outcome = "refused"
-		}
-		if _, aerr := as.AppendAudit(ctx, atlas.AuditEntry{At: time.Now().UTC(), Actor: actor, Action: "place submission", Outcome: outcome, Detail: p.ID + " " + p.Name}); aerr != nil && err == nil {
-			err = aerr
-		}
+	if ih.submit == nil {
+		return fmt.Errorf("place submissions: %w", atlas.ErrNotSupported)
 	}
+	p, err := ih.submit(c.Request().Context(), sub, fmt.Sprintf("token:%d (%s)", tok.ID, tok.Name), &tok)
 	if err != nil {
 		return err
 	}

@@ -39,11 +39,11 @@ func newTestServer(t testing.TB, wrap func(atlas.Store) atlas.Store) http.Handle
 	}
 	t.Cleanup(func() { s.Close() })
 	lr := storetest.Laender(t)
-	if err := s.ReplaceBoundaries(ctx, lr.Set, lr.Regions); err != nil {
+	if err := storetest.ReplaceBoundaries(ctx, s, lr.Set, lr.Regions); err != nil {
 		t.Fatal(err)
 	}
 	ind, obs := storetest.Unemployment(t)
-	if _, err := s.Import(ctx, atlas.Release{Source: "t"}, []atlas.Indicator{ind}, obs); err != nil {
+	if _, err := storetest.Import(ctx, s, atlas.Release{Source: "t"}, []atlas.Indicator{ind}, obs); err != nil {
 		t.Fatal(err)
 	}
 	var store atlas.Store = s

@@ -19,6 +19,17 @@ type storeConfig struct {
 	// Migrate applies pending schema migrations when the store is opened
 	// (serve -migrate); otherwise a PostGIS schema must be up to date.
 	Migrate bool
+	// Create lets the command create a new embedded store file (serve and
+	// seed, which fill it); other commands need an existing store, so that a
+	// mistyped -db never writes into a new, empty store.
+	Create bool
+	// Init (import -init) allows an import into a new or empty store.
+	Init bool
+}
+
+// registerInit adds -init to an import command.
+func (c *storeConfig) registerInit(flags *flag.FlagSet) {
+	flags.BoolVar(&c.Init, "init", false, "allow importing into a new or empty store (without it, an import needs an existing store with boundaries)")
 }
 
 func (c *storeConfig) register(flags *flag.FlagSet, getenv func(string) string) {
@@ -52,6 +63,7 @@ type serveConfig struct {
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
 	var c serveConfig
+	c.Create = true
 	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	c.register(flags, getenv)

@@ -123,8 +123,8 @@ func TestKillDuringImportKeepsPreviousDataPostGIS(t *testing.T) {
 		t.Skip("seeds PostGIS")
 	}
 	url := pgtest.NewDB(t)
-	runPG(t, "migrate", "-database-url", url)
-	runPG(t, "seed", "-database-url", url)
+	runCLI(t, "migrate", "-database-url", url)
+	runCLI(t, "seed", "-database-url", url)
 	open := func() map[string]string {
 		s, err := openStore(context.Background(), storeConfig{DatabaseURL: url})
 		if err != nil {

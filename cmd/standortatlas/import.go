@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,7 +25,10 @@ const importUsage = `usage:
       -map COL=INDICATOR       map a value column (number or header; ffcsv: category code, "" = total)
                                to an indicator of the catalogue (repeatable)
       -only-mapped             import only the mapped columns
-      -period YYYY             period when the file has no date
+      -period YYYY             period when the file has no date (a date in the file beats it:
+                               a contradicting -period is refused)
+      -category LABEL          tables with category columns (sex, type of care): import only this
+                               category (default: one indicator per category)
       -catalogue FILE          indicator catalogue (JSON or CSV) for canonical CSV
       -crosswalk FILE -crosswalk-year Y
                                recode Kreis keys of 31.12.Y with a BBSR Umsteigeschlüssel xlsx
@@ -92,86 +93,64 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	kind := args[0]
 	switch kind {
 	case "boundaries":
-		return importBoundaries(ctx, &c, flags, args[1:], dry, stdout)
+		return importBoundaries(ctx, &c, flags, args[1:], dry, getenv, stdout, stderr)
 	case "places":
-		return importPlaces(ctx, &c, flags, args[1:], dry, stdout)
+		return importPlaces(ctx, &c, flags, args[1:], dry, getenv, stdout)
 	case "table", "manifest":
-		force := flags.Bool("force", false, "import tables even when they were imported the same way before")
-		specFile := flags.String("spec", "", "table spec JSON (import table)")
-		crosswalk := flags.String("crosswalk", "", "import table: BBSR Umsteigeschlüssel xlsx to recode old Kreis keys")
-		crosswalkYear := flags.Int("crosswalk-year", 0, "import table: Gebietsstand year (31.12.) of the file's Kreis keys")
-		var merges listFlag
-		flags.Var(&merges, "merge", "import table: OLD=NEW Kreis merger after the crosswalk (repeatable)")
-		pos, err := parseInterleaved(flags, args[1:])
-		if err != nil {
-			return err
-		}
-		if len(pos) != 1 {
-			return fmt.Errorf("import %s: exactly one FILE expected", kind)
-		}
-		abs, err := filepath.Abs(pos[0])
-		if err != nil {
-			return err
-		}
-		fsys := os.DirFS(filepath.Dir(abs))
-		var m *ingest.Manifest
-		if kind == "table" {
-			if *specFile == "" {
-				return fmt.Errorf("import table: -spec SPEC.json required")
-			}
-			b, err := os.ReadFile(*specFile)
-			if err != nil {
-				return err
-			}
-			var spec ingest.TableSpec
-			if err := json.Unmarshal(b, &spec); err != nil {
-				return fmt.Errorf("%s: %w", *specFile, err)
-			}
-			spec.File = filepath.Base(abs)
-			if *crosswalk != "" || len(merges) > 0 {
-				cw, err := filepath.Abs(*crosswalk)
-				if err != nil {
-					return err
-				}
-				files := fileMap{spec.File: abs}
-				spec.Crosswalk = &ingest.CrosswalkSpec{Year: *crosswalkYear, Merge: merges}
-				if *crosswalk != "" {
-					spec.Crosswalk.File = "crosswalk.xlsx"
-					files[spec.Crosswalk.File] = cw
-				}
-				fsys = files
-			}
-			m = &ingest.Manifest{Tables: []ingest.TableSpec{spec}}
-		} else if m, err = ingest.ReadManifest(fsys, filepath.Base(abs)); err != nil {
-			return err
-		}
-		return importManifest(ctx, c, fsys, m, *dry, *force, getenv, stdout, stderr)
+		return importTableOrManifest(ctx, &c, flags, kind, args[1:], dry, getenv, stdout, stderr)
 	}
-	format := kind
+	return importFile(ctx, &c, flags, kind, args[1:], dry, getenv, stdout, stderr)
+}
+
+// importTableOrManifest runs `import table -spec SPEC FILE` and `import manifest FILE`.
+func importTableOrManifest(ctx context.Context, c *storeConfig, flags *flag.FlagSet, kind string, args []string, dry *bool, getenv func(string) string, stdout, stderr io.Writer) error {
+	c.registerInit(flags)
+	force := flags.Bool("force", false, "import tables even when they were imported the same way before")
+	specFile := flags.String("spec", "", "table spec JSON (import table)")
+	crosswalk := flags.String("crosswalk", "", "import table: crosswalk (BBSR Umsteigeschlüssel xlsx or Destatis Gebietsänderungen xls/xlsx)")
+	crosswalkYear := flags.Int("crosswalk-year", 0, "import table: Gebietsstand year (31.12.) of the file's Kreis keys")
+	var merges listFlag
+	flags.Var(&merges, "merge", "import table: OLD=NEW Kreis merger after the crosswalk (repeatable)")
+	pos, err := parseInterleaved(flags, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("import %s: exactly one FILE expected", kind)
+	}
+	abs, err := filepath.Abs(pos[0])
+	if err != nil {
+		return err
+	}
+	var fsys fs.FS = os.DirFS(filepath.Dir(abs))
+	var m *ingest.Manifest
+	if kind == "table" {
+		if *specFile == "" {
+			return fmt.Errorf("import table: -spec SPEC.json required")
+		}
+		if m, fsys, err = tableManifest(*specFile, abs, *crosswalk, *crosswalkYear, merges); err != nil {
+			return err
+		}
+	} else if m, err = ingest.ReadManifest(fsys, filepath.Base(abs)); err != nil {
+		return err
+	}
+	return importManifest(ctx, *c, fsys, m, ingest.ManifestRequest{DryRun: *dry, Force: *force, Actor: cliActor(getenv)}, stdout, stderr)
+}
+
+// importFile runs `import FORMAT FILE` (a format-aware reader, or auto).
+func importFile(ctx context.Context, c *storeConfig, flags *flag.FlagSet, format string, args []string, dry *bool, getenv func(string) string, stdout, stderr io.Writer) error {
 	if format != "auto" && !contains(ingest.Formats(), format) {
 		fmt.Fprint(stderr, importUsage)
-		return fmt.Errorf("import: unknown kind %q", kind)
+		return fmt.Errorf("import: unknown kind %q", format)
 	}
+	c.registerInit(flags)
 	force := flags.Bool("force", false, "import even when this file was imported the same way before")
-	var maps, merges, methods listFlag
-	flags.Var(&maps, "map", "COL=INDICATOR: map a value column to a catalogue indicator (repeatable)")
 	onlyMapped := flags.Bool("only-mapped", false, "import only mapped columns")
-	period := flags.String("period", "", "period (year) when the file has none")
-	sheet := flags.String("sheet", "", "xlsx sheet")
-	id := flags.String("id", "", "source id of the release (default: derived from format and file name)")
 	catalogue := flags.String("catalogue", "", "indicator catalogue file for canonical CSV")
-	crosswalk := flags.String("crosswalk", "", "BBSR Umsteigeschlüssel xlsx to recode old Kreis keys")
-	crosswalkYear := flags.String("crosswalk-year", "", "Gebietsstand year (31.12.) of the file's Kreis keys")
-	flags.Var(&merges, "merge", "OLD=NEW: Kreis merger after the crosswalk (repeatable)")
-	flags.Var(&methods, "crosswalk-method", "INDICATOR=sum|mean (repeatable)")
-	ffSum := flags.String("ffcsv-sum", "", "ffcsv: variables to sum over (comma-separated)")
-	ffSplit := flags.String("ffcsv-split", "", "ffcsv: variable whose categories become indicators")
-	ffTotal := flags.String("ffcsv-total", "", "ffcsv: top-level categories of the split variable that make the total")
-	ffCats := flags.String("ffcsv-categories", "", "ffcsv: further categories imported as indicators")
-	var ffFilter listFlag
-	flags.Var(&ffFilter, "ffcsv-filter", "ffcsv: VARIABLE=CATEGORY to keep (repeatable)")
+	crosswalk := flags.String("crosswalk", "", "crosswalk (BBSR Umsteigeschlüssel xlsx or Destatis Gebietsänderungen xls/xlsx) to recode old Kreis keys")
 	noBar := flags.Bool("no-progress", false, "no progress bar")
-	pos, err := parseInterleaved(flags, args[1:])
+	values := registerFileOptions(flags)
+	pos, err := parseInterleaved(flags, args)
 	if err != nil {
 		return err
 	}
@@ -182,34 +161,9 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	req := atlas.ImportRequest{Format: format, Name: filepath.Base(pos[0]), Data: data, DryRun: *dry, Force: *force, Actor: cliActor(getenv)}
-	opt := func(k, v string) {
-		if v != "" {
-			req.Options = append(req.Options, k+"="+v)
-		}
-	}
-	for _, m := range maps {
-		opt("map", m)
-	}
+	req := atlas.ImportRequest{Format: format, Name: filepath.Base(pos[0]), Data: data, DryRun: *dry, Force: *force, Actor: cliActor(getenv), Options: values()}
 	if *onlyMapped {
-		opt("only_mapped", "true")
-	}
-	opt("period", *period)
-	opt("sheet", *sheet)
-	opt("id", *id)
-	opt("crosswalk_year", *crosswalkYear)
-	for _, m := range merges {
-		opt("merge", m)
-	}
-	for _, m := range methods {
-		opt("crosswalk_method", m)
-	}
-	opt("ffcsv_sum", *ffSum)
-	opt("ffcsv_split", *ffSplit)
-	opt("ffcsv_total", *ffTotal)
-	opt("ffcsv_categories", *ffCats)
-	for _, f := range ffFilter {
-		opt("ffcsv_filter", f)
+		req.Options = append(req.Options, "only_mapped=true")
 	}
 	if *catalogue != "" {
 		if req.Catalogue, err = os.ReadFile(*catalogue); err != nil {
@@ -220,8 +174,9 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 		if req.Crosswalk, err = os.ReadFile(*crosswalk); err != nil {
 			return err
 		}
+		req.CrosswalkName = filepath.Base(*crosswalk)
 	}
-	store, err := openStore(ctx, c)
+	store, err := openImportStore(ctx, *c)
 	if err != nil {
 		return err
 	}
@@ -235,18 +190,71 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
+	printImport(stdout, res, time.Since(start))
+	return nil
+}
+
+// fileOptions are the flags of `import FORMAT FILE` that pass on as
+// intake options (ingest.SpecFromOptions).
+var fileOptions = []struct {
+	flag, option, usage string
+	repeat              bool
+}{
+	{"map", "map", "COL=INDICATOR: map a value column to a catalogue indicator (repeatable)", true},
+	{"period", "period", "period (year) when the file has none; a contradicting one is refused", false},
+	{"sheet", "sheet", "xlsx sheet", false},
+	{"category", "category", "GENESIS table with category columns: import only this category", false},
+	{"id", "id", "source id of the release (default: derived from format and file name)", false},
+	{"crosswalk-year", "crosswalk_year", "Gebietsstand year (31.12.) of the file's Kreis keys", false},
+	{"merge", "merge", "OLD=NEW: Kreis merger after the crosswalk (repeatable)", true},
+	{"crosswalk-method", "crosswalk_method", "INDICATOR=sum|mean|sum:area|mean:area (repeatable)", true},
+	{"ffcsv-sum", "ffcsv_sum", "ffcsv: variables to sum over (comma-separated)", false},
+	{"ffcsv-split", "ffcsv_split", "ffcsv: variable whose categories become indicators", false},
+	{"ffcsv-total", "ffcsv_total", "ffcsv: top-level categories of the split variable that make the total", false},
+	{"ffcsv-categories", "ffcsv_categories", "ffcsv: further categories imported as indicators", false},
+	{"ffcsv-filter", "ffcsv_filter", "ffcsv: VARIABLE=CATEGORY to keep (repeatable)", true},
+}
+
+// registerFileOptions registers the option flags; the function returned
+// lists the given ones as "name=value".
+func registerFileOptions(flags *flag.FlagSet) func() []string {
+	lists := make([]*listFlag, len(fileOptions))
+	strs := make([]*string, len(fileOptions))
+	for i, o := range fileOptions {
+		if o.repeat {
+			lists[i] = &listFlag{}
+			flags.Var(lists[i], o.flag, o.usage)
+		} else {
+			strs[i] = flags.String(o.flag, "", o.usage)
+		}
+	}
+	return func() []string {
+		var out []string
+		for i, o := range fileOptions {
+			if o.repeat {
+				for _, v := range *lists[i] {
+					out = append(out, o.option+"="+v)
+				}
+			} else if *strs[i] != "" {
+				out = append(out, o.option+"="+*strs[i])
+			}
+		}
+		return out
+	}
+}
+
+func printImport(stdout io.Writer, res atlas.ImportResult, took time.Duration) {
 	for _, line := range res.Summary {
 		fmt.Fprintln(stdout, line)
 	}
 	switch {
 	case res.DryRun:
-		fmt.Fprintf(stdout, "dry run: nothing written (%d observations checked in %s)\n", res.Observations, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "dry run: nothing written (%d observations checked in %s)\n", res.Observations, took.Round(time.Millisecond))
 	case res.Unchanged:
 		fmt.Fprintf(stdout, "unchanged: already imported as release %d\n", res.Release.ID)
 	default:
-		fmt.Fprintf(stdout, "release %d: %s, %d observations of %d indicator(s) in %s\n", res.Release.ID, res.Release.File, res.Release.Rows, len(res.Indicators), time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(stdout, "release %d: %s, %d observations of %d indicator(s) in %s\n", res.Release.ID, res.Release.File, res.Release.Rows, len(res.Indicators), took.Round(time.Millisecond))
 	}
-	return nil
 }
 
 // fileMap is a file system of named files on disk (a table and its
@@ -271,8 +279,44 @@ func contains(xs []string, s string) bool {
 	return false
 }
 
-func importBoundaries(ctx context.Context, c *storeConfig, flags *flag.FlagSet, args []string, dry *bool, stdout io.Writer) error {
+// tableManifest builds the manifest of `import table`: the spec (which may
+// carry catalogue entries, "indicators") and the file, with an optional
+// crosswalk under the user's file name.
+func tableManifest(specFile, abs, crosswalk string, year int, merges []string) (*ingest.Manifest, fs.FS, error) {
+	b, err := os.ReadFile(specFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	spec, inds, err := ingest.ReadTableSpec(specFile, b)
+	if err != nil {
+		return nil, nil, err
+	}
+	spec.File = filepath.Base(abs)
+	files := fileMap{spec.File: abs}
+	if crosswalk != "" || len(merges) > 0 || year != 0 {
+		spec.Crosswalk = &ingest.CrosswalkSpec{Year: year, Merge: merges}
+		if crosswalk != "" {
+			cw, err := filepath.Abs(crosswalk)
+			if err != nil {
+				return nil, nil, err
+			}
+			spec.Crosswalk.File = filepath.Base(cw)
+			if spec.Crosswalk.File == spec.File {
+				spec.Crosswalk.File = "crosswalk-" + spec.Crosswalk.File
+			}
+			files[spec.Crosswalk.File] = cw
+		}
+	}
+	if err := spec.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return &ingest.Manifest{Indicators: inds, Tables: []ingest.TableSpec{spec}}, files, nil
+}
+
+func importBoundaries(ctx context.Context, c *storeConfig, flags *flag.FlagSet, args []string, dry *bool, getenv func(string) string, stdout, stderr io.Writer) error {
 	var spec ingest.BoundarySpec
+	c.registerInit(flags)
+	force := flags.Bool("force", false, "write the boundaries even when these files were imported the same way before")
 	level := flags.String("level", "", "level of the regions: land, kreis, vwg, gemeinde (required)")
 	flags.StringVar(&spec.Layer, "layer", "", "layer inside a zip or GeoPackage")
 	flags.StringVar(&spec.Gebietsstand, "gebietsstand", "", "territorial status date (default: latest WSK of the file)")
@@ -300,64 +344,47 @@ func importBoundaries(ctx context.Context, c *storeConfig, flags *flag.FlagSet, 
 	if spec.Name == "" {
 		spec.Name = spec.File
 	}
-	res, err := ingest.ReadBoundaries(os.DirFS(filepath.Dir(abs)), spec)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: %d regions of level %s, Gebietsstand %s, source CRS EPSG:%d\n", spec.File, len(res.Regions), lv, res.Set.Gebietsstand, res.Set.SourceSRID)
-	for _, line := range res.Set.Report {
-		fmt.Fprintln(stdout, "  note:", line)
-	}
-	if *dry {
-		fmt.Fprintln(stdout, "dry run: nothing written")
-		return nil
-	}
-	store, err := openStore(ctx, *c)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := store.ReplaceBoundaries(ctx, res.Set, res.Regions); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "written")
-	return nil
+	m := &ingest.Manifest{Boundaries: []ingest.BoundarySpec{spec}}
+	return importManifest(ctx, *c, os.DirFS(filepath.Dir(abs)), m, ingest.ManifestRequest{DryRun: *dry, Force: *force, Actor: cliActor(getenv)}, stdout, stderr)
 }
 
-func importManifest(ctx context.Context, c storeConfig, fsys fs.FS, m *ingest.Manifest, dry, force bool, getenv func(string) string, stdout, stderr io.Writer) error {
-	store, err := openStore(ctx, c)
+// importManifest imports a manifest (tables, boundaries or both) through
+// the intake: one release and one audit entry per file.
+func importManifest(ctx context.Context, c storeConfig, fsys fs.FS, m *ingest.Manifest, req ingest.ManifestRequest, stdout, stderr io.Writer) error {
+	store, err := openImportStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	bar := newRowBar(stderr, true)
 	defer bar.finish()
-	progress := func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }
-	plan, err := ingest.PrepareWith(ctx, fsys, m, store, ingest.Options{Progress: progress, Rows: bar.rows, SkipImported: !force})
+	in := &ingest.Intake{Store: store, Progress: func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }, Rows: bar.rows}
+	res, err := in.ImportManifest(ctx, fsys, m, req)
 	bar.finish()
+	if res != nil {
+		for _, line := range res.Summary {
+			fmt.Fprintln(stdout, line)
+		}
+	}
 	if err != nil {
 		return err
 	}
-	for _, line := range plan.Summary() {
-		fmt.Fprintln(stdout, line)
-	}
-	if dry {
+	if req.DryRun {
 		fmt.Fprintln(stdout, "dry run: nothing written")
 		return nil
 	}
-	res, err := plan.Write(ctx, store, progress)
-	if err != nil {
-		return err
-	}
-	in := &ingest.Intake{Store: store}
-	actor := cliActor(getenv)
-	var auditErr error
 	for _, r := range res.Releases {
-		fmt.Fprintf(stdout, "release %d: %s, %d observations\n", r.ID, r.File, r.Rows)
-		auditErr = errors.Join(auditErr, in.Audit(ctx, atlas.AuditEntry{Actor: actor, Action: atlas.AuditImport, Outcome: "ok", Format: "table", File: r.File, SHA256: r.SHA256, Release: r.ID, Observations: r.Rows}))
+		fmt.Fprintf(stdout, "release %d: %s, %d observations%s\n", r.ID, r.File, r.Rows, partsSuffix(r.Parts))
 	}
 	for _, r := range res.Unchanged {
 		fmt.Fprintf(stdout, "unchanged: %s already imported as release %d\n", r.File, r.ID)
 	}
-	return auditErr
+	return nil
+}
+
+func partsSuffix(parts []string) string {
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
 }

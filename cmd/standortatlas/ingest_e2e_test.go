@@ -214,7 +214,7 @@ func TestIngestAPI(t *testing.T) {
 	if a := call(t, "GET", srv.url+"/api/v1/audit", "", "", nil); a.code != 401 {
 		t.Errorf("audit without token: %d", a.code)
 	}
-	a = call(t, "GET", srv.url+"/api/v1/audit?limit=20", bayern, "", nil)
+	a = call(t, "GET", srv.url+"/api/v1/audit?limit=100", bayern, "", nil)
 	var log struct {
 		Entries []struct {
 			Actor, Action, Outcome string
@@ -225,8 +225,19 @@ func TestIngestAPI(t *testing.T) {
 		t.Fatalf("audit: %d %s", a.code, a.body)
 	}
 	var seq []string
+	seeded := 0
 	for i := len(log.Entries) - 1; i >= 0; i-- {
+		if log.Entries[i].Actor == "seed" { // the seed's releases, one entry each
+			if log.Entries[i].Outcome != "ok" || log.Entries[i].Release == 0 {
+				t.Errorf("seed audit entry %+v", log.Entries[i])
+			}
+			seeded++
+			continue
+		}
 		seq = append(seq, log.Entries[i].Action+":"+log.Entries[i].Outcome)
+	}
+	if seeded != lastSeed {
+		t.Errorf("%d audit entries of the seed, want one per release (%d)", seeded, lastSeed)
 	}
 	if got := strings.Join(seq, " "); got != "token-create:ok token-create:ok import:refused import:refused import:ok import:unchanged rollback:ok" {
 		t.Errorf("audit sequence %s", got)

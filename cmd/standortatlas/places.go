@@ -11,14 +11,16 @@ import (
 	"strings"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/ingest"
 	"github.com/standortatlas/standortatlas/atlas/placeimport"
 )
 
 // importPlaces imports a CSV or GeoJSON file of places as one source
 // (replacing that source's earlier places) and recounts the per-region
 // indicators.
-func importPlaces(ctx context.Context, c *storeConfig, flags *flag.FlagSet, args []string, dry *bool, stdout io.Writer) error {
+func importPlaces(ctx context.Context, c *storeConfig, flags *flag.FlagSet, args []string, dry *bool, getenv func(string) string, stdout io.Writer) error {
 	var spec placeimport.Spec
+	c.registerInit(flags)
 	flags.StringVar(&spec.Source.ID, "source", "", "source id (required; re-importing the same id replaces its places)")
 	flags.StringVar(&spec.Source.Title, "title", "", "title of the source")
 	flags.StringVar(&spec.Category, "category", "", "category of rows without a category column: "+categoryIDs())
@@ -47,38 +49,30 @@ func importPlaces(ctx context.Context, c *storeConfig, flags *flag.FlagSet, args
 		return err
 	}
 	spec.File = filepath.Base(abs)
-	store, err := openStore(ctx, *c)
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return err
+	}
+	store, err := openImportStore(ctx, *c)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	loc, err := placeimport.NewStoreLocator(ctx, store)
+	in := &ingest.Intake{Store: store}
+	res, err := in.ImportPlaces(ctx, spec.File, data, spec, cliActor(getenv), *dry)
 	if err != nil {
 		return err
 	}
 	if *dry {
-		data, err := os.ReadFile(abs)
-		if err != nil {
-			return err
-		}
-		res, err := placeimport.Read(spec.File, data, spec, loc)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s: %d places would be imported\n", spec.File, len(res.Places))
-		for _, line := range res.Report {
-			fmt.Fprintln(stdout, "  note:", line)
-		}
-		fmt.Fprintln(stdout, "dry run: nothing written")
-		return nil
+		fmt.Fprintf(stdout, "%s: %d places would be imported\n", spec.File, res.Places)
+	} else {
+		fmt.Fprintf(stdout, "%s: %d places of source %s imported (release %d)\n", spec.File, res.Places, spec.Source.ID, res.Release.ID)
 	}
-	res, err := placeimport.Load(ctx, os.DirFS(filepath.Dir(abs)), spec, store, loc)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: %d places of source %s imported\n", spec.File, len(res.Places), spec.Source.ID)
 	for _, line := range res.Report {
 		fmt.Fprintln(stdout, "  note:", line)
+	}
+	if *dry {
+		fmt.Fprintln(stdout, "dry run: nothing written")
 	}
 	return nil
 }
@@ -127,11 +121,12 @@ func cmdPlaces(ctx context.Context, args []string, getenv func(string) string, s
 		if args[0] == "withdraw" {
 			st = atlas.PlacePending
 		}
-		report, err := placeimport.SetStatus(ctx, store, flags.Arg(0), st)
+		in := &ingest.Intake{Store: store}
+		rel, report, err := in.SetPlaceStatus(ctx, flags.Arg(0), st, cliActor(getenv))
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "place %s is now %s\n", flags.Arg(0), st)
+		fmt.Fprintf(stdout, "place %s is now %s (release %d)\n", flags.Arg(0), st, rel.ID)
 		for _, line := range report {
 			fmt.Fprintln(stdout, "  note:", line)
 		}

@@ -193,7 +193,7 @@ func TestPlacesImportAndModeration(t *testing.T) {
 // store named by -db (not the default store).
 func TestImportBoundariesCLI(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "atlas.db")
-	out := runCLI(t, "import", "boundaries", "-db", db, "-level", "land", "-gebietsstand", "31.12.2024", "../../testdata/boundaries/laender_vg1000.shp")
+	out := runCLI(t, "import", "boundaries", "-db", db, "-init", "-level", "land", "-gebietsstand", "31.12.2024", "../../testdata/boundaries/laender_vg1000.shp")
 	if !strings.Contains(out, "16 regions of level land") || !strings.Contains(out, "EPSG:25832") {
 		t.Errorf("output: %s", out)
 	}

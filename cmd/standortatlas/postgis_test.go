@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,16 +12,6 @@ import (
 
 	"github.com/standortatlas/standortatlas/atlas/pgstore/pgtest"
 )
-
-// runPG runs one command line as a user would and returns its output.
-func runPG(t *testing.T, args ...string) string {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	if err := run(context.Background(), args, func(string) string { return "" }, &out, &errOut); err != nil {
-		t.Fatalf("standortatlas %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errOut.String())
-	}
-	return out.String()
-}
 
 // startPGServer runs `standortatlas serve` with args until the test ends.
 func startPGServer(t *testing.T, args ...string) *server {
@@ -73,18 +60,18 @@ func TestPostGISCommands(t *testing.T) {
 		t.Skip("seeds a PostGIS database (about 15 s)")
 	}
 	url := pgtest.NewDB(t)
-	out := runPG(t, "migrate", "-database-url", url, "-dry-run")
+	out := runCLI(t, "migrate", "-database-url", url, "-dry-run")
 	if !strings.Contains(out, "pending 0001_init.sql, 0002_views.sql") {
 		t.Errorf("migrate -dry-run on an empty database:\n%s", out)
 	}
-	if out := runPG(t, "migrate", "-database-url", url); !strings.Contains(out, "applied 0001_init.sql\napplied 0002_views.sql\n") {
+	if out := runCLI(t, "migrate", "-database-url", url); !strings.Contains(out, "applied 0001_init.sql\napplied 0002_views.sql\n") {
 		t.Errorf("migrate:\n%s", out)
 	}
-	if out := runPG(t, "migrate", "-database-url", url); !strings.Contains(out, "schema up to date") {
+	if out := runCLI(t, "migrate", "-database-url", url); !strings.Contains(out, "schema up to date") {
 		t.Errorf("second migrate:\n%s", out)
 	}
 	start := time.Now()
-	if out := runPG(t, "seed", "-database-url", url); !strings.Contains(out, "seeded 4 boundary sets") {
+	if out := runCLI(t, "seed", "-database-url", url); !strings.Contains(out, "seeded 4 boundary sets") {
 		t.Errorf("seed:\n%s", out)
 	}
 	t.Logf("seed into PostGIS: %s", time.Since(start).Round(time.Millisecond))
@@ -110,34 +97,7 @@ func TestPostGISCommands(t *testing.T) {
 
 	// A new indicator from the real GENESIS excerpt, imported while both run.
 	dir := t.TempDir()
-	csv, err := os.ReadFile("../../testdata/indicators/genesis_13211-02-05-4_excerpt_latin1.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "excerpt.csv"), csv, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	manifest := map[string]any{
-		"version": "test",
-		"indicators": []map[string]any{{
-			"id": "unemployment_rate_check", "title": "Arbeitslosenquote (Prüfimport)", "unit": "%", "decimals": 1,
-			"topic": "arbeitsmarkt", "topic_title": "Arbeitsmarkt", "direction": "need", "definition": "Arbeitslose in % aller zivilen Erwerbspersonen.",
-			"source": "Regionaldatenbank 13211-02-05-4", "licence": "dl-de/by-2-0",
-			"attribution": "© Statistische Ämter des Bundes und der Länder, Deutschland, 2021, dl-de/by-2-0",
-		}},
-		"tables": []map[string]any{{
-			"id": "rdb_13211_check", "file": "excerpt.csv", "encoding": "latin1", "delimiter": ";", "decimal": ",",
-			"first_data_row": 9, "key": []int{2}, "period": 1, "stop_at": "__________", "skip_unknown_keys": true,
-			"values": []map[string]any{{"column": 12, "indicator": "unemployment_rate_check"}}, "levels": []string{"land", "kreis"},
-		}},
-	}
-	mb, err := json.Marshal(manifest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), mb, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeExcerptManifest(t, dir)
 	resp, err := http.Get(b.url + "/api/v1/choropleth?level=kreis&indicator=unemployment_rate_check&year=2019")
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +106,7 @@ func TestPostGISCommands(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("before the import: %d, want 404", resp.StatusCode)
 	}
-	if out := runPG(t, "import", "manifest", "-database-url", url, filepath.Join(dir, "manifest.json")); !strings.Contains(out, "release ") {
+	if out := runCLI(t, "import", "manifest", "-database-url", url, filepath.Join(dir, "manifest.json")); !strings.Contains(out, "release ") {
 		t.Errorf("import manifest:\n%s", out)
 	}
 	imported := time.Now()

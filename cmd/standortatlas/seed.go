@@ -9,7 +9,6 @@ import (
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
-	"github.com/standortatlas/standortatlas/atlas/placeimport"
 	"github.com/standortatlas/standortatlas/seeds"
 )
 
@@ -32,7 +31,8 @@ func seedIfNeeded(ctx context.Context, store atlas.Store, force bool, out io.Wri
 	}
 	start := time.Now()
 	fmt.Fprintf(out, "seeding the store from the built-in data (version %s)…\n", m.Version)
-	res, err := ingest.LoadManifest(ctx, seeds.FS, m, store, func(msg string) { fmt.Fprintln(out, "  "+msg) })
+	in := &ingest.Intake{Store: store, Progress: func(msg string) { fmt.Fprintln(out, "  "+msg) }}
+	res, err := in.Seed(ctx, seeds.FS, seeds.Manifest, "places/places.json", "seed")
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
@@ -46,18 +46,22 @@ func seedIfNeeded(ctx context.Context, store atlas.Store, force bool, out io.Wri
 			fmt.Fprintf(out, "  note (release %d): %s\n", r.ID, line)
 		}
 	}
-	if err := seedPlaces(ctx, store, out); err != nil {
-		return fmt.Errorf("seed places: %w", err)
+	for _, p := range res.Places {
+		fmt.Fprintf(out, "  %d places (release %d)\n", p.Places, p.Release.ID)
+		for _, line := range p.Report {
+			fmt.Fprintln(out, "  note: "+line)
+		}
 	}
 	if err := store.SetMeta(ctx, seedMetaKey, m.Version); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "seeded %d boundary sets and %d releases in %s\n", len(res.Boundaries), len(res.Releases), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(out, "seeded %d boundary sets and %d releases in %s\n", len(res.Boundaries), len(res.Releases)+len(res.Places), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 func cmdSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var c storeConfig
+	c.Create = true
 	flags := flag.NewFlagSet("seed", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	c.register(flags, getenv)
@@ -71,27 +75,4 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer store.Close()
 	return seedIfNeeded(ctx, store, *force, stdout)
-}
-
-// seedPlaces loads the places files listed in seeds/places/places.json.
-func seedPlaces(ctx context.Context, store atlas.Store, out io.Writer) error {
-	specs, err := placeimport.ReadSpecs(seeds.FS, "places/places.json")
-	if err != nil {
-		return err
-	}
-	loc, err := placeimport.NewStoreLocator(ctx, store)
-	if err != nil {
-		return err
-	}
-	for _, spec := range specs {
-		res, err := placeimport.Load(ctx, seeds.FS, spec, store, loc)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "  %d places from %s\n", len(res.Places), spec.File)
-		for _, line := range res.Report {
-			fmt.Fprintln(out, "  note: "+line)
-		}
-	}
-	return nil
 }

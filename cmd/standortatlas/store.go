@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -24,6 +26,11 @@ func openStore(ctx context.Context, c storeConfig) (atlas.Store, error) {
 func openServeStore(ctx context.Context, c storeConfig, out io.Writer) (atlas.Store, error) {
 	if c.DatabaseURL != "" {
 		return openPostGIS(ctx, c, out)
+	}
+	if !c.Create && !c.Init {
+		if _, err := os.Stat(c.DBPath); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("embedded store %s does not exist (check -db or STANDORTATLAS_DB; \"standortatlas seed\" or \"serve\" creates and seeds it; an import into a new, empty store needs -init): %w", c.DBPath, atlas.ErrNotFound)
+		}
 	}
 	if dir := filepath.Dir(c.DBPath); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -50,6 +57,26 @@ func openPostGIS(ctx context.Context, c storeConfig, out io.Writer) (atlas.Store
 		fmt.Fprintf(out, "applied schema migrations %s\n", strings.Join(applied, ", "))
 	}
 	return pgstore.New(pool, pgstore.Options{}), nil
+}
+
+// openImportStore opens the store for an import: unless c.Init, it must
+// already hold boundaries (a seeded or filled store), so that an import
+// never lands silently in a new, empty store.
+func openImportStore(ctx context.Context, c storeConfig) (atlas.Store, error) {
+	store, err := openStore(ctx, c)
+	if err != nil || c.Init {
+		return store, err
+	}
+	sets, err := store.BoundarySets(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if len(sets) == 0 {
+		store.Close()
+		return nil, fmt.Errorf("%s has no boundaries: it is new or empty (check -db / -database-url; \"standortatlas seed\" fills it; give -init to import into it anyway)", c)
+	}
+	return store, nil
 }
 
 // watchStore lets svc notice writes of other instances at once where the

@@ -74,19 +74,8 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 		if len(pos) > 0 {
 			return fmt.Errorf("token create: unexpected argument %q", pos[0])
 		}
-		t := atlas.Token{Name: strings.TrimSpace(*name), Keys: splitList(*keys), Indicators: splitList(*inds)}
-		if err := t.Validate(); err != nil {
-			return err
-		}
-		secret, hash, err := atlas.NewTokenSecret()
+		t, secret, err := in.CreateToken(ctx, atlas.Token{Name: strings.TrimSpace(*name), Keys: splitList(*keys), Indicators: splitList(*inds)}, actor)
 		if err != nil {
-			return err
-		}
-		if t, err = ts.CreateToken(ctx, t, hash); err != nil {
-			return err
-		}
-		if err := in.Audit(ctx, atlas.AuditEntry{Actor: actor, Action: atlas.AuditTokenCreate, Outcome: "ok",
-			Detail: fmt.Sprintf("token %d %q: keys %s, indicators %s", t.ID, t.Name, strings.Join(t.Keys, ","), strings.Join(t.Indicators, ","))}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "token %d for %q (keys %s, indicators %s)\n", t.ID, t.Name, strings.Join(t.Keys, ","), strings.Join(t.Indicators, ","))
@@ -116,10 +105,7 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return fmt.Errorf("token revoke: %q is not a token id", pos[0])
 		}
-		if err := ts.RevokeToken(ctx, id); err != nil {
-			return err
-		}
-		if err := in.Audit(ctx, atlas.AuditEntry{Actor: actor, Action: atlas.AuditTokenRevoke, Outcome: "ok", Detail: fmt.Sprintf("token %d", id)}); err != nil {
+		if err := in.RevokeToken(ctx, id, actor); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "token %d revoked\n", id)
