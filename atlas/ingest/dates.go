@@ -25,8 +25,6 @@ var (
 	// titleDate finds a date named in a title line: "Stichtag: 31.12.2018",
 	// "Stichtag 31.12.2018", "Berichtsjahr 2019", "Jahr: 2019", "Stand: …" is not one.
 	titleDate = regexp.MustCompile(`(?i)\b(stichtag|berichtsjahr|jahr|zeit|berichtszeitraum)\s*:?\s*(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}(?:\s*(?:-|–|/|bis)\s*(?:\d{4}|\d{2}))?)\b`)
-	// titleDayMonth finds a reference day without a year: "- Stichtag 31.12. -".
-	titleDayMonth = regexp.MustCompile(`(?i)\bstichtag\s*:?\s*(\d{1,2}\.\d{1,2}\.)(?:\s|-|$)`)
 )
 
 // date is a date of a table: its year, and what it says beyond the year.
@@ -119,15 +117,6 @@ func titleDates(line string) []date {
 		}
 	}
 	return out
-}
-
-// titleReferenceDay reads a reference day without a year ("- Stichtag 31.12. -").
-func titleReferenceDay(line string) string {
-	if m := titleDayMonth.FindStringSubmatch(line); m != nil {
-		parts := strings.Split(strings.TrimSuffix(m[1], "."), ".")
-		return pad2(parts[0]) + "." + pad2(parts[1]) + "."
-	}
-	return ""
 }
 
 // dateSet collects the dates a file states, with where each was found.
