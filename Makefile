@@ -12,9 +12,10 @@ LEAFLET := static/lib/leaflet/leaflet.js
 MODULE      := github.com/standortatlas/standortatlas
 # staticcheck, pinned: `go run` fetches this version from the module proxy.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
-# The packages with concurrency (service and snapshot, analyses, tiles, HTTP)
+# The packages with concurrency (service and snapshot, tiles, HTTP; the analyses run
+# under it through the HTTP tests)
 # run under the race detector; the others run without it.
-RACE_PKGS   := ./atlas ./atlas/analysis ./atlas/maptiles ./atlas/web ./tiles
+RACE_PKGS   := ./atlas ./atlas/maptiles ./atlas/web ./tiles
 OTHER_PKGS   = $(shell $(GO) list ./... | grep -v -x $(foreach p,$(RACE_PKGS),-e '$(MODULE)/$(patsubst ./%,%,$(p))'))
 
 help: ## list the targets

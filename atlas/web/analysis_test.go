@@ -64,7 +64,7 @@ func seededEcho(t *testing.T) (*echo.Echo, *atlas.Service) {
 		}
 		seeded.svc = atlas.NewService(store, atlas.Options{})
 		static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}, "embed.html": {Data: []byte("<!doctype html>")}}
-		seeded.e, seeded.err = New(Deps{Service: seeded.svc, Tiles: maptiles.New(seeded.svc, tiles.Options{}), Static: static, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		seeded.e, seeded.err = New(Deps{RequestTimeout: testRequestTimeout, Service: seeded.svc, Tiles: maptiles.New(seeded.svc, tiles.Options{}), Static: static, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	})
 	if seeded.err != nil {
 		t.Fatal(seeded.err)

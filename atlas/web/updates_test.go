@@ -23,7 +23,7 @@ func updatesServer(t *testing.T, status func(context.Context) (atlas.UpdateStatu
 	}
 	t.Cleanup(func() { s.Close() })
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")}}
-	e, err := New(Deps{Service: atlas.NewService(s, atlas.Options{}), Static: static, Updates: UpdatesDeps{Status: status}})
+	e, err := New(Deps{RequestTimeout: testRequestTimeout, Service: atlas.NewService(s, atlas.Options{}), Static: static, Updates: UpdatesDeps{Status: status}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/paulmach/orb/encoding/mvt"
 
@@ -52,7 +53,7 @@ func newTestServer(t testing.TB, wrap func(atlas.Store) atlas.Store) http.Handle
 	}
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")}}
 	svc := atlas.NewService(store, atlas.Options{})
-	e, err := New(Deps{Service: svc, Tiles: maptiles.New(svc, tiles.Options{}), Static: static, Logger: nil})
+	e, err := New(Deps{RequestTimeout: testRequestTimeout, Service: svc, Tiles: maptiles.New(svc, tiles.Options{}), Static: static, Logger: nil})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,3 +273,8 @@ func TestTilePropertiesAreTheMapView(t *testing.T) {
 		t.Errorf("map options without indicator: %d %s", bad.Code, bad.Body.String())
 	}
 }
+
+// testRequestTimeout replaces the 15 s default in tests: under the race
+// detector on a loaded two-core machine a cold region profile can take
+// longer, and no test here is about the deadline itself.
+const testRequestTimeout = 5 * time.Minute
