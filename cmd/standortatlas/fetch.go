@@ -142,7 +142,7 @@ func newRunner(store atlas.Store, access *genesisAccess, actor string, progress 
 // cliRunner opens the store of a command and builds its runner, which
 // reports its steps on stderr; closeStore closes the store.
 func cliRunner(ctx context.Context, c storeConfig, access *genesisAccess, getenv func(string) string, stderr io.Writer) (r *update.Runner, closeStore func() error, err error) {
-	store, err := openStore(ctx, c)
+	store, err := openImportStore(ctx, c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -200,6 +200,7 @@ func cmdFetch(ctx context.Context, args []string, getenv func(string) string, st
 	flags.SetOutput(stderr)
 	flags.Usage = func() { fmt.Fprint(stderr, fetchUsage) }
 	c.register(flags, getenv)
+	c.registerInit(flags)
 	access.register(flags, getenv, true)
 	var g ingest.GenesisSource
 	flags.StringVar(&g.Source, "source", "destatis", "destatis, regionalstatistik, or the base URL of a GENESIS REST interface")

@@ -123,7 +123,7 @@ func TestFetchGenesisImportsSameValuesAsFileImport(t *testing.T) {
 	dir := t.TempDir()
 	fetched, imported := filepath.Join(dir, "fetched.db"), filepath.Join(dir, "imported.db")
 
-	args := append([]string{"fetch", "genesis", "-db", fetched, "-source", srv.URL, "-level", "kreis"}, schutzFlags...)
+	args := append([]string{"fetch", "genesis", "-init", "-db", fetched, "-source", srv.URL, "-level", "kreis"}, schutzFlags...)
 	out, errOut, err := runWith(env(), append(args, genesistest.Table)...)
 	if err != nil {
 		t.Fatalf("fetch: %v\n%s%s", err, out, errOut)
@@ -134,7 +134,7 @@ func TestFetchGenesisImportsSameValuesAsFileImport(t *testing.T) {
 		}
 	}
 	noSecret(t, "fetch output", out, errOut)
-	mustRun(t, env(), append(append([]string{"import", "ffcsv", "-db", imported}, schutzFlags...), recordedZip)...)
+	mustRun(t, env(), append(append([]string{"import", "ffcsv", "-init", "-db", imported}, schutzFlags...), recordedZip)...)
 
 	a, b := tableValues(t, openDB(t, fetched)), tableValues(t, openDB(t, imported))
 	if len(a) == 0 || len(a) != len(b) {
@@ -173,18 +173,18 @@ func TestUpdateTwiceOneReleaseThenUnchanged(t *testing.T) {
 	  "genesis": {"source": "`+srv.URL+`", "table": "12531-0043", "level": "kreis"}}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dry := mustRun(t, env(), "update", "-db", db, "-manifest", manifest, "-dry-run")
+	dry := mustRun(t, env(), "update", "-init", "-db", db, "-manifest", manifest, "-dry-run")
 	if !strings.Contains(dry, "dry run: nothing written (1572 observations of 4 indicator(s) checked)") {
 		t.Fatalf("dry run:\n%s", dry)
 	}
-	if list := mustRun(t, env(), "update", "list", "-db", db); !strings.Contains(list, "no registered tables") {
+	if list := mustRun(t, env(), "update", "list", "-init", "-db", db); !strings.Contains(list, "no registered tables") {
 		t.Fatalf("a dry run registered:\n%s", list)
 	}
-	first := mustRun(t, env(), "update", "-db", db, "-manifest", manifest)
+	first := mustRun(t, env(), "update", "-init", "-db", db, "-manifest", manifest)
 	if !strings.Contains(first, "registered schutzsuchende_kreise") || !strings.Contains(first, "new: release 1,") {
 		t.Fatalf("first update:\n%s", first)
 	}
-	second := mustRun(t, env(), "update", "-db", db)
+	second := mustRun(t, env(), "update", "-init", "-db", db)
 	if !strings.Contains(second, "unchanged: the content equals release 1") {
 		t.Fatalf("second update:\n%s", second)
 	}
@@ -201,7 +201,7 @@ func TestUpdateTwiceOneReleaseThenUnchanged(t *testing.T) {
 	if strings.Join(outcomes, ",") != "unchanged,ok" {
 		t.Errorf("audit outcomes (newest first) %v, want unchanged,ok", outcomes)
 	}
-	list := mustRun(t, env(), "update", "list", "-db", db)
+	list := mustRun(t, env(), "update", "list", "-init", "-db", db)
 	if !strings.Contains(list, "schutzsuchende_kreise") || !strings.Contains(list, "unchanged") || !strings.Contains(list, "12531-0043") {
 		t.Errorf("update list:\n%s", list)
 	}
@@ -216,7 +216,7 @@ func TestUpdateTwiceOneReleaseThenUnchanged(t *testing.T) {
 func TestFailedFetchChangesNothing(t *testing.T) {
 	srv := genesistest.New(t, genesistest.Config{Username: replayUser, Password: replayPassword})
 	db := filepath.Join(t.TempDir(), "atlas.db")
-	fetch := append([]string{"fetch", "genesis", "-db", db, "-source", srv.URL, "-level", "kreis"}, schutzFlags...)
+	fetch := append([]string{"fetch", "genesis", "-init", "-db", db, "-source", srv.URL, "-level", "kreis"}, schutzFlags...)
 
 	out, errOut, err := runWith(env("GENESIS_PASSWORD", "not-the-password"), append(fetch, genesistest.Table)...)
 	if err == nil || !strings.Contains(err.Error(), "login failed") || !strings.Contains(err.Error(), "Ein Fehler ist aufgetreten") {
@@ -227,7 +227,7 @@ func TestFailedFetchChangesNothing(t *testing.T) {
 	if rels, _ := s.Releases(context.Background()); len(rels) != 0 {
 		t.Fatalf("%d releases after a failed login", len(rels))
 	}
-	if list := mustRun(t, env(), "update", "list", "-db", db); !strings.Contains(list, "no registered tables") {
+	if list := mustRun(t, env(), "update", "list", "-init", "-db", db); !strings.Contains(list, "no registered tables") {
 		t.Errorf("a failed fetch registered its table:\n%s", list)
 	}
 
@@ -235,7 +235,7 @@ func TestFailedFetchChangesNothing(t *testing.T) {
 	before := tableValues(t, s)
 	v0, _ := s.DataVersion(context.Background())
 	srv.Close()
-	out, _, err = runWith(env(), "update", "-db", db)
+	out, _, err = runWith(env(), "update", "-init", "-db", db)
 	if err == nil || !strings.Contains(out, "FAILED, the data stay as they were") || !strings.Contains(out, "cannot reach") {
 		t.Fatalf("update against a service that is down: %v\n%s", err, out)
 	}
@@ -253,7 +253,7 @@ func TestFailedFetchChangesNothing(t *testing.T) {
 	if rels, _ := s.Releases(context.Background()); len(rels) != 1 {
 		t.Errorf("%d releases", len(rels))
 	}
-	list := mustRun(t, env(), "update", "list", "-db", db)
+	list := mustRun(t, env(), "update", "list", "-init", "-db", db)
 	if !strings.Contains(list, "failed") || !strings.Contains(list, "cannot reach "+srv.URL) {
 		t.Errorf("update list does not show the failure:\n%s", list)
 	}
@@ -263,7 +263,7 @@ func TestFailedFetchChangesNothing(t *testing.T) {
 func TestFetchWithoutCredentialsSaysWhatItNeeds(t *testing.T) {
 	srv := genesistest.New(t, genesistest.Config{Username: replayUser, Password: replayPassword})
 	db := filepath.Join(t.TempDir(), "atlas.db")
-	_, _, err := runWith(func(string) string { return "" }, "fetch", "genesis", "-db", db, "-source", "destatis", genesistest.Table)
+	_, _, err := runWith(func(string) string { return "" }, "fetch", "genesis", "-init", "-db", db, "-source", "destatis", genesistest.Table)
 	if err == nil {
 		t.Fatal("fetch without credentials succeeded")
 	}
@@ -272,7 +272,7 @@ func TestFetchWithoutCredentialsSaysWhatItNeeds(t *testing.T) {
 			t.Errorf("message lacks %q: %v", want, err)
 		}
 	}
-	_, _, err = runWith(func(k string) string { return map[string]string{"GENESIS_USERNAME": "u"}[k] }, "fetch", "genesis", "-db", db, "-source", srv.URL, genesistest.Table)
+	_, _, err = runWith(func(k string) string { return map[string]string{"GENESIS_USERNAME": "u"}[k] }, "fetch", "genesis", "-init", "-db", db, "-source", srv.URL, genesistest.Table)
 	if err == nil || !strings.Contains(err.Error(), "without a password") {
 		t.Errorf("username without password: %v", err)
 	}
@@ -282,5 +282,5 @@ func TestFetchWithoutCredentialsSaysWhatItNeeds(t *testing.T) {
 	// The source's own variables win over the general ones.
 	src := strings.ToUpper(strings.NewReplacer(".", "_", ":", "_").Replace(strings.TrimPrefix(strings.TrimSuffix(srv.URL, genesistest.BasePath), "http://")))
 	mustRun(t, env("GENESIS_PASSWORD", "wrong", "GENESIS_"+src+"_PASSWORD", replayPassword),
-		append(append([]string{"fetch", "genesis", "-db", db, "-source", srv.URL, "-dry-run"}, schutzFlags...), genesistest.Table)...)
+		append(append([]string{"fetch", "genesis", "-init", "-db", db, "-source", srv.URL, "-dry-run"}, schutzFlags...), genesistest.Table)...)
 }

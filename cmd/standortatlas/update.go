@@ -38,6 +38,7 @@ func cmdUpdate(ctx context.Context, args []string, getenv func(string) string, s
 	flags.SetOutput(stderr)
 	flags.Usage = func() { fmt.Fprint(stderr, updateUsage) }
 	c.register(flags, getenv)
+	c.registerInit(flags)
 	access.register(flags, getenv, true)
 	manifest := flags.String("manifest", "", "register the manifest's tables that name a GENESIS source first")
 	dry := flags.Bool("dry-run", false, "download and check, write nothing")
