@@ -23,11 +23,15 @@ type tileKey struct {
 // lru is a byte-bounded least-recently-used cache of tiles. It is safe for
 // concurrent use.
 type lru struct {
-	mu    sync.Mutex
-	max   int64
-	size  int64
-	ll    *list.List // front = most recently used; values are *lruEntry
-	items map[tileKey]*list.Element
+	mu   sync.Mutex
+	max  int64
+	size int64
+	// version is the data version whose tiles the cache holds (set by
+	// dropOlder); a tile of another version rendered by a request that
+	// started before the switch is not stored.
+	version int64
+	ll      *list.List // front = most recently used; values are *lruEntry
+	items   map[tileKey]*list.Element
 }
 
 type lruEntry struct {
@@ -39,7 +43,7 @@ type lruEntry struct {
 const entryOverhead = 200
 
 func newLRU(maxBytes int64) *lru {
-	return &lru{max: maxBytes, ll: list.New(), items: map[tileKey]*list.Element{}}
+	return &lru{version: -1, max: maxBytes, ll: list.New(), items: map[tileKey]*list.Element{}}
 }
 
 func (c *lru) get(k tileKey) (*Tile, bool) {
@@ -59,6 +63,9 @@ func (c *lru) put(k tileKey, t *Tile) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if k.version != c.version {
+		return
+	}
 	if e, ok := c.items[k]; ok {
 		c.size -= int64(len(e.Value.(*lruEntry).tile.Gzip) + entryOverhead)
 		e.Value.(*lruEntry).tile = t
@@ -76,10 +83,12 @@ func (c *lru) put(k tileKey, t *Tile) {
 	}
 }
 
-// dropOlder removes the tiles of data versions other than v.
+// dropOlder removes the tiles of data versions other than v and accepts
+// only tiles of v from now on.
 func (c *lru) dropOlder(v int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.version = v
 	for k, e := range c.items {
 		if k.version != v {
 			c.size -= int64(len(e.Value.(*lruEntry).tile.Gzip) + entryOverhead)

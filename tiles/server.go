@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -79,16 +80,14 @@ type Server struct {
 
 	tiles flight[tileKey, *Tile]
 
-	mu         sync.Mutex
-	version    int64 // -1 before the first request
-	switchedAt time.Time
-	warmed     int64 // version the last complete Warm rendered
-}
+	// polls numbers the calls of Source.Version in the order they start.
+	polls atomic.Uint64
 
-// stragglerWindow: a data version lower than the current one that arrives
-// within this time after a switch is a late answer of a concurrent poll, not
-// a new state of the data.
-const stragglerWindow = 3 * time.Second
+	mu      sync.Mutex
+	version int64  // -1 before the first request
+	applied uint64 // number of the poll whose answer version is
+	warmed  int64  // version the last complete Warm rendered
+}
 
 // NewServer returns a Server reading from src.
 func NewServer(src Source, opt Options) *Server {
@@ -138,23 +137,32 @@ func (t *Tile) MVT() ([]byte, error) {
 	return b, nil
 }
 
-// Version returns the current data version, dropping the geometry and tiles
-// of older versions when it changed.
+// Version returns the current data version, dropping the tiles of other
+// versions when it changed.
+//
+// Concurrent requests poll the source at the same time, and their answers
+// can arrive in any order. The answer of the poll that started last wins:
+// the answer of a poll that started before the one whose answer is current
+// (a straggler) is ignored, whatever version it names, so a slow request
+// never switches the server back to the state before a newer poll. A newer
+// poll that names a lower version (a store restored from a backup) is
+// followed like any other change.
 func (s *Server) Version(ctx context.Context) (int64, error) {
+	seq := s.polls.Add(1)
 	v, err := s.src.Version(ctx)
 	if err != nil {
 		return 0, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v == s.version {
-		return v, nil
-	}
-	if v < s.version && time.Since(s.switchedAt) < stragglerWindow {
+	if seq < s.applied {
 		return s.version, nil
 	}
-	s.version, s.switchedAt = v, time.Now()
-	s.cache.dropOlder(v)
+	s.applied = seq
+	if v != s.version {
+		s.version = v
+		s.cache.dropOlder(v)
+	}
 	return v, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -422,10 +423,73 @@ func TestCacheETagsAndDataVersions(t *testing.T) {
 	if tl.ETag != got[0].ETag {
 		t.Error("the same content got another ETag in the next data version")
 	}
-	// A late answer of an older version right after the switch is ignored.
-	src.setVersion(1)
+}
+
+// slowPollSource answers Version with the version it had when the poll
+// started, but only once release is closed (a poll that is slow to answer).
+type slowPollSource struct {
+	*seedSource
+	slow    chan struct{} // closed when the slow poll has read its version
+	release chan struct{}
+	once    sync.Once
+}
+
+func (s *slowPollSource) Version(ctx context.Context) (int64, error) {
+	v, err := s.seedSource.Version(ctx)
+	first := false
+	s.once.Do(func() { first = true })
+	if first {
+		close(s.slow)
+		<-s.release
+	}
+	return v, err
+}
+
+// TestVersionStragglerIgnored: a poll that started before a newer one but
+// answers after it (however late) never switches the server back, and a tile
+// rendered for the old version by such a request is not cached; a later
+// poll that names a lower version (a restored store) is followed.
+func TestVersionStragglerIgnored(t *testing.T) {
+	if _, err := loadSeedLayers(); err != nil {
+		t.Fatal(err)
+	}
+	src := &slowPollSource{seedSource: &seedSource{version: 1}, slow: make(chan struct{}), release: make(chan struct{})}
+	s := NewServer(src, Options{})
+	ctx := context.Background()
+	type answer struct {
+		tl  *Tile
+		err error
+	}
+	old := make(chan answer)
+	go func() {
+		tl, err := s.Tile(ctx, "kreis", 8, 134, 86, ValueQuery{}) // the slow poll, reads version 1
+		old <- answer{tl, err}
+	}()
+	<-src.slow
+	src.setVersion(2)
+	tl, err := s.Tile(ctx, "kreis", 8, 134, 86, ValueQuery{})
+	if err != nil || tl.Version != 2 {
+		t.Fatalf("tile after the switch: %v, %v", tl, err)
+	}
+	time.Sleep(10 * time.Millisecond) // no time window decides: the order of the polls does
+	close(src.release)
+	a := <-old
+	if a.err != nil {
+		t.Fatal(a.err)
+	}
 	if v, _ := s.Version(ctx); v != 2 {
 		t.Errorf("straggler switched the server back to version %d", v)
+	}
+	if n, _ := s.CacheStats(); n != 1 {
+		t.Errorf("%d tiles cached, want 1 (the straggler's must not stay)", n)
+	}
+	if tl2, _ := s.Tile(ctx, "kreis", 8, 134, 86, ValueQuery{}); tl2 != tl {
+		t.Error("the cached tile of version 2 was replaced")
+	}
+	// A newer poll naming a lower version is a real change of the data.
+	src.setVersion(1)
+	if v, _ := s.Version(ctx); v != 1 {
+		t.Errorf("a restored store's version 1 was not followed: %d", v)
 	}
 }
 
