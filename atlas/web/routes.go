@@ -120,6 +120,11 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/ogc/collections/:collectionId/items/:featureId", ogc.item, public},
 	} {
 		e.Add(r.method, r.path, r.h, r.mw...)
+		if r.method == http.MethodGet {
+			// Caches and link checkers send HEAD: the same handler answers
+			// it with the headers of GET (net/http drops the body).
+			e.Add(http.MethodHead, r.path, r.h, r.mw...)
+		}
 	}
 	return e, nil
 }

@@ -9,11 +9,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/encoding/mvt"
 
 	"github.com/standortatlas/standortatlas/atlas"
@@ -278,3 +280,66 @@ func TestTilePropertiesAreTheMapView(t *testing.T) {
 // detector on a loaded two-core machine a cold region profile can take
 // longer, and no test here is about the deadline itself.
 const testRequestTimeout = 5 * time.Minute
+
+// HEAD (sent by caches and link checkers) answers every read route with the
+// status and headers of GET and no body, over a real net/http server.
+func TestHeadAnswersWithTheHeadersOfGet(t *testing.T) {
+	srv := httptest.NewServer(newTestServer(t, nil))
+	defer srv.Close()
+	client := &http.Transport{DisableCompression: true} // sends Accept-Encoding as given
+	defer client.CloseIdleConnections()
+	query := "indicator=unemployment_rate&year=2019"
+	for _, path := range []string{
+		"/", "/embed", "/healthz", "/api/openapi.json",
+		"/api/v1/indicators", "/api/v1/choropleth?level=land&" + query, "/api/v1/values?level=land&" + query,
+		"/tiles/land.json", "/tiles/land.json?" + query,
+		"/tiles/land/0/0/0.mvt", "/tiles/land/5/17/10.mvt?" + query, "/tiles/land/5/0/0.mvt",
+		"/tiles/places.json", "/ogc/collections",
+		"/tiles/nowhere.json", "/api/v1/choropleth?level=land&indicator=nothing",
+	} {
+		for _, enc := range []string{"", "gzip", "gzip;q=0"} {
+			do := func(method string) (*http.Response, []byte) {
+				req, _ := http.NewRequest(method, srv.URL+path, nil)
+				if enc != "" {
+					req.Header.Set("Accept-Encoding", enc)
+				}
+				res, err := client.RoundTrip(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				return res, b
+			}
+			g, body := do(http.MethodGet)
+			h, hbody := do(http.MethodHead)
+			if h.StatusCode != g.StatusCode || len(hbody) != 0 {
+				t.Errorf("HEAD %s (%q): %d with %d bytes, GET %d", path, enc, h.StatusCode, len(hbody), g.StatusCode)
+				continue
+			}
+			for _, k := range []string{"Content-Type", "Content-Length", "Content-Encoding", "ETag", "Cache-Control", "X-Data-Version", "Vary", "Access-Control-Allow-Origin"} {
+				if h.Header.Get(k) != g.Header.Get(k) {
+					t.Errorf("HEAD %s (%q): %s %q, GET %q", path, enc, k, h.Header.Get(k), g.Header.Get(k))
+				}
+			}
+			if g.StatusCode == http.StatusOK && g.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
+				t.Errorf("GET %s (%q): Content-Length %q for %d bytes", path, enc, g.Header.Get("Content-Length"), len(body))
+			}
+		}
+	}
+}
+
+// The one Accept-Encoding rule of every route.
+func TestAcceptsGzip(t *testing.T) {
+	e := echo.New()
+	for h, want := range map[string]bool{
+		"": false, "gzip": true, "deflate, gzip": true, "GZIP": true, "br;q=1.0, gzip;q=0.8": true,
+		"gzip;q=0": false, "gzip; q=0.0": false, "*": true, "*;q=0": false, "identity": false, "x-gzip2": false, "deflate": false,
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set("Accept-Encoding", h)
+		if got := acceptsGzip(e.NewContext(req, httptest.NewRecorder())); got != want {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", h, got, want)
+		}
+	}
+}
