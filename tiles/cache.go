@@ -37,6 +37,7 @@ type lru struct {
 type lruEntry struct {
 	key  tileKey
 	tile *Tile
+	size int64 // accounted bytes: gzip, identity copy once made, overhead
 }
 
 // entryOverhead approximates the bookkeeping bytes of one entry.
@@ -67,19 +68,40 @@ func (c *lru) put(k tileKey, t *Tile) {
 		return
 	}
 	if e, ok := c.items[k]; ok {
-		c.size -= int64(len(e.Value.(*lruEntry).tile.Gzip) + entryOverhead)
-		e.Value.(*lruEntry).tile = t
+		ent := e.Value.(*lruEntry)
+		c.size -= ent.size
+		ent.tile, ent.size = t, n
 		c.ll.MoveToFront(e)
 	} else {
-		c.items[k] = c.ll.PushFront(&lruEntry{key: k, tile: t})
+		c.items[k] = c.ll.PushFront(&lruEntry{key: k, tile: t, size: n})
 	}
 	c.size += n
+	c.evict()
+}
+
+// addIdentity accounts the identity copy of a cached tile (made when a
+// client without gzip asked for it): it counts against the same bound.
+func (c *lru) addIdentity(k tileKey, t *Tile, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[k]
+	if !ok || e.Value.(*lruEntry).tile != t {
+		return
+	}
+	e.Value.(*lruEntry).size += int64(n)
+	c.size += int64(n)
+	c.evict()
+}
+
+// evict drops the least recently used tiles until the cache is within its
+// bound. c.mu must be held.
+func (c *lru) evict() {
 	for c.size > c.max {
 		e := c.ll.Back()
 		ent := e.Value.(*lruEntry)
 		c.ll.Remove(e)
 		delete(c.items, ent.key)
-		c.size -= int64(len(ent.tile.Gzip) + entryOverhead)
+		c.size -= ent.size
 	}
 }
 
@@ -91,7 +113,7 @@ func (c *lru) dropOlder(v int64) {
 	c.version = v
 	for k, e := range c.items {
 		if k.version != v {
-			c.size -= int64(len(e.Value.(*lruEntry).tile.Gzip) + entryOverhead)
+			c.size -= e.Value.(*lruEntry).size
 			c.ll.Remove(e)
 			delete(c.items, k)
 		}

@@ -154,7 +154,7 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func cors(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Response().Header().Set("Access-Control-Allow-Origin", "*")
-		c.Response().Header().Set("Access-Control-Expose-Headers", "ETag")
+		c.Response().Header().Set("Access-Control-Expose-Headers", "ETag, X-Data-Version, "+atlas.TileOmittedHeader)
 		return next(c)
 	}
 }

@@ -80,6 +80,10 @@ func (h *handlers) tile(c echo.Context) error {
 	hd.Set("ETag", t.ETag)
 	hd.Set("X-Data-Version", strconv.FormatInt(t.Version, 10))
 	hd.Add("Vary", "Accept-Encoding")
+	if t.Omitted != "" {
+		// Left out to keep the tile within the size limit: said, not silent.
+		hd.Set(atlas.TileOmittedHeader, t.Omitted)
+	}
 	if etagMatches(c.Request().Header.Get("If-None-Match"), t.ETag) {
 		return c.NoContent(http.StatusNotModified)
 	}
@@ -90,7 +94,7 @@ func (h *handlers) tile(c echo.Context) error {
 	if acceptsGzip(c) {
 		return writeBody(c, mvtContentType, t.Gzip, true)
 	}
-	raw, err := t.MVT()
+	raw, err := t.Identity.MVT()
 	if err != nil {
 		return err
 	}

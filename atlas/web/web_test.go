@@ -35,6 +35,11 @@ func (failingStore) Values(context.Context, string, atlas.Level, int) (map[strin
 
 func newTestServer(t testing.TB, wrap func(atlas.Store) atlas.Store) http.Handler {
 	t.Helper()
+	return newTestServerWithTiles(t, wrap, tiles.Options{})
+}
+
+func newTestServerWithTiles(t testing.TB, wrap func(atlas.Store) atlas.Store, topt tiles.Options) http.Handler {
+	t.Helper()
 	ctx := context.Background()
 	s, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
 	if err != nil {
@@ -55,7 +60,7 @@ func newTestServer(t testing.TB, wrap func(atlas.Store) atlas.Store) http.Handle
 	}
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")}}
 	svc := atlas.NewService(store, atlas.Options{})
-	e, err := New(Deps{RequestTimeout: testRequestTimeout, Service: svc, Tiles: maptiles.New(svc, tiles.Options{}), Static: static, Logger: nil})
+	e, err := New(Deps{RequestTimeout: testRequestTimeout, Service: svc, Tiles: maptiles.New(svc, topt), Static: static, Logger: nil})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,5 +346,34 @@ func TestAcceptsGzip(t *testing.T) {
 		if got := acceptsGzip(e.NewContext(req, httptest.NewRecorder())); got != want {
 			t.Errorf("Accept-Encoding %q: gzip %v, want %v", h, got, want)
 		}
+	}
+}
+
+// A tile that left out properties to stay within the size limit says so in
+// a header (readable across origins), and the TileJSON describes the rule.
+func TestTrimmedTileSaysSo(t *testing.T) {
+	h := newTestServerWithTiles(t, nil, tiles.Options{MaxTileBytes: 600})
+	rec := get(t, h, "/tiles/land/0/0/0.mvt", nil)
+	if rec.Code != http.StatusOK || rec.Header().Get("X-Tile-Omitted") == "" || !strings.Contains(rec.Header().Get("Access-Control-Expose-Headers"), "X-Tile-Omitted") {
+		t.Errorf("trimmed tile: %d, X-Tile-Omitted %q, exposed %q", rec.Code, rec.Header().Get("X-Tile-Omitted"), rec.Header().Get("Access-Control-Expose-Headers"))
+	}
+	layers, err := mvt.Unmarshal(rec.Body.Bytes())
+	if err != nil || len(layers) != 1 || len(layers[0].Features) != 16 {
+		t.Fatalf("trimmed tile: %v", err)
+	}
+	for _, f := range layers[0].Features {
+		for _, p := range strings.Split(rec.Header().Get("X-Tile-Omitted"), ",") {
+			if _, ok := f.Properties[p]; ok {
+				t.Errorf("feature %v has %s, which the header says was left out", f.ID, p)
+			}
+		}
+	}
+	tj := get(t, h, "/tiles/land.json", nil)
+	if !strings.Contains(tj.Body.String(), `"omitted_properties":"A tile whose uncompressed MVT would exceed 600 bytes`) || !strings.Contains(tj.Body.String(), "X-Tile-Omitted") {
+		t.Errorf("TileJSON does not state the rule: %s", tj.Body.String())
+	}
+	full := get(t, newTestServer(t, nil), "/tiles/land/0/0/0.mvt", nil)
+	if full.Code != http.StatusOK || full.Header().Get("X-Tile-Omitted") != "" {
+		t.Errorf("untrimmed tile: %d, X-Tile-Omitted %q", full.Code, full.Header().Get("X-Tile-Omitted"))
 	}
 }
