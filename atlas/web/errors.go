@@ -26,10 +26,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		if code == http.StatusUnauthorized {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="standortatlas"`)
 		}
-		if c.Request().Method == http.MethodHead {
-			_ = c.NoContent(code)
-			return
-		}
+		// HEAD gets the headers of GET; net/http leaves out the body.
 		_ = c.JSON(code, errorBody(err, msg))
 	}
 }

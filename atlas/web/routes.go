@@ -126,6 +126,11 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/ogc/collections/:collectionId/items/:featureId", ogc.item, public},
 	} {
 		e.Add(r.method, r.path, r.h, r.mw...)
+		if r.method == http.MethodGet {
+			// Caches and link checkers send HEAD: the same handler answers
+			// it with the headers of GET (net/http drops the body).
+			e.Add(http.MethodHead, r.path, r.h, r.mw...)
+		}
 	}
 	return e, nil
 }
@@ -155,7 +160,7 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func cors(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Response().Header().Set("Access-Control-Allow-Origin", "*")
-		c.Response().Header().Set("Access-Control-Expose-Headers", "ETag")
+		c.Response().Header().Set("Access-Control-Expose-Headers", "ETag, X-Data-Version, "+atlas.TileOmittedHeader)
 		return next(c)
 	}
 }

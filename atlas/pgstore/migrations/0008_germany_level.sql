@@ -1,4 +1,4 @@
--- 0006_germany_level: Germany's own values (key 'DG', the official
+-- 0008_germany_level: Germany's own values (key 'DG', the official
 -- Deutschland rows of a source) are kept as observations of the level
 -- 'deutschland': a reference for profiles, rankings and legends, never a
 -- map level (no regions of this level exist).
