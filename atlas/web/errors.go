@@ -30,6 +30,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			_ = c.NoContent(code)
 			return
 		}
+		if isReportPath(c.Request().URL.Path) {
+			_ = writeReportError(c, code) // a page, in the page's language
+			return
+		}
 		_ = c.JSON(code, errorBody(err, msg))
 	}
 }

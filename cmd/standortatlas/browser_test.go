@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"math"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -482,5 +485,68 @@ func TestBrowserAtlas(t *testing.T) {
 		do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1280, 800))
 	})
 
+	b.check(t, srv.url)
+}
+
+// TestBrowserRegionReport reads /region/09162 as a browser with JavaScript
+// switched off: the report is complete (domains, Germany reference,
+// sources, citation), fits a phone and prints to A4.
+func TestBrowserRegionReport(t *testing.T) {
+	b := newBrowser(t)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "open the report", chromedp.Navigate(srv.url+"/region/09162"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	// Runtime.evaluate still works with scripts disabled: the page's own scripts do not run.
+	if n := js[int](t, ctx, `document.scripts.length`); n != 0 {
+		t.Errorf("the report has %d scripts", n)
+	}
+	h1 := js[string](t, ctx, `document.querySelector('h1').textContent`)
+	germanyHead := js[string](t, ctx, `[...document.querySelectorAll('thead th')].map(th => th.textContent).join('|')`)
+	popGermany := js[string](t, ctx, `document.querySelector('#ind-population td:nth-of-type(5)').textContent.trim()`)
+	sources := js[string](t, ctx, `document.getElementById('sources').nextElementSibling.textContent`)
+	domains := js[int](t, ctx, `document.querySelectorAll('section.domain').length`)
+	maps := js[int](t, ctx, `document.querySelectorAll('figure.locator svg path.locator__region').length`)
+	cite := js[string](t, ctx, `document.querySelector('.report__cite').textContent`)
+	if h1 != "München" || !strings.Contains(germanyHead, "Deutschland") || domains < 8 || maps != 2 {
+		t.Errorf("report: h1 %q, head %q, %d domains, %d locator maps", h1, germanyHead, domains, maps)
+	}
+	if !strings.HasSuffix(popGermany, "Personen") || strings.HasPrefix(popGermany, "–") {
+		t.Errorf("Germany reference of the population = %q", popGermany)
+	}
+	if !strings.Contains(sources, "GeoBasis-DE / BKG") || !strings.Contains(sources, "dl-de/by-2-0") || !strings.Contains(sources, "Statistische Ämter") {
+		t.Errorf("sources = %.300q", sources)
+	}
+	if !strings.Contains(cite, "Datenstand") || !strings.Contains(cite, srv.url+"/region/09162") {
+		t.Errorf("citation = %q", cite)
+	}
+	screenshot(t, ctx, "region-report-09162.png")
+	yes := true
+	res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := res.Data
+	// A4 is 595.3 × 841.9 pt; Chromium writes its media box in its own rounding.
+	var w, h float64
+	box := regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`).FindStringSubmatch(string(pdf))
+	if box != nil {
+		w, _ = strconv.ParseFloat(box[1], 64)
+		h, _ = strconv.ParseFloat(box[2], 64)
+	}
+	pages := len(regexp.MustCompile(`/Type /Page\b`).FindAllIndex(pdf, -1))
+	t.Logf("printed report: %d bytes, %d pages of %.1f × %.1f pt", len(pdf), pages, w, h)
+	if len(pdf) < 20000 || math.Abs(w-595.3) > 1 || math.Abs(h-841.9) > 1 {
+		t.Errorf("printed report: %d bytes, page %.1f × %.1f pt, want A4", len(pdf), w, h)
+	}
+	do(t, ctx, "phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(srv.url+"/en/region/09162"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if w := js[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("report is %d px wide at 390 px", w)
+	}
+	if l := js[string](t, ctx, `document.documentElement.lang + ' ' + document.querySelector('thead th:nth-child(6)').textContent`); l != "en Germany" {
+		t.Errorf("English report: %q", l)
+	}
 	b.check(t, srv.url)
 }
