@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"regexp"
 	"strconv"
 	"strings"
@@ -124,6 +125,13 @@ func (b *browser) check(t *testing.T, origin string) {
 			t.Errorf("request left the server's origin: %s", r)
 		}
 	}
+}
+
+// expect drops an error the test provoked on purpose (an unknown region's 404).
+func (b *browser) expect(msg string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.errors = slices.DeleteFunc(b.errors, func(e string) bool { return e == msg })
 }
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
@@ -549,4 +557,103 @@ func TestBrowserRegionReport(t *testing.T) {
 		t.Errorf("English report: %q", l)
 	}
 	b.check(t, srv.url)
+}
+
+// TestBrowserLinks opens shared, old and broken links: a shared view comes
+// back with its zoom and centre; what a link asks for and cannot have is
+// replaced by a valid view, and the page says what was replaced, in the
+// UI's language.
+func TestBrowserLinks(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	notice := `document.getElementById('notice').textContent`
+
+	t.Run("share link restores zoom and centre", func(t *testing.T) {
+		do(t, ctx, "open the atlas", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		// the user zooms in twice with the keyboard (+ on the focused map) and the link follows
+		do(t, ctx, "zoom in", chromedp.Focus(chromedp.CSS("#map")), chromedp.KeyEvent("+"))
+		waitFor(t, ctx, "first zoom", `new URLSearchParams(location.search).has('view')`)
+		do(t, ctx, "zoom in", chromedp.KeyEvent("+"), chromedp.KeyEvent("+"))
+		waitFor(t, ctx, "the zoom in the link", `Number(new URLSearchParams(location.search).get('view')?.split(',')[2]) === Number(document.getElementById('map').dataset.zoom)`)
+		link := js[string](t, ctx, `location.href`)
+		zoom := js[string](t, ctx, `document.getElementById('map').dataset.zoom`)
+		center := js[string](t, ctx, `document.getElementById('map').dataset.center`)
+		do(t, ctx, "open the shared link", chromedp.Navigate("about:blank"), chromedp.Navigate(link))
+		waitFor(t, ctx, "the shared view", mapView("kreis/unemployment_rate/2019"))
+		z2 := js[string](t, ctx, `document.getElementById('map').dataset.zoom`)
+		c2 := js[string](t, ctx, `document.getElementById('map').dataset.center`)
+		if z2 != zoom || !closeLatLng(center, c2, 0.001) {
+			t.Errorf("shared link %s: zoom %s centre %s, want zoom %s centre %s", link, z2, c2, zoom, center)
+		}
+		if z, err := strconv.ParseFloat(zoom, 64); err != nil || z < 6 {
+			t.Errorf("zoom after three steps in = %q", zoom)
+		}
+	})
+
+	t.Run("unknown indicator, English", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?indicator=nonsense&lang=en"))
+		waitFor(t, ctx, "a valid map", `/^kreis\/unemployment_rate\/\d{4}$/.test(document.getElementById('map').dataset.view ?? '')`)
+		if n := js[string](t, ctx, notice); !strings.Contains(n, "There is no indicator “nonsense”") || !strings.Contains(n, "Unemployment rate") {
+			t.Errorf("notice = %q", n)
+		}
+	})
+
+	t.Run("breaks that are not ascending", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&method=manual&breaks=9,3,5"))
+		waitFor(t, ctx, "the map with quantiles", mapView("kreis/unemployment_rate/2019"))
+		if v := js[string](t, ctx, `document.getElementById('map').dataset.valued`); v != "400" {
+			t.Errorf("%s Kreise coloured", v)
+		}
+		if n := js[string](t, ctx, notice); !strings.Contains(n, "Klassengrenzen „9,3,5“") || !strings.Contains(n, "Quantile") {
+			t.Errorf("notice = %q", n)
+		}
+		if q := js[string](t, ctx, `location.search`); strings.Contains(q, "breaks=") || !strings.Contains(q, "method=quantile") {
+			t.Errorf("the link still asks for the broken breaks: %s", q)
+		}
+	})
+
+	t.Run("index weights nobody can use", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?tab=index&weights=nonsense:2,population:1"))
+		waitFor(t, ctx, "the index map with the default weights", mapView("index/kreis"))
+		if v := js[int](t, ctx, `Number(document.getElementById('map').dataset.valued)`); v == 0 {
+			t.Errorf("index map without colours")
+		}
+		if n := js[string](t, ctx, notice); !strings.Contains(n, "nonsense:2") || !strings.Contains(n, "population:1") || !strings.Contains(n, "Standardgewichte") {
+			t.Errorf("notice = %q", n)
+		}
+	})
+
+	t.Run("unknown region", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&region=09999"))
+		waitFor(t, ctx, "the notice", `document.getElementById('notice').textContent.includes('09999')`)
+		if n := js[string](t, ctx, notice); !strings.Contains(n, "Das Gebiet „09999“ gibt es nicht") {
+			t.Errorf("notice = %q", n)
+		}
+		waitFor(t, ctx, "no card, no selection in the link", `document.getElementById('info').hidden && !location.search.includes('region=')`)
+		if e := js[string](t, ctx, `document.getElementById('error').textContent`); e != "" {
+			t.Errorf("error shown: %q", e)
+		}
+		screenshot(t, ctx, "atlas-unknown-region.png")
+		b.expect("HTTP 404 " + srv.url + "/api/v1/regions/09999")
+		b.expect("HTTP 404 " + srv.url + "/ogc/collections/kreis/items/09999")
+	})
+	b.check(t, srv.url)
+}
+
+// closeLatLng compares two "lat,lng" strings.
+func closeLatLng(a, b string, tol float64) bool {
+	pa, pb := strings.Split(a, ","), strings.Split(b, ",")
+	if len(pa) != 2 || len(pb) != 2 {
+		return false
+	}
+	for i := range pa {
+		x, err1 := strconv.ParseFloat(pa[i], 64)
+		y, err2 := strconv.ParseFloat(pb[i], 64)
+		if err1 != nil || err2 != nil || math.Abs(x-y) > tol {
+			return false
+		}
+	}
+	return true
 }
