@@ -231,6 +231,8 @@ const STRINGS = {
   link_copied: ['Link kopiert.', 'Link copied.'],
   export_csv: ['CSV', 'CSV'],
   export_csv_label: ['Daten der Ansicht als CSV herunterladen (mit Quellenangaben)', 'Download the view’s data as CSV (with sources)'],
+  export_csv_de: ['CSV (Excel)', 'CSV (German Excel)'],
+  export_csv_de_label: ['Daten der Ansicht als CSV für deutsches Excel herunterladen (Semikolon, Dezimalkomma, mit Quellenangaben)', 'Download the view’s data as CSV for German Excel (semicolon, decimal comma, with sources)'],
   export_png: ['PNG', 'PNG'],
   export_png_label: ['Karte als PNG-Bild herunterladen (mit Legende und Quellen)', 'Download the map as a PNG image (with legend and sources)'],
   export_done: ['{0} heruntergeladen.', '{0} downloaded.'],

@@ -43,6 +43,7 @@ const state = {
   ks: '',
   places: false,
   pcats: [], // place categories shown; [] = all with data
+  rland: '', // the ranking table's Land filter (its CSV exports the same rows)
   view: null, // {lat, lng, zoom} once the map was moved (or from a shared link)
   indicators: [], // GET /api/v1/indicators
 };
@@ -208,9 +209,10 @@ function writeURL() {
   const q = query();
   window.history.replaceState(null, '', `${window.location.pathname}?${q}`);
   if ($('open-atlas')) $('open-atlas').href = api.atlasPath(q);
-  const csv = $('export-csv');
-  if (csv) {
-    const href = api.csvURL(state.tab, state);
+  for (const [id, format] of [['export-csv', 'csv'], ['export-csv-de', 'csv-de']]) {
+    const csv = $(id);
+    if (!csv) continue;
+    const href = api.csvURL(state.tab, state, format);
     csv.toggleAttribute('aria-disabled', !href);
     if (href) csv.href = href;
     else csv.removeAttribute('href');
