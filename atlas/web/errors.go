@@ -27,6 +27,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="standortatlas"`)
 		}
 		// HEAD gets the headers of GET; net/http leaves out the body.
+		if isReportPath(c.Request().URL.Path) {
+			_ = writeReportError(c, code) // a page, in the page's language
+			return
+		}
 		_ = c.JSON(code, errorBody(err, msg))
 	}
 }

@@ -133,9 +133,9 @@ func mapParams() []oaObj {
 }
 
 func formatParam() oaObj {
-	s := oaEnum("json", "csv")
+	s := oaEnum("json", "csv", "csv-de")
 	s["default"] = "json"
-	return oaQuery("format", "csv: UTF-8, comma, decimal point, header row; sources, licences and data version as footer rows starting with #", s)
+	return oaQuery("format", "csv: UTF-8, comma, decimal point, header row; sources, licences and data version as footer rows starting with #; csv-de: the same for German Excel (UTF-8 BOM, semicolon, decimal comma)", s)
 }
 
 func corePaths() oaObj {

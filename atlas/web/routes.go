@@ -84,6 +84,9 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/", st.page("index.html"), nil},
 		{"GET", "/embed", st.page("embed.html"), nil},
 		{"GET", "/static/*", st.asset, nil},
+		// the region report, server-rendered (report.go)
+		{"GET", "/region/:key", h.report(langDE), nil},
+		{"GET", "/en/region/:key", h.report(langEN), nil},
 		{"GET", "/healthz", h.healthz, nil},
 		{"GET", "/readyz", h.readyz, nil},
 		{"GET", "/metrics", metricsHandler(m), nil},
