@@ -190,6 +190,8 @@ type Change struct {
 	Observations []Observation
 	// Places changes places (imports, submissions, moderation).
 	Places PlaceChange
+	// Reports writes report definitions, submissions and publications.
+	Reports ReportChange
 	// Audit, when set, is appended to the audit log in the same transaction,
 	// with Release set to the new release's id.
 	Audit *AuditEntry
@@ -283,7 +285,7 @@ func (c *Change) Validate() error {
 			return &ParamError{Param: "status", Value: st.Status, Reason: "must be published or pending"}
 		}
 	}
-	return nil
+	return c.Reports.validate()
 }
 
 // Prepare checks the change (Validate) and returns its release as a store
@@ -318,7 +320,7 @@ func (c *Change) Parts() []string {
 	for _, st := range p.Status {
 		out = append(out, "place "+st.ID+" "+st.Status)
 	}
-	return out
+	return append(out, c.Reports.parts()...)
 }
 
 // UnknownIndicatorsError is the error of a write whose observations name
@@ -477,6 +479,7 @@ const (
 	AuditPlaceSubmit = "place-submit"
 	AuditPlaceStatus = "place-status"
 	AuditRollback    = "rollback"
+	AuditReport      = "report"
 	AuditTokenCreate = "token-create"
 	AuditTokenRevoke = "token-revoke"
 )

@@ -42,8 +42,8 @@ func TestMigratesVersion1File(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Meta(ctx, "schema_version"); v != "3" {
-		t.Errorf("schema_version = %q, want 3", v)
+	if v, _ := s.Meta(ctx, "schema_version"); v != "5" {
+		t.Errorf("schema_version = %q, want 5", v)
 	}
 	if v, _ := s.Meta(ctx, "history_since"); v != "2" {
 		t.Errorf("history_since = %q, want 2 (first release after the upgrade)", v)
