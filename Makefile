@@ -54,8 +54,8 @@ test-deps: ## install what the tests need (Chromium, PostGIS, GDAL) when running
 	@bash .ci/install-gdal.sh
 
 test: assets test-deps vet check-imports lint ## run all tests, the concurrent packages with -race (browser tests fail instead of skipping when CI=true)
-	$(GO) test -race -count=1 $(RACE_PKGS)
-	$(GO) test -count=1 $(OTHER_PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(RACE_PKGS)
+	$(GO) test -count=1 -timeout 25m $(OTHER_PKGS)
 
 lint: ## staticcheck (pinned version), no findings allowed
 	$(GO) run $(STATICCHECK) ./...

@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -346,9 +348,56 @@ type Token struct {
 	Keys []string `json:"keys"`
 	// Indicators are indicator ids the token may write; "*" allows all, and
 	// an id ending in "*" is a prefix ("rdb_*").
-	Indicators []string   `json:"indicators"`
-	CreatedAt  time.Time  `json:"created_at"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	Indicators []string `json:"indicators"`
+	// Scopes are capabilities beyond writing observations (ScopeCatalogue,
+	// ScopeAdmin; see Scopes). A token without any may write observations
+	// inside Keys and Indicators and create catalogue entries of its own
+	// namespace only (OwnsIndicator).
+	Scopes    []string   `json:"scopes"`
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+}
+
+// Token scopes: capabilities beyond writing observations.
+const (
+	// ScopeCatalogue allows changing catalogue entries (title, definition,
+	// unit, source, licence, attribution, …) and creating entries outside
+	// the token's own namespace.
+	ScopeCatalogue = "catalogue"
+	// ScopeAdmin allows reading the audit log and managing tokens.
+	ScopeAdmin = "admin"
+	// ScopeReporting allows coordinating municipal reporting: defining
+	// reports for regions inside the token's keys, seeing who reported and
+	// publishing periods (atlas/reporting).
+	ScopeReporting = "reporting"
+)
+
+// Scopes lists the known token scopes, the one list Token.Validate checks
+// against.
+func Scopes() []string { return []string{ScopeCatalogue, ScopeAdmin, ScopeReporting} }
+
+// HasScope reports whether the token carries scope; it is the one check of
+// a token's capabilities.
+func (t Token) HasScope(scope string) bool {
+	for _, s := range t.Scopes {
+		if s == scope {
+			return true
+		}
+	}
+	return false
+}
+
+// OwnsIndicator reports whether id lies in the token's own namespace: it
+// matches one of the token's indicator ids or prefixes other than "*". A
+// token may create catalogue entries of its namespace without
+// ScopeCatalogue.
+func (t Token) OwnsIndicator(id string) bool {
+	for _, p := range t.Indicators {
+		if p != "*" && (p == id || (strings.HasSuffix(p, "*") && strings.HasPrefix(id, strings.TrimSuffix(p, "*")))) {
+			return true
+		}
+	}
+	return false
 }
 
 // Allows reports whether the token may write the observation of indicator
@@ -401,6 +450,12 @@ func (t Token) Validate() error {
 			continue
 		}
 		return fmt.Errorf("token: indicator %q is not an indicator id, a prefix ending in \"*\" or \"*\"", id)
+	}
+	known := Scopes()
+	for _, s := range t.Scopes {
+		if !slices.Contains(known, s) {
+			return fmt.Errorf("token: scope %q is not one of %s", s, strings.Join(known, ", "))
+		}
 	}
 	return nil
 }
@@ -499,9 +554,21 @@ type ScopeError struct {
 	Keys       []string
 	Indicators []string
 	Rows       int // observations outside the scope
+	// Scope is the scope the write needs and the token lacks (e.g.
+	// ScopeCatalogue); Catalogue lists the catalogue entries it would
+	// create or change, with the fields ("unemployment_rate: title, source").
+	Scope     string
+	Catalogue []string
 }
 
 func (e *ScopeError) Error() string {
+	if e.Scope != "" {
+		msg := fmt.Sprintf("token %q lacks the %s scope", e.Token, e.Scope)
+		if len(e.Catalogue) > 0 {
+			msg += " needed to create or change the catalogue entries " + strings.Join(e.Catalogue, "; ") + "; nothing written"
+		}
+		return msg
+	}
 	var parts []string
 	if len(e.Keys) > 0 {
 		parts = append(parts, "keys "+strings.Join(e.Keys, ", "))
@@ -534,6 +601,54 @@ func CheckScope(t Token, obs []Observation) error {
 		return nil
 	}
 	return &ScopeError{Token: t.Name, Keys: sortedFirst(keys, 50), Indicators: sortedFirst(inds, 50), Rows: rows}
+}
+
+// CheckCatalogue returns a *ScopeError when writing the catalogue entries
+// writes would change an entry of stored (by id) in any catalogue field, or
+// create one outside the token's namespace, and t lacks ScopeCatalogue. An
+// entry equal to the stored one is no change (observations may be added to
+// existing indicators).
+func CheckCatalogue(t Token, stored map[string]Indicator, writes []Indicator) error {
+	if t.HasScope(ScopeCatalogue) {
+		return nil
+	}
+	var refused []string
+	for _, ind := range writes {
+		old, ok := stored[ind.ID]
+		switch {
+		case !ok && !t.OwnsIndicator(ind.ID):
+			refused = append(refused, ind.ID+": new entry outside the token's namespace")
+		case ok:
+			if fields := CatalogueChanges(old, ind); len(fields) > 0 {
+				refused = append(refused, ind.ID+": "+strings.Join(fields, ", "))
+			}
+		}
+	}
+	if len(refused) == 0 {
+		return nil
+	}
+	sort.Strings(refused)
+	if len(refused) > 50 {
+		refused = append(refused[:50], fmt.Sprintf("… (+%d)", len(refused)-50))
+	}
+	return &ScopeError{Token: t.Name, Scope: ScopeCatalogue, Catalogue: refused}
+}
+
+// CatalogueChanges lists the catalogue fields (JSON names) in which b
+// differs from a; the fields the store fills from the observations
+// (levels, years, default year) do not count.
+func CatalogueChanges(a, b Indicator) []string {
+	a.Levels, a.Years, a.DefaultYear = nil, nil, 0
+	b.Levels, b.Years, b.DefaultYear = nil, nil, 0
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	var out []string
+	for i := 0; i < va.NumField(); i++ {
+		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
+			name, _, _ := strings.Cut(va.Type().Field(i).Tag.Get("json"), ",")
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func sortedFirst(m map[string]bool, n int) []string {

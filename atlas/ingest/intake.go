@@ -310,7 +310,7 @@ func (in *Intake) CreateToken(ctx context.Context, t atlas.Token, actor string) 
 		return t, "", err
 	}
 	err = in.appendAudit(ctx, atlas.AuditEntry{Actor: actor, Action: atlas.AuditTokenCreate,
-		Detail: fmt.Sprintf("token %d %q: keys %s, indicators %s", t.ID, t.Name, strings.Join(t.Keys, ","), strings.Join(t.Indicators, ","))}, "ok", nil)
+		Detail: fmt.Sprintf("token %d %q: keys %s, indicators %s, scopes %s", t.ID, t.Name, strings.Join(t.Keys, ","), strings.Join(t.Indicators, ","), strings.Join(t.Scopes, ","))}, "ok", nil)
 	return t, secret, err
 }
 

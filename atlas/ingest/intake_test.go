@@ -1,7 +1,9 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -127,13 +129,15 @@ func TestIntakeRefusals(t *testing.T) {
 	if strings.Join(se.Keys, ",") != "01,02,02000,11,11000,13001" && !strings.Contains(strings.Join(se.Keys, ","), "01,02") {
 		t.Errorf("keys outside the scope: %v", se.Keys)
 	}
-	if inds, _ := s.Indicators(ctx); len(inds) != 0 {
-		t.Error("a refused import wrote to the catalogue")
+	if rels, _ := s.Releases(ctx); len(rels) != 0 {
+		t.Error("a refused import wrote a release")
 	}
-	// Within the scope: the canonical rows of Bayern only (lines 1–2, 5, 7, 8 of the fixture).
-	lines := strings.SplitAfter(string(fixture(t, "canonical_unemployment_2019_excerpt.csv")), "\n")
-	bavaria := lines[0] + lines[1] + lines[4] + lines[6] + lines[7]
-	res, err := in.Import(ctx, atlas.ImportRequest{Format: "canonical", Name: "by.csv", Data: []byte(bavaria), Catalogue: fixture(t, "canonical_catalogue_unemployment.json"), Scope: &bayern, Actor: "token:7"})
+	// Within the scope: the canonical rows of Bayern only (lines 1–2, 5, 7, 8
+	// of the fixture), with the catalogue entry the atlas already has.
+	if _, err := s.Write(ctx, atlas.Change{Release: atlas.Release{Source: "catalogue"}, Indicators: unemploymentEntry(t)}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := in.Import(ctx, atlas.ImportRequest{Format: "canonical", Name: "by.csv", Data: bavaria(t), Catalogue: fixture(t, "canonical_catalogue_unemployment.json"), Scope: &bayern, Actor: "token:7"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,6 +174,82 @@ func TestIntakeRefusals(t *testing.T) {
 	}
 	if list[2].Release != res.Release.ID || list[2].Observations != 3 {
 		t.Errorf("import audit %+v, want release %d with 3 observations", list[2], res.Release.ID)
+	}
+}
+
+// bavaria is the canonical excerpt's header and its rows of Bayern.
+func bavaria(t *testing.T) []byte {
+	lines := strings.SplitAfter(string(fixture(t, "canonical_unemployment_2019_excerpt.csv")), "\n")
+	return []byte(lines[0] + lines[1] + lines[4] + lines[6] + lines[7])
+}
+
+// unemploymentEntry is the real catalogue entry of the canonical fixture.
+func unemploymentEntry(t *testing.T) []atlas.Indicator {
+	var inds []atlas.Indicator
+	if err := json.Unmarshal(fixture(t, "canonical_catalogue_unemployment.json"), &inds); err != nil {
+		t.Fatal(err)
+	}
+	return inds
+}
+
+// Issue 15, item 1: a token scoped to one Land may add observations to an
+// existing indicator, and create entries of its own namespace, but not
+// change a nationwide catalogue entry (title, source, licence, …) or create
+// one elsewhere: that needs the catalogue scope. The refusal is audited
+// with what it would have changed.
+func TestIntakeCatalogueScope(t *testing.T) {
+	ctx := context.Background()
+	in, s := newIntake(t)
+	catalogue := fixture(t, "canonical_catalogue_unemployment.json")
+	bayern := atlas.Token{ID: 7, Name: "Statistisches Landesamt Bayern", Keys: []string{"09"}, Indicators: []string{"*"}}
+	imp := func(tok *atlas.Token, data, cat []byte) error {
+		_, err := in.Import(ctx, atlas.ImportRequest{Format: "canonical", Name: "by.csv", Data: data, Catalogue: cat, Scope: tok, Actor: "token:" + tok.Name, Force: true})
+		return err
+	}
+	// A new nationwide entry is refused: "*" is no namespace.
+	var se *atlas.ScopeError
+	if err := imp(&bayern, bavaria(t), catalogue); !errors.As(err, &se) || se.Scope != atlas.ScopeCatalogue || strings.Join(se.Catalogue, "") != "unemployment_rate: new entry outside the token's namespace" {
+		t.Fatalf("new entry with a key-scoped token: %v", err)
+	}
+	if _, err := in.Import(ctx, atlas.ImportRequest{Format: "canonical", Name: "de.csv", Data: fixture(t, "canonical_unemployment_2019_excerpt.csv"), Catalogue: catalogue, Actor: "cli:test"}); err != nil {
+		t.Fatal(err)
+	}
+	// The same entry again, and observations without a catalogue: allowed.
+	if err := imp(&bayern, bavaria(t), catalogue); err != nil {
+		t.Errorf("unchanged catalogue entry: %v", err)
+	}
+	if err := imp(&bayern, bavaria(t), nil); err != nil {
+		t.Errorf("observations only: %v", err)
+	}
+	// A new title, source, licence and attribution for all of Germany: 403.
+	hijack := strings.NewReplacer(`"Arbeitslosenquote"`, `"Arbeitslosenquote (Bayern)"`, `"dl-de/by-2-0"`, `"CC-BY-NC"`,
+		`"Regionaldatenbank Deutschland, Tabelle 13211-02-05-4"`, `"Landesamt"`).Replace(string(catalogue))
+	err := imp(&bayern, bavaria(t), []byte(hijack))
+	if !errors.As(err, &se) || se.Scope != atlas.ScopeCatalogue || len(se.Catalogue) != 1 || se.Catalogue[0] != "unemployment_rate: title, source, licence" {
+		t.Fatalf("catalogue change with a key-scoped token: %v", err)
+	}
+	if a := audit(t, s)[0]; a.Outcome != "refused" || !strings.Contains(a.Detail, "catalogue scope") || !strings.Contains(a.Detail, "unemployment_rate: title, source, licence") {
+		t.Errorf("audit of the refusal: %+v", a)
+	}
+	inds, _ := s.Indicators(ctx)
+	if len(inds) != 1 || inds[0].Title != "Arbeitslosenquote" || inds[0].Licence != "dl-de/by-2-0" {
+		t.Errorf("catalogue after the refusal: %+v", inds)
+	}
+	// With the catalogue scope the same import is a catalogue change.
+	editor := bayern
+	editor.Scopes = []string{atlas.ScopeCatalogue}
+	if err := imp(&editor, bavaria(t), []byte(hijack)); err != nil {
+		t.Fatalf("catalogue scope: %v", err)
+	}
+	if inds, _ := s.Indicators(ctx); inds[0].Title != "Arbeitslosenquote (Bayern)" {
+		t.Errorf("title = %q", inds[0].Title)
+	}
+	// A token's own namespace: by_* may create by_unemployment_rate.
+	own := atlas.Token{ID: 8, Name: "LfStat Bayern", Keys: []string{"09"}, Indicators: []string{"by_*"}}
+	ownData := bytes.ReplaceAll(bavaria(t), []byte(",unemployment_rate,"), []byte(",by_unemployment_rate,"))
+	ownCat := strings.Replace(string(catalogue), `"id": "unemployment_rate"`, `"id": "by_unemployment_rate"`, 1)
+	if err := imp(&own, ownData, []byte(ownCat)); err != nil {
+		t.Errorf("entry of the token's namespace: %v", err)
 	}
 }
 

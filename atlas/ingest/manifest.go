@@ -75,7 +75,8 @@ type Plan struct {
 	boundaries []*BoundaryResult
 	tables     []plannedTable
 	known      map[string]atlas.Indicator
-	curated    map[string]bool // ids of the manifest's own catalogue
+	stored     map[string]atlas.Indicator // the store's catalogue before the plan
+	curated    map[string]bool            // ids of the manifest's own catalogue
 	opts       Options
 }
 
@@ -131,16 +132,24 @@ type PlannedTable struct {
 }
 
 // CheckScope returns an *atlas.ScopeError when any planned observation lies
-// outside the token's scope.
+// outside the token's scope, or when the plan would create or change
+// catalogue entries the token may not (atlas.CheckCatalogue).
 func (p *Plan) CheckScope(t atlas.Token) error {
 	var all []atlas.Observation
+	var entries []atlas.Indicator
 	for _, pt := range p.tables {
 		all = append(all, pt.res.Observations...)
+		for _, id := range pt.indicators() {
+			entries = append(entries, p.known[id])
+		}
 	}
 	if len(p.boundaries) > 0 {
 		return &atlas.ScopeError{Token: t.Name, Rows: len(p.boundaries), Keys: []string{"(boundary files may not be written with a token)"}}
 	}
-	return atlas.CheckScope(t, all)
+	if err := atlas.CheckScope(t, all); err != nil {
+		return err
+	}
+	return atlas.CheckCatalogue(t, p.stored, entries)
 }
 
 // LoadManifest prepares m and writes it to store through an Intake (actor
@@ -175,8 +184,10 @@ func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store
 	if err != nil {
 		return nil, &StoreError{Err: err}
 	}
+	p.stored = make(map[string]atlas.Indicator, len(existing))
 	for _, ind := range existing {
 		p.known[ind.ID] = ind
+		p.stored[ind.ID] = ind
 	}
 	p.curated = map[string]bool{}
 	for _, ind := range m.Indicators {

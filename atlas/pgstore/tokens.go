@@ -16,21 +16,24 @@ var _ atlas.TokenStore = (*Store)(nil)
 // CreateToken implements atlas.TokenStore (ingest.Intake checks the token
 // and its hash before).
 func (s *Store) CreateToken(ctx context.Context, t atlas.Token, hash string) (atlas.Token, error) {
+	if t.Scopes == nil {
+		t.Scopes = []string{}
+	}
 	t.CreatedAt = time.Now().UTC().Truncate(time.Second)
 	t.RevokedAt = nil
-	if err := s.pool.QueryRow(ctx, `INSERT INTO tokens (name, hash, keys, indicators, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, t.Name, hash, t.Keys, t.Indicators, t.CreatedAt).Scan(&t.ID); err != nil {
+	if err := s.pool.QueryRow(ctx, `INSERT INTO tokens (name, hash, keys, indicators, scopes, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, t.Name, hash, t.Keys, t.Indicators, t.Scopes, t.CreatedAt).Scan(&t.ID); err != nil {
 		return t, wrap("insert token", err)
 	}
 	return t, nil
 }
 
-const tokenColumns = `id, name, keys, indicators, created_at, revoked_at`
+const tokenColumns = `id, name, keys, indicators, scopes, created_at, revoked_at`
 
 func scanToken(row pgx.Row) (atlas.Token, error) {
 	var t atlas.Token
 	var revoked *time.Time
-	if err := row.Scan(&t.ID, &t.Name, &t.Keys, &t.Indicators, &t.CreatedAt, &revoked); err != nil {
+	if err := row.Scan(&t.ID, &t.Name, &t.Keys, &t.Indicators, &t.Scopes, &t.CreatedAt, &revoked); err != nil {
 		return t, err
 	}
 	t.CreatedAt = t.CreatedAt.UTC()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -119,11 +118,58 @@ func (s *Service) Define(ctx context.Context, tok atlas.Token, actor string, def
 	if err := AuthorizeCoordinator(tok, def); err != nil {
 		return def, err
 	}
+	if err := s.checkIndicatorIDs(ctx, tok, def); err != nil {
+		return def, err
+	}
 	def.CreatedAt, def.CreatedBy = s.now(), actor
 	audit := atlas.AuditEntry{Action: atlas.AuditReport, Detail: fmt.Sprintf("report %s defined: %d fields, %s of area %q, due on day %d", def.ID, len(def.Fields), def.Level, def.Area, def.DueDay)}
 	_, err := s.Commit(ctx, actor, atlas.Change{Release: atlas.Release{Source: "report " + def.ID, File: "definition"},
 		Reports: atlas.ReportChange{Definitions: []atlas.ReportDefinition{def}}}, audit)
 	return def, err
+}
+
+// checkIndicatorIDs refuses a definition whose published indicators
+// (ID_field) would overwrite catalogue entries that are not its own (an
+// official indicator, another report's); a changed definition may only be
+// changed by a coordinator of its earlier area too.
+func (s *Service) checkIndicatorIDs(ctx context.Context, tok atlas.Token, def atlas.ReportDefinition) error {
+	defs, err := s.Definitions(ctx)
+	if err != nil {
+		return err
+	}
+	own, others := map[string]bool{}, map[string]string{}
+	for _, d := range defs {
+		for _, f := range d.Fields {
+			if d.ID == def.ID {
+				own[d.IndicatorID(f.ID)] = true
+			} else {
+				others[d.IndicatorID(f.ID)] = d.ID
+			}
+		}
+		if d.ID == def.ID {
+			if err := AuthorizeCoordinator(tok, d); err != nil {
+				return err
+			}
+		}
+	}
+	inds, err := s.Atlas.Indicators(ctx)
+	if err != nil {
+		return err
+	}
+	catalogue := map[string]bool{}
+	for _, ind := range inds {
+		catalogue[ind.ID] = true
+	}
+	for _, f := range def.Fields {
+		id := def.IndicatorID(f.ID)
+		if r, ok := others[id]; ok {
+			return fmt.Errorf("report %s: indicator %s is published by report %s; choose another report or field id: %w", def.ID, id, r, atlas.ErrConflict)
+		}
+		if catalogue[id] && !own[id] {
+			return fmt.Errorf("report %s: indicator %s exists in the catalogue and is not this report's; choose another report or field id: %w", def.ID, id, atlas.ErrConflict)
+		}
+	}
+	return nil
 }
 
 // checkPeriod refuses periods before the report's first one and in the future.
@@ -608,8 +654,11 @@ func (s *Service) Series(ctx context.Context, report, key string) ([]SeriesPoint
 // AuthorizeCoordinator lets a token define and publish def when it carries
 // the reporting scope and its key scope covers def's whole area.
 func AuthorizeCoordinator(tok atlas.Token, def atlas.ReportDefinition) error {
-	if !isCoordinator(tok) || !tok.AllowsKey(def.Area) {
-		return &atlas.ScopeError{Token: tok.Name, Keys: []string{areaName(def.Area)}, Indicators: []string{def.ID + "_*"}, Rows: 0}
+	if !tok.HasScope(atlas.ScopeReporting) {
+		return &atlas.ScopeError{Token: tok.Name, Scope: atlas.ScopeReporting}
+	}
+	if !tok.AllowsKey(def.Area) {
+		return &atlas.ScopeError{Token: tok.Name, Keys: []string{areaName(def.Area)}, Rows: len(def.Fields)}
 	}
 	return nil
 }
@@ -633,9 +682,4 @@ func AuthorizeReporter(tok atlas.Token, def atlas.ReportDefinition, key string) 
 		obs[i] = atlas.Observation{Indicator: def.IndicatorID(f.ID), Level: def.Level, Key: key}
 	}
 	return atlas.CheckScope(tok, obs)
-}
-
-// isCoordinator reports whether the token carries the coordinator scope.
-func isCoordinator(tok atlas.Token) bool {
-	return slices.Contains(tok.Indicators, "*") && slices.Contains(tok.Keys, "*") // replaced by the reporting scope
 }

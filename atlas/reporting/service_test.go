@@ -51,7 +51,7 @@ func newCycle(t *testing.T) *cycle {
 }
 
 func coordinator() atlas.Token {
-	return atlas.Token{ID: 1, Name: "Koordination Bayern (Test)", Keys: []string{"*"}, Indicators: []string{"*"}}
+	return atlas.Token{ID: 1, Name: "Koordination Bayern (Test)", Keys: []string{"09"}, Indicators: []string{"*"}, Scopes: []string{atlas.ScopeReporting}}
 }
 
 func reporter(key string) atlas.Token {
@@ -66,6 +66,12 @@ func TestReportingCycle(t *testing.T) {
 	// Only a coordinator of the whole area defines the report.
 	if _, err := c.svc.Define(ctx, reporter("09162"), "token:2", def); !isScope(err) {
 		t.Fatalf("define by a reporter: %v, want a scope error", err)
+	}
+	noScope := coordinator()
+	noScope.Scopes = []string{atlas.ScopeCatalogue}
+	var se *atlas.ScopeError
+	if _, err := c.svc.Define(ctx, noScope, "token:6", def); !errors.As(err, &se) || se.Scope != atlas.ScopeReporting {
+		t.Fatalf("define without the reporting scope: %v", err)
 	}
 	other := coordinator()
 	other.Keys = []string{"05"}
@@ -184,6 +190,14 @@ func TestReportingCycle(t *testing.T) {
 	series, err = c.svc.Series(ctx, def.ID, "09564")
 	if err != nil || series[0].Values["belegt"] != nil || series[0].Flags["belegt"] != "not_reported" {
 		t.Fatalf("series of a Kreis without report = %+v, %v", series, err)
+	}
+
+	// A report may not take over published indicators of another (nor official ones).
+	clash := storetest.TestReportDefinition()
+	clash.ID, clash.Fields = "test", clash.Fields[:1]
+	clash.Fields[0].ID, clash.Rules = "unterbringung_plaetze", nil
+	if _, err := c.svc.Define(ctx, coordinator(), "token:1", clash); !errors.Is(err, atlas.ErrConflict) {
+		t.Fatalf("report whose indicator exists: %v, want a conflict", err)
 	}
 
 	// Every write was a release with its audit entry.

@@ -74,6 +74,42 @@ func TestMigratesVersion1File(t *testing.T) {
 	s2.Close()
 }
 
+// A version-3 file (tokens without scopes) is upgraded to version 4: its
+// tokens keep working and have no scopes; new tokens store theirs.
+func TestMigratesVersion3Tokens(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v3.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{schema, intakeSchema, placesSchema, `UPDATE meta SET value = '3' WHERE key = 'schema_version'`,
+		`INSERT INTO tokens(name, hash, keys, indicators, created_at) VALUES ('IT.NRW', '` + atlas.HashToken("old") + `', '["05"]', '["*"]', '2025-01-02T03:04:05Z')`} {
+		if _, err := db.ExecContext(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v, _ := s.Meta(ctx, "schema_version"); v != "5" {
+		t.Errorf("schema_version = %q, want 5 (current)", v)
+	}
+	tok, err := s.TokenByHash(ctx, atlas.HashToken("old"))
+	if err != nil || tok.Name != "IT.NRW" || len(tok.Scopes) != 0 {
+		t.Errorf("token of version 3 = %+v, %v", tok, err)
+	}
+	if _, err := s.CreateToken(ctx, atlas.Token{Name: "admin", Keys: []string{"*"}, Indicators: []string{"*"}, Scopes: []string{atlas.ScopeAdmin}}, atlas.HashToken("new")); err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := s.TokenByHash(ctx, atlas.HashToken("new")); err != nil || !tok.HasScope(atlas.ScopeAdmin) {
+		t.Errorf("new token = %+v, %v", tok, err)
+	}
+}
+
 func TestAuditIsAppendOnly(t *testing.T) {
 	ctx := context.Background()
 	s := open(t).(*Store)

@@ -26,7 +26,8 @@ const schemaVersion = 5
 // transaction. Version 2 adds release history, tokens and the audit log;
 // history is kept from the first release written after the upgrade on
 // (meta history_since), so rollbacks never reach below it. Version 3 adds
-// the places tables; version 5 the reporting tables.
+// the places tables. Version 4 adds the tokens' scopes (atlas.Token.Scopes;
+// tokens of earlier versions have none). Version 5 adds the reporting tables.
 func migrate(ctx context.Context, db *sql.DB) error {
 	var cur string
 	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&cur); err == nil && cur == strconv.Itoa(schemaVersion) {
@@ -60,6 +61,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if _, err := tx.ExecContext(ctx, placesSchema); err != nil {
 		return fmt.Errorf("migrate: apply schema step 3: %w", err)
 	}
+	if err := addColumn(ctx, tx, "tokens", "scopes", `TEXT NOT NULL DEFAULT '[]'`); err != nil {
+		return fmt.Errorf("migrate: apply schema step 4: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, reportsSchema); err != nil {
 		return fmt.Errorf("migrate: apply schema step 5: %w", err)
 	}
@@ -67,4 +71,21 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return tx.Commit()
+}
+
+// addColumn adds column (with its SQL type and default) to table unless the
+// table has it: SQLite's ALTER TABLE ADD COLUMN is not idempotent. table
+// and column are constants of this package, never input.
+func addColumn(ctx context.Context, tx *sql.Tx, table, column, decl string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n); err != nil {
+		return fmt.Errorf("columns of %s: %w", table, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `ALTER TABLE `+table+` ADD COLUMN `+column+` `+decl); err != nil {
+		return fmt.Errorf("add column %s.%s: %w", table, column, err)
+	}
+	return nil
 }

@@ -23,10 +23,17 @@ func (s *Store) CreateToken(ctx context.Context, t atlas.Token, hash string) (at
 	if err != nil {
 		return t, err
 	}
+	if t.Scopes == nil {
+		t.Scopes = []string{}
+	}
+	scopes, err := json.Marshal(t.Scopes)
+	if err != nil {
+		return t, err
+	}
 	t.CreatedAt = time.Now().UTC().Truncate(time.Second)
 	t.RevokedAt = nil
-	res, err := s.db.ExecContext(ctx, `INSERT INTO tokens(name, hash, keys, indicators, created_at) VALUES (?, ?, ?, ?, ?)`,
-		t.Name, hash, string(keys), string(inds), t.CreatedAt.Format(time.RFC3339))
+	res, err := s.db.ExecContext(ctx, `INSERT INTO tokens(name, hash, keys, indicators, scopes, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.Name, hash, string(keys), string(inds), string(scopes), t.CreatedAt.Format(time.RFC3339))
 	if err != nil {
 		return t, fmt.Errorf("insert token: %w", err)
 	}
@@ -36,13 +43,13 @@ func (s *Store) CreateToken(ctx context.Context, t atlas.Token, hash string) (at
 	return t, nil
 }
 
-const tokenColumns = `id, name, keys, indicators, created_at, revoked_at`
+const tokenColumns = `id, name, keys, indicators, scopes, created_at, revoked_at`
 
 func scanToken(sc interface{ Scan(...any) error }) (atlas.Token, error) {
 	var t atlas.Token
-	var keys, inds, created string
+	var keys, inds, scopes, created string
 	var revoked sql.NullString
-	if err := sc.Scan(&t.ID, &t.Name, &keys, &inds, &created, &revoked); err != nil {
+	if err := sc.Scan(&t.ID, &t.Name, &keys, &inds, &scopes, &created, &revoked); err != nil {
 		return t, err
 	}
 	if err := json.Unmarshal([]byte(keys), &t.Keys); err != nil {
@@ -50,6 +57,9 @@ func scanToken(sc interface{ Scan(...any) error }) (atlas.Token, error) {
 	}
 	if err := json.Unmarshal([]byte(inds), &t.Indicators); err != nil {
 		return t, fmt.Errorf("token %d indicators: %w", t.ID, err)
+	}
+	if err := json.Unmarshal([]byte(scopes), &t.Scopes); err != nil {
+		return t, fmt.Errorf("token %d scopes: %w", t.ID, err)
 	}
 	var err error
 	if t.CreatedAt, err = time.Parse(time.RFC3339, created); err != nil {

@@ -46,6 +46,9 @@ func errorBody(err error, msg string) map[string]any {
 	var se *atlas.ScopeError
 	if errors.As(err, &se) {
 		body["keys"], body["indicators"] = se.Keys, se.Indicators
+		if se.Scope != "" {
+			body["scope"], body["catalogue"] = se.Scope, se.Catalogue
+		}
 	}
 	return body
 }

@@ -39,7 +39,7 @@ type IngestDeps struct {
 // The ingest routes:
 //
 //	POST /api/v1/imports   import one file (token; multipart "file" [+ "catalogue", "crosswalk"] or raw body)
-//	GET  /api/v1/audit     the audit log, newest first (token)
+//	GET  /api/v1/audit     the audit log, newest first (token with the admin scope)
 const importsPath = "/api/v1/imports"
 
 // ownBodyLimit reports routes that set their own body limit instead of the
@@ -113,6 +113,19 @@ func bearer(c echo.Context) (string, bool) {
 // withToken puts the request's token into its context.
 func withToken(c echo.Context, tok atlas.Token) {
 	c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), tokenKey{}, tok)))
+}
+
+// requireScope refuses (403) a request whose token (auth runs before) lacks
+// scope (atlas.Token.HasScope).
+func requireScope(scope string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if tok := tokenOf(c); !tok.HasScope(scope) {
+				return &atlas.ScopeError{Token: tok.Name, Scope: scope}
+			}
+			return next(c)
+		}
+	}
 }
 
 func tokenOf(c echo.Context) atlas.Token {

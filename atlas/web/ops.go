@@ -2,6 +2,7 @@ package web
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -66,11 +67,32 @@ func observe(m *metrics, log *slog.Logger) echo.MiddlewareFunc {
 			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 				slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),
 				slog.String("route", route), slog.Int("status", status), slog.Int64("bytes", c.Response().Size),
-				slog.Float64("ms", float64(d.Microseconds())/1000), slog.String("remote", c.RealIP()))
+				slog.Float64("ms", float64(d.Microseconds())/1000), slog.String("remote", c.RealIP()), slog.String("peer", peerIP(c.Request())))
 			return nil
 		}
 	}
 }
+
+// clientIP is the server's echo.IPExtractor (c.RealIP: rate limits, logs).
+// Without trusted proxies it is the TCP peer, whatever X-Forwarded-For or
+// X-Real-IP claim; with them, X-Forwarded-For is read from the right, and
+// its hops are believed only while they come from a trusted proxy (echo's
+// ExtractIPFromXFFHeader, with none of its default trust in loopback and
+// private networks).
+func clientIP(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// peerIP is the address of the TCP peer (a proxy's, behind one), logged
+// beside the client address.
+func peerIP(r *http.Request) string { return echo.ExtractIPDirect()(r) }
 
 func (h *handlers) readyz(c echo.Context) error {
 	st := h.svc.Stats()

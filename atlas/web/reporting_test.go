@@ -63,7 +63,7 @@ func reportingServer(t *testing.T) (http.Handler, map[string]string) {
 }
 
 func testCoordinator() atlas.Token {
-	return atlas.Token{Name: "Koordination (Test)", Keys: []string{"*"}, Indicators: []string{"*"}}
+	return atlas.Token{Name: "Koordination Bayern (Test)", Keys: []string{"09"}, Indicators: []string{"test_unterbringung_*"}, Scopes: []string{atlas.ScopeReporting}}
 }
 
 type call struct {

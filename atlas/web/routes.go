@@ -3,6 +3,7 @@ package web
 import (
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -36,6 +37,10 @@ type Deps struct {
 	Reporting *reporting.Service
 	// SessionTTL is how long a reporting session lasts (default 2 h).
 	SessionTTL time.Duration
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed
+	// (rate limits and logs use the client address it gives); none: the TCP
+	// peer is the client.
+	TrustedProxies []*net.IPNet
 }
 
 // New returns the atlas's HTTP handler: the one route table below.
@@ -52,6 +57,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Logger)
+	e.IPExtractor = clientIP(d.TrustedProxies)
 	m := newMetrics(d.Service)
 	e.Use(middleware.Recover())
 	e.Use(observe(m, d.Logger))
@@ -112,7 +118,7 @@ func New(d Deps) (*echo.Echo, error) {
 		{"POST", "/api/v1/places", ih.submitPlace, write},
 		// writes and the audit log (ingest.go)
 		{"POST", importsPath, ih.importFile, append(write, upload)},
-		{"GET", "/api/v1/audit", ih.audit, write},
+		{"GET", "/api/v1/audit", ih.audit, append(write[:len(write):len(write)], requireScope(atlas.ScopeAdmin))},
 		// municipal reporting (reporting.go)
 		{"GET", "/reporting", st.page("reporting/report.html"), nil},
 		{"GET", "/reporting/coordinator", st.page("reporting/coordinator.html"), nil},

@@ -33,6 +33,12 @@ func (failingStore) Values(context.Context, string, atlas.Level, int) (map[strin
 
 func newTestServer(t testing.TB, wrap func(atlas.Store) atlas.Store) http.Handler {
 	t.Helper()
+	return newTestServerWith(t, wrap, nil)
+}
+
+// newTestServerWith is newTestServer with changes to the dependencies.
+func newTestServerWith(t testing.TB, wrap func(atlas.Store) atlas.Store, deps func(*Deps)) http.Handler {
+	t.Helper()
 	ctx := context.Background()
 	s, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
 	if err != nil {
@@ -53,7 +59,11 @@ func newTestServer(t testing.TB, wrap func(atlas.Store) atlas.Store) http.Handle
 	}
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")}}
 	svc := atlas.NewService(store, atlas.Options{})
-	e, err := New(Deps{RequestTimeout: testRequestTimeout, Service: svc, Tiles: maptiles.New(svc, tiles.Options{}), Static: static, Logger: nil})
+	d := Deps{RequestTimeout: testRequestTimeout, Service: svc, Tiles: maptiles.New(svc, tiles.Options{}), Static: static, Logger: nil}
+	if deps != nil {
+		deps(&d)
+	}
+	e, err := New(d)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas/pgstore"
@@ -59,6 +61,8 @@ type serveConfig struct {
 	Seed           bool
 	// UpdateEvery runs `standortatlas update` in the background (0: never).
 	UpdateEvery time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed.
+	TrustedProxies []*net.IPNet
 }
 
 func parseServeConfig(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -78,11 +82,16 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	flags.BoolVar(&c.Seed, "seed", true, "load the built-in seed data when the store has not been seeded with this version")
 	flags.DurationVar(&c.UpdateEvery, "update-every", envDuration(getenv, "STANDORTATLAS_UPDATE_EVERY"), "check the registered GENESIS tables this often and import what changed, e.g. 24h (env STANDORTATLAS_UPDATE_EVERY; 0: never); credentials from the environment (see standortatlas fetch -h)")
 	flags.BoolVar(&c.Migrate, "migrate", true, "with -database-url: apply pending schema migrations at start (-migrate=false: refuse to start on an old schema)")
+	proxies := flags.String("trusted-proxies", getenv("STANDORTATLAS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For header names the client, as CIDR or address, comma-separated, e.g. 10.0.0.0/8,127.0.0.1 (env STANDORTATLAS_TRUSTED_PROXIES; default none: the TCP peer is the client)")
 	if err := flags.Parse(args); err != nil {
 		return c, err
 	}
 	if flags.NArg() > 0 {
 		return c, fmt.Errorf("serve: unexpected argument %q", flags.Arg(0))
+	}
+	var err error
+	if c.TrustedProxies, err = parseCIDRs(*proxies); err != nil {
+		return c, fmt.Errorf("serve: -trusted-proxies: %w", err)
 	}
 	if c.TileCacheMB < 0 {
 		return c, fmt.Errorf("serve: -tile-cache-mb must not be negative")
@@ -94,4 +103,33 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 		return c, fmt.Errorf("serve: -update-every (STANDORTATLAS_UPDATE_EVERY) must be a duration of at least 1m, e.g. 24h, or 0")
 	}
 	return c, nil
+}
+
+// parseCIDRs reads a comma-separated list of CIDRs or single addresses (a
+// /32 or /128).
+func parseCIDRs(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is neither an IP address nor a CIDR", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -150,45 +150,6 @@ func cliRunner(ctx context.Context, c storeConfig, access *genesisAccess, getenv
 	return newRunner(store, access, cliActor(getenv), progress), store.Close, nil
 }
 
-// formatOptions registers the flags of a flat file's import options and
-// returns a function that gives them as "name=value" options.
-func formatOptions(flags *flag.FlagSet) func() []string {
-	var maps, merges, methods, filters listFlag
-	flags.Var(&maps, "map", "CAT=INDICATOR: send a category (\"total\" for the total) to a catalogue indicator (repeatable)")
-	onlyMapped := flags.Bool("only-mapped", false, "import only mapped categories")
-	period := flags.String("period", "", "period (year) when the file has none")
-	flags.Var(&merges, "merge", "OLD=NEW: Kreis merger (repeatable)")
-	flags.Var(&methods, "crosswalk-method", "INDICATOR=sum|mean (repeatable)")
-	sum := flags.String("ffcsv-sum", "", "variables to sum over (comma-separated)")
-	split := flags.String("ffcsv-split", "", "variable whose categories become indicators")
-	total := flags.String("ffcsv-total", "", "top-level categories of the split variable that make the total")
-	cats := flags.String("ffcsv-categories", "", "further categories imported as indicators")
-	flags.Var(&filters, "ffcsv-filter", "VARIABLE=CATEGORY to keep (repeatable)")
-	return func() []string {
-		var opts []string
-		add := func(k string, vs ...string) {
-			for _, v := range vs {
-				if v != "" {
-					opts = append(opts, k+"="+v)
-				}
-			}
-		}
-		add("map", maps...)
-		if *onlyMapped {
-			add("only_mapped", "true")
-		}
-		add("period", *period)
-		add("merge", merges...)
-		add("crosswalk_method", methods...)
-		add("ffcsv_sum", *sum)
-		add("ffcsv_split", *split)
-		add("ffcsv_total", *total)
-		add("ffcsv_categories", *cats)
-		add("ffcsv_filter", filters...)
-		return opts
-	}
-}
-
 func cmdFetch(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "genesis" {
 		fmt.Fprint(stderr, fetchUsage)
@@ -212,7 +173,7 @@ func cmdFetch(ctx context.Context, args []string, getenv func(string) string, st
 	flags.Var(&classifying, "classifying", "VARIABLE=KEY,KEY: only these categories (repeatable, up to 3)")
 	flags.BoolVar(&g.Compress, "compress", false, "let the service leave out empty rows")
 	id := flags.String("id", "", "source id of the releases (default genesis_<table>)")
-	options := formatOptions(flags)
+	options := registerFileOptions(flags, "id", "sheet", "crosswalk-year")
 	dry := flags.Bool("dry-run", false, "download and check, write nothing")
 	noRegister := flags.Bool("no-register", false, "do not register the table for standortatlas update")
 	pos, err := parseInterleaved(flags, args[1:])

@@ -145,7 +145,6 @@ func importFile(ctx context.Context, c *storeConfig, flags *flag.FlagSet, format
 	}
 	c.registerInit(flags)
 	force := flags.Bool("force", false, "import even when this file was imported the same way before")
-	onlyMapped := flags.Bool("only-mapped", false, "import only mapped columns")
 	catalogue := flags.String("catalogue", "", "indicator catalogue file for canonical CSV")
 	crosswalk := flags.String("crosswalk", "", "crosswalk (BBSR Umsteigeschlüssel xlsx or Destatis Gebietsänderungen xls/xlsx) to recode old Kreis keys")
 	noBar := flags.Bool("no-progress", false, "no progress bar")
@@ -162,9 +161,6 @@ func importFile(ctx context.Context, c *storeConfig, flags *flag.FlagSet, format
 		return err
 	}
 	req := atlas.ImportRequest{Format: format, Name: filepath.Base(pos[0]), Data: data, DryRun: *dry, Force: *force, Actor: cliActor(getenv), Options: values()}
-	if *onlyMapped {
-		req.Options = append(req.Options, "only_mapped=true")
-	}
 	if *catalogue != "" {
 		if req.Catalogue, err = os.ReadFile(*catalogue); err != nil {
 			return err
@@ -194,48 +190,67 @@ func importFile(ctx context.Context, c *storeConfig, flags *flag.FlagSet, format
 	return nil
 }
 
-// fileOptions are the flags of `import FORMAT FILE` that pass on as
-// intake options (ingest.SpecFromOptions).
+// fileOptions are the flags of `import FORMAT FILE` and `fetch genesis`
+// that pass on as intake options (ingest.SpecFromOptions): the one list
+// of them, so that both commands read a flat file the same way.
 var fileOptions = []struct {
 	flag, option, usage string
-	repeat              bool
+	kind                optionKind
 }{
-	{"map", "map", "COL=INDICATOR: map a value column to a catalogue indicator (repeatable)", true},
-	{"period", "period", "period (year) when the file has none; a contradicting one is refused", false},
-	{"sheet", "sheet", "xlsx sheet", false},
-	{"category", "category", "GENESIS table with category columns: import only this category", false},
-	{"id", "id", "source id of the release (default: derived from format and file name)", false},
-	{"crosswalk-year", "crosswalk_year", "Gebietsstand year (31.12.) of the file's Kreis keys", false},
-	{"merge", "merge", "OLD=NEW: Kreis merger after the crosswalk (repeatable)", true},
-	{"crosswalk-method", "crosswalk_method", "INDICATOR=sum|mean|sum:area|mean:area (repeatable)", true},
-	{"ffcsv-sum", "ffcsv_sum", "ffcsv: variables to sum over (comma-separated)", false},
-	{"ffcsv-split", "ffcsv_split", "ffcsv: variable whose categories become indicators", false},
-	{"ffcsv-total", "ffcsv_total", "ffcsv: top-level categories of the split variable that make the total", false},
-	{"ffcsv-categories", "ffcsv_categories", "ffcsv: further categories imported as indicators", false},
-	{"ffcsv-filter", "ffcsv_filter", "ffcsv: VARIABLE=CATEGORY to keep (repeatable)", true},
+	{"map", "map", "COL=INDICATOR: map a value column (ffcsv: category code, \"\" or \"total\" = total) to a catalogue indicator (repeatable)", repeated},
+	{"only-mapped", "only_mapped", "import only the mapped columns or categories", boolean},
+	{"period", "period", "period (year) when the file has none; a contradicting one is refused", single},
+	{"sheet", "sheet", "xlsx sheet", single},
+	{"category", "category", "GENESIS table with category columns: import only this category", single},
+	{"id", "id", "source id of the release (default: derived from format and file name)", single},
+	{"crosswalk-year", "crosswalk_year", "Gebietsstand year (31.12.) of the file's Kreis keys", single},
+	{"merge", "merge", "OLD=NEW: Kreis merger after the crosswalk (repeatable)", repeated},
+	{"crosswalk-method", "crosswalk_method", "INDICATOR=sum|mean|sum:area|mean:area (repeatable)", repeated},
+	{"ffcsv-sum", "ffcsv_sum", "ffcsv: variables to sum over (comma-separated)", single},
+	{"ffcsv-split", "ffcsv_split", "ffcsv: variable whose categories become indicators", single},
+	{"ffcsv-total", "ffcsv_total", "ffcsv: top-level categories of the split variable that make the total", single},
+	{"ffcsv-categories", "ffcsv_categories", "ffcsv: further categories imported as indicators", single},
+	{"ffcsv-filter", "ffcsv_filter", "ffcsv: VARIABLE=CATEGORY to keep (repeatable)", repeated},
 }
 
-// registerFileOptions registers the option flags; the function returned
-// lists the given ones as "name=value".
-func registerFileOptions(flags *flag.FlagSet) func() []string {
+// optionKind is how an option flag takes its value.
+type optionKind int
+
+const (
+	single   optionKind = iota // -flag VALUE
+	repeated                   // -flag VALUE, repeatable
+	boolean                    // -flag
+)
+
+// registerFileOptions registers the option flags except those named in
+// skip; the function returned lists the given ones as "name=value".
+func registerFileOptions(flags *flag.FlagSet, skip ...string) func() []string {
 	lists := make([]*listFlag, len(fileOptions))
 	strs := make([]*string, len(fileOptions))
+	bools := make([]*bool, len(fileOptions))
 	for i, o := range fileOptions {
-		if o.repeat {
+		switch {
+		case contains(skip, o.flag):
+		case o.kind == repeated:
 			lists[i] = &listFlag{}
 			flags.Var(lists[i], o.flag, o.usage)
-		} else {
+		case o.kind == boolean:
+			bools[i] = flags.Bool(o.flag, false, o.usage)
+		default:
 			strs[i] = flags.String(o.flag, "", o.usage)
 		}
 	}
 	return func() []string {
 		var out []string
 		for i, o := range fileOptions {
-			if o.repeat {
+			switch {
+			case lists[i] != nil:
 				for _, v := range *lists[i] {
 					out = append(out, o.option+"="+v)
 				}
-			} else if *strs[i] != "" {
+			case bools[i] != nil && *bools[i]:
+				out = append(out, o.option+"=true")
+			case strs[i] != nil && *strs[i] != "":
 				out = append(out, o.option+"="+*strs[i])
 			}
 		}

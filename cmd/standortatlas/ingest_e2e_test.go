@@ -36,9 +36,9 @@ func cli(t *testing.T, db string, args ...string) string {
 	return out.String()
 }
 
-func createToken(t *testing.T, db, name, keys, inds string) string {
+func createToken(t *testing.T, db, name, keys, inds string, scopes ...string) string {
 	t.Helper()
-	out := cli(t, db, "token", "create", "-name", name, "-keys", keys, "-indicators", inds)
+	out := cli(t, db, "token", "create", "-name", name, "-keys", keys, "-indicators", inds, "-scopes", strings.Join(scopes, ","))
 	for _, l := range strings.Split(out, "\n") {
 		if strings.HasPrefix(l, "sat_") {
 			return l
@@ -128,8 +128,9 @@ func TestIngestAPI(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "atlas.db")
 	srv := startServer(t, db)
 	bayern := createToken(t, db, "Statistisches Landesamt Bayern", "09", "*")
-	destatis := createToken(t, db, "Statistisches Bundesamt", "*", "*")
-	if list := cli(t, db, "token", "list"); !strings.Contains(list, "Statistisches Landesamt Bayern") || strings.Contains(list, bayern) {
+	destatis := createToken(t, db, "Statistisches Bundesamt", "*", "*", "catalogue")
+	admin := createToken(t, db, "Redaktion", "*", "*", "admin")
+	if list := cli(t, db, "token", "list"); !strings.Contains(list, "Statistisches Landesamt Bayern") || strings.Contains(list, bayern) || !strings.Contains(list, " admin ") {
 		t.Errorf("token list (must not show secrets):\n%s", list)
 	}
 	before := kreisValues(t, srv.url)
@@ -214,7 +215,11 @@ func TestIngestAPI(t *testing.T) {
 	if a := call(t, "GET", srv.url+"/api/v1/audit", "", "", nil); a.code != 401 {
 		t.Errorf("audit without token: %d", a.code)
 	}
-	a = call(t, "GET", srv.url+"/api/v1/audit?limit=100", bayern, "", nil)
+	// Reading the audit log needs the admin scope (issue 15, item 7).
+	if a := call(t, "GET", srv.url+"/api/v1/audit", bayern, "", nil); a.code != 403 || a.json(t)["scope"] != "admin" {
+		t.Errorf("audit with a data supplier's token: %d %s", a.code, a.body)
+	}
+	a = call(t, "GET", srv.url+"/api/v1/audit?limit=100", admin, "", nil)
 	var log struct {
 		Entries []struct {
 			Actor, Action, Outcome string
@@ -239,7 +244,7 @@ func TestIngestAPI(t *testing.T) {
 	if seeded != lastSeed {
 		t.Errorf("%d audit entries of the seed, want one per release (%d)", seeded, lastSeed)
 	}
-	if got := strings.Join(seq, " "); got != "token-create:ok token-create:ok import:refused import:refused import:ok import:unchanged rollback:ok" {
+	if got := strings.Join(seq, " "); got != "token-create:ok token-create:ok token-create:ok import:refused import:refused import:ok import:unchanged rollback:ok" {
 		t.Errorf("audit sequence %s", got)
 	}
 	if !strings.Contains(cli(t, db, "audit"), "Statistisches Landesamt Bayern") {

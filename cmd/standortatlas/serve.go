@@ -48,7 +48,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	tileServer := mapTiles.Server()
 	updates := newUpdateSchedule(store, cfg.UpdateEvery, getenv, logger)
 	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Ingest: web.IngestDeps{Import: intake.Import, SubmitPlace: intake.SubmitPlace}, Tiles: mapTiles, Updates: web.UpdatesDeps{Status: updates.status},
+		TrustedProxies: cfg.TrustedProxies,
+		Ingest:         web.IngestDeps{Import: intake.Import, SubmitPlace: intake.SubmitPlace}, Tiles: mapTiles, Updates: web.UpdatesDeps{Status: updates.status},
 		Reporting: &reporting.Service{Atlas: svc, Commit: intake.Commit}})
 	if err != nil {
 		return err

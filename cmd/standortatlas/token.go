@@ -16,9 +16,13 @@ import (
 )
 
 const tokenUsage = `usage:
-  standortatlas token create -name NAME -keys PREFIXES -indicators IDS
+  standortatlas token create -name NAME -keys PREFIXES -indicators IDS [-scopes SCOPES]
       PREFIXES: regional-key prefixes the token may write, comma-separated ("09" = Bayern; "*" = all)
       IDS: indicator ids, prefixes ending in "*" ("rdb_*"), or "*"; the secret is printed once
+      SCOPES: capabilities beyond writing observations, comma-separated:
+        catalogue  create or change catalogue entries (title, definition, source, licence,
+                   attribution, …) outside the token's own ids and prefixes
+        admin      read the audit log, manage tokens
   standortatlas token list
   standortatlas token revoke ID
 `
@@ -58,6 +62,7 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 	name := flags.String("name", "", "who the token is for, e.g. \"Statistisches Landesamt Bayern\"")
 	keys := flags.String("keys", "", "regional-key prefixes, comma-separated (\"*\" = all)")
 	inds := flags.String("indicators", "", "indicator ids or prefixes ending in \"*\", comma-separated (\"*\" = all)")
+	scopes := flags.String("scopes", "", "capabilities beyond writing observations, comma-separated: "+strings.Join(atlas.Scopes(), ", ")+" (default none)")
 	pos, err := parseInterleaved(flags, args[1:])
 	if err != nil {
 		return err
@@ -74,11 +79,11 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 		if len(pos) > 0 {
 			return fmt.Errorf("token create: unexpected argument %q", pos[0])
 		}
-		t, secret, err := in.CreateToken(ctx, atlas.Token{Name: strings.TrimSpace(*name), Keys: splitList(*keys), Indicators: splitList(*inds)}, actor)
+		t, secret, err := in.CreateToken(ctx, atlas.Token{Name: strings.TrimSpace(*name), Keys: splitList(*keys), Indicators: splitList(*inds), Scopes: splitList(*scopes)}, actor)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "token %d for %q (keys %s, indicators %s)\n", t.ID, t.Name, strings.Join(t.Keys, ","), strings.Join(t.Indicators, ","))
+		fmt.Fprintf(stdout, "token %d for %q (keys %s, indicators %s, scopes %s)\n", t.ID, t.Name, strings.Join(t.Keys, ","), strings.Join(t.Indicators, ","), scopeList(t))
 		fmt.Fprintln(stdout, "secret (shown once; only its SHA-256 is stored):")
 		fmt.Fprintln(stdout, secret)
 		return nil
@@ -88,13 +93,13 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tKEYS\tINDICATORS\tCREATED\tREVOKED")
+		fmt.Fprintln(tw, "ID\tNAME\tKEYS\tINDICATORS\tSCOPES\tCREATED\tREVOKED")
 		for _, t := range list {
 			rev := "-"
 			if t.RevokedAt != nil {
 				rev = t.RevokedAt.Format(time.RFC3339)
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(t.Keys, ","), strings.Join(t.Indicators, ","), t.CreatedAt.Format(time.RFC3339), rev)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(t.Keys, ","), strings.Join(t.Indicators, ","), scopeList(t), t.CreatedAt.Format(time.RFC3339), rev)
 		}
 		return tw.Flush()
 	case "revoke":
@@ -113,6 +118,14 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprint(stderr, tokenUsage)
 	return fmt.Errorf("token: unknown subcommand %q", args[0])
+}
+
+// scopeList shows a token's scopes ("-": none).
+func scopeList(t atlas.Token) string {
+	if len(t.Scopes) == 0 {
+		return "-"
+	}
+	return strings.Join(t.Scopes, ",")
 }
 
 func cmdAudit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
