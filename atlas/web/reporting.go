@@ -198,9 +198,10 @@ func (h *reportHandlers) session(c echo.Context) (session, error) {
 
 // sessionInfo is the answer of the session routes.
 type sessionInfo struct {
-	CSRF    string      `json:"csrf"`
-	Expires time.Time   `json:"expires"`
-	Token   atlas.Token `json:"token"`
+	SignedIn bool         `json:"signed_in"`
+	CSRF     string       `json:"csrf,omitempty"`
+	Expires  *time.Time   `json:"expires,omitempty"`
+	Token    *atlas.Token `json:"token,omitempty"`
 }
 
 // createSession exchanges a token (JSON {"token": …} or form field token)
@@ -233,17 +234,31 @@ func (h *reportHandlers) createSession(c echo.Context) error {
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: c.IsTLS() || c.Request().Header.Get("X-Forwarded-Proto") == "https", Expires: ss.expires, MaxAge: int(h.sessions.ttl.Seconds())})
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusCreated, sessionInfo{CSRF: ss.csrf, Expires: ss.expires.UTC(), Token: tok})
+	exp := ss.expires.UTC()
+	return c.JSON(http.StatusCreated, sessionInfo{SignedIn: true, CSRF: ss.csrf, Expires: &exp, Token: &tok})
 }
 
-// getSession answers who is signed in (and the CSRF token, for a reloaded page).
+// getSession answers who is signed in (and the CSRF token, for a reloaded
+// page); without a valid session {"signed_in": false}.
 func (h *reportHandlers) getSession(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
 	ss, err := h.session(c)
+	if err != nil {
+		return c.JSON(http.StatusOK, sessionInfo{})
+	}
+	ts, err := h.tokens()
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, sessionInfo{CSRF: ss.csrf, Expires: ss.expires.UTC(), Token: tokenOf(c)})
+	tok, err := ts.TokenByHash(c.Request().Context(), ss.tokenHash)
+	if errors.Is(err, atlas.ErrUnauthenticated) {
+		return c.JSON(http.StatusOK, sessionInfo{}) // revoked since
+	}
+	if err != nil {
+		return err
+	}
+	exp := ss.expires.UTC()
+	return c.JSON(http.StatusOK, sessionInfo{SignedIn: true, CSRF: ss.csrf, Expires: &exp, Token: &tok})
 }
 
 // deleteSession signs out.
@@ -277,7 +292,7 @@ func (h *reportHandlers) reports(c echo.Context) error {
 	}
 	out := map[string]any{"reports": defs}
 	if len(defs) == 0 {
-		out["note"] = "noch keine Meldungen: no report is defined yet (see docs/reporting.md for an example definition)"
+		out["note"] = "noch keine Meldungen: no report is defined yet (see atlas/reporting/README.md for an example definition)"
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -36,13 +36,13 @@ func reportingPaths() oaObj {
 		return o
 	}
 	list := oaGet("reports", "report definitions (municipal reporting)", "the defined monthly reports with fields (unit, definition), rules, regions and due day; an empty list means noch keine Meldungen", nil)
-	list["post"] = op("defineReport", "define a report (coordinator)", "a report definition (see docs/reporting.md); needs the reporting scope and a key scope covering the report's area",
+	list["post"] = op("defineReport", "define a report (coordinator)", "a report definition (see atlas/reporting/README.md); needs the reporting scope and a key scope covering the report's area",
 		nil, jsonBody("atlas.ReportDefinition as JSON"), "201", "400")
 	periodPath := withAuth(oaGet("reportStatus", "status of a period (coordinator)", "who reported, who is late (due date passed), who is still missing; reminder list to copy; corrections with history; publications", []oaObj{id, period}))
 	form := withAuth(oaGet("reportForm", "a region's report for a period", "current submitted figures, a newer draft, last period's figures and the history of versions", []oaObj{id, period, key}))
 	form["put"] = op("saveReport", "save a draft or submit", "JSON {values: {field: number or text}, submit: bool, comment}; a draft may leave fields empty; a submission must pass all rules; a later submission is a correction",
 		[]oaObj{id, period, key}, jsonBody("figures"), "201", "400", "404", "422")
-	sess := withAuth(oaGet("session", "the current session", "token and CSRF token of the session cookie", nil))
+	sess := oaGet("session", "the current session", "signed_in, token and CSRF token of the session cookie; {\"signed_in\": false} without a valid session", nil)
 	sess["post"] = oaObj{"operationId": "createSession", "summary": "exchange a token for a session", "description": "JSON {token}; sets an HttpOnly, SameSite=Strict session cookie (2 h) and answers the CSRF token",
 		"requestBody": jsonBody("{\"token\": \"sat_…\"}"), "responses": oaObj{"201": jsonResp("session created"), "401": errResp("unknown or revoked token")}}
 	sess["delete"] = oaObj{"operationId": "deleteSession", "summary": "sign out", "responses": oaObj{"204": oaObj{"description": "signed out"}}}

@@ -127,7 +127,7 @@ func TestReportingAPI(t *testing.T) {
 	var sess sessionInfo
 	expect(t, rec, 201, &sess)
 	cookies := rec.Result().Cookies()
-	if len(cookies) != 1 || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode || cookies[0].MaxAge != 7200 || sess.CSRF == "" || sess.Token.Name != "Meldestelle München (Test)" {
+	if len(cookies) != 1 || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode || cookies[0].MaxAge != 7200 || sess.CSRF == "" || !sess.SignedIn || sess.Token.Name != "Meldestelle München (Test)" {
 		t.Fatalf("session cookie %+v, answer %+v", cookies, sess)
 	}
 	if strings.Contains(rec.Body.String(), tok["muenchen"]) || strings.Contains(cookies[0].Value, tok["muenchen"]) {
@@ -226,5 +226,10 @@ func TestReportingAPI(t *testing.T) {
 	}
 	// Signing out ends the session.
 	expect(t, call{method: "DELETE", path: "/api/v1/session", cookies: cookies}.do(t, h), 204, nil)
-	expect(t, call{method: "GET", path: "/api/v1/session", cookies: cookies}.do(t, h), 401, nil)
+	var after sessionInfo
+	expect(t, call{method: "GET", path: "/api/v1/session", cookies: cookies}.do(t, h), 200, &after)
+	if after.SignedIn || after.CSRF != "" {
+		t.Errorf("after sign-out: %+v", after)
+	}
+	expect(t, call{method: "PUT", path: form, body: `{"values":{"plaetze":1,"belegt":1},"submit":true}`, cookies: cookies, csrf: sess.CSRF}.do(t, h), 401, nil)
 }

@@ -135,7 +135,7 @@ func New(d Deps) (*echo.Echo, error) {
 		{"POST", reportUploadPath, rh.upload, append(report, reportUpload)},
 		{"POST", "/api/v1/reports/:id/periods/:period/publish", rh.publish, report},
 		{"POST", "/api/v1/session", rh.createSession, []echo.MiddlewareFunc{limiter}},
-		{"GET", "/api/v1/session", rh.getSession, report},
+		{"GET", "/api/v1/session", rh.getSession, nil},
 		{"DELETE", "/api/v1/session", rh.deleteSession, nil},
 		// vector tiles (tiles.go)
 		{"GET", "/tiles/places/:z/:x/:y", h.placeTile, public},

@@ -7,7 +7,7 @@ const $ = (id) => document.getElementById(id);
 const statusText = { reported: 'gemeldet', late: 'überfällig', missing: 'offen' };
 let defs = [];
 
-// The example fields of docs/reporting.md (a template, no figures).
+// The example fields of atlas/reporting/README.md (a template, no figures).
 const exampleFields = {
   fields: [
     { id: 'plaetze', title: 'Unterbringungsplätze', unit: 'Plätze', definition: 'Plätze in Gemeinschaftsunterkünften und Wohnungen der Kommune am Monatsende', direction: 'capacity', integer: true },

@@ -7,7 +7,7 @@ import * as api from './reporting-api.js';
 import { fmt, el } from './session.js';
 
 const $ = (id) => document.getElementById(id);
-const NOT_REPORTED = '#ffffff';
+const NOT_REPORTED = '#8c8c8c'; // grey, apart from every class colour
 const params = new URLSearchParams(location.search);
 let map = null;
 let layer = null;
@@ -85,7 +85,7 @@ async function draw() {
     style: (f) => {
       const p = f.properties;
       const nr = p.value === null;
-      return { color: '#555', weight: 0.8, dashArray: nr ? '3 3' : null, fillOpacity: nr ? 0.6 : 0.85, fillColor: nr ? NOT_REPORTED : colors[p.class] || '#d9d9d9' };
+      return { color: nr ? '#777' : '#222', weight: nr ? 0.6 : 1.5, dashArray: nr ? '3 3' : null, fillOpacity: nr ? 0.35 : 0.9, fillColor: nr ? NOT_REPORTED : colors[p.class] || '#d9d9d9' };
     },
     onEachFeature: (f, l) => {
       const p = f.properties;

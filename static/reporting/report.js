@@ -6,6 +6,7 @@ import { setup, errorText, fmt, el } from './session.js';
 const $ = (id) => document.getElementById(id);
 let state = { report: null, mine: null, form: null };
 let checkTimer = 0;
+let checkSeq = 0;
 
 async function loadReports() {
   const r = await api.reports();
@@ -101,7 +102,9 @@ function scheduleCheck(submit) {
 }
 
 async function runCheck(submit) {
+  const seq = ++checkSeq;
   const r = await api.check(state.report.id, values(), submit);
+  if (seq !== checkSeq) return false; // a newer check is under way
   if (!r.ok) return false;
   showProblems(r.data.problems);
   return r.data.ok;

@@ -29,7 +29,7 @@ export async function signIn(token) {
 }
 export async function currentSession() {
   const r = await req('GET', '/api/v1/session');
-  if (r.ok) csrf = r.data.csrf;
+  if (r.ok && r.data.signed_in) csrf = r.data.csrf;
   return r;
 }
 export async function signOut() {

@@ -42,7 +42,7 @@ export async function setup(onSession) {
     location.reload();
   });
   const r = await api.currentSession();
-  if (r.ok) show(r.data);
+  if (r.ok && r.data.signed_in) show(r.data);
   else login.hidden = false;
 }
 
