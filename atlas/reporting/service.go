@@ -11,16 +11,28 @@ import (
 	"github.com/standortatlas/standortatlas/atlas"
 )
 
-// Commit writes one change as one release with its audit entry (wired to
-// ingest.Intake.Commit, the one write path).
-type Commit func(ctx context.Context, actor string, c atlas.Change, audit atlas.AuditEntry) (atlas.Release, error)
+// Writer is the one write path (ingest.Intake implements it): Commit
+// writes one change as one release with its audit entry; Refuse records an
+// attempt refused before it reached the store (scope, rules, period).
+type Writer interface {
+	Commit(ctx context.Context, actor string, c atlas.Change, audit atlas.AuditEntry) (atlas.Release, error)
+	Refuse(ctx context.Context, e atlas.AuditEntry, cause error)
+}
 
 // Service runs the reporting workflow over the atlas's store.
 type Service struct {
 	Atlas  *atlas.Service
-	Commit Commit
+	Writer Writer
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+}
+
+// refuse records a refused attempt in the audit log and returns err.
+func (s *Service) refuse(ctx context.Context, actor, detail string, err error) error {
+	if ctx.Err() == nil {
+		s.Writer.Refuse(ctx, atlas.AuditEntry{Actor: actor, Action: atlas.AuditReport, Detail: detail}, err)
+	}
+	return err
 }
 
 func (s *Service) now() time.Time {
@@ -112,20 +124,24 @@ func (s *Service) region(ctx context.Context, def atlas.ReportDefinition, key st
 // Define stores a new or changed definition; only a coordinator whose key
 // scope covers the definition's area may.
 func (s *Service) Define(ctx context.Context, tok atlas.Token, actor string, def atlas.ReportDefinition) (atlas.ReportDefinition, error) {
-	if err := def.Validate(); err != nil {
-		return def, &atlas.ParamError{Param: "definition", Value: def.ID, Reason: err.Error()}
-	}
-	if err := AuthorizeCoordinator(tok, def); err != nil {
-		return def, err
-	}
-	if err := s.checkIndicatorIDs(ctx, tok, def); err != nil {
-		return def, err
+	if err := s.checkDefinition(ctx, tok, def); err != nil {
+		return def, s.refuse(ctx, actor, "report "+def.ID+" definition", err)
 	}
 	def.CreatedAt, def.CreatedBy = s.now(), actor
 	audit := atlas.AuditEntry{Action: atlas.AuditReport, Detail: fmt.Sprintf("report %s defined: %d fields, %s of area %q, due on day %d", def.ID, len(def.Fields), def.Level, def.Area, def.DueDay)}
-	_, err := s.Commit(ctx, actor, atlas.Change{Release: atlas.Release{Source: "report " + def.ID, File: "definition"},
+	_, err := s.Writer.Commit(ctx, actor, atlas.Change{Release: atlas.Release{Source: "report " + def.ID, File: "definition"},
 		Reports: atlas.ReportChange{Definitions: []atlas.ReportDefinition{def}}}, audit)
 	return def, err
+}
+
+func (s *Service) checkDefinition(ctx context.Context, tok atlas.Token, def atlas.ReportDefinition) error {
+	if err := def.Validate(); err != nil {
+		return &atlas.ParamError{Param: "definition", Value: def.ID, Reason: err.Error()}
+	}
+	if err := AuthorizeCoordinator(tok, def); err != nil {
+		return err
+	}
+	return s.checkIndicatorIDs(ctx, tok, def)
 }
 
 // checkIndicatorIDs refuses a definition whose published indicators
@@ -197,7 +213,7 @@ type Entry struct {
 func (s *Service) Save(ctx context.Context, tok atlas.Token, actor string, report string, period int, e Entry) (atlas.ReportSubmission, error) {
 	subs, err := s.prepare(ctx, tok, actor, report, period, "", []Entry{e})
 	if err != nil {
-		return atlas.ReportSubmission{}, err
+		return atlas.ReportSubmission{}, s.refuse(ctx, actor, fmt.Sprintf("report %s %s %s", report, atlas.FormatMonth(period), e.Key), err)
 	}
 	out, err := s.commitSubmissions(ctx, actor, report, period, "", subs)
 	if err != nil {
@@ -268,7 +284,7 @@ func (s *Service) commitSubmissions(ctx context.Context, actor, report string, p
 	if file == "" {
 		file = "form"
 	}
-	rel, err := s.Commit(ctx, actor, atlas.Change{Release: atlas.Release{Source: src, File: file}, Reports: atlas.ReportChange{Submissions: subs}}, audit)
+	rel, err := s.Writer.Commit(ctx, actor, atlas.Change{Release: atlas.Release{Source: src, File: file}, Reports: atlas.ReportChange{Submissions: subs}}, audit)
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +299,14 @@ func (s *Service) commitSubmissions(ctx context.Context, actor, report string, p
 // submits every row as one release: all rows are checked first, nothing is
 // written when one fails.
 func (s *Service) Upload(ctx context.Context, tok atlas.Token, actor, report string, period int, name string, data []byte) ([]atlas.ReportSubmission, error) {
+	subs, err := s.prepareUpload(ctx, tok, actor, report, period, name, data)
+	if err != nil {
+		return nil, s.refuse(ctx, actor, fmt.Sprintf("report %s %s upload %s", report, atlas.FormatMonth(period), name), err)
+	}
+	return s.commitSubmissions(ctx, actor, report, period, name, subs)
+}
+
+func (s *Service) prepareUpload(ctx context.Context, tok atlas.Token, actor, report string, period int, name string, data []byte) ([]atlas.ReportSubmission, error) {
 	def, err := s.Definition(ctx, report)
 	if err != nil {
 		return nil, err
@@ -291,11 +315,7 @@ func (s *Service) Upload(ctx context.Context, tok atlas.Token, actor, report str
 	if err != nil {
 		return nil, err
 	}
-	subs, err := s.prepare(ctx, tok, actor, report, period, name, entries)
-	if err != nil {
-		return nil, err
-	}
-	return s.commitSubmissions(ctx, actor, report, period, name, subs)
+	return s.prepare(ctx, tok, actor, report, period, name, entries)
 }
 
 // RegionStatus is one region's state for one period.
@@ -421,34 +441,42 @@ func (s *Service) Status(ctx context.Context, report string, period int) (Period
 // never 0). Only a coordinator may; one release with its audit entry. A
 // period may be published again after corrections.
 func (s *Service) Publish(ctx context.Context, tok atlas.Token, actor, report string, period int) (atlas.ReportPublication, error) {
-	def, err := s.Definition(ctx, report)
+	def, st, err := s.preparePublication(ctx, tok, report, period)
 	if err != nil {
-		return atlas.ReportPublication{}, err
-	}
-	if err := AuthorizeCoordinator(tok, def); err != nil {
-		return atlas.ReportPublication{}, err
-	}
-	if err := s.checkPeriod(def, period); err != nil {
-		return atlas.ReportPublication{}, err
-	}
-	st, err := s.Status(ctx, report, period)
-	if err != nil {
-		return atlas.ReportPublication{}, err
-	}
-	if st.Reported == 0 {
-		return atlas.ReportPublication{}, fmt.Errorf("report %s %s: no region has reported yet (noch keine Meldungen); nothing to publish: %w", report, st.Period, atlas.ErrConflict)
+		return atlas.ReportPublication{}, s.refuse(ctx, actor, fmt.Sprintf("report %s %s publication", report, atlas.FormatMonth(period)), err)
 	}
 	now := s.now()
 	c := PublicationChange(def, period, st, now)
 	pub := atlas.ReportPublication{Report: report, Period: period, At: now, Actor: actor, Reported: st.Reported, Total: st.Total}
 	c.Reports.Publications = []atlas.ReportPublication{pub}
 	audit := atlas.AuditEntry{Action: atlas.AuditReport, Detail: fmt.Sprintf("report %s %s published: %d of %d regions reported", report, st.Period, st.Reported, st.Total)}
-	rel, err := s.Commit(ctx, actor, c, audit)
+	rel, err := s.Writer.Commit(ctx, actor, c, audit)
 	if err != nil {
 		return pub, err
 	}
 	pub.Release = rel.ID
 	return pub, nil
+}
+
+func (s *Service) preparePublication(ctx context.Context, tok atlas.Token, report string, period int) (atlas.ReportDefinition, PeriodStatus, error) {
+	def, err := s.Definition(ctx, report)
+	if err != nil {
+		return def, PeriodStatus{}, err
+	}
+	if err := AuthorizeCoordinator(tok, def); err != nil {
+		return def, PeriodStatus{}, err
+	}
+	if err := s.checkPeriod(def, period); err != nil {
+		return def, PeriodStatus{}, err
+	}
+	st, err := s.Status(ctx, report, period)
+	if err != nil {
+		return def, st, err
+	}
+	if st.Reported == 0 {
+		return def, st, fmt.Errorf("report %s %s: no region has reported yet (noch keine Meldungen); nothing to publish: %w", report, st.Period, atlas.ErrConflict)
+	}
+	return def, st, nil
 }
 
 // PublicationChange builds the catalogue entries and observations of one

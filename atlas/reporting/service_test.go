@@ -46,7 +46,7 @@ func newCycle(t *testing.T) *cycle {
 	}
 	c := &cycle{store: s, now: time.Date(2026, 11, 5, 9, 0, 0, 0, time.UTC)}
 	in := &ingest.Intake{Store: s, Now: func() time.Time { return c.now }}
-	c.svc = &reporting.Service{Atlas: atlas.NewService(s, atlas.Options{VersionCheck: time.Nanosecond}), Commit: in.Commit, Now: func() time.Time { return c.now }}
+	c.svc = &reporting.Service{Atlas: atlas.NewService(s, atlas.Options{VersionCheck: time.Nanosecond}), Writer: in, Now: func() time.Time { return c.now }}
 	return c
 }
 
@@ -217,6 +217,11 @@ func TestReportingCycle(t *testing.T) {
 	// definition, draft, submission, upload, correction, publication
 	if ok != 6 {
 		t.Errorf("%d report releases audited, want 6: %+v", ok, audit)
+	}
+	// Every refused attempt is audited too: 3 definitions, 2 publications
+	// without reports or by a reporter, 4 submissions, 1 upload, 1 clash.
+	if refused != 11 {
+		t.Errorf("%d refused attempts audited, want 11", refused)
 	}
 }
 

@@ -53,9 +53,10 @@ func reportingServer(t *testing.T) (http.Handler, map[string]string) {
 		}
 	}
 	svc := atlas.NewService(s, atlas.Options{})
-	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")}}
+	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")},
+		"reporting/map.html": {Data: []byte("<!doctype html><title>m</title>")}, "reporting/report.html": {Data: []byte("<!doctype html><title>r</title>")}}
 	e, err := New(Deps{RequestTimeout: testRequestTimeout, Service: svc, Static: static, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Reporting: &reporting.Service{Atlas: svc, Commit: in.Commit}})
+		Reporting: &reporting.Service{Atlas: svc, Writer: in}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,6 +224,15 @@ func TestReportingAPI(t *testing.T) {
 	expect(t, call{method: "GET", path: "/api/v1/reports/test_unterbringung/series/09162"}.do(t, h), 200, &series)
 	if len(series.Series) != 1 || *series.Series[0].Values["belegt"] != 1100 {
 		t.Fatalf("series = %+v", series)
+	}
+	// The map of published reports may be embedded; the form may not be framed.
+	rec = call{method: "GET", path: "/reporting/map"}.do(t, h)
+	if rec.Code != 200 || rec.Header().Get("X-Frame-Options") != "" || !strings.Contains(rec.Header().Get("Content-Security-Policy"), "frame-ancestors *") {
+		t.Errorf("/reporting/map: %d, headers %v", rec.Code, rec.Header())
+	}
+	rec = call{method: "GET", path: "/reporting"}.do(t, h)
+	if rec.Code != 200 || rec.Header().Get("X-Frame-Options") != "DENY" {
+		t.Errorf("/reporting: %d, X-Frame-Options %q", rec.Code, rec.Header().Get("X-Frame-Options"))
 	}
 	// Signing out ends the session.
 	expect(t, call{method: "DELETE", path: "/api/v1/session", cookies: cookies}.do(t, h), 204, nil)
