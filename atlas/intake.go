@@ -192,6 +192,8 @@ type Change struct {
 	Observations []Observation
 	// Places changes places (imports, submissions, moderation).
 	Places PlaceChange
+	// Reports writes report definitions, submissions and publications.
+	Reports ReportChange
 	// Audit, when set, is appended to the audit log in the same transaction,
 	// with Release set to the new release's id.
 	Audit *AuditEntry
@@ -285,7 +287,7 @@ func (c *Change) Validate() error {
 			return &ParamError{Param: "status", Value: st.Status, Reason: "must be published or pending"}
 		}
 	}
-	return nil
+	return c.Reports.validate()
 }
 
 // Prepare checks the change (Validate) and returns its release as a store
@@ -320,7 +322,7 @@ func (c *Change) Parts() []string {
 	for _, st := range p.Status {
 		out = append(out, "place "+st.ID+" "+st.Status)
 	}
-	return out
+	return append(out, c.Reports.parts()...)
 }
 
 // UnknownIndicatorsError is the error of a write whose observations name
@@ -364,11 +366,15 @@ const (
 	ScopeCatalogue = "catalogue"
 	// ScopeAdmin allows reading the audit log and managing tokens.
 	ScopeAdmin = "admin"
+	// ScopeReporting allows coordinating municipal reporting: defining
+	// reports for regions inside the token's keys, seeing who reported and
+	// publishing periods (atlas/reporting).
+	ScopeReporting = "reporting"
 )
 
 // Scopes lists the known token scopes, the one list Token.Validate checks
 // against.
-func Scopes() []string { return []string{ScopeCatalogue, ScopeAdmin} }
+func Scopes() []string { return []string{ScopeCatalogue, ScopeAdmin, ScopeReporting} }
 
 // HasScope reports whether the token carries scope; it is the one check of
 // a token's capabilities.
@@ -528,6 +534,7 @@ const (
 	AuditPlaceSubmit = "place-submit"
 	AuditPlaceStatus = "place-status"
 	AuditRollback    = "rollback"
+	AuditReport      = "report"
 	AuditTokenCreate = "token-create"
 	AuditTokenRevoke = "token-revoke"
 )

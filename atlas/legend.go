@@ -97,6 +97,8 @@ func FlagLabel(f Flag) string {
 		return "geschätzt"
 	case FlagMissing:
 		return "keine Angabe in der Quelle"
+	case FlagNotReported:
+		return "keine Meldung"
 	}
 	return string(f)
 }

@@ -321,7 +321,7 @@ func (snap *Snapshot) buildMapView(ctx context.Context, q MapQuery, ind Indicato
 		}
 	}
 	v.legend.Flags = []FlagCount{}
-	for _, f := range []Flag{FlagLimited, FlagEstimated, FlagZero, FlagSecret, FlagNotYet, FlagNotMeaningful, FlagUnreliable, FlagMissing} {
+	for _, f := range []Flag{FlagLimited, FlagEstimated, FlagZero, FlagSecret, FlagNotYet, FlagNotMeaningful, FlagUnreliable, FlagNotReported, FlagMissing} {
 		if counts[f] > 0 {
 			v.legend.Flags = append(v.legend.Flags, FlagCount{Flag: f, Label: FlagLabel(f), Count: counts[f], HasValue: f.HasValue()})
 			// "missing" (no observation) is not a flagged value.

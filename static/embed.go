@@ -11,5 +11,5 @@ import "embed"
 // FS is the embedded front end. lib/ is embedded with all: so that its
 // README.md keeps the directory present before npm ci has run.
 //
-//go:embed index.html embed.html css js licenses all:lib
+//go:embed index.html embed.html css js licenses all:lib reporting
 var FS embed.FS

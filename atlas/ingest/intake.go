@@ -276,6 +276,12 @@ func (in *Intake) refused(ctx context.Context, e atlas.AuditEntry, cause error) 
 	_ = in.appendAudit(ctx, e, outcome, cause)
 }
 
+// Refuse records a write attempt refused before it reached the store (a
+// caller's own checks: scope, rules, state), like the intake's own refusals.
+func (in *Intake) Refuse(ctx context.Context, e atlas.AuditEntry, cause error) {
+	in.refused(ctx, e, cause)
+}
+
 // Rollback returns the store to its state right after release id; the
 // rollback and its audit entry are one transaction.
 func (in *Intake) Rollback(ctx context.Context, id int64, actor string) ([]atlas.ReleaseInfo, error) {

@@ -59,3 +59,6 @@ func TestContract(t *testing.T) {
 	storetest.RunReleases(t, open)
 	storetest.RunTokensAndAudit(t, open)
 }
+
+// TestReportsContract runs the contract of atlas.ReportStore.
+func TestReportsContract(t *testing.T) { storetest.RunReports(t, open) }

@@ -72,6 +72,9 @@ func (s *Store) Write(ctx context.Context, c atlas.Change) (atlas.Release, error
 		if err := writePlaces(ctx, tx, c.Places, places); err != nil {
 			return err
 		}
+		if err := writeReports(ctx, tx, id, c.Reports); err != nil {
+			return err
+		}
 		if c.Audit != nil {
 			e := *c.Audit
 			e.Release = id

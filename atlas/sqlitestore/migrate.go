@@ -15,17 +15,19 @@ var (
 	intakeSchema string // version 2: release history, tokens, audit log
 	//go:embed places.sql
 	placesSchema string // version 3: places (earlier created on first use)
+	//go:embed reports.sql
+	reportsSchema string // version 5: municipal reporting
 )
 
 // schemaVersion is the schema version this package writes.
-const schemaVersion = 4
+const schemaVersion = 5
 
 // migrate brings a store file of any earlier version to schemaVersion in one
 // transaction. Version 2 adds release history, tokens and the audit log;
 // history is kept from the first release written after the upgrade on
 // (meta history_since), so rollbacks never reach below it. Version 3 adds
 // the places tables. Version 4 adds the tokens' scopes (atlas.Token.Scopes;
-// tokens of earlier versions have none).
+// tokens of earlier versions have none). Version 5 adds the reporting tables.
 func migrate(ctx context.Context, db *sql.DB) error {
 	var cur string
 	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&cur); err == nil && cur == strconv.Itoa(schemaVersion) {
@@ -61,6 +63,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	if err := addColumn(ctx, tx, "tokens", "scopes", `TEXT NOT NULL DEFAULT '[]'`); err != nil {
 		return fmt.Errorf("migrate: apply schema step 4: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, reportsSchema); err != nil {
+		return fmt.Errorf("migrate: apply schema step 5: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'schema_version'`, strconv.Itoa(schemaVersion)); err != nil {
 		return fmt.Errorf("migrate: %w", err)

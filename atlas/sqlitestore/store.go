@@ -232,7 +232,7 @@ func internFlag(b []byte) atlas.Flag {
 	if len(b) == 0 {
 		return atlas.FlagNone
 	}
-	for _, f := range []atlas.Flag{atlas.FlagZero, atlas.FlagSecret, atlas.FlagNotYet, atlas.FlagNotMeaningful, atlas.FlagUnreliable, atlas.FlagLimited, atlas.FlagEstimated, atlas.FlagMissing} {
+	for _, f := range []atlas.Flag{atlas.FlagZero, atlas.FlagSecret, atlas.FlagNotYet, atlas.FlagNotMeaningful, atlas.FlagUnreliable, atlas.FlagLimited, atlas.FlagEstimated, atlas.FlagMissing, atlas.FlagNotReported} {
 		if string(b) == string(f) {
 			return f
 		}

@@ -21,6 +21,8 @@ func open(t *testing.T) atlas.Store {
 
 func TestContract(t *testing.T) { storetest.Run(t, open) }
 
+func TestReportsContract(t *testing.T) { storetest.RunReports(t, open) }
+
 func TestDataSurvivesReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "atlas.db")

@@ -60,6 +60,9 @@ func (s *Store) Write(ctx context.Context, c atlas.Change) (atlas.Release, error
 	if err := writePlaces(ctx, tx, c.Places); err != nil {
 		return rel, err
 	}
+	if err := writeReports(ctx, tx, rel.ID, c.Reports); err != nil {
+		return rel, err
+	}
 	if c.Audit != nil {
 		e := *c.Audit
 		e.Release = rel.ID

@@ -44,7 +44,9 @@ const importsPath = "/api/v1/imports"
 
 // ownBodyLimit reports routes that set their own body limit instead of the
 // global one (the skipper of the global limit in routes.go).
-func ownBodyLimit(c echo.Context) bool { return c.Path() == importsPath }
+func ownBodyLimit(c echo.Context) bool {
+	return c.Path() == importsPath || c.Path() == reportUploadPath
+}
 
 // newIngestHandlers returns the handlers of the write routes, the rate
 // limiter of authenticated routes and the body limit of uploads (the
@@ -88,18 +90,29 @@ func (h *ingestHandlers) auth(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return fmt.Errorf("tokens: %w", atlas.ErrNotSupported)
 		}
-		scheme, secret, _ := strings.Cut(c.Request().Header.Get("Authorization"), " ")
-		secret = strings.TrimSpace(secret)
-		if !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		secret, ok := bearer(c)
+		if !ok {
 			return atlas.ErrUnauthenticated
 		}
 		tok, err := ts.TokenByHash(c.Request().Context(), atlas.HashToken(secret))
 		if err != nil {
 			return err
 		}
-		c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), tokenKey{}, tok)))
+		withToken(c, tok)
 		return next(c)
 	}
+}
+
+// bearer returns the secret of "Authorization: Bearer <token>".
+func bearer(c echo.Context) (string, bool) {
+	scheme, secret, _ := strings.Cut(c.Request().Header.Get("Authorization"), " ")
+	secret = strings.TrimSpace(secret)
+	return secret, strings.EqualFold(scheme, "Bearer") && secret != ""
+}
+
+// withToken puts the request's token into its context.
+func withToken(c echo.Context, tok atlas.Token) {
+	c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), tokenKey{}, tok)))
 }
 
 // requireScope refuses (403) a request whose token (auth runs before) lacks
@@ -131,7 +144,7 @@ func (h *ingestHandlers) importFile(c echo.Context) error {
 	}
 	tok := tokenOf(c)
 	q := c.QueryParams()
-	req := atlas.ImportRequest{Format: q.Get("format"), Name: q.Get("name"), Actor: fmt.Sprintf("token:%d (%s)", tok.ID, tok.Name), Scope: &tok}
+	req := atlas.ImportRequest{Format: q.Get("format"), Name: q.Get("name"), Actor: actorOf(tok), Scope: &tok}
 	var err error
 	for _, b := range []struct {
 		name string
@@ -258,3 +271,6 @@ func (h *ingestHandlers) audit(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, map[string]any{"entries": list})
 }
+
+// actorOf names a token in the audit log: "token:3 (Statistisches Landesamt Bayern)".
+func actorOf(tok atlas.Token) string { return fmt.Sprintf("token:%d (%s)", tok.ID, tok.Name) }

@@ -285,7 +285,7 @@ func ingestPaths() oaObj {
 // openAPIPathSets lists each feature's paths; a feature adding routes under
 // /api or /ogc adds its function here.
 func openAPIPathSets() []func() oaObj {
-	return []func() oaObj{corePaths, analysisPaths, ogcPaths, placesPaths, ingestPaths, updatesPaths}
+	return []func() oaObj{corePaths, analysisPaths, ogcPaths, placesPaths, ingestPaths, updatesPaths, reportingPaths}
 }
 
 // openAPIDocument builds the document once.
@@ -314,7 +314,8 @@ func openAPIDocument() (*atlas.Encoded, error) {
 			"schemas": oaObj{
 				"Error": oaObj{"type": "object", "properties": oaObj{"error": oaString()}, "required": []string{"error"}},
 			},
-			"securitySchemes": oaObj{"bearerAuth": oaObj{"type": "http", "scheme": "bearer"}},
+			"securitySchemes": oaObj{"bearerAuth": oaObj{"type": "http", "scheme": "bearer"},
+				"sessionCookie": oaObj{"type": "apiKey", "in": "cookie", "name": sessionCookie, "description": "from POST /api/v1/session; requests that change something also send the session's CSRF token in the X-CSRF-Token header"}},
 		},
 	}
 	b, err := json.Marshal(doc)

@@ -38,8 +38,20 @@ func intParam(c echo.Context, name string, def, min, max int) (int, error) {
 	return v, nil
 }
 
-// yearParam reads a year (0 when absent: the default year of the answer).
-func yearParam(c echo.Context, name string) (int, error) { return intParam(c, name, 0, 1800, 2200) }
+// yearParam reads a period: a year, or a month YYYYMM of a monthly
+// indicator such as a published report (0 when absent: the default period
+// of the answer).
+func yearParam(c echo.Context, name string) (int, error) {
+	s := c.QueryParam(name)
+	if v, err := strconv.Atoi(s); err == nil && len(s) == 6 && atlas.ValidMonth(v) {
+		return v, nil
+	}
+	v, err := intParam(c, name, 0, 1800, 2200)
+	if err != nil {
+		err.(*atlas.ParamError).Reason = "must be a year from 1800 to 2200 or a month YYYYMM"
+	}
+	return v, err
+}
 
 // floatParam parses a number with a decimal point.
 func floatParam(c echo.Context, name string, def float64) (float64, error) {

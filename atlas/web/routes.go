@@ -12,6 +12,7 @@ import (
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/analysis"
+	"github.com/standortatlas/standortatlas/atlas/reporting"
 )
 
 // Deps are what the HTTP layer needs.
@@ -32,6 +33,10 @@ type Deps struct {
 	Analyzer *analysis.Analyzer
 	Ingest   IngestDeps
 	Updates  UpdatesDeps
+	// Reporting runs municipal reporting (nil: the reporting routes answer 501).
+	Reporting *reporting.Service
+	// SessionTTL is how long a reporting session lasts (default 2 h).
+	SessionTTL time.Duration
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed
 	// (rate limits and logs use the client address it gives); none: the TCP
 	// peer is the client.
@@ -64,6 +69,7 @@ func New(d Deps) (*echo.Echo, error) {
 	ogc := &ogcHandlers{svc: d.Service}
 	ih, limiter, upload := newIngestHandlers(d)
 	updates := newUpdateHandlers(d, m)
+	rh := newReportHandlers(d)
 	st, err := newStaticFiles(d.Static)
 	if err != nil {
 		return nil, err
@@ -76,6 +82,7 @@ func New(d Deps) (*echo.Echo, error) {
 		return writeEncoded(c, doc, "application/vnd.oai.openapi+json;version=3.0")
 	}
 	write := []echo.MiddlewareFunc{limiter, ih.auth}
+	report := []echo.MiddlewareFunc{limiter, rh.auth}
 	for _, r := range []struct {
 		method, path string
 		h            echo.HandlerFunc
@@ -115,6 +122,24 @@ func New(d Deps) (*echo.Echo, error) {
 		// writes and the audit log (ingest.go)
 		{"POST", importsPath, ih.importFile, append(write, upload)},
 		{"GET", "/api/v1/audit", ih.audit, append(write[:len(write):len(write)], requireScope(atlas.ScopeAdmin))},
+		// municipal reporting (reporting.go)
+		{"GET", "/reporting", st.page("reporting/report.html"), nil},
+		{"GET", "/reporting/coordinator", st.page("reporting/coordinator.html"), nil},
+		{"GET", "/reporting/map", st.page("reporting/map.html"), nil},
+		{"GET", "/api/v1/reports", rh.reports, public},
+		{"POST", "/api/v1/reports", rh.define, report},
+		{"GET", "/api/v1/reports/:id", rh.report, public},
+		{"GET", "/api/v1/reports/:id/series/:key", rh.series, public},
+		{"GET", "/api/v1/reports/:id/mine", rh.mine, report},
+		{"POST", "/api/v1/reports/:id/check", rh.check, report},
+		{"GET", "/api/v1/reports/:id/periods/:period", rh.status, report},
+		{"GET", "/api/v1/reports/:id/periods/:period/regions/:key", rh.form, report},
+		{"PUT", "/api/v1/reports/:id/periods/:period/regions/:key", rh.save, report},
+		{"POST", reportUploadPath, rh.upload, append(report, reportUpload)},
+		{"POST", "/api/v1/reports/:id/periods/:period/publish", rh.publish, report},
+		{"POST", "/api/v1/session", rh.createSession, []echo.MiddlewareFunc{limiter}},
+		{"GET", "/api/v1/session", rh.getSession, nil},
+		{"DELETE", "/api/v1/session", rh.deleteSession, nil},
 		// vector tiles (tiles.go)
 		{"GET", "/tiles/places/:z/:x/:y", h.placeTile, public},
 		{"GET", "/tiles/places.json", h.placeTileJSON, public},
@@ -147,7 +172,7 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		hd := c.Response().Header()
 		frame := "'none'"
-		if c.Request().URL.Path == "/embed" {
+		if p := c.Request().URL.Path; p == "/embed" || p == "/reporting/map" {
 			frame = "*"
 		} else {
 			hd.Set("X-Frame-Options", "DENY")

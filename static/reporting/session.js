@@ -1,0 +1,62 @@
+// Sign-in shared by the reporter's and the coordinator's page: a token is
+// exchanged for a session (HttpOnly cookie + CSRF token); the token itself
+// is never stored in the browser.
+import * as api from './reporting-api.js';
+
+export function errorText(r) {
+  if (!r) return 'Keine Antwort vom Server.';
+  const d = r.data || {};
+  const msg = d.error || `Fehler ${r.status}`;
+  if (r.status === 401) return 'Anmeldung abgelaufen oder Token ungültig. Bitte erneut anmelden.';
+  if (r.status === 403) return `Keine Berechtigung: ${msg}`;
+  return msg;
+}
+
+// setup wires the sign-in form and calls onSession(session) once signed in
+// (also for a session that survives a page reload).
+export async function setup(onSession) {
+  const login = document.getElementById('login');
+  const app = document.getElementById('app');
+  const who = document.getElementById('who');
+  const msg = document.getElementById('login-msg');
+  const show = (s) => {
+    login.hidden = true;
+    app.hidden = false;
+    who.textContent = `Angemeldet: ${s.token.name} (bis ${new Date(s.expires).toLocaleTimeString('de-DE', { hour: '2-digit', minute: '2-digit' })})`;
+    onSession(s);
+  };
+  login.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const input = document.getElementById('token');
+    const r = await api.signIn(input.value.trim());
+    input.value = '';
+    if (!r.ok) {
+      msg.textContent = r.status === 401 ? 'Token unbekannt oder widerrufen.' : errorText(r);
+      return;
+    }
+    msg.textContent = '';
+    show(r.data);
+  });
+  document.getElementById('logout').addEventListener('click', async () => {
+    await api.signOut();
+    location.reload();
+  });
+  const r = await api.currentSession();
+  if (r.ok && r.data.signed_in) show(r.data);
+  else login.hidden = false;
+}
+
+export function fmt(v, decimals = 0) {
+  if (v === null || v === undefined) return '–';
+  return Number(v).toLocaleString('de-DE', { maximumFractionDigits: Math.max(decimals, 2) });
+}
+
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'text') e.textContent = v;
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
