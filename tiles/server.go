@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -351,11 +352,10 @@ func (s *Server) Warm(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for z := s.opt.MinZoom; z <= s.opt.MaxZoom; z++ {
-			g := p.zoom(z)
-			if z <= s.opt.WarmMaxZoom {
-				g.tiles(func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) })
-			}
+		// Only the zooms warmed: higher ones are simplified on first use,
+		// so they take no memory until asked for.
+		for z := s.opt.MinZoom; z <= s.opt.WarmMaxZoom; z++ {
+			p.zoom(z).tiles(func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) })
 		}
 	}
 	work := make(chan job)
@@ -431,6 +431,11 @@ func (s *Server) KeepWarm(ctx context.Context, interval time.Duration) {
 					s.opt.Logger.Error("warm tiles", "err", err)
 				}
 			} else {
+				// The warm-up's scratch (simplification, clipping, encoding)
+				// is garbage now: hand it back to the OS at once rather
+				// than over the next minutes, so the resident memory after
+				// start is what the data need.
+				debug.FreeOSMemory()
 				n, size := s.cache.stats()
 				s.opt.Logger.Info("tiles warm", "data_version", v, "tiles", n, "cache_bytes", size, "took_ms", time.Since(start).Milliseconds())
 			}
