@@ -73,8 +73,8 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	}
 	flags.StringVar(&c.Addr, "addr", addr, "listen address (env STANDORTATLAS_ADDR)")
 	flags.DurationVar(&c.RequestTimeout, "request-timeout", 15*time.Second, "upper bound of a request's work")
-	flags.IntVar(&c.TileCacheMB, "tile-cache-mb", 128, "memory for cached vector tiles (gzipped), in MB (0: the tiles package's default)")
-	flags.IntVar(&c.MemoryLimitMB, "memory-limit-mb", 450, "soft memory limit of the Go runtime in MB: the garbage collector works harder near it (0: none)")
+	flags.IntVar(&c.TileCacheMB, "tile-cache-mb", 64, "memory for cached vector tiles (gzipped, and the uncompressed copies made for clients without gzip), in MB (0: the tiles package's default)")
+	flags.IntVar(&c.MemoryLimitMB, "memory-limit-mb", 280, "soft memory limit of the Go runtime in MB: the garbage collector works harder near it (0: none); with the default tile cache the atlas on all four levels lives in about 200 MB")
 	flags.BoolVar(&c.Seed, "seed", true, "load the built-in seed data when the store has not been seeded with this version")
 	flags.DurationVar(&c.UpdateEvery, "update-every", envDuration(getenv, "STANDORTATLAS_UPDATE_EVERY"), "check the registered GENESIS tables this often and import what changed, e.g. 24h (env STANDORTATLAS_UPDATE_EVERY; 0: never); credentials from the environment (see standortatlas fetch -h)")
 	flags.BoolVar(&c.Migrate, "migrate", true, "with -database-url: apply pending schema migrations at start (-migrate=false: refuse to start on an old schema)")
