@@ -674,3 +674,39 @@ func TestIdentityCopyKeptWithTheCachedTile(t *testing.T) {
 		t.Error("the identity copy differs from the rendered tile")
 	}
 }
+
+// Requested tiles come first: while a request renders a tile that is not
+// cached, Warm neither simplifies nor renders; it goes on once the request
+// is answered.
+func TestWarmWaitsForRequests(t *testing.T) {
+	s, _ := newSeedServer(t, Options{WarmMaxZoom: 4})
+	ctx := context.Background()
+	s.demand.Add(1) // a request rendering
+	done := make(chan error)
+	go func() { done <- s.Warm(ctx) }()
+	time.Sleep(200 * time.Millisecond)
+	if n, _ := s.CacheStats(); n != 0 {
+		t.Errorf("warm rendered %d tiles while a request was rendering", n)
+	}
+	p, err := s.pyramid(ctx, "land")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for z := range p.zooms {
+		if p.zooms[z].g.Load() != nil {
+			t.Errorf("warm simplified z%d while a request was rendering", z)
+		}
+	}
+	s.demand.Add(-1)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CacheStats(); n == 0 {
+		t.Error("warm rendered nothing after the request")
+	}
+	// A request's own cache miss counts as demand while it renders, Warm's
+	// do not.
+	if _, err := s.Tile(ctx, "kreis", 6, 33, 21, ValueQuery{}); err != nil || s.demand.Load() != 0 {
+		t.Errorf("demand %d after a request, %v", s.demand.Load(), err)
+	}
+}
