@@ -5,8 +5,10 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
 
 	"github.com/standortatlas/standortatlas/geo"
 )
@@ -15,19 +17,30 @@ import (
 // in world coordinates as one coverage, simplified per zoom on demand.
 type pyramid struct {
 	data      *LayerData
-	world     []orb.MultiPolygon // full resolution, world coordinates
-	bound     orb.Bound          // WGS84 bound of all features
+	bound     orb.Bound // WGS84 bound of all features
 	cov       *geo.Coverage
 	tolerance float64 // in tile extent units
+	// index holds the world-coordinate bound of every feature at full
+	// resolution. Simplification keeps a subset of the vertices, so a
+	// feature's bound at any zoom lies within it: one index serves every
+	// zoom.
+	index rtree.RTreeG[int32]
 
-	mu    sync.Mutex
-	zooms []*zoomGeom // by zoom, nil until built
+	// zooms holds the geometry by zoom, each built on first use with its
+	// own lock: a request for one zoom never waits for the build of another
+	// (the warm-up's, say).
+	zooms []zoomSlot
+}
+
+type zoomSlot struct {
+	once sync.Once
+	g    atomic.Pointer[zoomGeom]
 }
 
 // zoomGeom is a layer simplified for one zoom.
 type zoomGeom struct {
-	polys []orb.MultiPolygon // world coordinates, coverage-simplified
-	index *geo.Index
+	polys []orb.MultiPolygon   // world coordinates, coverage-simplified
+	index *rtree.RTreeG[int32] // the pyramid's
 	// parts holds, per feature and polygon, the tiles of this zoom that the
 	// polygon's bound reaches: x0, y0, x1, y1.
 	parts [][][4]uint32
@@ -41,10 +54,14 @@ type zoomGeom struct {
 }
 
 func newPyramid(data *LayerData, maxZoom int, tolerance float64) *pyramid {
-	p := &pyramid{data: data, world: make([]orb.MultiPolygon, len(data.Features)), tolerance: tolerance, zooms: make([]*zoomGeom, maxZoom+1)}
+	p := &pyramid{data: data, tolerance: tolerance, zooms: make([]zoomSlot, maxZoom+1)}
+	// The projected full-resolution geometry is needed only to build the
+	// coverage (which keeps its own compact copy of the vertices) and the
+	// index: it is not kept.
+	world := make([]orb.MultiPolygon, len(data.Features))
 	first := true
 	for i, f := range data.Features {
-		p.world[i] = projectMultiPolygon(f.Geom)
+		world[i] = projectMultiPolygon(f.Geom)
 		if len(f.Geom) == 0 {
 			continue
 		}
@@ -53,24 +70,28 @@ func newPyramid(data *LayerData, maxZoom int, tolerance float64) *pyramid {
 		} else {
 			p.bound = p.bound.Union(b)
 		}
+		wb := world[i].Bound()
+		p.index.Insert(wb.Min, wb.Max, int32(i))
 	}
-	p.cov = geo.NewCoverage(p.world)
+	p.cov = geo.NewCoverage(world)
 	return p
 }
 
 // zoom returns the geometry of zoom z, simplifying the coverage with a
 // tolerance of p.tolerance tile units at that zoom the first time.
 func (p *pyramid) zoom(z int) *zoomGeom {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if g := p.zooms[z]; g != nil {
-		return g
-	}
+	slot := &p.zooms[z]
+	slot.once.Do(func() { slot.g.Store(p.build(z)) })
+	return slot.g.Load()
+}
+
+// build simplifies the coverage for zoom z.
+func (p *pyramid) build(z int) *zoomGeom {
 	var g *zoomGeom
 	// A lower zoom at full resolution shares its geometry with this one.
 	for lz := z - 1; lz >= 0 && g == nil; lz-- {
-		if lg := p.zooms[lz]; lg != nil && lg.full {
-			g = &zoomGeom{polys: lg.polys, index: lg.index, full: true}
+		if lg := p.zooms[lz].g.Load(); lg != nil && lg.full {
+			g = &zoomGeom{polys: lg.polys, index: &p.index, full: true}
 		}
 	}
 	if g == nil {
@@ -86,7 +107,7 @@ func (p *pyramid) zoom(z int) *zoomGeom {
 		for _, mp := range polys {
 			orientPolygons(mp)
 		}
-		g = &zoomGeom{polys: polys, index: geo.NewIndex(polys), full: full}
+		g = &zoomGeom{polys: polys, index: &p.index, full: full}
 	}
 	polys := g.polys
 	g.anchors = make([]orb.Point, len(polys))
@@ -105,7 +126,6 @@ func (p *pyramid) zoom(z int) *zoomGeom {
 			g.parts[i][j] = [4]uint32{x0, y0, x1, y1}
 		}
 	}
-	p.zooms[z] = g
 	return g
 }
 
@@ -113,8 +133,8 @@ func (p *pyramid) zoom(z int) *zoomGeom {
 // the world-coordinate bound b, in feature order.
 func (g *zoomGeom) intersecting(b orb.Bound, dst []int) []int {
 	dst = dst[:0]
-	g.index.Intersecting(b, func(i int) bool {
-		dst = append(dst, i)
+	g.index.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool {
+		dst = append(dst, int(i))
 		return true
 	})
 	slices.Sort(dst)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -86,6 +87,9 @@ type Server struct {
 
 	// polls numbers the calls of Source.Version in the order they start.
 	polls atomic.Uint64
+	// demand counts the requests rendering a tile that is not cached: Warm
+	// waits while there are any, so requested tiles come first.
+	demand atomic.Int32
 
 	mu      sync.Mutex
 	version int64  // -1 before the first request
@@ -250,6 +254,10 @@ func (s *Server) Tile(ctx context.Context, layer string, z int, x, y uint32, q V
 	if t, ok := s.cache.get(k); ok {
 		return t, nil
 	}
+	if ctx.Value(warmKey{}) == nil {
+		s.demand.Add(1)
+		defer s.demand.Add(-1)
+	}
 	return s.tiles.do(ctx, k, func(ctx context.Context) (*Tile, error) {
 		if t, ok := s.cache.get(k); ok {
 			return t, nil
@@ -331,7 +339,12 @@ func (s *Server) CacheStats() (tiles int, bytes int64) { return s.cache.stats() 
 // source, simplifies it for every zoom and renders (into the cache) every
 // non-empty tile up to Options.WarmMaxZoom, using all CPUs. It stops early
 // when ctx ends or the data version changes.
+//
+// Requests come first: before each zoom it simplifies and each tile it
+// renders, Warm waits until no request is rendering a tile that is not
+// cached.
 func (s *Server) Warm(ctx context.Context) error {
+	ctx = context.WithValue(ctx, warmKey{}, true)
 	v, err := s.Version(ctx)
 	if err != nil {
 		return err
@@ -351,11 +364,13 @@ func (s *Server) Warm(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for z := s.opt.MinZoom; z <= s.opt.MaxZoom; z++ {
-			g := p.zoom(z)
-			if z <= s.opt.WarmMaxZoom {
-				g.tiles(func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) })
+		// Only the zooms warmed: higher ones are simplified on first use,
+		// so they take no memory until asked for.
+		for z := s.opt.MinZoom; z <= s.opt.WarmMaxZoom; z++ {
+			if err := s.yieldToRequests(ctx); err != nil {
+				return err
 			}
+			p.zoom(z).tiles(func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) })
 		}
 	}
 	work := make(chan job)
@@ -366,6 +381,13 @@ func (s *Server) Warm(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			for j := range work {
+				if err := s.yieldToRequests(ctx); err != nil {
+					select {
+					case errc <- err:
+					default:
+					}
+					continue
+				}
 				if _, err := s.Tile(ctx, j.layer, j.z, j.x, j.y, ValueQuery{}); err != nil {
 					select {
 					case errc <- err:
@@ -414,6 +436,23 @@ feed:
 	return nil
 }
 
+// warmKey marks the context of Warm's own tile requests.
+type warmKey struct{}
+
+// yieldToRequests waits while requests render tiles that are not cached.
+func (s *Server) yieldToRequests(ctx context.Context) error {
+	for s.demand.Load() > 0 {
+		t := time.NewTimer(time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
 // KeepWarm warms the cache now and again whenever the data version changes
 // (checked every interval) until ctx ends. Errors are logged, not returned.
 func (s *Server) KeepWarm(ctx context.Context, interval time.Duration) {
@@ -431,6 +470,11 @@ func (s *Server) KeepWarm(ctx context.Context, interval time.Duration) {
 					s.opt.Logger.Error("warm tiles", "err", err)
 				}
 			} else {
+				// The warm-up's scratch (simplification, clipping, encoding)
+				// is garbage now: hand it back to the OS at once rather
+				// than over the next minutes, so the resident memory after
+				// start is what the data need.
+				debug.FreeOSMemory()
 				n, size := s.cache.stats()
 				s.opt.Logger.Info("tiles warm", "data_version", v, "tiles", n, "cache_bytes", size, "took_ms", time.Since(start).Milliseconds())
 			}

@@ -38,13 +38,17 @@ func TestZoomGeometryHasNoGapsOrOverlaps(t *testing.T) {
 	for _, layer := range []string{"land", "kreis"} {
 		d := seedData(t, layer)
 		p := newPyramid(d, 14, 8)
+		world := make([]orb.MultiPolygon, len(d.Features))
+		for i, f := range d.Features {
+			world[i] = projectMultiPolygon(f.Geom)
+		}
 		total := 0.0
-		for _, mp := range p.world {
+		for _, mp := range world {
 			total += planar.Area(mp)
 		}
 		for _, z := range []int{4, 6, 8} {
 			g := p.zoom(z)
-			gap, overlap, err := geo.CoverageDefects(p.world, g.polys)
+			gap, overlap, err := geo.CoverageDefects(world, g.polys)
 			if err != nil {
 				t.Fatalf("%s z%d: %v", layer, z, err)
 			}
@@ -54,10 +58,10 @@ func TestZoomGeometryHasNoGapsOrOverlaps(t *testing.T) {
 			}
 			in, out := 0, 0
 			for i := range g.polys {
-				in += len(p.world[i])
+				in += len(world[i])
 				out += len(g.polys[i])
-				if len(g.polys[i]) != len(p.world[i]) {
-					t.Errorf("%s z%d %s: %d polygons, the BKG geometry has %d (island lost)", layer, z, d.Features[i].Key, len(g.polys[i]), len(p.world[i]))
+				if len(g.polys[i]) != len(world[i]) {
+					t.Errorf("%s z%d %s: %d polygons, the BKG geometry has %d (island lost)", layer, z, d.Features[i].Key, len(g.polys[i]), len(world[i]))
 				}
 			}
 			if z == 4 {
@@ -668,5 +672,41 @@ func TestIdentityCopyKeptWithTheCachedTile(t *testing.T) {
 	}
 	if c, _ := r.MVT(); string(c) != string(a) {
 		t.Error("the identity copy differs from the rendered tile")
+	}
+}
+
+// Requested tiles come first: while a request renders a tile that is not
+// cached, Warm neither simplifies nor renders; it goes on once the request
+// is answered.
+func TestWarmWaitsForRequests(t *testing.T) {
+	s, _ := newSeedServer(t, Options{WarmMaxZoom: 4})
+	ctx := context.Background()
+	s.demand.Add(1) // a request rendering
+	done := make(chan error)
+	go func() { done <- s.Warm(ctx) }()
+	time.Sleep(200 * time.Millisecond)
+	if n, _ := s.CacheStats(); n != 0 {
+		t.Errorf("warm rendered %d tiles while a request was rendering", n)
+	}
+	p, err := s.pyramid(ctx, "land")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for z := range p.zooms {
+		if p.zooms[z].g.Load() != nil {
+			t.Errorf("warm simplified z%d while a request was rendering", z)
+		}
+	}
+	s.demand.Add(-1)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CacheStats(); n == 0 {
+		t.Error("warm rendered nothing after the request")
+	}
+	// A request's own cache miss counts as demand while it renders, Warm's
+	// do not.
+	if _, err := s.Tile(ctx, "kreis", 6, 33, 21, ValueQuery{}); err != nil || s.demand.Load() != 0 {
+		t.Errorf("demand %d after a request, %v", s.demand.Load(), err)
 	}
 }

@@ -55,14 +55,31 @@ func writeEncoded(c echo.Context, enc *atlas.Encoded, contentType string) error 
 func writeBody(c echo.Context, contentType string, body []byte, gzipped bool) error {
 	hd := c.Response().Header()
 	if gzipped {
-		hd.Set("Content-Encoding", "gzip")
+		hd["Content-Encoding"] = hdrGzip
 	}
 	hd.Set("Content-Length", strconv.Itoa(len(body)))
 	return c.Blob(http.StatusOK, contentType, body)
 }
 
+var (
+	hdrGzip           = []string{"gzip"}
+	hdrAcceptEncoding = []string{"Accept-Encoding"}
+)
+
+// addVaryAcceptEncoding adds Accept-Encoding to Vary (sharing one slice
+// when Vary is not set yet).
+func addVaryAcceptEncoding(hd http.Header) {
+	if len(hd["Vary"]) == 0 {
+		hd["Vary"] = hdrAcceptEncoding
+		return
+	}
+	hd.Add("Vary", "Accept-Encoding")
+}
+
 func etagMatches(header, etag string) bool {
-	for _, part := range strings.Split(header, ",") {
+	for header != "" {
+		var part string
+		part, header, _ = strings.Cut(header, ",")
 		p := strings.TrimSpace(part)
 		if p == "*" || p == etag || strings.TrimPrefix(p, "W/") == etag {
 			return true

@@ -32,6 +32,12 @@ const (
 	maxTileZoom     = 14
 )
 
+var (
+	hdrImmutableCache = []string{immutableCache}
+	hdrShortTileCache = []string{shortTileCache}
+	hdrMVTContentType = []string{mvtContentType}
+)
+
 // tileSet returns the tile renderer, or ErrNotSupported when none is wired.
 func (h *handlers) tileSet() (atlas.TileSet, error) {
 	if h.tiles == nil {
@@ -72,14 +78,16 @@ func (h *handlers) tile(c echo.Context) error {
 		return err
 	}
 	hd := c.Response().Header()
+	// Constant header values are shared slices (canonical keys): a cached
+	// tile is answered with as few allocations as possible.
 	if v, err := strconv.ParseInt(c.QueryParam("v"), 10, 64); err == nil && v == t.Version {
-		hd.Set("Cache-Control", immutableCache)
+		hd["Cache-Control"] = hdrImmutableCache
 	} else {
-		hd.Set("Cache-Control", shortTileCache)
+		hd["Cache-Control"] = hdrShortTileCache
 	}
 	hd.Set("ETag", t.ETag)
 	hd.Set("X-Data-Version", strconv.FormatInt(t.Version, 10))
-	hd.Add("Vary", "Accept-Encoding")
+	addVaryAcceptEncoding(hd)
 	if t.Omitted != "" {
 		// Left out to keep the tile within the size limit: said, not silent.
 		hd.Set(atlas.TileOmittedHeader, t.Omitted)
@@ -91,6 +99,7 @@ func (h *handlers) tile(c echo.Context) error {
 		// No region reaches this tile.
 		return c.NoContent(http.StatusNoContent)
 	}
+	hd["Content-Type"] = hdrMVTContentType
 	if acceptsGzip(c) {
 		return writeBody(c, mvtContentType, t.Gzip, true)
 	}

@@ -29,6 +29,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if cfg.MemoryLimitMB > 0 {
 		debug.SetMemoryLimit(int64(cfg.MemoryLimitMB) << 20)
 	}
+	if cfg.GCPercent > 0 {
+		debug.SetGCPercent(cfg.GCPercent)
+	}
 	start := time.Now()
 	store, err := openServeStore(ctx, cfg.storeConfig, stdout)
 	if err != nil {

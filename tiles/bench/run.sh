@@ -3,7 +3,10 @@
 # `standortatlas serve` ($BIN, built by `make build`, else with go build) on
 # the store $DB (seeded on first start) pinned to the CPUs $CPUS, lets it
 # warm z0–z8, makes one pass over all z5–z12 tiles so that they are cached,
-# then measures warm tiles.
+# then measures warm tiles with and without gzip. It reports the time of the
+# first tiles asked for right after /healthz answers, req/s, latency
+# percentiles (p50, p99) and the server's resident memory (VmRSS) and peak
+# (VmHWM) after start and after the load.
 #
 #   tiles/bench/run.sh                  # 64 connections, 30 s
 #   CONNS=128 DURATION=60s tiles/bench/run.sh
@@ -28,6 +31,15 @@ mkdir -p "$(dirname "$DB")"
 taskset -c "$CPUS" "$BIN" serve -addr "$ADDR" -db "$DB" >/dev/null 2>"$LOG" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+rss() { awk -v k="$1:" '$1 == k {printf "%.0f MB", $2/1024}' /proc/$pid/status; }
+# The first tiles after start: asked for as soon as /healthz answers.
+for _ in $(seq 1 3000); do
+	curl -fs "http://$ADDR/healthz" >/dev/null 2>&1 && break
+	sleep 0.02
+done
+for t in gemeinde/8/134/86 kreis/6/33/21 gemeinde/10/537/346; do
+	curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w "first tile $t after /healthz: %{http_code} in %{time_total} s\n" "http://$ADDR/tiles/$t.mvt"
+done
 for _ in $(seq 1 600); do
 	curl -fs "http://$ADDR/readyz" >/dev/null 2>&1 && break
 	sleep 0.2
@@ -38,7 +50,12 @@ for _ in $(seq 1 300); do
 	sleep 0.2
 done
 v=$(curl -fs "http://$ADDR/tiles/kreis.json" | sed -n 's/.*"data_version":\([0-9]*\).*/\1/p')
+echo "RSS after start, all levels ready and z0–z8 warm: $(rss VmRSS) (peak so far $(rss VmHWM))"
 echo "server pid $pid on CPUs $CPUS, data version $v; caching all z5–z12 tiles…"
 wrk -t"$THREADS" -c"$CONNS" -d20s -s tiles/bench/tiles.lua "http://$ADDR" -- "$v" >/dev/null
 echo "warm tiles, $CONNS connections, $DURATION:"
 wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$ADDR" -- "$v"
+echo "RSS after the gzip run: $(rss VmRSS), peak $(rss VmHWM)"
+echo "warm tiles without Accept-Encoding (identity), $CONNS connections, $DURATION:"
+wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$ADDR" -- "$v" identity
+echo "RSS after load: $(rss VmRSS), peak $(rss VmHWM)"

@@ -4,12 +4,13 @@
 -- 204), gzip accepted, with the data version as ?v= as the TileJSON URLs
 -- carry it. Each thread walks the list from its own random offset.
 --
---   wrk -t2 -c64 -d30s --latency -s tiles/bench/tiles.lua http://127.0.0.1:8089 -- <data version>
+--   wrk -t2 -c64 -d30s --latency -s tiles/bench/tiles.lua http://127.0.0.1:8089 -- <data version> [identity]
 --
 -- tiles/bench/run.sh starts a server, warms the cache and runs this.
 
 local paths = {}
 local idx = 1
+local headers = {["Accept-Encoding"] = "gzip"}
 
 local function lon2x(lon, n) return math.floor((lon + 180) / 360 * n) end
 local function lat2y(lat, n)
@@ -19,6 +20,7 @@ end
 
 function init(args)
   local v = args[1] or ""
+  if args[2] == "identity" then headers = {} end -- as curl, QGIS and scripts send
   for _, layer in ipairs({"kreis", "gemeinde"}) do
     for z = 5, 12 do
       local n = 2 ^ z
@@ -35,5 +37,5 @@ end
 
 function request()
   idx = idx % #paths + 1
-  return wrk.format("GET", paths[idx], {["Accept-Encoding"] = "gzip"})
+  return wrk.format("GET", paths[idx], headers)
 end

@@ -34,6 +34,13 @@ for _, key in ipairs({ "09162", "09184", "11000", "02000", "05315", "14612", "08
   paths[#paths + 1] = "/api/v1/regions/" .. key
 end
 
+-- wrk ... -s mixed.lua URL -- identity: without Accept-Encoding, as curl,
+-- QGIS and many scripts send (default: gzip accepted).
+local headers = { ["Accept-Encoding"] = "gzip" }
+init = function(args)
+  if args[1] == "identity" then headers = {} end
+end
+
 local counter = 0
 request = function()
   counter = counter + 1
@@ -43,7 +50,7 @@ request = function()
   else
     path = paths[ntiles + (counter * 104729) % (#paths - ntiles) + 1]
   end
-  return wrk.format("GET", path, { ["Accept-Encoding"] = "gzip" })
+  return wrk.format("GET", path, headers)
 end
 
 local errors = 0

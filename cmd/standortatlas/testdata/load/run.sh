@@ -24,6 +24,7 @@ curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/boundaries?level=gemeinde"
 echo "RSS after start (all levels loaded): $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$pid/status)"
 # Warm-up (first renders of z9–z12 tiles, first answers of each query),
 # then the measured run; cold latencies are measured by the Go benchmarks.
-wrk -t2 -c64 -d15s -s cmd/standortatlas/testdata/load/mixed.lua "http://127.0.0.1:$PORT" >/dev/null
-wrk -t2 -c64 -d"${DURATION}s" --latency -s cmd/standortatlas/testdata/load/mixed.lua "http://127.0.0.1:$PORT"
+# ENCODING=identity: requests without Accept-Encoding (default: gzip).
+wrk -t2 -c64 -d15s -s cmd/standortatlas/testdata/load/mixed.lua "http://127.0.0.1:$PORT" -- "${ENCODING:-gzip}" >/dev/null
+wrk -t2 -c64 -d"${DURATION}s" --latency -s cmd/standortatlas/testdata/load/mixed.lua "http://127.0.0.1:$PORT" -- "${ENCODING:-gzip}"
 echo "RSS after load: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$pid/status), peak: $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$pid/status)"
