@@ -248,7 +248,7 @@ func TestBrowserAtlas(t *testing.T) {
 	ctx := b.ctx
 	kreis := srv.url + "/?level=kreis&indicator=unemployment_rate&year=2019"
 
-	t.Run("first view within budget", func(t *testing.T) {
+	t.Run("first view within the byte budget", func(t *testing.T) {
 		// A visitor's first view of a running server: a first load warms the server (tiles are
 		// rendered on demand) and the browser; then the browser cache is cleared and the page
 		// loaded again.
@@ -267,8 +267,10 @@ func TestBrowserAtlas(t *testing.T) {
 		bytes := js[float64](t, ctx, `performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')).reduce((s, e) => s + (e.transferSize || 0), 0)`)
 		requests := js[int](t, ctx, `performance.getEntriesByType('resource').length`)
 		t.Logf("first view (Kreis choropleth, empty browser cache): interactive after %.0f ms, %d requests, %.0f kB transferred", ms, requests, bytes/1000)
-		if ms < 0 || ms > 3000 { // 1.5 s is the target; the test allows for a loaded CI machine
-			t.Errorf("first view interactive after %.0f ms; the target is 1500 ms on localhost", ms)
+		// The time is reported, not asserted (speed targets live in benchmarks:
+		// make bench-load); the mark must exist, and the bytes are a budget.
+		if ms < 0 {
+			t.Errorf("the app set no 'sa-first-view' performance mark")
 		}
 		if bytes > 1_000_000 {
 			t.Errorf("first view transferred %.0f bytes; the budget is 1 MB", bytes)
