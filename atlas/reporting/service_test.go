@@ -28,7 +28,7 @@ type cycle struct {
 	now   time.Time
 }
 
-func newCycle(t *testing.T) *cycle {
+func newCycle(t testing.TB) *cycle {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
