@@ -82,6 +82,9 @@ func TestFormatDE(t *testing.T) {
 			t.Errorf("FormatDE(%v, %d) = %q, want %q", tt.v, tt.d, got, tt.want)
 		}
 	}
+	if got := FormatEN(1234567.891, 2); got != "1,234,567.89" {
+		t.Errorf("FormatEN = %q, want 1,234,567.89", got)
+	}
 }
 
 func TestFillCoverageDefaultYear(t *testing.T) {

@@ -50,6 +50,9 @@ func FillCoverage(inds []Indicator, rows []CoverageRow) {
 			ind.Years = append(ind.Years, y)
 		}
 		sort.Ints(ind.Years)
+		if len(ind.Levels) == 0 {
+			continue // only Germany values: a reference without a map
+		}
 		// Prefer Kreis (the atlas's main level), else the finest level present.
 		ref := ind.Levels[len(ind.Levels)-1]
 		if a.levels[LevelKreis] {

@@ -103,11 +103,6 @@ func (snap *Snapshot) encodeExport(ctx context.Context, ind Indicator, q ExportQ
 		})
 	}
 	var b bytes.Buffer
-	sep, dec := ',', "."
-	if q.Format == "csv-de" {
-		b.WriteString("\ufeff")
-		sep, dec = ';', ","
-	}
 	comment := func(k, v string) {
 		if v != "" {
 			b.WriteString("# " + k + ": " + strings.ReplaceAll(v, "\n", " ") + "\n")
@@ -121,7 +116,6 @@ func (snap *Snapshot) encodeExport(ctx context.Context, ind Indicator, q ExportQ
 	comment("Stichtag", ind.ReferenceDate)
 	comment("Gebietsstand der Namen", set.Name+", "+set.Gebietsstand)
 	w := csv.NewWriter(&b)
-	w.Comma = sep
 	if err := w.Write([]string{"key", "name", "level", "indicator", "period", "value", "flag"}); err != nil {
 		return nil, err
 	}
@@ -129,14 +123,17 @@ func (snap *Snapshot) encodeExport(ctx context.Context, ind Indicator, q ExportQ
 		v := ""
 		if r.Value != nil {
 			v = strconv.FormatFloat(*r.Value, 'f', -1, 64)
-			if dec == "," {
-				v = strings.Replace(v, ".", ",", 1)
-			}
 		}
 		if err := w.Write([]string{r.Key, r.Name, r.Level, r.Indicator, strconv.Itoa(r.Period), v, r.Flag}); err != nil {
 			return nil, err
 		}
 	}
 	w.Flush()
-	return b.Bytes(), w.Error()
+	if err := w.Error(); err != nil {
+		return nil, err
+	}
+	if q.Format == "csv-de" {
+		return GermanExcelCSV(b.Bytes())
+	}
+	return b.Bytes(), nil
 }

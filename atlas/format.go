@@ -8,7 +8,13 @@ import (
 
 // FormatDE formats v with the given number of decimals in German notation:
 // decimal comma and a dot between thousands ("1.633,5").
-func FormatDE(v float64, decimals int) string {
+func FormatDE(v float64, decimals int) string { return formatNumber(v, decimals, '.', ',') }
+
+// FormatEN formats v with the given number of decimals in English notation:
+// decimal point and a comma between thousands ("1,633.5").
+func FormatEN(v float64, decimals int) string { return formatNumber(v, decimals, ',', '.') }
+
+func formatNumber(v float64, decimals int, thousands, point byte) string {
 	if math.IsNaN(v) {
 		return ""
 	}
@@ -22,12 +28,12 @@ func FormatDE(v float64, decimals int) string {
 	}
 	for i, r := range intPart {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte('.')
+			b.WriteByte(thousands)
 		}
 		b.WriteRune(r)
 	}
 	if frac != "" {
-		b.WriteByte(',')
+		b.WriteByte(point)
 		b.WriteString(frac)
 	}
 	return b.String()

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Direction says how a higher value of an indicator reads.
@@ -55,6 +56,8 @@ type Indicator struct {
 	// PopulationBase names the population series a per-capita value is based on.
 	PopulationBase string `json:"population_base,omitempty"`
 	Notes          string `json:"notes,omitempty"`
+	// Domain is the domain of the motion the indicator serves (Domains).
+	Domain string `json:"domain,omitempty"`
 	// Aggregation says how values of coarser levels were derived from finer
 	// ones ("sum" of counts, "ratio" of two sums) or "" when they were not.
 	Aggregation string `json:"aggregation,omitempty"`
@@ -95,6 +98,8 @@ func (ind *Indicator) Validate() error {
 		return fmt.Errorf("indicator %s: source, licence and attribution are required", ind.ID)
 	case ind.Topic == "":
 		return fmt.Errorf("indicator %s: topic missing", ind.ID)
+	case ind.Domain != "" && !ValidDomain(ind.Domain):
+		return fmt.Errorf("indicator %s: domain %q is not one of the motion's domains (%s)", ind.ID, ind.Domain, strings.Join(DomainIDs(), ", "))
 	case ind.Measure != "" && ind.Measure != MeasureExtensive && ind.Measure != MeasureIntensive:
 		return fmt.Errorf("indicator %s: measure %q must be extensive or intensive", ind.ID, ind.Measure)
 	case ind.Weight != "" && ind.Weight != WeightPopulation && ind.Weight != WeightArea:

@@ -14,16 +14,24 @@ const (
 	LevelKreis
 	LevelVWG
 	LevelGemeinde
+	// LevelGermany holds Germany's own values (key "DG") as official
+	// sources publish them (the DG rows of a GENESIS table): a reference
+	// for profiles, rankings and legends, never a map level. It is not in
+	// AllLevels and not accepted by ParseLevel (no map, no tiles).
+	LevelGermany
 )
 
+// GermanyKey is the key of Germany's own values (GENESIS "DG").
+const GermanyKey = "DG"
+
 // levelNames are the stable text forms of the levels, used in URLs and JSON.
-var levelNames = [...]string{LevelLand: "land", LevelKreis: "kreis", LevelVWG: "vwg", LevelGemeinde: "gemeinde"}
+var levelNames = [...]string{LevelLand: "land", LevelKreis: "kreis", LevelVWG: "vwg", LevelGemeinde: "gemeinde", LevelGermany: "deutschland"}
 
 // AllLevels returns the levels from coarse to fine.
 func AllLevels() []Level { return []Level{LevelLand, LevelKreis, LevelVWG, LevelGemeinde} }
 
 func (l Level) String() string {
-	if l >= LevelLand && l <= LevelGemeinde {
+	if l >= LevelLand && l <= LevelGermany {
 		return levelNames[l]
 	}
 	return fmt.Sprintf("level(%d)", uint8(l))
@@ -40,6 +48,8 @@ func (l Level) Title() string {
 		return "Verwaltungsgemeinschaft"
 	case LevelGemeinde:
 		return "Gemeinde"
+	case LevelGermany:
+		return "Deutschland"
 	}
 	return l.String()
 }
@@ -55,6 +65,8 @@ func (l Level) KeyLength() int {
 		return 9
 	case LevelGemeinde:
 		return 8
+	case LevelGermany:
+		return len(GermanyKey)
 	}
 	return 0
 }
@@ -77,8 +89,13 @@ func ParseLevel(s string) (Level, error) {
 // MarshalText encodes the level by name.
 func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
-// UnmarshalText decodes a level name.
+// UnmarshalText decodes a level name ("deutschland" too: table specs keep
+// a source's Germany row with levels ["deutschland", …]).
 func (l *Level) UnmarshalText(b []byte) error {
+	if strings.EqualFold(strings.TrimSpace(string(b)), LevelGermany.String()) {
+		*l = LevelGermany
+		return nil
+	}
 	v, err := ParseLevel(string(b))
 	if err != nil {
 		return err
@@ -89,6 +106,9 @@ func (l *Level) UnmarshalText(b []byte) error {
 
 // LevelOfKey returns the level a key of this length denotes.
 func LevelOfKey(key string) (Level, bool) {
+	if key == GermanyKey {
+		return LevelGermany, true
+	}
 	switch len(key) {
 	case 2:
 		return LevelLand, true
@@ -105,6 +125,9 @@ func LevelOfKey(key string) (Level, bool) {
 // ValidKey reports whether key is a well-formed key of level l: the right
 // number of ASCII digits.
 func ValidKey(l Level, key string) bool {
+	if l == LevelGermany || key == GermanyKey {
+		return l == LevelGermany && key == GermanyKey
+	}
 	if len(key) != l.KeyLength() {
 		return false
 	}
@@ -123,7 +146,7 @@ func ParentKey(key string, parent Level) string {
 	if n == 0 || n >= len(key) {
 		return ""
 	}
-	if parent == LevelVWG {
+	if parent == LevelVWG || parent == LevelGermany {
 		return ""
 	}
 	return key[:n]

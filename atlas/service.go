@@ -50,6 +50,9 @@ type Service struct {
 	snap      *Snapshot // nil before the first poll
 	checkedAt time.Time
 	warm      bool // Warm has completed at least once
+	// polls numbers the store polls in the order they start; applied is
+	// the number of the poll whose answer snap is.
+	polls, applied uint64
 }
 
 // NewService returns a Service reading from store.
@@ -79,6 +82,8 @@ func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 		s.mu.Unlock()
 		return snap, nil
 	}
+	s.polls++
+	seq := s.polls
 	s.mu.Unlock()
 	v, err := s.store.DataVersion(ctx)
 	if err != nil {
@@ -86,6 +91,12 @@ func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if seq < s.applied {
+		// A poll that started later has answered already: this late
+		// answer must not replace its snapshot with an older state.
+		return s.snap, nil
+	}
+	s.applied = seq
 	s.checkedAt = s.opts.Now()
 	if s.snap == nil || s.snap.Version != v {
 		s.snap = newSnapshot(s, v)

@@ -222,3 +222,54 @@ func TestFlaggedCountsOneRuleInEveryForm(t *testing.T) {
 		}
 	}
 }
+
+// slowVersionStore answers its first DataVersion with the version of the
+// moment it was asked, but only after release is closed.
+type slowVersionStore struct {
+	atlas.Store
+	asked, release chan struct{}
+	once           sync.Once
+}
+
+func (s *slowVersionStore) DataVersion(ctx context.Context) (int64, error) {
+	v, err := s.Store.DataVersion(ctx)
+	first := false
+	s.once.Do(func() { first = true })
+	if first {
+		close(s.asked)
+		<-s.release
+	}
+	return v, err
+}
+
+// A poll of the data version that answers after a later poll (a slow
+// request) never replaces the later poll's snapshot with the older state.
+func TestSnapshotIgnoresALateAnswerOfAnEarlierPoll(t *testing.T) {
+	ctx := context.Background()
+	st, ind, obs := landStore(t)
+	slow := &slowVersionStore{Store: st, asked: make(chan struct{}), release: make(chan struct{})}
+	svc := atlas.NewService(slow, atlas.Options{VersionCheck: time.Nanosecond})
+	late := make(chan int64)
+	go func() {
+		snap, err := svc.Snapshot(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		late <- snap.Version
+	}()
+	<-slow.asked
+	if _, err := storetest.Import(ctx, st, atlas.Release{Source: "t2"}, []atlas.Indicator{ind}, obs[:1]); err != nil {
+		t.Fatal(err)
+	}
+	newer, err := svc.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(slow.release)
+	if v := <-late; v != newer.Version {
+		t.Errorf("the late poll answered version %d, the current is %d", v, newer.Version)
+	}
+	if got := svc.Stats().DataVersion; got != newer.Version {
+		t.Errorf("the late poll switched the service back to version %d (current %d)", got, newer.Version)
+	}
+}

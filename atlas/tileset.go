@@ -10,7 +10,7 @@ type TileSet interface {
 	// Tile returns tile z/x/y of a level; with q, its features carry the
 	// classified values of that map (MapView). Coordinates outside the
 	// served zooms are a *ParamError, an unknown level ErrNotFound.
-	Tile(ctx context.Context, level Level, z int, x, y uint32, q *MapQuery) (*Tile, error)
+	Tile(ctx context.Context, level Level, z int, x, y uint32, q *MapQuery) (Tile, error)
 	// TileJSON returns the TileJSON 3.0.0 document of a level (with q: of
 	// its map), encoded; tileURL gives the URL template of the tiles of a
 	// data version.
@@ -20,14 +20,24 @@ type TileSet interface {
 	PlacesTile(ctx context.Context, z int, x, y uint32, categories []string) (*Encoded, error)
 }
 
-// Tile is an encoded vector tile of a level.
+// TileOmittedHeader is the response header of a tile that names the
+// properties it left out to stay within the size limit (Tile.Omitted).
+const TileOmittedHeader = "X-Tile-Omitted"
+
+// Tile is an encoded vector tile of a level. It is returned by value and
+// refers to the renderer's cached bytes, so serving a cached tile allocates
+// nothing.
 type Tile struct {
 	Version int64  // data version of the content
 	ETag    string // strong, quoted
 	// Gzip is the gzipped MVT; nil when no feature reaches the tile.
 	Gzip []byte
-	// MVT returns the uncompressed tile (for clients without gzip).
-	MVT func() ([]byte, error)
+	// Omitted names the properties left out to keep the tile within the
+	// size limit ("" when none; e.g. "name,type").
+	Omitted string
+	// Identity gives the uncompressed tile (for clients without gzip),
+	// kept beside the gzipped one once asked for; not to be modified.
+	Identity interface{ MVT() ([]byte, error) }
 }
 
 // Empty reports whether no feature reaches the tile.

@@ -23,23 +23,28 @@ type tileKey struct {
 // lru is a byte-bounded least-recently-used cache of tiles. It is safe for
 // concurrent use.
 type lru struct {
-	mu    sync.Mutex
-	max   int64
-	size  int64
-	ll    *list.List // front = most recently used; values are *lruEntry
-	items map[tileKey]*list.Element
+	mu   sync.Mutex
+	max  int64
+	size int64
+	// version is the data version whose tiles the cache holds (set by
+	// dropOlder); a tile of another version rendered by a request that
+	// started before the switch is not stored.
+	version int64
+	ll      *list.List // front = most recently used; values are *lruEntry
+	items   map[tileKey]*list.Element
 }
 
 type lruEntry struct {
 	key  tileKey
 	tile *Tile
+	size int64 // accounted bytes: gzip, identity copy once made, overhead
 }
 
 // entryOverhead approximates the bookkeeping bytes of one entry.
 const entryOverhead = 200
 
 func newLRU(maxBytes int64) *lru {
-	return &lru{max: maxBytes, ll: list.New(), items: map[tileKey]*list.Element{}}
+	return &lru{version: -1, max: maxBytes, ll: list.New(), items: map[tileKey]*list.Element{}}
 }
 
 func (c *lru) get(k tileKey) (*Tile, bool) {
@@ -59,30 +64,56 @@ func (c *lru) put(k tileKey, t *Tile) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if k.version != c.version {
+		return
+	}
 	if e, ok := c.items[k]; ok {
-		c.size -= int64(len(e.Value.(*lruEntry).tile.Gzip) + entryOverhead)
-		e.Value.(*lruEntry).tile = t
+		ent := e.Value.(*lruEntry)
+		c.size -= ent.size
+		ent.tile, ent.size = t, n
 		c.ll.MoveToFront(e)
 	} else {
-		c.items[k] = c.ll.PushFront(&lruEntry{key: k, tile: t})
+		c.items[k] = c.ll.PushFront(&lruEntry{key: k, tile: t, size: n})
 	}
 	c.size += n
+	c.evict()
+}
+
+// addIdentity accounts the identity copy of a cached tile (made when a
+// client without gzip asked for it): it counts against the same bound.
+func (c *lru) addIdentity(k tileKey, t *Tile, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.items[k]
+	if !ok || e.Value.(*lruEntry).tile != t {
+		return
+	}
+	e.Value.(*lruEntry).size += int64(n)
+	c.size += int64(n)
+	c.evict()
+}
+
+// evict drops the least recently used tiles until the cache is within its
+// bound. c.mu must be held.
+func (c *lru) evict() {
 	for c.size > c.max {
 		e := c.ll.Back()
 		ent := e.Value.(*lruEntry)
 		c.ll.Remove(e)
 		delete(c.items, ent.key)
-		c.size -= int64(len(ent.tile.Gzip) + entryOverhead)
+		c.size -= ent.size
 	}
 }
 
-// dropOlder removes the tiles of data versions other than v.
+// dropOlder removes the tiles of data versions other than v and accepts
+// only tiles of v from now on.
 func (c *lru) dropOlder(v int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.version = v
 	for k, e := range c.items {
 		if k.version != v {
-			c.size -= int64(len(e.Value.(*lruEntry).tile.Gzip) + entryOverhead)
+			c.size -= e.Value.(*lruEntry).size
 			c.ll.Remove(e)
 			delete(c.items, k)
 		}

@@ -399,6 +399,19 @@ func (t *tiler) appendQuantised(dst orb.MultiPolygon, ext []orb.Point, holes [][
 	return append(dst, out)
 }
 
+// anchor returns the one-unit square at the world point p when p lies in
+// the tile (not in its buffer), nil otherwise: the form of a region that
+// rounding would drop from every tile.
+func (t *tiler) anchor(p orb.Point) orb.MultiPolygon {
+	q := t.toTile(p)
+	if !(q[0] >= 0 && q[0] < Extent && q[1] >= 0 && q[1] < Extent) {
+		return nil
+	}
+	x, y := math.Floor(q[0]), math.Floor(q[1])
+	// Exterior positive in tile coordinates (y down), as quantise leaves it.
+	return orb.MultiPolygon{{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}}
+}
+
 // round rounds a tile coordinate to an integer, but never onto the clip box
 // boundary (lo and hi are integers) from inside the box: only points made
 // by clipping lie on it, and a vertex rounded onto it could touch the ring

@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"sync"
 
@@ -33,6 +34,10 @@ type zoomGeom struct {
 	// full is true when this is the full-resolution geometry (simplifying
 	// would have kept 95 % of the vertices or more): higher zooms share it.
 	full bool
+	// anchors holds, per feature, a point of its largest polygon (world
+	// coordinates): where a feature that rounding would drop from every
+	// tile is drawn as one tile unit (see tiler.anchor).
+	anchors []orb.Point
 }
 
 func newPyramid(data *LayerData, maxZoom int, tolerance float64) *pyramid {
@@ -84,6 +89,10 @@ func (p *pyramid) zoom(z int) *zoomGeom {
 		g = &zoomGeom{polys: polys, index: geo.NewIndex(polys), full: full}
 	}
 	polys := g.polys
+	g.anchors = make([]orb.Point, len(polys))
+	for i, mp := range polys {
+		g.anchors[i] = anchorOf(mp)
+	}
 	g.parts = make([][][4]uint32, len(polys))
 	for i, mp := range polys {
 		g.parts[i] = make([][4]uint32, len(mp))
@@ -146,4 +155,29 @@ func sortCoords(cs [][2]uint32) {
 		}
 		return cmp.Compare(a[0], b[0])
 	})
+}
+
+// anchorOf returns the mean of the exterior vertices of the polygon of mp
+// with the largest exterior area (the zero point for no polygon).
+func anchorOf(mp orb.MultiPolygon) orb.Point {
+	var best orb.Ring
+	bestArea := -1.0
+	for _, p := range mp {
+		if len(p) == 0 || len(p[0]) < 2 {
+			continue
+		}
+		if a := math.Abs(area2(p[0])); a > bestArea {
+			best, bestArea = p[0], a
+		}
+	}
+	var c orb.Point
+	if len(best) < 2 {
+		return c
+	}
+	n := len(best) - 1 // closed: the last point repeats the first
+	for _, q := range best[:n] {
+		c[0] += q[0]
+		c[1] += q[1]
+	}
+	return orb.Point{c[0] / float64(n), c[1] / float64(n)}
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -37,6 +38,9 @@ type Options struct {
 	// (default 500,000): a tile that would be larger leaves out the
 	// properties name and type (geometry, id, key and values stay).
 	MaxTileBytes int
+	// OmittedHeader is the response header in which the HTTP layer names
+	// the properties a tile left out (Tile.Omitted); the TileJSON says so.
+	OmittedHeader string
 	// WarmMaxZoom is the highest zoom that Warm renders (default 8).
 	WarmMaxZoom int
 	// Logger receives warm-up reports and errors (default slog.Default()).
@@ -75,20 +79,19 @@ type Server struct {
 	opt    Options
 	cache  *lru
 	gzip   sync.Pool // *gzip.Writer
+	gunzip sync.Pool // *gzip.Reader
 	tilers sync.Pool // *tiler
 
 	tiles flight[tileKey, *Tile]
 
-	mu         sync.Mutex
-	version    int64 // -1 before the first request
-	switchedAt time.Time
-	warmed     int64 // version the last complete Warm rendered
-}
+	// polls numbers the calls of Source.Version in the order they start.
+	polls atomic.Uint64
 
-// stragglerWindow: a data version lower than the current one that arrives
-// within this time after a switch is a late answer of a concurrent poll, not
-// a new state of the data.
-const stragglerWindow = 3 * time.Second
+	mu      sync.Mutex
+	version int64  // -1 before the first request
+	applied uint64 // number of the poll whose answer version is
+	warmed  int64  // version the last complete Warm rendered
+}
 
 // NewServer returns a Server reading from src.
 func NewServer(src Source, opt Options) *Server {
@@ -109,52 +112,114 @@ type Tile struct {
 	// Size is the size of the uncompressed MVT in bytes.
 	Size     int
 	Features int
-	// Trimmed is set when name and type were left out to keep the tile
-	// within Options.MaxTileBytes.
+	// Trimmed is set when properties were left out to keep the tile
+	// within Options.MaxTileBytes; Omitted names them ("name,type" or
+	// "name,type,key"), for the response header that says so.
 	Trimmed bool
+	Omitted string
 	// Repaired counts the features whose geometry rounding had made
 	// invalid and that were repaired.
 	Repaired int
+	// Anchored counts the features drawn as one tile unit at their anchor
+	// because rounding left nothing of them.
+	Anchored int
 	// ETag is a strong validator of the uncompressed content (quoted).
 	ETag string
+
+	// srv and key are set when the tile is cached: its identity copy is
+	// then kept beside it, within the cache's bound.
+	srv      *Server
+	key      tileKey
+	identity atomic.Pointer[[]byte]
 }
 
 // Empty reports whether no feature reaches the tile.
 func (t *Tile) Empty() bool { return t.Gzip == nil }
 
-// MVT returns the uncompressed tile (nil for an empty tile).
+// MVT returns the uncompressed tile (nil for an empty tile). For a cached
+// tile it is inflated once and kept (clients that do not ask for gzip get
+// the same bytes without inflating them per request); the caller must not
+// modify it.
 func (t *Tile) MVT() ([]byte, error) {
 	if t.Gzip == nil {
 		return nil, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(t.Gzip))
+	if b := t.identity.Load(); b != nil {
+		return *b, nil
+	}
+	var pool *sync.Pool
+	if t.srv != nil {
+		pool = &t.srv.gunzip
+	}
+	b, err := inflate(t.Gzip, t.Size, pool)
 	if err != nil {
 		return nil, fmt.Errorf("tile %d/%d/%d: %w", t.Z, t.X, t.Y, err)
 	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("tile %d/%d/%d: %w", t.Z, t.X, t.Y, err)
+	if t.srv != nil && t.identity.CompareAndSwap(nil, &b) {
+		t.srv.cache.addIdentity(t.key, t, len(b))
 	}
 	return b, nil
 }
 
-// Version returns the current data version, dropping the geometry and tiles
-// of older versions when it changed.
+// inflate gunzips gz into a buffer of size bytes, with a reader from pool
+// (when not nil).
+func inflate(gz []byte, size int, pool *sync.Pool) ([]byte, error) {
+	var zr *gzip.Reader
+	if pool != nil {
+		zr, _ = pool.Get().(*gzip.Reader)
+	}
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(gz))
+	} else {
+		err = zr.Reset(bytes.NewReader(gz))
+	}
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, size)
+	n, err := io.ReadFull(zr, b)
+	if err == nil {
+		var one [1]byte
+		if m, _ := zr.Read(one[:]); m != 0 {
+			err = fmt.Errorf("more than the %d bytes recorded", size)
+		}
+	}
+	if pool != nil {
+		pool.Put(zr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inflate %d of %d bytes: %w", n, size, err)
+	}
+	return b, nil
+}
+
+// Version returns the current data version, dropping the tiles of other
+// versions when it changed.
+//
+// Concurrent requests poll the source at the same time, and their answers
+// can arrive in any order. The answer of the poll that started last wins:
+// the answer of a poll that started before the one whose answer is current
+// (a straggler) is ignored, whatever version it names, so a slow request
+// never switches the server back to the state before a newer poll. A newer
+// poll that names a lower version (a store restored from a backup) is
+// followed like any other change.
 func (s *Server) Version(ctx context.Context) (int64, error) {
+	seq := s.polls.Add(1)
 	v, err := s.src.Version(ctx)
 	if err != nil {
 		return 0, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v == s.version {
-		return v, nil
-	}
-	if v < s.version && time.Since(s.switchedAt) < stragglerWindow {
+	if seq < s.applied {
 		return s.version, nil
 	}
-	s.version, s.switchedAt = v, time.Now()
-	s.cache.dropOlder(v)
+	s.applied = seq
+	if v != s.version {
+		s.version = v
+		s.cache.dropOlder(v)
+	}
 	return v, nil
 }
 
@@ -194,6 +259,7 @@ func (s *Server) Tile(ctx context.Context, layer string, z int, x, y uint32, q V
 			return nil, err
 		}
 		if t.Version == v {
+			t.srv, t.key = s, k
 			s.cache.put(k, t)
 		}
 		return t, nil
@@ -402,18 +468,23 @@ func (s *Server) encodeTile(p *pyramid, z int, x, y uint32, vals *ValueSet) (*Ti
 			}
 			mp = tl.polygon(mp, poly)
 		}
-		if len(mp) == 0 {
-			continue
+		if len(mp) > 0 {
+			var suspect bool
+			if suspect, segs = mayBeInvalid(mp, segs); suspect && geo.Validate(mp) != nil {
+				// Rounding to the tile grid made a part narrower than a
+				// tile unit touch or cross itself.
+				mp = tl.repair(mp)
+				t.Repaired++
+			}
 		}
-		var suspect bool
-		if suspect, segs = mayBeInvalid(mp, segs); suspect && geo.Validate(mp) != nil {
-			// Rounding to the tile grid made a part narrower than a tile
-			// unit touch or cross itself.
-			mp = tl.repair(mp)
-			t.Repaired++
-			if len(mp) == 0 {
+		if len(mp) == 0 {
+			// Nothing of the region survived rounding here: no region may
+			// disappear at any zoom, so the tile that holds its anchor
+			// draws it as one tile unit there.
+			if mp = tl.anchor(g.anchors[i]); mp == nil {
 				continue
 			}
+			t.Anchored++
 		}
 		f := &p.data.Features[i]
 		gf := &geojson.Feature{Type: "Feature", Geometry: mp, Properties: geojson.Properties{"key": f.Key, "name": f.Name, "type": f.Type}}
@@ -441,19 +512,19 @@ func (s *Server) encodeTile(p *pyramid, z int, x, y uint32, vals *ValueSet) (*Ti
 	// Too many regions for one tile (the Gemeinden at zooms where each is a
 	// pixel or less): leave out name and type, then key (the id is the same
 	// key as a number); geometry, id and values stay.
-	for _, drop := range [][]string{{"name", "type"}, {"key"}} {
+	for _, drop := range omissions {
 		if len(raw) <= s.opt.MaxTileBytes {
 			break
 		}
 		for _, f := range feats {
-			for _, k := range drop {
+			for _, k := range drop.props {
 				delete(f.Properties, k)
 			}
 		}
 		if raw, err = mvt.Marshal(layers); err != nil {
 			return nil, fmt.Errorf("encode tile %s/%d/%d/%d: %w", p.data.Name, z, x, y, err)
 		}
-		t.Trimmed = true
+		t.Trimmed, t.Omitted = true, drop.omitted
 	}
 	var buf bytes.Buffer
 	buf.Grow(len(raw)/2 + 64)
@@ -474,6 +545,13 @@ func (s *Server) encodeTile(p *pyramid, z int, x, y uint32, vals *ValueSet) (*Ti
 	t.ETag = `"` + hex.EncodeToString(sum[:12]) + `"`
 	return t, nil
 }
+
+// omissions are the steps that keep a tile within Options.MaxTileBytes:
+// the properties each leaves out and what has been left out after it.
+var omissions = []struct {
+	props   []string
+	omitted string
+}{{[]string{"name", "type"}, "name,type"}, {[]string{"key"}, "name,type,key"}}
 
 // addValue sets the choropleth properties of a feature: value and class
 // when the region has a (classified) value, flag when the source flagged it,

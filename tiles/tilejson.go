@@ -24,6 +24,9 @@ type TileJSON struct {
 	// DataVersion is the atlas data version the tiles belong to; tile URLs
 	// carry it as ?v= so that they can be cached for good.
 	DataVersion int64 `json:"data_version"`
+	// Omitted says which properties tiles over the size limit leave out
+	// and how such a tile says so.
+	Omitted string `json:"omitted_properties"`
 }
 
 // VectorLayer describes a layer of the tiles and its feature properties.
@@ -86,6 +89,10 @@ func (s *Server) TileJSON(ctx context.Context, layer string, q ValueQuery, tileU
 			ID: d.Name, Description: d.Title, MinZoom: s.opt.MinZoom, MaxZoom: s.opt.MaxZoom, Fields: Fields(!q.IsZero()),
 		}},
 		DataVersion: d.Version,
+		Omitted:     fmt.Sprintf("A tile whose uncompressed MVT would exceed %d bytes (the Gemeinden at the lowest zooms) leaves out name and type, then key (the feature id is the key as a number); geometry, id and values stay.", s.opt.MaxTileBytes),
+	}
+	if h := s.opt.OmittedHeader; h != "" {
+		tj.Omitted += " Such a tile names what it left out in the response header " + h + "."
 	}
 	if tj.Name == "" {
 		tj.Name = d.Name

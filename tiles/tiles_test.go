@@ -1,13 +1,16 @@
 package tiles
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -115,8 +118,73 @@ func TestTilesAreValidMVT(t *testing.T) {
 					checkFeature(t, c.layer, z, xy, f, byKey, tile.Trimmed, seen)
 				}
 			}
-			if z == 8 && len(seen) != len(d.Features) {
-				t.Errorf("%s z8: %d of %d regions in the tiles", c.layer, len(seen), len(d.Features))
+			// No region disappears at any zoom (07134019 Dickesbach, 5.2
+			// km², used to be missing from every Gemeinde tile of z4).
+			if len(seen) != len(d.Features) {
+				var missing []string
+				for _, f := range d.Features {
+					if !seen[f.Key] {
+						missing = append(missing, f.Key+" "+f.Name)
+					}
+				}
+				t.Errorf("%s z%d: %d of %d regions in no tile: %v", c.layer, z, len(missing), len(d.Features), missing[:min(10, len(missing))])
+			}
+		}
+	}
+}
+
+// At z9–z12 the 150 smallest regions of every level (those that rounding
+// to the tile grid could drop) are each in at least one of the tiles they
+// reach.
+func TestSmallestRegionsInTilesUpToZ12(t *testing.T) {
+	s, _ := newSeedServer(t, Options{CacheBytes: -1})
+	ctx := context.Background()
+	for _, layer := range []string{"land", "kreis", "vwg", "gemeinde"} {
+		d := seedData(t, layer)
+		byKey := map[string]Feature{}
+		type sized struct {
+			i    int
+			area float64
+		}
+		var fs []sized
+		for i, f := range d.Features {
+			byKey[f.Key] = f
+			fs = append(fs, sized{i, planar.Area(f.Geom)})
+		}
+		slices.SortFunc(fs, func(a, b sized) int { return cmp.Compare(a.area, b.area) })
+		fs = fs[:min(150, len(fs))]
+		for z := 9; z <= 12; z++ {
+			seen := map[string]bool{}
+			tiles := map[[2]uint32]bool{}
+			for _, f := range fs {
+				x0, y0, x1, y1 := tileRange(z, projectMultiPolygon(d.Features[f.i].Geom).Bound())
+				for x := x0; x <= x1; x++ {
+					for y := y0; y <= y1; y++ {
+						tiles[[2]uint32{x, y}] = true
+					}
+				}
+			}
+			for xy := range tiles {
+				tile, err := s.Tile(ctx, layer, z, xy[0], xy[1], ValueQuery{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tile.Empty() {
+					continue
+				}
+				raw, _ := tile.MVT()
+				ls, err := decodeMVT(raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range ls[0].features {
+					checkFeature(t, layer, z, xy, f, byKey, tile.Trimmed, seen)
+				}
+			}
+			for _, f := range fs {
+				if k := d.Features[f.i].Key; !seen[k] {
+					t.Errorf("%s z%d: %s %s (%.3g sq. deg.) in no tile", layer, z, k, d.Features[f.i].Name, f.area)
+				}
 			}
 		}
 	}
@@ -304,6 +372,11 @@ func TestGemeindeTilesWithin500KB(t *testing.T) {
 				}
 				if tile.Trimmed {
 					trimmed++
+					if tile.Omitted == "" {
+						t.Errorf("gemeinde %s: trimmed without saying what it left out", tileName(z, c))
+					}
+				} else if tile.Omitted != "" {
+					t.Errorf("gemeinde %s: untrimmed, but says it left out %q", tileName(z, c), tile.Omitted)
 				}
 				maxRaw, maxGz = max(maxRaw, tile.Size), max(maxGz, len(tile.Gzip))
 			}
@@ -422,10 +495,73 @@ func TestCacheETagsAndDataVersions(t *testing.T) {
 	if tl.ETag != got[0].ETag {
 		t.Error("the same content got another ETag in the next data version")
 	}
-	// A late answer of an older version right after the switch is ignored.
-	src.setVersion(1)
+}
+
+// slowPollSource answers Version with the version it had when the poll
+// started, but only once release is closed (a poll that is slow to answer).
+type slowPollSource struct {
+	*seedSource
+	slow    chan struct{} // closed when the slow poll has read its version
+	release chan struct{}
+	once    sync.Once
+}
+
+func (s *slowPollSource) Version(ctx context.Context) (int64, error) {
+	v, err := s.seedSource.Version(ctx)
+	first := false
+	s.once.Do(func() { first = true })
+	if first {
+		close(s.slow)
+		<-s.release
+	}
+	return v, err
+}
+
+// TestVersionStragglerIgnored: a poll that started before a newer one but
+// answers after it (however late) never switches the server back, and a tile
+// rendered for the old version by such a request is not cached; a later
+// poll that names a lower version (a restored store) is followed.
+func TestVersionStragglerIgnored(t *testing.T) {
+	if _, err := loadSeedLayers(); err != nil {
+		t.Fatal(err)
+	}
+	src := &slowPollSource{seedSource: &seedSource{version: 1}, slow: make(chan struct{}), release: make(chan struct{})}
+	s := NewServer(src, Options{})
+	ctx := context.Background()
+	type answer struct {
+		tl  *Tile
+		err error
+	}
+	old := make(chan answer)
+	go func() {
+		tl, err := s.Tile(ctx, "kreis", 8, 134, 86, ValueQuery{}) // the slow poll, reads version 1
+		old <- answer{tl, err}
+	}()
+	<-src.slow
+	src.setVersion(2)
+	tl, err := s.Tile(ctx, "kreis", 8, 134, 86, ValueQuery{})
+	if err != nil || tl.Version != 2 {
+		t.Fatalf("tile after the switch: %v, %v", tl, err)
+	}
+	time.Sleep(10 * time.Millisecond) // no time window decides: the order of the polls does
+	close(src.release)
+	a := <-old
+	if a.err != nil {
+		t.Fatal(a.err)
+	}
 	if v, _ := s.Version(ctx); v != 2 {
 		t.Errorf("straggler switched the server back to version %d", v)
+	}
+	if n, _ := s.CacheStats(); n != 1 {
+		t.Errorf("%d tiles cached, want 1 (the straggler's must not stay)", n)
+	}
+	if tl2, _ := s.Tile(ctx, "kreis", 8, 134, 86, ValueQuery{}); tl2 != tl {
+		t.Error("the cached tile of version 2 was replaced")
+	}
+	// A newer poll naming a lower version is a real change of the data.
+	src.setVersion(1)
+	if v, _ := s.Version(ctx); v != 1 {
+		t.Errorf("a restored store's version 1 was not followed: %d", v)
 	}
 }
 
@@ -502,5 +638,35 @@ func TestTileJSON(t *testing.T) {
 	}
 	if _, err := s.TileJSON(context.Background(), "kreis", ValueQuery{Key: "nope"}, func(int64) string { return "" }); !errors.Is(err, errUnknownIndicator) {
 		t.Errorf("bad query: %v", err)
+	}
+}
+
+// A cached tile asked for without gzip is inflated once: the identity copy
+// is kept beside it and counted against the cache's bound.
+func TestIdentityCopyKeptWithTheCachedTile(t *testing.T) {
+	s, _ := newSeedServer(t, Options{})
+	ctx := context.Background()
+	tl, err := s.Tile(ctx, "kreis", 8, 134, 86, ValueQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, before := s.CacheStats()
+	a, err := tl.MVT()
+	if err != nil || len(a) != tl.Size {
+		t.Fatalf("identity: %d bytes, %v; want %d", len(a), err, tl.Size)
+	}
+	b, _ := tl.MVT()
+	if &a[0] != &b[0] {
+		t.Error("the identity copy was inflated again")
+	}
+	if _, after := s.CacheStats(); after != before+int64(len(a)) {
+		t.Errorf("cache bytes %d → %d, want + %d for the identity copy", before, after, len(a))
+	}
+	r, err := s.Render(ctx, "kreis", 8, 134, 86, ValueQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := r.MVT(); string(c) != string(a) {
+		t.Error("the identity copy differs from the rendered tile")
 	}
 }

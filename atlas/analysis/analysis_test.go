@@ -216,8 +216,24 @@ func TestProfileMuenchen(t *testing.T) {
 	if ur.Land == nil || ur.Land.Value == nil || *ur.Land.Value != raw["09"] {
 		t.Errorf("Land reference: %+v, raw Bayern %v", ur.Land, raw["09"])
 	}
-	if ur.Germany == nil || ur.Germany.Value != nil {
-		t.Errorf("Germany reference for a rate must be empty (not invented): %+v", ur.Germany)
+	if ur.Land.Basis != analysis.BasisOfficial {
+		t.Errorf("Land reference basis %q, want amtlich (the Land row of the raw file)", ur.Land.Basis)
+	}
+	// The raw file's own Germany row (DG), marked official; 2019 of the
+	// series with Bayern and Germany as in the raw file (2.8 and 5.0).
+	if ur.Germany == nil || ur.Germany.Value == nil || *ur.Germany.Value != raw["DG"] || ur.Germany.Basis != analysis.BasisOfficial {
+		t.Errorf("Germany reference: %+v, raw DG %v (amtlich)", ur.Germany, raw["DG"])
+	}
+	raw19 := rawUnemployment(t, 2019)
+	for _, pt := range ur.Series {
+		if pt.Year == 2019 && (pt.Land == nil || pt.Land.Value != raw19["09"] || pt.Germany == nil || pt.Germany.Value != raw19["DG"] || pt.Germany.Basis != analysis.BasisOfficial) {
+			t.Errorf("2019: land %+v germany %+v, raw Bayern %v Germany %v", pt.Land, pt.Germany, raw19["09"], raw19["DG"])
+		}
+	}
+	// A rate without a Germany row gets no value (a mean of rates is not
+	// Germany's rate): the GISD score has no DG row.
+	if g := byID["gisd_score"].Germany; g == nil || g.Value != nil || g.Note == "" {
+		t.Errorf("Germany reference of gisd_score must be empty with a note: %+v", g)
 	}
 	// Percentile: mid-rank among the Kreise with a value, recomputed.
 	keys := kreisKeys(t)

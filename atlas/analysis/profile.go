@@ -75,21 +75,42 @@ type Latest struct {
 	Percentile float64     `json:"percentile"`
 }
 
-// Reference is a Land or Germany value of the same year.
+// Reference is a Land or Germany value of the same year. Basis says where
+// it comes from: BasisOfficial (the source's own Land or Germany row) or
+// BasisOwn (a sum of counts where every region has a value, or Σ numerator
+// ÷ Σ denominator); empty when there is no value (Note says why).
 type Reference struct {
 	Key   string      `json:"key,omitempty"`
 	Name  string      `json:"name,omitempty"`
 	Year  int         `json:"year"`
 	Value *float64    `json:"value"`
 	Flag  *atlas.Flag `json:"flag"`
+	Basis string      `json:"basis,omitempty"`
 	Note  string      `json:"note,omitempty"`
 }
 
-// Point is one year of a time series.
+// Point is one year of a time series, with the Land and Germany values of
+// that year where there are any (see Reference).
 type Point struct {
-	Year  int         `json:"year"`
-	Value *float64    `json:"value"`
-	Flag  *atlas.Flag `json:"flag"`
+	Year    int         `json:"year"`
+	Value   *float64    `json:"value"`
+	Flag    *atlas.Flag `json:"flag"`
+	Land    *RefValue   `json:"land,omitempty"`
+	Germany *RefValue   `json:"germany,omitempty"`
+}
+
+// RefValue is a reference value of one year and its basis (amtlich or
+// eigene Berechnung).
+type RefValue struct {
+	Value float64 `json:"value"`
+	Basis string  `json:"basis"`
+}
+
+func refValue(r *Reference) *RefValue {
+	if r == nil || r.Value == nil {
+		return nil
+	}
+	return &RefValue{Value: *r.Value, Basis: r.Basis}
 }
 
 // Similar lists the nearest regions over z-standardised indicators.
@@ -170,8 +191,8 @@ func profileDefinitions() map[string]string {
 	return map[string]string{
 		"rank":       "1 = höchster Wert unter den Gebieten der Ebene mit Wert in diesem Jahr; gleiche Werte teilen sich den besten Rang (1, 2, 2, 4)",
 		"percentile": "100 × (Gebiete mit kleinerem Wert + ½ × Gebiete mit gleichem Wert) ÷ Gebiete mit Wert (Mittelrang-Perzentil)",
-		"land":       "Wert des Landes im selben Jahr, nur wo die Daten einen Landeswert enthalten",
-		"germany":    "Deutschlandwert nur für Summen (aggregation \"sum\"): Summe der 16 Länder, eigene Berechnung; sonst kein Deutschlandwert (die importierten Daten haben keine Deutschland-Zeilen)",
+		"land":       "Wert des Landes im selben Jahr: amtlich (Landeszeile der Quelle) oder eigene Berechnung (Summe der Kreise einer Zählung, nur wenn jeder Kreis des Landes einen Wert hat); nie ein Mittel von Quoten",
+		"germany":    "Deutschlandwert im selben Jahr: amtlich (Deutschland-Zeile DG der Quelle) oder eigene Berechnung (Summe der Länder bzw. Kreise einer Zählung, nur wenn jedes Gebiet einen Wert hat); nie ein Mittel von Quoten",
 		"similar":    "k nächste Nachbarn: euklidischer Abstand über z-standardisierte Indikatoren (Mittelwert 0, Standardabweichung 1 über die verglichenen Gebiete) eines Jahres, geteilt durch √(Anzahl Indikatoren); ohne Größen-Indikatoren (Zählungen, Königsteiner Schlüssel)",
 	}
 }
@@ -240,7 +261,17 @@ func (a *Analyzer) Profile(ctx context.Context, key string, k int) (*Profile, er
 			}
 			x, f := c.vals[idx], c.flags[idx]
 			if !math.IsNaN(x) || (f != atlas.FlagMissing && f != atlas.FlagNone) {
-				pi.Series = append(pi.Series, Point{Year: y, Value: valPtr(x), Flag: flagPtr(f)})
+				pt := Point{Year: y, Value: valPtr(x), Flag: flagPtr(f)}
+				lr, err := a.landReference(ctx, ind, r, level, y)
+				if err != nil {
+					return nil, err
+				}
+				gr, err := a.germanyReference(ctx, ind, y)
+				if err != nil {
+					return nil, err
+				}
+				pt.Land, pt.Germany = refValue(lr), refValue(gr)
+				pi.Series = append(pi.Series, pt)
 			}
 			if !math.IsNaN(x) {
 				rank, of, pct := rankOf(c.vals, x)
@@ -332,63 +363,6 @@ func (a *Analyzer) hierarchy(ctx context.Context, p *Profile, r atlas.Region) er
 	ch.Count = len(ch.Regions)
 	p.Children = ch
 	return nil
-}
-
-// landReference returns the Land value of the same year where the data have one.
-func (a *Analyzer) landReference(ctx context.Context, ind atlas.Indicator, r atlas.Region, level atlas.Level, year int) (*Reference, error) {
-	if level == atlas.LevelLand {
-		return nil, nil
-	}
-	lk := r.Key[:2]
-	ref := &Reference{Key: lk, Year: year}
-	if li, err := a.level(ctx, atlas.LevelLand); err == nil {
-		if lr, ok := li.find(lk); ok {
-			ref.Name = lr.Name
-		}
-	}
-	if !slices.Contains(ind.Levels, atlas.LevelLand) {
-		ref.Note = "die Daten enthalten für diesen Indikator keine Landeswerte"
-		return ref, nil
-	}
-	m, err := a.raw(ctx, ind.ID, atlas.LevelLand, year)
-	if err != nil {
-		return nil, err
-	}
-	v, ok := m[lk]
-	if !ok {
-		ref.Note = fmt.Sprintf("kein Landeswert für %d in den Daten", year)
-		return ref, nil
-	}
-	ref.Value, ref.Flag = valPtr(v.Value), flagPtr(v.Flag)
-	if ind.Aggregation == "sum" {
-		ref.Note = "Landeswerte dieses Indikators sind zum Teil Summen der Gemeinden bzw. Kreise (eigene Berechnung, siehe attribution)"
-	}
-	return ref, nil
-}
-
-// germanyReference returns a Germany value only where one can be had
-// without invention: for sums, the sum of the 16 Länder (own calculation).
-func (a *Analyzer) germanyReference(ctx context.Context, ind atlas.Indicator, year int) (*Reference, error) {
-	ref := &Reference{Key: "DG", Name: "Deutschland", Year: year}
-	if ind.Aggregation != "sum" || !slices.Contains(ind.Levels, atlas.LevelLand) {
-		ref.Note = "kein Deutschlandwert in den importierten Daten (Deutschland-Zeilen einer Quelle werden nicht importiert; ein Durchschnitt der Gebiete wäre kein amtlicher Wert)"
-		return ref, nil
-	}
-	c, err := a.column(ctx, ind.ID, atlas.LevelLand, year)
-	if err != nil {
-		return nil, err
-	}
-	sum := 0.0
-	for _, x := range c.vals {
-		sum += x
-	}
-	if c.n != len(c.vals) || len(c.vals) != 16 {
-		ref.Note = fmt.Sprintf("Summe nicht möglich: %d von 16 Ländern mit Wert in %d", c.n, year)
-		return ref, nil
-	}
-	ref.Value = &sum
-	ref.Note = "Summe der 16 Länder, eigene Berechnung"
-	return ref, nil
 }
 
 // sizeDependent reports whether an indicator mostly measures size (counts,

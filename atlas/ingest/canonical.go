@@ -360,7 +360,7 @@ func indicatorFromCells(c map[string]string) (atlas.Indicator, error) {
 		Unit: strings.TrimSpace(c["unit"]), Decimals: dec, Topic: strings.TrimSpace(c["topic"]), TopicTitle: c["topic_title"],
 		Direction: atlas.Direction(strings.TrimSpace(c["direction"])), Source: c["source"], Publisher: c["publisher"], TableID: c["table_id"],
 		Licence: strings.TrimSpace(c["licence"]), LicenceURL: strings.TrimSpace(c["licence_url"]), Attribution: c["attribution"],
-		ReferenceDate: c["reference_date"], Gebietsstand: c["gebietsstand"], PopulationBase: c["population_base"], Notes: c["notes"],
+		ReferenceDate: c["reference_date"], Gebietsstand: c["gebietsstand"], PopulationBase: c["population_base"], Notes: c["notes"], Domain: strings.TrimSpace(c["domain"]),
 		Aggregation: strings.TrimSpace(c["aggregation"]), Measure: strings.TrimSpace(c["measure"]), Weight: strings.TrimSpace(c["weight"]),
 	}
 	if ind.TopicTitle == "" {

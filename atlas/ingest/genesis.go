@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -328,7 +329,7 @@ func (g *genesisFile) observations(h genesisHead, dates *dateSet, in formatInput
 			keys = append(keys, k)
 		}
 	}
-	r := &genesisRows{g: g, h: h, filter: newKeyFilter(keys), c: newCollector(g.name), fixed: dates.fromFlag}
+	r := &genesisRows{g: g, h: h, filter: newKeyFilter(keys), c: newCollector(g.name), fixed: dates.fromFlag, present: g.unitsPresent(h), absent: map[string][]int{}}
 	if dates.fromFlag == 0 && g.lay.dateCol < 0 && len(dates.years) == 1 {
 		for y := range dates.years {
 			r.fixed = y // one date in a title line
@@ -344,7 +345,59 @@ func (g *genesisFile) observations(h genesisHead, dates *dateSet, in formatInput
 		return nil, err
 	}
 	res.Report = append(res.Report, r.filter.report(g.name)...)
+	res.Report = append(res.Report, r.absentReport()...)
 	return res, nil
+}
+
+// unitsPresent returns the (date, key) pairs with at least one value cell
+// other than "-". In the Regionaldatenbank a region that does not exist at
+// a date (dissolved, or not yet formed: Göttingen 03152/03156 and 03159,
+// Eisenach 16056 after 2021, the Kreise of Sachsen before 2008) is listed
+// with "-" in every cell of every row; that is "no such unit", never "zero",
+// so such rows carry no observations (and are listed in the report).
+func (g *genesisFile) unitsPresent(h genesisHead) map[string]bool {
+	present := map[string]bool{}
+	for i := g.first; i < g.end; i++ {
+		rec := g.t.cells[i]
+		for _, c := range h.cols {
+			if v := strings.TrimSpace(cellAt(rec, c.col)); v != "-" {
+				present[g.unitID(rec)] = true
+				break
+			}
+		}
+	}
+	return present
+}
+
+// unitID is the date and key of a data row.
+func (g *genesisFile) unitID(rec []string) string {
+	d := ""
+	if g.lay.dateCol >= 0 {
+		d = cellAt(rec, g.lay.dateCol)
+	}
+	return d + "|" + cellAt(rec, g.lay.keyCol)
+}
+
+// absentReport lists the regions whose rows were all "-" (see unitsPresent).
+func (r *genesisRows) absentReport() []string {
+	if len(r.absent) == 0 {
+		return nil
+	}
+	var parts []string
+	for _, k := range sortedKeys(r.absent) {
+		ys := slices.Compact(slices.Sorted(slices.Values(r.absent[k])))
+		parts = append(parts, fmt.Sprintf("%s (%s)", k, joinInts(ys)))
+	}
+	return []string{fmt.Sprintf("%s: %d region(s) have \"-\" in every cell at some dates — a unit that does not exist at that date (dissolved or not yet formed), imported as no value, not as zero: %s",
+		path.Base(r.g.name), len(r.absent), strings.Join(parts, "; "))}
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
 }
 
 // genesisRows is the state of reading the data rows.
@@ -354,6 +407,9 @@ type genesisRows struct {
 	filter *keyFilter
 	c      *collector
 	fixed  int // the period of every value when neither rows nor header date them
+	// present and absent: see unitsPresent.
+	present map[string]bool
+	absent  map[string][]int
 }
 
 func (r *genesisRows) row(rec []string, line int) {
@@ -384,6 +440,10 @@ func (r *genesisRows) row(rec []string, line int) {
 	}
 	if len(r.g.categories) == 1 && len(lay.catCols) > 0 && cat != r.g.categories[0] {
 		return // another category than the one asked for
+	}
+	if !r.present[r.g.unitID(rec)] {
+		r.absent[key] = append(r.absent[key], rowPeriod)
+		return
 	}
 	level, key, ok := r.filter.keep(key, cellAt(rec, lay.nameCol))
 	if !ok {

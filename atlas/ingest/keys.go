@@ -21,6 +21,7 @@ type keyFilter struct {
 	gemeindeTable bool
 	skipped       map[string][]string // reason → keys (with names)
 	converted     int                 // 12-digit ARS turned into AGS
+	germany       int                 // Deutschland (DG) rows kept as the official Germany value
 }
 
 // newKeyFilter looks at all keys of a table: it is a Gemeinde table when
@@ -48,7 +49,6 @@ func isBerlinBezirk(key string) bool {
 
 // Reasons for skipped keys, in report order.
 const (
-	skipGermany   = "Deutschland (DG): not a region of the atlas"
 	skipRegBez    = "Regierungsbezirke / statistische Regionen (3-digit keys): not a level of the atlas"
 	skipBezirk    = "Berlin Bezirke: Berlin is one Gemeinde (11000000) and Kreis (11000); its Bezirke are not regions of the atlas"
 	skipCityPart  = "Gemeinden listed in a Kreis table (cities inside Region Hannover, StädteRegion Aachen, Regionalverband Saarbrücken): not imported as Gemeinden — a Gemeinde map needs every Gemeinde"
@@ -68,8 +68,9 @@ func (f *keyFilter) keep(key, name string) (atlas.Level, string, bool) {
 		return 0, "", false
 	}
 	switch {
-	case key == "DG":
-		return skip(skipGermany)
+	case key == atlas.GermanyKey:
+		f.germany++
+		return atlas.LevelGermany, key, true
 	case !allDigits(key):
 		return skip(skipMalformed)
 	case len(key) == 3:
@@ -100,7 +101,7 @@ func (f *keyFilter) keep(key, name string) (atlas.Level, string, bool) {
 // report lists the skipped rows by reason.
 func (f *keyFilter) report(file string) []string {
 	var out []string
-	for _, reason := range []string{skipGermany, skipRegBez, skipBezirk, skipCityPart, skipVWG, skipMalformed} {
+	for _, reason := range []string{skipRegBez, skipBezirk, skipCityPart, skipVWG, skipMalformed} {
 		keys := f.skipped[reason]
 		if len(keys) == 0 {
 			continue
@@ -120,6 +121,9 @@ func (f *keyFilter) report(file string) []string {
 			list = list[:12]
 		}
 		out = append(out, fmt.Sprintf("%s: %d row(s) skipped — %s: %s%s", path.Base(file), len(keys), reason, strings.Join(list, "; "), more))
+	}
+	if f.germany > 0 {
+		out = append(out, fmt.Sprintf("%s: %d Deutschland (DG) row(s) kept as the official Germany value (amtlich): a reference shown beside the regions, not a region of a map", path.Base(file), f.germany))
 	}
 	if f.converted > 0 {
 		out = append(out, fmt.Sprintf("%s: %d 12-digit ARS turned into 8-digit AGS", path.Base(file), f.converted))

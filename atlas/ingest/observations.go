@@ -2,7 +2,10 @@ package ingest
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,14 +116,50 @@ func readTableWith(name string, data []byte, spec TableSpec, known map[string]at
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
+	var res *TableResult
+	var err error
 	if spec.formatAware() {
-		data, err := gunzipIfNamed(name, data)
-		if err != nil {
+		if data, err = gunzipIfNamed(name, data); err != nil {
 			return nil, err
 		}
-		return readFormat(name, data, spec, known, in)
+		res, err = readFormat(name, data, spec, known, in)
+	} else {
+		res, err = readColumns(name, data, spec, known)
 	}
-	return readColumns(name, data, spec, known)
+	if err != nil {
+		return nil, err
+	}
+	keepPeriods(name, spec.Periods, res)
+	return res, nil
+}
+
+// keepPeriods drops observations outside periods (when given) and says so.
+func keepPeriods(name string, periods []int, res *TableResult) {
+	if len(periods) == 0 {
+		return
+	}
+	kept := res.Observations[:0]
+	dropped := map[int]int{}
+	for _, o := range res.Observations {
+		if slices.Contains(periods, o.Period) {
+			kept = append(kept, o)
+		} else {
+			dropped[o.Period]++
+		}
+	}
+	res.Observations = kept
+	if len(dropped) > 0 {
+		ys := slices.Sorted(maps.Keys(dropped))
+		res.Report = append(res.Report, fmt.Sprintf("%s: only the periods %s imported (spec \"periods\"); %d observation(s) of %s left out", path.Base(name), joinInts(periods), sumCounts(dropped), joinInts(ys)))
+	}
+}
+
+func sumCounts(m map[int]int) int {
+	n := 0
+	for _, c := range m {
+		n += c
+	}
+	return n
 }
 
 func containsLevel(ls []atlas.Level, l atlas.Level) bool {

@@ -139,6 +139,10 @@ type TableSpec struct {
 	// PerCapita derives per-inhabitant indicators with a denominator from
 	// this table, an earlier table of the manifest or the store.
 	PerCapita []PerCapitaSpec `json:"per_capita,omitempty"`
+	// Periods, when set, keeps only observations of these periods; the
+	// others are counted in the report (e.g. a column a table fills only
+	// from 2011 on, "-" before: not zero, not applicable).
+	Periods []int `json:"periods,omitempty"`
 	// Genesis names the GENESIS table this table comes from, so that
 	// `standortatlas update` can fetch it again (see genesis_source.go).
 	Genesis *GenesisSource `json:"genesis,omitempty"`

@@ -26,6 +26,7 @@ var _ atlas.TileSet = (*Tiles)(nil)
 
 // New returns the tiles of svc, rendered by a tiles.Server with opt.
 func New(svc *atlas.Service, opt tiles.Options) *Tiles {
+	opt.OmittedHeader = atlas.TileOmittedHeader
 	return &Tiles{svc: svc, srv: tiles.NewServer(Source(svc), opt)}
 }
 
@@ -49,12 +50,12 @@ func tileError(z int, x, y uint32, err error) error {
 }
 
 // Tile implements atlas.TileSet.
-func (t *Tiles) Tile(ctx context.Context, level atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (*atlas.Tile, error) {
+func (t *Tiles) Tile(ctx context.Context, level atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, error) {
 	tl, err := t.srv.Tile(ctx, level.String(), z, x, y, valueQuery(q))
 	if err != nil {
-		return nil, tileError(z, x, y, err)
+		return atlas.Tile{}, tileError(z, x, y, err)
 	}
-	return &atlas.Tile{Version: tl.Version, ETag: tl.ETag, Gzip: tl.Gzip, MVT: tl.MVT}, nil
+	return atlas.Tile{Version: tl.Version, ETag: tl.ETag, Gzip: tl.Gzip, Omitted: tl.Omitted, Identity: tl}, nil
 }
 
 // TileJSON implements atlas.TileSet.

@@ -234,7 +234,7 @@ func (s *Store) Indicators(ctx context.Context) ([]atlas.Indicator, error) {
 			if err := rows.Scan(&r.Indicator, &lvl, &period, &n); err != nil {
 				return err
 			}
-			if r.Level, err = atlas.ParseLevel(lvl); err != nil {
+			if err = r.Level.UnmarshalText([]byte(lvl)); err != nil { // "deutschland" too
 				return err
 			}
 			r.Period, r.Count = int(period), int(n)

@@ -179,7 +179,7 @@ func (s *Store) Indicators(ctx context.Context) ([]atlas.Indicator, error) {
 		if err := cov.Scan(&r.Indicator, &lvl, &r.Period, &r.Count); err != nil {
 			return nil, err
 		}
-		if r.Level, err = atlas.ParseLevel(lvl); err != nil {
+		if err = r.Level.UnmarshalText([]byte(lvl)); err != nil { // "deutschland" too
 			return nil, err
 		}
 		crs = append(crs, r)

@@ -22,15 +22,17 @@ import (
 //	GET /api/v1/distribution    distribution-key model vs. Königsteiner Schlüssel, classified for the map
 //	GET /api/v1/headroom        capacity per expected arrival
 
-// answer serves the result of build as JSON, or as CSV with format=csv when
-// csv is given, cached per data version under the request's path and
-// canonical query (ETag, 304, gzip).
+// answer serves the result of build as JSON, or as CSV with format=csv
+// (comma, decimal point) or format=csv-de (German Excel: BOM, semicolon,
+// decimal comma) when csv is given, cached per data version under the
+// request's path and canonical query (ETag, 304, gzip).
 func (h *handlers) answer(c echo.Context, build func(ctx context.Context) (any, error), csvName string) error {
 	format := c.QueryParam("format")
-	if format != "" && format != "json" && (format != "csv" || csvName == "") {
+	isCSV := format == "csv" || format == "csv-de"
+	if format != "" && format != "json" && (!isCSV || csvName == "") {
 		want := "json"
 		if csvName != "" {
-			want = "json or csv"
+			want = "json, csv or csv-de"
 		}
 		return &atlas.ParamError{Param: "format", Value: format, Reason: "must be " + want}
 	}
@@ -40,17 +42,22 @@ func (h *handlers) answer(c echo.Context, build func(ctx context.Context) (any, 
 		if err != nil {
 			return nil, err
 		}
-		if format == "csv" {
+		if isCSV {
 			var buf bytes.Buffer
-			err := writeCSVOf(v, &buf)
-			return buf.Bytes(), err
+			if err := writeCSVOf(v, &buf); err != nil {
+				return nil, err
+			}
+			if format == "csv-de" {
+				return atlas.GermanExcelCSV(buf.Bytes())
+			}
+			return buf.Bytes(), nil
 		}
 		return json.Marshal(v)
 	})
 	if err != nil {
 		return err
 	}
-	if format == "csv" {
+	if isCSV {
 		c.Response().Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", csvName+".csv"))
 		return writeEncoded(c, enc, "text/csv")
 	}

@@ -384,6 +384,24 @@ func TestAnalysisEndpoints(t *testing.T) {
 	if err != nil || len(rows) != 401 || !strings.Contains(body, "München") || !strings.Contains(body, "# Quelle:") || !strings.Contains(body, "Lizenz: dl-de/by-2-0") {
 		t.Errorf("csv: %v, %d rows\n%s", err, len(rows), body[len(body)-500:])
 	}
+	// the German Excel form of the same answer: the same rows, semicolons, decimal commas
+	deBody := getJSONOK(t, e, "/api/v1/ranking?level=kreis&indicator=unemployment_rate&year=2019&format=csv-de", nil).Body.String()
+	dr := csv.NewReader(strings.NewReader(strings.TrimPrefix(deBody, "\ufeff")))
+	dr.Comma, dr.Comment, dr.FieldsPerRecord = ';', '#', -1
+	deRows, err := dr.ReadAll()
+	if err != nil || !strings.HasPrefix(deBody, "\ufeff") || len(deRows) != len(rows) {
+		t.Fatalf("csv-de: %v, %d rows", err, len(deRows))
+	}
+	for i := range rows {
+		for j := range rows[i] {
+			if want := strings.Replace(rows[i][j], ".", ",", 1); deRows[i][j] != rows[i][j] && deRows[i][j] != want {
+				t.Errorf("csv-de row %d field %d = %q, csv %q", i, j, deRows[i][j], rows[i][j])
+			}
+		}
+	}
+	if !strings.Contains(deBody, ";München;") || strings.Count(deBody, "# ") != strings.Count(body, "# ") {
+		t.Errorf("csv-de lacks names or source lines")
+	}
 	getJSONOK(t, e, "/api/v1/compare?keys=09162,09184&indicators=unemployment_rate,gisd_score&format=csv", nil)
 	var dist struct {
 		Formula string `json:"formula"`

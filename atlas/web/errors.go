@@ -26,8 +26,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		if code == http.StatusUnauthorized {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="standortatlas"`)
 		}
-		if c.Request().Method == http.MethodHead {
-			_ = c.NoContent(code)
+		// HEAD gets the headers of GET; net/http leaves out the body.
+		if isReportPath(c.Request().URL.Path) {
+			_ = writeReportError(c, code) // a page, in the page's language
 			return
 		}
 		_ = c.JSON(code, errorBody(err, msg))

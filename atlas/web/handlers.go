@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,12 +44,21 @@ func writeEncoded(c echo.Context, enc *atlas.Encoded, contentType string) error 
 	if match := c.Request().Header.Get("If-None-Match"); match != "" && etagMatches(match, enc.ETag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := enc.Body
-	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
-		body = enc.Gzipped()
+	if acceptsGzip(c) {
+		return writeBody(c, contentType+"; charset=utf-8", enc.Gzipped(), true)
+	}
+	return writeBody(c, contentType+"; charset=utf-8", enc.Body, false)
+}
+
+// writeBody writes a 200 answer with its Content-Length (so that a HEAD
+// request gets the headers of GET) and, when gzipped, its Content-Encoding.
+func writeBody(c echo.Context, contentType string, body []byte, gzipped bool) error {
+	hd := c.Response().Header()
+	if gzipped {
 		hd.Set("Content-Encoding", "gzip")
 	}
-	return c.Blob(http.StatusOK, contentType+"; charset=utf-8", body)
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	return c.Blob(http.StatusOK, contentType, body)
 }
 
 func etagMatches(header, etag string) bool {

@@ -79,6 +79,29 @@ func oaGet(id, summary, desc string, params []oaObj, contentTypes ...string) oaO
 	}}
 }
 
+// addHead describes HEAD beside a path's GET, as the route table answers
+// it: the status and headers of GET without a body.
+func addHead(op any) {
+	item, ok := op.(oaObj)
+	if !ok {
+		return
+	}
+	get, ok := item["get"].(oaObj)
+	if !ok {
+		return
+	}
+	head := oaObj{"summary": "headers of GET " + fmt.Sprint(get["summary"]), "responses": oaObj{"200": oaObj{"description": "the headers of GET, no body"}}}
+	if id, ok := get["operationId"].(string); ok {
+		head["operationId"] = id + "Head"
+	}
+	for _, k := range []string{"parameters", "security"} {
+		if v, ok := get[k]; ok {
+			head[k] = v
+		}
+	}
+	item["head"] = head
+}
+
 const levelDesc = "land, kreis, vwg (Verwaltungsgemeinschaft) or gemeinde"
 
 func levelParamDoc(def string) oaObj {
@@ -110,9 +133,9 @@ func mapParams() []oaObj {
 }
 
 func formatParam() oaObj {
-	s := oaEnum("json", "csv")
+	s := oaEnum("json", "csv", "csv-de")
 	s["default"] = "json"
-	return oaQuery("format", "csv: UTF-8, comma, decimal point, header row; sources, licences and data version as footer rows starting with #", s)
+	return oaQuery("format", "csv: UTF-8, comma, decimal point, header row; sources, licences and data version as footer rows starting with #; csv-de: the same for German Excel (UTF-8 BOM, semicolon, decimal comma)", s)
 }
 
 func corePaths() oaObj {
@@ -273,6 +296,7 @@ func openAPIDocument() (*atlas.Encoded, error) {
 			if _, dup := paths[p]; dup {
 				return nil, fmt.Errorf("openapi: path %s described twice", p)
 			}
+			addHead(op)
 			paths[p] = op
 		}
 	}

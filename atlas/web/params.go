@@ -308,3 +308,31 @@ func validHost(h string) bool {
 	}
 	return true
 }
+
+// acceptsGzip reports whether the request's Accept-Encoding admits gzip
+// ("gzip" or "*" without q=0). It reads the header without allocating:
+// every tile request asks it.
+func acceptsGzip(c echo.Context) bool {
+	h := c.Request().Header.Get("Accept-Encoding")
+	for h != "" {
+		var part string
+		part, h, _ = strings.Cut(h, ",")
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.TrimSpace(coding)
+		if !strings.EqualFold(coding, "gzip") && coding != "*" {
+			continue
+		}
+		for params != "" {
+			var p string
+			p, params, _ = strings.Cut(params, ";")
+			name, v, _ := strings.Cut(p, "=")
+			if strings.EqualFold(strings.TrimSpace(name), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && f == 0 {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return false
+}

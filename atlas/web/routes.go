@@ -91,6 +91,9 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/", st.page("index.html"), nil},
 		{"GET", "/embed", st.page("embed.html"), nil},
 		{"GET", "/static/*", st.asset, nil},
+		// the region report, server-rendered (report.go)
+		{"GET", "/region/:key", h.report(langDE), nil},
+		{"GET", "/en/region/:key", h.report(langEN), nil},
 		{"GET", "/healthz", h.healthz, nil},
 		{"GET", "/readyz", h.readyz, nil},
 		{"GET", "/metrics", metricsHandler(m), nil},
@@ -151,6 +154,11 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/ogc/collections/:collectionId/items/:featureId", ogc.item, public},
 	} {
 		e.Add(r.method, r.path, r.h, r.mw...)
+		if r.method == http.MethodGet {
+			// Caches and link checkers send HEAD: the same handler answers
+			// it with the headers of GET (net/http drops the body).
+			e.Add(http.MethodHead, r.path, r.h, r.mw...)
+		}
 	}
 	return e, nil
 }
@@ -180,7 +188,7 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func cors(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		c.Response().Header().Set("Access-Control-Allow-Origin", "*")
-		c.Response().Header().Set("Access-Control-Expose-Headers", "ETag")
+		c.Response().Header().Set("Access-Control-Expose-Headers", "ETag, X-Data-Version, "+atlas.TileOmittedHeader)
 		return next(c)
 	}
 }

@@ -89,11 +89,10 @@ func (st *staticFiles) serve(c echo.Context, name string, cacheControl string) e
 	if etagMatches(c.Request().Header.Get("If-None-Match"), f.etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	if f.gz != nil && strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
-		hd.Set("Content-Encoding", "gzip")
-		return c.Blob(http.StatusOK, f.ctype, f.gz)
+	if f.gz != nil && acceptsGzip(c) {
+		return writeBody(c, f.ctype, f.gz, true)
 	}
-	return c.Blob(http.StatusOK, f.ctype, f.body)
+	return writeBody(c, f.ctype, f.body, false)
 }
 
 // page serves an HTML page; pages are revalidated on every load.

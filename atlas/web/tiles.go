@@ -80,6 +80,10 @@ func (h *handlers) tile(c echo.Context) error {
 	hd.Set("ETag", t.ETag)
 	hd.Set("X-Data-Version", strconv.FormatInt(t.Version, 10))
 	hd.Add("Vary", "Accept-Encoding")
+	if t.Omitted != "" {
+		// Left out to keep the tile within the size limit: said, not silent.
+		hd.Set(atlas.TileOmittedHeader, t.Omitted)
+	}
 	if etagMatches(c.Request().Header.Get("If-None-Match"), t.ETag) {
 		return c.NoContent(http.StatusNotModified)
 	}
@@ -87,32 +91,14 @@ func (h *handlers) tile(c echo.Context) error {
 		// No region reaches this tile.
 		return c.NoContent(http.StatusNoContent)
 	}
-	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
-		hd.Set("Content-Encoding", "gzip")
-		return c.Blob(http.StatusOK, mvtContentType, t.Gzip)
+	if acceptsGzip(c) {
+		return writeBody(c, mvtContentType, t.Gzip, true)
 	}
-	raw, err := t.MVT()
+	raw, err := t.Identity.MVT()
 	if err != nil {
 		return err
 	}
-	return c.Blob(http.StatusOK, mvtContentType, raw)
-}
-
-// acceptsGzip reports whether an Accept-Encoding header admits gzip.
-func acceptsGzip(h string) bool {
-	for _, part := range strings.Split(h, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") && strings.TrimSpace(coding) != "*" {
-			continue
-		}
-		if q, ok := strings.CutPrefix(strings.ReplaceAll(strings.TrimSpace(params), " ", ""), "q="); ok {
-			if f, err := strconv.ParseFloat(q, 64); err == nil && f == 0 {
-				return false
-			}
-		}
-		return true
-	}
-	return false
+	return writeBody(c, mvtContentType, raw, false)
 }
 
 func (h *handlers) tileJSON(c echo.Context) error {
@@ -153,7 +139,7 @@ func (h *handlers) tileJSON(c echo.Context) error {
 	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	return c.Blob(http.StatusOK, "application/json; charset=utf-8", body)
+	return writeBody(c, "application/json; charset=utf-8", body, false)
 }
 
 func (h *handlers) placeTile(c echo.Context) error {

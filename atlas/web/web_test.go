@@ -9,11 +9,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/encoding/mvt"
 
 	"github.com/standortatlas/standortatlas/atlas"
@@ -39,6 +41,17 @@ func newTestServer(t testing.TB, wrap func(atlas.Store) atlas.Store) http.Handle
 // newTestServerWith is newTestServer with changes to the dependencies.
 func newTestServerWith(t testing.TB, wrap func(atlas.Store) atlas.Store, deps func(*Deps)) http.Handler {
 	t.Helper()
+	return newTestServerFull(t, wrap, tiles.Options{}, deps)
+}
+
+// newTestServerWithTiles is newTestServer with other tile options.
+func newTestServerWithTiles(t testing.TB, wrap func(atlas.Store) atlas.Store, topt tiles.Options) http.Handler {
+	t.Helper()
+	return newTestServerFull(t, wrap, topt, nil)
+}
+
+func newTestServerFull(t testing.TB, wrap func(atlas.Store) atlas.Store, topt tiles.Options, deps func(*Deps)) http.Handler {
+	t.Helper()
 	ctx := context.Background()
 	s, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
 	if err != nil {
@@ -59,7 +72,7 @@ func newTestServerWith(t testing.TB, wrap func(atlas.Store) atlas.Store, deps fu
 	}
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")}}
 	svc := atlas.NewService(store, atlas.Options{})
-	d := Deps{RequestTimeout: testRequestTimeout, Service: svc, Tiles: maptiles.New(svc, tiles.Options{}), Static: static, Logger: nil}
+	d := Deps{RequestTimeout: testRequestTimeout, Service: svc, Tiles: maptiles.New(svc, topt), Static: static, Logger: nil}
 	if deps != nil {
 		deps(&d)
 	}
@@ -288,3 +301,95 @@ func TestTilePropertiesAreTheMapView(t *testing.T) {
 // detector on a loaded two-core machine a cold region profile can take
 // longer, and no test here is about the deadline itself.
 const testRequestTimeout = 5 * time.Minute
+
+// HEAD (sent by caches and link checkers) answers every read route with the
+// status and headers of GET and no body, over a real net/http server.
+func TestHeadAnswersWithTheHeadersOfGet(t *testing.T) {
+	srv := httptest.NewServer(newTestServer(t, nil))
+	defer srv.Close()
+	client := &http.Transport{DisableCompression: true} // sends Accept-Encoding as given
+	defer client.CloseIdleConnections()
+	query := "indicator=unemployment_rate&year=2019"
+	for _, path := range []string{
+		"/", "/embed", "/healthz", "/api/openapi.json",
+		"/api/v1/indicators", "/api/v1/choropleth?level=land&" + query, "/api/v1/values?level=land&" + query,
+		"/tiles/land.json", "/tiles/land.json?" + query,
+		"/tiles/land/0/0/0.mvt", "/tiles/land/5/17/10.mvt?" + query, "/tiles/land/5/0/0.mvt",
+		"/tiles/places.json", "/ogc/collections",
+		"/tiles/nowhere.json", "/api/v1/choropleth?level=land&indicator=nothing",
+	} {
+		for _, enc := range []string{"", "gzip", "gzip;q=0"} {
+			do := func(method string) (*http.Response, []byte) {
+				req, _ := http.NewRequest(method, srv.URL+path, nil)
+				if enc != "" {
+					req.Header.Set("Accept-Encoding", enc)
+				}
+				res, err := client.RoundTrip(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer res.Body.Close()
+				b, _ := io.ReadAll(res.Body)
+				return res, b
+			}
+			g, body := do(http.MethodGet)
+			h, hbody := do(http.MethodHead)
+			if h.StatusCode != g.StatusCode || len(hbody) != 0 {
+				t.Errorf("HEAD %s (%q): %d with %d bytes, GET %d", path, enc, h.StatusCode, len(hbody), g.StatusCode)
+				continue
+			}
+			for _, k := range []string{"Content-Type", "Content-Length", "Content-Encoding", "ETag", "Cache-Control", "X-Data-Version", "Vary", "Access-Control-Allow-Origin"} {
+				if h.Header.Get(k) != g.Header.Get(k) {
+					t.Errorf("HEAD %s (%q): %s %q, GET %q", path, enc, k, h.Header.Get(k), g.Header.Get(k))
+				}
+			}
+			if g.StatusCode == http.StatusOK && g.Header.Get("Content-Length") != strconv.Itoa(len(body)) {
+				t.Errorf("GET %s (%q): Content-Length %q for %d bytes", path, enc, g.Header.Get("Content-Length"), len(body))
+			}
+		}
+	}
+}
+
+// The one Accept-Encoding rule of every route.
+func TestAcceptsGzip(t *testing.T) {
+	e := echo.New()
+	for h, want := range map[string]bool{
+		"": false, "gzip": true, "deflate, gzip": true, "GZIP": true, "br;q=1.0, gzip;q=0.8": true,
+		"gzip;q=0": false, "gzip; q=0.0": false, "*": true, "*;q=0": false, "identity": false, "x-gzip2": false, "deflate": false,
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Header.Set("Accept-Encoding", h)
+		if got := acceptsGzip(e.NewContext(req, httptest.NewRecorder())); got != want {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", h, got, want)
+		}
+	}
+}
+
+// A tile that left out properties to stay within the size limit says so in
+// a header (readable across origins), and the TileJSON describes the rule.
+func TestTrimmedTileSaysSo(t *testing.T) {
+	h := newTestServerWithTiles(t, nil, tiles.Options{MaxTileBytes: 600})
+	rec := get(t, h, "/tiles/land/0/0/0.mvt", nil)
+	if rec.Code != http.StatusOK || rec.Header().Get("X-Tile-Omitted") == "" || !strings.Contains(rec.Header().Get("Access-Control-Expose-Headers"), "X-Tile-Omitted") {
+		t.Errorf("trimmed tile: %d, X-Tile-Omitted %q, exposed %q", rec.Code, rec.Header().Get("X-Tile-Omitted"), rec.Header().Get("Access-Control-Expose-Headers"))
+	}
+	layers, err := mvt.Unmarshal(rec.Body.Bytes())
+	if err != nil || len(layers) != 1 || len(layers[0].Features) != 16 {
+		t.Fatalf("trimmed tile: %v", err)
+	}
+	for _, f := range layers[0].Features {
+		for _, p := range strings.Split(rec.Header().Get("X-Tile-Omitted"), ",") {
+			if _, ok := f.Properties[p]; ok {
+				t.Errorf("feature %v has %s, which the header says was left out", f.ID, p)
+			}
+		}
+	}
+	tj := get(t, h, "/tiles/land.json", nil)
+	if !strings.Contains(tj.Body.String(), `"omitted_properties":"A tile whose uncompressed MVT would exceed 600 bytes`) || !strings.Contains(tj.Body.String(), "X-Tile-Omitted") {
+		t.Errorf("TileJSON does not state the rule: %s", tj.Body.String())
+	}
+	full := get(t, newTestServer(t, nil), "/tiles/land/0/0/0.mvt", nil)
+	if full.Code != http.StatusOK || full.Header().Get("X-Tile-Omitted") != "" {
+		t.Errorf("untrimmed tile: %d, X-Tile-Omitted %q", full.Code, full.Header().Get("X-Tile-Omitted"))
+	}
+}

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"math"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +17,7 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -121,6 +125,13 @@ func (b *browser) check(t *testing.T, origin string) {
 			t.Errorf("request left the server's origin: %s", r)
 		}
 	}
+}
+
+// expect drops an error the test provoked on purpose (an unknown region's 404).
+func (b *browser) expect(msg string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.errors = slices.DeleteFunc(b.errors, func(e string) bool { return e == msg })
 }
 
 func screenshot(t *testing.T, ctx context.Context, name string) {
@@ -482,5 +493,269 @@ func TestBrowserAtlas(t *testing.T) {
 		do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1280, 800))
 	})
 
+	b.check(t, srv.url)
+}
+
+// TestBrowserRegionReport reads /region/09162 as a browser with JavaScript
+// switched off: the report is complete (domains, Germany reference,
+// sources, citation), fits a phone and prints to A4.
+func TestBrowserRegionReport(t *testing.T) {
+	b := newBrowser(t)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "open the report", chromedp.Navigate(srv.url+"/region/09162"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	// Runtime.evaluate still works with scripts disabled: the page's own scripts do not run.
+	if n := js[int](t, ctx, `document.scripts.length`); n != 0 {
+		t.Errorf("the report has %d scripts", n)
+	}
+	h1 := js[string](t, ctx, `document.querySelector('h1').textContent`)
+	germanyHead := js[string](t, ctx, `[...document.querySelectorAll('thead th')].map(th => th.textContent).join('|')`)
+	popGermany := js[string](t, ctx, `document.querySelector('#ind-population td:nth-of-type(5)').textContent.trim()`)
+	sources := js[string](t, ctx, `document.getElementById('sources').nextElementSibling.textContent`)
+	domains := js[int](t, ctx, `document.querySelectorAll('section.domain').length`)
+	maps := js[int](t, ctx, `document.querySelectorAll('figure.locator svg path.locator__region').length`)
+	cite := js[string](t, ctx, `document.querySelector('.report__cite').textContent`)
+	if h1 != "München" || !strings.Contains(germanyHead, "Deutschland") || domains < 8 || maps != 2 {
+		t.Errorf("report: h1 %q, head %q, %d domains, %d locator maps", h1, germanyHead, domains, maps)
+	}
+	if !strings.HasSuffix(popGermany, "Personen") || strings.HasPrefix(popGermany, "–") {
+		t.Errorf("Germany reference of the population = %q", popGermany)
+	}
+	if !strings.Contains(sources, "GeoBasis-DE / BKG") || !strings.Contains(sources, "dl-de/by-2-0") || !strings.Contains(sources, "Statistische Ämter") {
+		t.Errorf("sources = %.300q", sources)
+	}
+	if !strings.Contains(cite, "Datenstand") || !strings.Contains(cite, srv.url+"/region/09162") {
+		t.Errorf("citation = %q", cite)
+	}
+	screenshot(t, ctx, "region-report-09162.png")
+	yes := true
+	res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := res.Data
+	// A4 is 595.3 × 841.9 pt; Chromium writes its media box in its own rounding.
+	var w, h float64
+	box := regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`).FindStringSubmatch(string(pdf))
+	if box != nil {
+		w, _ = strconv.ParseFloat(box[1], 64)
+		h, _ = strconv.ParseFloat(box[2], 64)
+	}
+	pages := len(regexp.MustCompile(`/Type /Page\b`).FindAllIndex(pdf, -1))
+	t.Logf("printed report: %d bytes, %d pages of %.1f × %.1f pt", len(pdf), pages, w, h)
+	if len(pdf) < 20000 || math.Abs(w-595.3) > 1 || math.Abs(h-841.9) > 1 {
+		t.Errorf("printed report: %d bytes, page %.1f × %.1f pt, want A4", len(pdf), w, h)
+	}
+	do(t, ctx, "phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(srv.url+"/en/region/09162"), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if w := js[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("report is %d px wide at 390 px", w)
+	}
+	if l := js[string](t, ctx, `document.documentElement.lang + ' ' + document.querySelector('thead th:nth-child(6)').textContent`); l != "en Germany" {
+		t.Errorf("English report: %q", l)
+	}
+	b.check(t, srv.url)
+}
+
+// TestBrowserLinks opens shared, old and broken links: a shared view comes
+// back with its zoom and centre; what a link asks for and cannot have is
+// replaced by a valid view, and the page says what was replaced, in the
+// UI's language.
+func TestBrowserLinks(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	notice := `document.getElementById('notice').textContent`
+
+	t.Run("share link restores zoom and centre", func(t *testing.T) {
+		do(t, ctx, "open the atlas", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		// the user zooms in twice with the keyboard (+ on the focused map) and the link follows
+		do(t, ctx, "zoom in", chromedp.Focus(chromedp.CSS("#map")), chromedp.KeyEvent("+"))
+		waitFor(t, ctx, "first zoom", `new URLSearchParams(location.search).has('view')`)
+		do(t, ctx, "zoom in", chromedp.KeyEvent("+"), chromedp.KeyEvent("+"))
+		waitFor(t, ctx, "the zoom in the link", `Number(new URLSearchParams(location.search).get('view')?.split(',')[2]) === Number(document.getElementById('map').dataset.zoom)`)
+		link := js[string](t, ctx, `location.href`)
+		zoom := js[string](t, ctx, `document.getElementById('map').dataset.zoom`)
+		center := js[string](t, ctx, `document.getElementById('map').dataset.center`)
+		do(t, ctx, "open the shared link", chromedp.Navigate("about:blank"), chromedp.Navigate(link))
+		waitFor(t, ctx, "the shared view", mapView("kreis/unemployment_rate/2019"))
+		z2 := js[string](t, ctx, `document.getElementById('map').dataset.zoom`)
+		c2 := js[string](t, ctx, `document.getElementById('map').dataset.center`)
+		if z2 != zoom || !closeLatLng(center, c2, 0.001) {
+			t.Errorf("shared link %s: zoom %s centre %s, want zoom %s centre %s", link, z2, c2, zoom, center)
+		}
+		if z, err := strconv.ParseFloat(zoom, 64); err != nil || z < 6 {
+			t.Errorf("zoom after three steps in = %q", zoom)
+		}
+	})
+
+	t.Run("unknown indicator, English", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?indicator=nonsense&lang=en"))
+		waitFor(t, ctx, "a valid map", `/^kreis\/unemployment_rate\/\d{4}$/.test(document.getElementById('map').dataset.view ?? '')`)
+		if n := js[string](t, ctx, notice); !strings.Contains(n, "There is no indicator “nonsense”") || !strings.Contains(n, "Unemployment rate") {
+			t.Errorf("notice = %q", n)
+		}
+	})
+
+	t.Run("breaks that are not ascending", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&method=manual&breaks=9,3,5"))
+		waitFor(t, ctx, "the map with quantiles", mapView("kreis/unemployment_rate/2019"))
+		if v := js[string](t, ctx, `document.getElementById('map').dataset.valued`); v != "400" {
+			t.Errorf("%s Kreise coloured", v)
+		}
+		if n := js[string](t, ctx, notice); !strings.Contains(n, "Klassengrenzen „9,3,5“") || !strings.Contains(n, "Quantile") {
+			t.Errorf("notice = %q", n)
+		}
+		if q := js[string](t, ctx, `location.search`); strings.Contains(q, "breaks=") || !strings.Contains(q, "method=quantile") {
+			t.Errorf("the link still asks for the broken breaks: %s", q)
+		}
+	})
+
+	t.Run("index weights nobody can use", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?tab=index&weights=nonsense:2,population:1"))
+		waitFor(t, ctx, "the index map with the default weights", mapView("index/kreis"))
+		if v := js[int](t, ctx, `Number(document.getElementById('map').dataset.valued)`); v == 0 {
+			t.Errorf("index map without colours")
+		}
+		if n := js[string](t, ctx, notice); !strings.Contains(n, "nonsense:2") || !strings.Contains(n, "population:1") || !strings.Contains(n, "Standardgewichte") {
+			t.Errorf("notice = %q", n)
+		}
+	})
+
+	t.Run("unknown region", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&region=09999"))
+		waitFor(t, ctx, "the notice", `document.getElementById('notice').textContent.includes('09999')`)
+		if n := js[string](t, ctx, notice); !strings.Contains(n, "Das Gebiet „09999“ gibt es nicht") {
+			t.Errorf("notice = %q", n)
+		}
+		waitFor(t, ctx, "no card, no selection in the link", `document.getElementById('info').hidden && !location.search.includes('region=')`)
+		if e := js[string](t, ctx, `document.getElementById('error').textContent`); e != "" {
+			t.Errorf("error shown: %q", e)
+		}
+		screenshot(t, ctx, "atlas-unknown-region.png")
+		b.expect("HTTP 404 " + srv.url + "/api/v1/regions/09999")
+		b.expect("HTTP 404 " + srv.url + "/ogc/collections/kreis/items/09999")
+	})
+	b.check(t, srv.url)
+}
+
+// closeLatLng compares two "lat,lng" strings.
+func closeLatLng(a, b string, tol float64) bool {
+	pa, pb := strings.Split(a, ","), strings.Split(b, ",")
+	if len(pa) != 2 || len(pb) != 2 {
+		return false
+	}
+	for i := range pa {
+		x, err1 := strconv.ParseFloat(pa[i], 64)
+		y, err2 := strconv.ParseFloat(pb[i], 64)
+		if err1 != nil || err2 != nil || math.Abs(x-y) > tol {
+			return false
+		}
+	}
+	return true
+}
+
+// sortedByEveryColumn clicks every sort button of a table and checks that
+// the rows follow it (numbers German-formatted; cells without a number and
+// columns without text, like the stacked bars, are only checked for aria-sort).
+const sortedByEveryColumn = `(async (id) => {
+  const problems = [];
+  const num = (s) => { const x = s.trim().split(/\s/)[0].replace(/\./g, '').replace(',', '.').replace('−', '-').replace('+', ''); return x === '' || isNaN(Number(x)) ? null : Number(x); };
+  const cols = document.querySelectorAll('#' + id + ' thead th').length;
+  for (let i = 1; i <= cols; i++) {
+    for (const dir of ['ascending', 'descending']) {
+      let tries = 0;
+      while (document.querySelector('#' + id + ' thead th:nth-child(' + i + ')').getAttribute('aria-sort') !== dir && tries++ < 3) {
+        document.querySelector('#' + id + ' thead th:nth-child(' + i + ') button').click();
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      const th = document.querySelector('#' + id + ' thead th:nth-child(' + i + ')');
+      if (th.getAttribute('aria-sort') !== dir) { problems.push('column ' + i + ' not ' + dir); continue; }
+      const cells = [...document.querySelectorAll('#' + id + ' tbody tr')].map((tr) => tr.children[i - 1].querySelector('button')?.textContent ?? tr.children[i - 1].textContent);
+      const nums = cells.map(num);
+      const numeric = th.classList.contains('num');
+      const sign = dir === 'ascending' ? 1 : -1;
+      for (let j = 1; j < cells.length; j++) {
+        if (numeric) {
+          if (nums[j] === null || nums[j - 1] === null) continue;
+          if (sign * (nums[j] - nums[j - 1]) < 0) { problems.push('column ' + i + ' ' + dir + ' at row ' + j + ': ' + cells[j - 1] + ' then ' + cells[j]); break; }
+        } else if (cells[j].trim() && cells[j - 1].trim() && sign * cells[j].localeCompare(cells[j - 1], 'de') < 0) {
+          problems.push('column ' + i + ' ' + dir + ' at row ' + j + ': ' + cells[j - 1] + ' then ' + cells[j]); break;
+        }
+      }
+    }
+  }
+  return problems.join('; ');
+})`
+
+// TestBrowserTables: every results table sorts by every column, the
+// ranking and index tables filter by Land, and every CSV exports what the
+// view shows at the level it shows (the Länder index: 16 rows), also in
+// the German Excel form.
+func TestBrowserTables(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	do(t, ctx, "desktop", chromedp.EmulateViewport(1366, 900))
+	csvRows := func(id string) (int, string) {
+		body := js[string](t, ctx, `fetch(document.getElementById('`+id+`').href).then(r => r.text())`)
+		n := 0
+		for i, line := range strings.Split(strings.TrimSpace(strings.TrimPrefix(body, "\ufeff")), "\n") {
+			if i > 0 && !strings.HasPrefix(line, "#") {
+				n++
+			}
+		}
+		return n, body
+	}
+
+	t.Run("ranking", func(t *testing.T) {
+		do(t, ctx, "open the ranking", chromedp.Navigate(srv.url+"/?tab=ranking&level=kreis&indicator=unemployment_rate&year=2019"))
+		waitFor(t, ctx, "the ranking table", `document.querySelectorAll('#ranking-table tbody tr').length >= 100`)
+		if p := js[string](t, ctx, sortedByEveryColumn+`('ranking-table')`); p != "" {
+			t.Errorf("ranking: %s", p)
+		}
+		js[string](t, ctx, setSelect("ranking-land", "14"))
+		waitFor(t, ctx, "the Kreise of Sachsen", `(() => { const rows = [...document.querySelectorAll('#ranking-table tbody tr')]; return rows.length > 0 && rows.length < 20 && rows.every(r => r.dataset.key.startsWith('14')); })()`)
+		shown := js[int](t, ctx, `document.querySelectorAll('#ranking-table tbody tr').length`)
+		if n, _ := csvRows("export-csv"); n != shown {
+			t.Errorf("ranking CSV of Sachsen has %d rows, the table %d", n, shown)
+		}
+		// (fetch's text() drops the byte order mark; the API test checks it)
+		if n, body := csvRows("export-csv-de"); n != shown || !strings.Contains(body, ";") || !strings.Contains(js[string](t, ctx, `document.getElementById('export-csv-de').href`), "format=csv-de") {
+			t.Errorf("German Excel CSV: %d rows, %.120q", n, body)
+		}
+	})
+
+	t.Run("index", func(t *testing.T) {
+		do(t, ctx, "open the Länder index", chromedp.Navigate(srv.url+"/?tab=index&ilevel=land"))
+		waitFor(t, ctx, "the Länder index", mapView("index/land")+` && document.querySelectorAll('#index-table tbody tr').length === 16`)
+		if n, body := csvRows("export-csv"); n != 16 {
+			t.Errorf("Länder index CSV has %d rows, want 16: %.300q", n, body)
+		}
+		if p := js[string](t, ctx, sortedByEveryColumn+`('index-table')`); p != "" {
+			t.Errorf("index: %s", p)
+		}
+		do(t, ctx, "Kreis index", chromedp.Navigate(srv.url+"/?tab=index&ilevel=kreis"))
+		waitFor(t, ctx, "the Kreis index", mapView("index/kreis")+` && document.querySelectorAll('#index-table tbody tr').length >= 50`)
+		js[string](t, ctx, setSelect("index-land", "09"))
+		waitFor(t, ctx, "the Kreise of Bayern", `(() => { const rows = [...document.querySelectorAll('#index-table tbody tr')]; return rows.length >= 50 && rows.every(r => r.dataset.key.startsWith('09')); })()`)
+		if p := js[string](t, ctx, sortedByEveryColumn+`('index-table')`); p != "" {
+			t.Errorf("index of Bayern: %s", p)
+		}
+	})
+
+	t.Run("distribution", func(t *testing.T) {
+		do(t, ctx, "open the distribution", chromedp.Navigate(srv.url+"/?tab=distribution"))
+		waitFor(t, ctx, "the distribution table", `document.querySelectorAll('#distribution-table tbody tr').length === 16`)
+		if p := js[string](t, ctx, sortedByEveryColumn+`('distribution-table')`); p != "" {
+			t.Errorf("distribution: %s", p)
+		}
+		if n, _ := csvRows("export-csv"); n != 16 {
+			t.Errorf("distribution CSV has %d rows, want 16", n)
+		}
+	})
 	b.check(t, srv.url)
 }

@@ -116,17 +116,24 @@ export const fetchPlaceCategories = (signal) => getJSON(BASE + '/places/categori
 /** Search index entries for one level: every region (ranking of the population, which all levels have). */
 export const fetchNames = (level, signal) => getJSON(BASE + '/ranking', { level, indicator: 'population' }, signal);
 
-/** CSV download URLs (the server adds the source lines); null where the API has no CSV. */
-export function csvURL(tab, s) {
+/**
+ * CSV download URLs of exactly what a tab shows, at the level it shows (the server adds the source
+ * lines); format 'csv' (comma, decimal point) or 'csv-de' (German Excel: semicolon, decimal comma).
+ * null where the API has no CSV.
+ */
+export function csvURL(tab, s, format = 'csv') {
   switch (tab) {
     case 'compare':
-      return s.compare.length ? url(BASE + '/compare', { keys: s.compare, format: 'csv' }).href : null;
+      return s.compare.length ? url(BASE + '/compare', { keys: s.compare, format }).href : null;
     case 'index':
-      return weightsParam(s.weights) ? url(BASE + '/index', { level: s.level, weights: weightsParam(s.weights), method: s.imethod, format: 'csv' }).href : null;
+      return weightsParam(s.weights) ? url(BASE + '/index', { level: s.ilevel, weights: weightsParam(s.weights), method: s.imethod, format }).href : null;
     case 'distribution':
-      return weightsParam(s.dweights) ? url(BASE + '/distribution', { ...distributionParams(s), format: 'csv' }).href : null;
+      return weightsParam(s.dweights) ? url(BASE + '/distribution', { ...distributionParams(s), format }).href : null;
+    case 'ranking':
+      return s.indicator ? url(BASE + '/ranking', { level: s.level, indicator: s.indicator, year: s.year || undefined, land: s.level === 'land' ? undefined : s.rland, format }).href : null;
     default:
-      return s.indicator ? url(BASE + '/ranking', { level: s.level, indicator: s.indicator, year: s.year || undefined, format: 'csv' }).href : null;
+      // the map: every region of the level, the data standard's long form
+      return s.indicator ? url(BASE + '/export', { level: s.level, indicator: s.indicator, year: s.year || undefined, format }).href : null;
   }
 }
 

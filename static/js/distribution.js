@@ -7,7 +7,7 @@ import * as api from './api.js';
 import { t, h, ha, button, localized, formatNumber, formatSigned, parseNumber } from './i18n.js';
 import { indicatorOptions } from './controls.js';
 import { classColor } from './legend.js';
-import { LANDS } from './ranking.js';
+import { LANDS, sortRows, sortHeader, refocusSort } from './table.js';
 import { PART_COLORS } from './indexbuilder.js';
 
 const MAX_WEIGHT = 5;
@@ -28,6 +28,7 @@ export function initDistribution(root, ctx) {
   let ctrl = null;
   let error = '';
   let timer = 0;
+  let sort = { col: 'diff', dir: 'desc' };
 
   async function load() {
     const s = ctx.state;
@@ -87,10 +88,23 @@ export function initDistribution(root, ctx) {
     const pct = Math.round((data.sensitivity?.perturbation ?? 0.2) * 100);
     const tbl = ha('table', 'data-table data-table--dist', { id: 'distribution-table' });
     tbl.append(h('caption', null, t('dist_caption', formatNumber(data.arrivals_in_scope ?? data.arrivals ?? 0, 0), data.reference?.label ?? '')));
-    const cols = [t('col_area'), t('col_model'), t('col_reference'), t('col_diff'), t('col_persons'), t('col_ref_persons'), t('col_band')];
-    tbl.append(h('thead', null, h('tr', null, ...cols.map((c, i) => ha('th', i ? 'num' : null, { scope: 'col' }, c)))));
+    // every column sorts (the band by its lower end)
+    const columns = [
+      { col: 'name', label: t('col_area'), value: (r) => r.name },
+      { col: 'share', label: t('col_model'), numeric: true, value: (r) => r.share },
+      { col: 'reference', label: t('col_reference'), numeric: true, value: (r) => r.reference },
+      { col: 'diff', label: t('col_diff'), numeric: true, value: (r) => r.diff_pp },
+      { col: 'persons', label: t('col_persons'), numeric: true, value: (r) => r.persons_rounded },
+      { col: 'ref_persons', label: t('col_ref_persons'), numeric: true, value: (r) => r.reference_persons_rounded },
+      { col: 'band', label: t('col_band'), numeric: true, value: (r) => r.band?.min },
+    ];
+    tbl.append(h('thead', null, sortHeader(columns, sort, (next) => {
+      sort = next;
+      render();
+      refocusSort(root);
+    })));
     const body = h('tbody');
-    const regions = [...(data.regions ?? [])].sort((a, b) => b.diff_pp - a.diff_pp);
+    const regions = sortRows(data.regions ?? [], columns, sort);
     for (const r of regions) {
       const swatch = h('span', 'legend__swatch legend__swatch--small');
       swatch.style.backgroundColor = classColor(r.class, data.legend);

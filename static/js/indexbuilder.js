@@ -6,6 +6,7 @@ import { t, h, ha, button, localized, formatNumber } from './i18n.js';
 import { indicatorOptions } from './controls.js';
 import { stackBar } from './chart.js';
 import { classColor } from './legend.js';
+import { sortRows, sortHeader, refocusSort, landFilter, inLand } from './table.js';
 
 // Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 export const PART_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'];
@@ -36,6 +37,8 @@ export function initIndex(root, ctx) {
   let error = '';
   let shown = PAGE;
   let timer = 0;
+  let sort = { col: 'rank', dir: 'asc' };
+  let land = ''; // the table's Land filter (Kreise, Gemeinden)
 
   const colorOfPart = (id) => PART_COLORS[Math.max(0, ctx.state.weights.findIndex((x) => x.id === id)) % PART_COLORS.length];
 
@@ -120,11 +123,23 @@ export function initIndex(root, ctx) {
   }
 
   function table() {
-    const regions = data.regions ?? [];
+    // every column sorts (the contributions by the first component's); Kreise and Gemeinden filter by Land
+    const first = ctx.state.weights.find((x) => x.w > 0)?.id;
+    const columns = [
+      { col: 'rank', label: t('col_rank'), numeric: true, value: (r) => r.rank },
+      { col: 'name', label: t('col_area'), value: (r) => r.name },
+      { col: 'index', label: t('index_value'), numeric: true, value: (r) => r.index },
+      { col: 'contrib', label: t('index_contrib'), numeric: true, value: (r) => r.contributions?.[first] ?? null },
+    ];
+    const byLand = ctx.state.ilevel === 'land' ? '' : land;
+    const regions = sortRows((data.regions ?? []).filter((r) => inLand(r.key, byLand)), columns, sort);
     const tbl = ha('table', 'data-table', { id: 'index-table' });
     tbl.append(h('caption', null, t('index_table_caption', t('level_' + ctx.state.ilevel))));
-    tbl.append(h('thead', null, h('tr', null, ha('th', 'num', { scope: 'col' }, t('col_rank')), ha('th', null, { scope: 'col' }, t('col_area')),
-      ha('th', 'num', { scope: 'col' }, t('index_value')), ha('th', null, { scope: 'col' }, t('index_contrib')))));
+    tbl.append(h('thead', null, sortHeader(columns, sort, (next) => {
+      sort = next;
+      render();
+      refocusSort(root);
+    })));
     const body = h('tbody');
     const sel = ctx.state.selected;
     for (const r of regions.slice(0, shown)) {
@@ -144,7 +159,13 @@ export function initIndex(root, ctx) {
     }
     tbl.append(body);
     const more = shown < regions.length ? button(t('ranking_more', Math.min(PAGE, regions.length - shown)), 'button', () => { shown += PAGE; render(); }) : null;
-    return [h('div', 'table-scroll', tbl), more];
+    const filter = ctx.state.ilevel === 'land' ? null : landFilter('index-land', land, (v) => {
+      land = v;
+      shown = PAGE;
+      render();
+      root.querySelector('#index-land')?.focus();
+    });
+    return [filter, h('div', 'table-scroll', tbl), more];
   }
 
   function render() {

@@ -43,6 +43,8 @@ const state = {
   ks: '',
   places: false,
   pcats: [], // place categories shown; [] = all with data
+  rland: '', // the ranking table's Land filter (its CSV exports the same rows)
+  view: null, // {lat, lng, zoom} once the map was moved (or from a shared link)
   indicators: [], // GET /api/v1/indicators
 };
 
@@ -69,39 +71,112 @@ const mod = {}; // feature modules
 //   ilevel, weights=a:2,b:1, imethod (minmax|zscore)      the capacity index
 //   dland (2-digit Land or empty), dweights, arrivals, ks   the distribution key
 //   places=1, pcat=a,b                                      the places layer and its categories
+//   view=lat,lng,zoom                                       the map's centre and zoom
 //   lang=en
 
 const parseWeights = (s) =>
   String(s ?? '').split(',').map((p) => p.split(':')).filter(([id, w]) => ID_RE.test(id ?? '') && Number(w) >= 0 && Number(w) <= 100)
     .map(([id, w]) => ({ id, w: Number(w) }));
+// view=lat,lng,zoom: the map's centre and zoom of a shared link (inside Germany's surroundings)
+const parseView = (v) => {
+  const [lat, lng, zoom] = String(v ?? '').split(',').map(Number);
+  return [lat, lng, zoom].every(Number.isFinite) && lat > 44 && lat < 58 && lng > 2 && lng < 19 && zoom >= 4 && zoom <= 13 ? { lat, lng, zoom } : null;
+};
 const fmtWeights = (ws) => (ws ?? []).map((x) => `${x.id}:${x.w}`).join(',');
+
+// What the link asked for, where it could not be used as it was: checkLink() tells the user what
+// was replaced (in the UI's language) once the catalogue is there.
+const asked = {};
 
 function readURL() {
   const q = new URLSearchParams(window.location.search);
   state.lang = q.get('lang') === 'en' ? 'en' : 'de';
   if (TABS.includes(q.get('tab'))) state.tab = q.get('tab');
+  else if (q.get('tab')) asked.tab = q.get('tab');
   if (LEVELS.includes(q.get('level'))) state.level = q.get('level');
+  if (q.get('level')) asked.level = q.get('level');
   if (METHODS.includes(q.get('method'))) state.method = q.get('method');
+  else if (q.get('method')) asked.method = q.get('method');
   if (CLASS_COUNTS.includes(Number(q.get('classes')))) state.classes = Number(q.get('classes'));
-  const breaks = q.get('breaks') ? String(q.get('breaks')).split(',').map(Number) : [];
-  if (breaks.length && breaks.every(Number.isFinite)) {
+  else if (q.get('classes')) asked.classes = q.get('classes');
+  const breaks = q.get('breaks') ? parseBreaks(String(q.get('breaks')).split(',').join(';')) : null;
+  if (breaks) {
     state.breaks = breaks;
     state.method = 'manual';
-  } else if (state.method === 'manual') state.method = 'quantile';
+  } else {
+    if (q.get('breaks')) asked.breaks = q.get('breaks');
+    if (state.method === 'manual') state.method = 'quantile';
+  }
   state.indicator = ID_RE.test(q.get('indicator') ?? '') ? q.get('indicator') : '';
+  if (q.get('indicator')) asked.indicator = q.get('indicator');
   state.year = Number(q.get('year')) || 0;
+  if (q.get('year')) asked.year = q.get('year');
   if (KEY_RE.test(q.get('region') ?? '')) state.selected = q.get('region');
-  state.compare = (q.get('compare') ?? '').split(',').filter((k) => KEY_RE.test(k)).slice(0, MAX_COMPARE);
+  else if (q.get('region')) asked.region = q.get('region');
+  const compare = (q.get('compare') ?? '').split(',').filter(Boolean);
+  state.compare = compare.filter((k) => KEY_RE.test(k)).slice(0, MAX_COMPARE);
+  if (compare.length !== state.compare.length) asked.compare = compare.filter((k) => !state.compare.includes(k));
   if (INDEX_LEVELS.includes(q.get('ilevel'))) state.ilevel = q.get('ilevel');
-  if (q.has('weights')) state.weights = parseWeights(q.get('weights'));
+  if (q.has('weights')) {
+    state.weights = parseWeights(q.get('weights'));
+    asked.weights = q.get('weights');
+  }
   if (INDEX_METHODS.includes(q.get('imethod'))) state.imethod = q.get('imethod');
   if (/^\d{2}$/.test(q.get('dland') ?? '')) state.dland = q.get('dland');
-  if (q.has('dweights')) state.dweights = parseWeights(q.get('dweights'));
+  if (q.has('dweights')) {
+    state.dweights = parseWeights(q.get('dweights'));
+    asked.dweights = q.get('dweights');
+  }
   const n = Number(q.get('arrivals'));
   if (q.has('arrivals') && Number.isFinite(n) && n >= 0 && n <= 1e9) state.arrivals = Math.round(n);
   if (/^(\d{4}|lukifg2025)$/.test(q.get('ks') ?? '')) state.ks = q.get('ks');
   state.places = q.get('places') === '1';
   state.pcats = (q.get('pcat') ?? '').split(',').filter((c) => ID_RE.test(c));
+  state.view = parseView(q.get('view'));
+}
+
+/** Compares what the link asked for with what is shown and says what was replaced. */
+function checkLink() {
+  const title = (id) => localized(indicator(id), 'title') || id;
+  const levelName = (l) => (LEVELS.includes(l) ? t('level_one_' + l) : l);
+  if (asked.tab) notice(t('fb_tab', asked.tab));
+  if (asked.indicator && asked.indicator !== state.indicator) notice(t('fb_indicator', asked.indicator, title(state.indicator)));
+  else if (asked.level && asked.level !== state.level) notice(t('fb_level', levelName(asked.level), title(state.indicator), levelName(state.level)));
+  if (asked.year && Number(asked.year) !== state.year && (!asked.indicator || asked.indicator === state.indicator)) notice(t('fb_year', title(state.indicator), asked.year, state.year));
+  if (asked.method) notice(t('fb_method', asked.method));
+  if (asked.classes) notice(t('fb_classes', asked.classes));
+  if (asked.breaks) notice(t('fb_breaks', asked.breaks));
+  if (asked.region) notice(t('fb_region', asked.region));
+  if (asked.view) notice(t('fb_view', asked.view));
+  if (asked.compare?.length) notice(t('fb_compare', asked.compare.join(', ')));
+  for (const [field, given] of [['weights', asked.weights], ['dweights', asked.dweights]]) {
+    if (given === undefined) continue;
+    const kept = new Set(state[field + 'Defaulted'] ? [] : (state[field] ?? []).map((x) => x.id));
+    const dropped = String(given).split(',').filter((p) => p && !(kept.has(p.split(':')[0]) && Number(p.split(':')[1]) >= 0));
+    if (dropped.length) notice(t(state[field + 'Defaulted'] ? 'fb_weights_default' : 'fb_weights', dropped.join(', ')));
+  }
+}
+
+// ---- notices: what a link asked for and what is shown instead --------------------------
+
+const notices = [];
+function notice(text) {
+  if (notices.includes(text)) return;
+  notices.push(text);
+  renderNotices();
+}
+
+function renderNotices() {
+  const el = $('notice');
+  if (!el) return;
+  if (!notices.length) return el.replaceChildren();
+  el.replaceChildren(
+    h('div', 'notice__body', h('strong', null, t('notice_title')), h('ul', null, ...notices.map((n) => h('li', null, n)))),
+    button('×', 'button button--quiet notice__close', () => {
+      notices.length = 0;
+      renderNotices();
+    }, { 'aria-label': t('dismiss') }),
+  );
 }
 
 /** The shareable query (also the embed's). */
@@ -126,6 +201,7 @@ function query() {
   if (state.places) q.set('places', '1');
   if (state.pcats.length) q.set('pcat', state.pcats.join(','));
   if (state.lang !== 'de') q.set('lang', state.lang);
+  if (state.view) q.set('view', `${state.view.lat},${state.view.lng},${state.view.zoom}`);
   return q.toString();
 }
 
@@ -133,9 +209,10 @@ function writeURL() {
   const q = query();
   window.history.replaceState(null, '', `${window.location.pathname}?${q}`);
   if ($('open-atlas')) $('open-atlas').href = api.atlasPath(q);
-  const csv = $('export-csv');
-  if (csv) {
-    const href = api.csvURL(state.tab, state);
+  for (const [id, format] of [['export-csv', 'csv'], ['export-csv-de', 'csv-de']]) {
+    const csv = $(id);
+    if (!csv) continue;
+    const href = api.csvURL(state.tab, state, format);
     csv.toggleAttribute('aria-disabled', !href);
     if (href) csv.href = href;
     else csv.removeAttribute('href');
@@ -156,9 +233,17 @@ function normalize(indicatorChanged) {
   }
   if (state.method !== 'manual') state.breaks = [];
   else if (!state.breaks.length) state.method = 'quantile';
+  // index weights: indicators of the index's level that have a direction; distribution weights:
+  // known indicators; without one weight > 0 the defaults
+  const inIndex = (x) => indicator(x.id)?.levels?.includes(state.ilevel) && indicator(x.id)?.direction !== 'context';
   const known = (x) => Boolean(indicator(x.id));
-  state.weights = state.weights ? state.weights.filter(known) : defaultWeights(state.indicators, state.ilevel);
-  state.dweights = state.dweights ? state.dweights.filter(known) : defaultDistWeights(state.indicators);
+  const usable = (ws, ok) => (ws ? ws.filter(ok) : null);
+  state.weights = usable(state.weights, inIndex);
+  state.weightsDefaulted = Boolean(state.weights && !state.weights.some((x) => x.w > 0));
+  if (!state.weights || state.weightsDefaulted) state.weights = defaultWeights(state.indicators, state.ilevel);
+  state.dweights = usable(state.dweights, known);
+  state.dweightsDefaulted = Boolean(state.dweights && !state.dweights.some((x) => x.w > 0));
+  if (!state.dweights || state.dweightsDefaulted) state.dweights = defaultDistWeights(state.indicators);
 }
 
 function update(patch) {
@@ -346,6 +431,11 @@ async function refresh() {
     if (err.name === 'AbortError' || mine !== gen) return;
     values = null;
     valuesSig = '';
+    if (err.status === 400 && INDICATOR_TABS.has(state.tab) && (state.method !== 'quantile' || state.classes !== 5)) {
+      // a classification the server refuses (e.g. breaks outside what it accepts): the default one
+      notice(t('fb_server'));
+      return update({ method: 'quantile', classes: 5, breaks: [] });
+    }
     showError(t('err_map', reason(err)), refresh);
   } finally {
     setLoading(false);
@@ -565,11 +655,12 @@ async function loadIndicators() {
     attachChecks(state.indicators, updates);
     if (!state.indicators.length) return showError(t('err_empty'));
     normalize(false);
+    checkLink();
     writeURL();
     renderPanels();
     if (state.places) mod.places?.refresh();
     await refresh();
-    if (state.selected) select(state.selected, { zoom: state.page === 'embed' });
+    if (state.selected) select(state.selected, { zoom: state.page === 'embed' && !state.view });
   } catch (err) {
     showError(t('err_indicators', reason(err)), loadIndicators);
   } finally {
@@ -598,6 +689,15 @@ if (!leafletLoaded()) {
       : small ? { paddingBottomRight: [190, 0] } : { paddingTopLeft: [240, 0] },
   });
   applyLang();
+  if (state.view) map.setView(state.view);
+  else if (new URLSearchParams(window.location.search).get('view')) asked.view = new URLSearchParams(window.location.search).get('view');
+  map.onMoveEnd(() => {
+    const v = map.view();
+    if (v) {
+      state.view = v;
+      writeURL();
+    }
+  });
   mod.profile = initProfile($('info'), {
     state,
     indicator,
@@ -608,6 +708,11 @@ if (!leafletLoaded()) {
     onSelect: (key, opts) => select(key, opts),
     onIndicator: (id, level) => update({ indicator: id, level, tab: INDICATOR_TABS.has(state.tab) ? state.tab : 'map' }),
     onCompare: toggleCompare,
+    onMissing: (key) => {
+      notice(t('fb_region', key));
+      if (state.compare.includes(key)) update({ compare: state.compare.filter((k) => k !== key) });
+      if (state.selected === key) select(null);
+    },
   });
   if (state.page === 'app') wireApp();
   else {

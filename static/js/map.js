@@ -96,6 +96,7 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
   L.control.scale({ imperial: false, position: 'bottomright' }).addTo(map);
   map.fitBounds(GERMANY, typeof fit === 'function' ? fit() : fit);
   map.on('zoomend', () => (el.dataset.zoom = map.getZoom().toFixed(2)));
+  map.on('moveend', () => (el.dataset.center = `${map.getCenter().lat.toFixed(4)},${map.getCenter().lng.toFixed(4)}`));
   // Until the user moves the map, a new size (panel collapsed, phone rotated) refits Germany.
   let userMoved = false;
   for (const ev of ['pointerdown', 'wheel', 'keydown']) el.addEventListener(ev, () => (userMoved = true), { passive: true });
@@ -367,6 +368,19 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
 
     onMoveEnd(fn) {
       map.on('moveend', fn);
+    },
+
+    /** The view a share link restores: {lat, lng, zoom} (rounded), or null before the user moved. */
+    view() {
+      if (!userMoved) return null;
+      const c = map.getCenter();
+      return { lat: Math.round(c.lat * 1e4) / 1e4, lng: Math.round(c.lng * 1e4) / 1e4, zoom: Math.round(map.getZoom() * 4) / 4 };
+    },
+
+    /** Restores a shared view (a later resize no longer refits Germany). */
+    setView({ lat, lng, zoom }) {
+      userMoved = true;
+      map.setView([lat, lng], zoom, { animate: false });
     },
 
     /**

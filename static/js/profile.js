@@ -163,6 +163,11 @@ export function initProfile(box, ctx) {
       p = await profileOf(key);
     } catch (err) {
       if (mine.signal.aborted) return;
+      if (err.status === 404) {
+        // an old or mistyped link: say so in the UI's language and show no card
+        ctx.onMissing?.(key);
+        return;
+      }
       box.querySelector('.info__loading')?.replaceChildren(t('err_load', err.status === 0 ? t('err_network') : err.message));
       return;
     }

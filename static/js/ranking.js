@@ -3,15 +3,9 @@
 // the map selection. It is the accessible alternative to the map.
 import * as api from './api.js';
 import { t, h, ha, button, localized, formatValue, formatNumber } from './i18n.js';
+import { sortRows, sortHeader, refocusSort, LANDS } from './table.js';
 
 const PAGE = 100;
-const LANDS = [
-  ['01', 'Schleswig-Holstein'], ['02', 'Hamburg'], ['03', 'Niedersachsen'], ['04', 'Bremen'],
-  ['05', 'Nordrhein-Westfalen'], ['06', 'Hessen'], ['07', 'Rheinland-Pfalz'], ['08', 'Baden-Württemberg'],
-  ['09', 'Bayern'], ['10', 'Saarland'], ['11', 'Berlin'], ['12', 'Brandenburg'],
-  ['13', 'Mecklenburg-Vorpommern'], ['14', 'Sachsen'], ['15', 'Sachsen-Anhalt'], ['16', 'Thüringen'],
-];
-export { LANDS };
 
 /**
  * initRanking(root, ctx): ctx = {state, indicator(id), colorOf(key), onSelect(key, opts)}.
@@ -22,19 +16,18 @@ export function initRanking(root, ctx) {
   let sig = '';
   let sort = { col: 'rank', dir: 'asc' };
   let shown = PAGE;
-  let land = '';
   let ctrl = null;
   let error = '';
 
   const landSelect = ha('select', null, { id: 'ranking-land' });
   landSelect.addEventListener('change', () => {
-    land = landSelect.value;
     shown = PAGE;
-    load();
+    ctx.update({ rland: landSelect.value }); // the CSV link follows; refresh() loads the table
   });
 
   async function load() {
     const s = ctx.state;
+    const land = s.level === 'land' ? '' : s.rland;
     const want = `${s.level}|${s.indicator}|${s.year}|${land}`;
     if (want === sig && data) return render();
     ctrl?.abort();
@@ -43,7 +36,7 @@ export function initRanking(root, ctx) {
     error = '';
     root.setAttribute('aria-busy', 'true');
     try {
-      data = await api.fetchRanking({ level: s.level, indicator: s.indicator, year: s.year, land: s.level === 'land' ? '' : land }, mine.signal);
+      data = await api.fetchRanking({ level: s.level, indicator: s.indicator, year: s.year, land }, mine.signal);
     } catch (err) {
       if (err.name === 'AbortError') return;
       data = null;
@@ -54,34 +47,24 @@ export function initRanking(root, ctx) {
     render();
   }
 
-  function sorted() {
-    const rows = [...(data?.entries ?? [])];
-    const dir = sort.dir === 'asc' ? 1 : -1;
-    const byRank = (a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity);
-    if (sort.col === 'name') rows.sort((a, b) => dir * a.name.localeCompare(b.name, 'de'));
-    else if (sort.col === 'value') rows.sort((a, b) => dir * ((a.value ?? -Infinity) - (b.value ?? -Infinity)) || byRank(a, b));
-    else rows.sort((a, b) => dir * byRank(a, b));
-    return rows;
-  }
-
-  function headerCell(col, label, numeric) {
-    const active = sort.col === col;
-    const th = ha('th', numeric ? 'num' : null, { scope: 'col', 'aria-sort': active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none' });
-    const b = button(label, 'sort', () => {
-      sort = { col, dir: active && sort.dir === 'asc' ? 'desc' : 'asc' };
-      render();
-      root.querySelector(`th[aria-sort]:not([aria-sort="none"]) button`)?.focus();
-    }, { title: t('sort_by', label) });
-    b.append(h('span', 'sort__icon', active ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ' ↕'));
-    th.append(b);
-    return th;
-  }
+  // every column sorts: rank, name, type, value
+  const columns = () => [
+    { col: 'rank', label: t('col_rank'), numeric: true, value: (r) => r.rank },
+    { col: 'name', label: t('col_area'), value: (r) => r.name },
+    { col: 'value', label: t('col_value'), numeric: true, value: (r) => r.value },
+  ];
+  const sorted = () => sortRows(data?.entries ?? [], columns(), sort);
+  const onSort = (next) => {
+    sort = next;
+    render();
+    refocusSort(root);
+  };
 
   function render() {
     const s = ctx.state;
     const ind = ctx.indicator(s.indicator);
     landSelect.replaceChildren(new Option(t('ranking_all_lands'), ''), ...LANDS.map(([k, n]) => new Option(n, k)));
-    landSelect.value = land;
+    landSelect.value = s.rland;
     const filters = s.level === 'land' ? null : h('div', 'field field--inline', ha('label', null, { for: 'ranking-land' }, t('ranking_land')), landSelect);
     if (error) {
       root.replaceChildren(filters ?? '', h('p', 'panel-error', error), button(t('retry'), 'button', () => { sig = ''; load(); }));
@@ -98,7 +81,7 @@ export function initRanking(root, ctx) {
     const title = localized(ind, 'title');
     const table = ha('table', 'data-table', { id: 'ranking-table' });
     table.append(h('caption', null, t('ranking_caption', title, data.year, t('level_' + s.level), formatNumber(rows.length))));
-    table.append(h('thead', null, h('tr', null, headerCell('rank', t('col_rank'), true), headerCell('name', t('col_area')), headerCell('value', t('col_value'), true))));
+    table.append(h('thead', null, sortHeader(columns(), sort, onSort)));
     const body = h('tbody');
     for (const r of rows.slice(0, shown)) {
       const swatch = h('span', 'legend__swatch legend__swatch--small');
