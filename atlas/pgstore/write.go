@@ -48,7 +48,7 @@ func (s *Store) Write(ctx context.Context, c atlas.Change) (atlas.Release, error
 	}
 	var id int64
 	err = s.write(ctx, "write release "+rel.File, func(tx pgx.Tx) error {
-		if c.ReportsOnly() { // the release trigger leaves the data version (0007_reporting.sql)
+		if c.ReportsOnly() { // the release trigger leaves the data version (migrations/0009_report_data_version.sql)
 			if _, err := tx.Exec(ctx, `SELECT set_config('standortatlas.reports_only', 'on', true)`); err != nil {
 				return wrap("reports only", err)
 			}
