@@ -120,6 +120,16 @@ func (r ReportChange) Empty() bool {
 	return len(r.Definitions) == 0 && len(r.Submissions) == 0 && len(r.Publications) == 0
 }
 
+// ReportsOnly reports whether a change writes report definitions or
+// submissions and nothing the atlas serves (no boundaries, catalogue
+// entries, observations, places, publications): the stores then do not
+// raise the data version, so that a reporter's draft does not drop the
+// caches and tiles of every instance. Contract: storetest.RunReports.
+func (c *Change) ReportsOnly() bool {
+	return !c.Reports.Empty() && len(c.Reports.Publications) == 0 && len(c.Boundaries) == 0 &&
+		len(c.Indicators) == 0 && len(c.Observations) == 0 && c.Places.Empty() && len(c.Places.Replace) == 0
+}
+
 // parts describes the change for Release.Parts (reports are not versioned
 // by release: submissions keep their own history).
 func (r ReportChange) parts() []string {

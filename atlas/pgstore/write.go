@@ -48,6 +48,11 @@ func (s *Store) Write(ctx context.Context, c atlas.Change) (atlas.Release, error
 	}
 	var id int64
 	err = s.write(ctx, "write release "+rel.File, func(tx pgx.Tx) error {
+		if c.ReportsOnly() { // the release trigger leaves the data version (migrations/0009_report_data_version.sql)
+			if _, err := tx.Exec(ctx, `SELECT set_config('standortatlas.reports_only', 'on', true)`); err != nil {
+				return wrap("reports only", err)
+			}
+		}
 		if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) + 1 FROM releases`).Scan(&id); err != nil {
 			return wrap("number release", err)
 		}

@@ -28,7 +28,7 @@ type cycle struct {
 	now   time.Time
 }
 
-func newCycle(t *testing.T) *cycle {
+func newCycle(t testing.TB) *cycle {
 	t.Helper()
 	ctx := context.Background()
 	s, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
@@ -190,6 +190,19 @@ func TestReportingCycle(t *testing.T) {
 	series, err = c.svc.Series(ctx, def.ID, "09564")
 	if err != nil || series[0].Values["belegt"] != nil || series[0].Flags["belegt"] != "not_reported" {
 		t.Fatalf("series of a Kreis without report = %+v, %v", series, err)
+	}
+
+	// Next month's form shows last month's current figures and no history yet.
+	form, err := c.svc.Form(ctx, reporter("09162"), def.ID, 202611, "09162")
+	if err != nil || form.Previous == nil || form.Previous.Values["belegt"] != 90 || form.Current != nil || len(form.History) != 0 {
+		t.Fatalf("form of 2026-11 = %+v, %v", form, err)
+	}
+	if _, err := c.svc.Form(ctx, reporter("09162"), def.ID, 202611, "09184"); !isScope(err) {
+		t.Fatalf("form of another Kreis: %v", err)
+	}
+	form, err = c.svc.Form(ctx, reporter("09162"), def.ID, 202610, "09162")
+	if err != nil || len(form.History) != 3 || form.Current.Comment != "Nachmeldung" {
+		t.Fatalf("history of 2026-10 = %+v, %v; want draft, submission, correction", form.History, err)
 	}
 
 	// A report may not take over published indicators of another (nor official ones).

@@ -70,8 +70,10 @@ func (s *Store) Write(ctx context.Context, c atlas.Change) (atlas.Release, error
 			return rel, err
 		}
 	}
-	if err := bumpVersion(ctx, tx); err != nil {
-		return rel, err
+	if !c.ReportsOnly() {
+		if err := bumpVersion(ctx, tx); err != nil {
+			return rel, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return rel, fmt.Errorf("commit release: %w", err)

@@ -70,6 +70,10 @@ func testReportSubmissions(t *testing.T, s atlas.Store) {
 		at = at.Add(time.Hour)
 		return atlas.ReportSubmission{Report: def.ID, Period: 202610, Key: key, Status: status, Values: map[string]float64{"plaetze": plaetze, "belegt": belegt}, Actor: "token:1 (test)", At: at}
 	}
+	v0, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var rels []int64
 	for _, sb := range []atlas.ReportSubmission{sub("09162", atlas.ReportDraft, 100, 20), sub("09162", atlas.ReportSubmitted, 100, 80), sub("09184", atlas.ReportSubmitted, 50, 50), sub("09162", atlas.ReportSubmitted, 100, 90)} {
 		r, err := s.Write(ctx, atlas.Change{Release: atlas.Release{Source: "report " + def.ID}, Reports: atlas.ReportChange{Submissions: []atlas.ReportSubmission{sb}}})
@@ -77,6 +81,11 @@ func testReportSubmissions(t *testing.T, s atlas.Store) {
 			t.Fatal(err)
 		}
 		rels = append(rels, r.ID)
+	}
+	// Drafts and submissions change nothing the atlas serves: the data
+	// version (and with it every cache and tile) stays.
+	if v, err := s.DataVersion(ctx); err != nil || v != v0 {
+		t.Errorf("data version after submissions = %d, %v; want %d unchanged", v, err, v0)
 	}
 	// A submission of another period.
 	other := sub("09162", atlas.ReportSubmitted, 10, 1)
@@ -127,6 +136,10 @@ func testReportPublication(t *testing.T, s atlas.Store) {
 	if _, err := s.Write(ctx, atlas.Change{Reports: atlas.ReportChange{Definitions: []atlas.ReportDefinition{def}}}); err != nil {
 		t.Fatal(err)
 	}
+	v0, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ind := atlas.Indicator{ID: def.IndicatorID("plaetze"), Title: "Unterbringungsplätze", Unit: "Plätze", Topic: "meldungen", TopicTitle: "Meldungen",
 		Direction: atlas.DirectionCapacity, Source: def.Title, Licence: def.Licence, Attribution: def.Attribution}
 	obs := []atlas.Observation{
@@ -138,6 +151,9 @@ func testReportPublication(t *testing.T, s atlas.Store) {
 		Reports: atlas.ReportChange{Publications: []atlas.ReportPublication{pub}}, Audit: &atlas.AuditEntry{Actor: "test", Action: atlas.AuditReport, Outcome: "ok"}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if v1, err := s.DataVersion(ctx); err != nil || v1 == v0 {
+		t.Errorf("data version after a publication = %d, %v; want a new one (was %d)", v1, err, v0)
 	}
 	pubs, err := rs.ReportPublications(ctx, def.ID)
 	pub.Release = rel.ID

@@ -204,7 +204,7 @@ type sessionInfo struct {
 	Token    *atlas.Token `json:"token,omitempty"`
 }
 
-// createSession exchanges a token (JSON {"token": …} or form field token)
+// createSession exchanges a token (JSON {"token": …})
 // for a session cookie (HttpOnly, SameSite=Strict, Secure behind TLS) and
 // answers with the session's CSRF token.
 func (h *reportHandlers) createSession(c echo.Context) error {
@@ -212,11 +212,16 @@ func (h *reportHandlers) createSession(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Token string `json:"token" form:"token"`
+	// JSON only: a cross-site HTML form cannot send it, so no other site
+	// can sign a visitor in to a session of its choosing.
+	if ct, _, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type")); ct != "application/json" {
+		return &atlas.ParamError{Param: "Content-Type", Value: ct, Reason: "send JSON {\"token\": \"sat_…\"} as application/json"}
 	}
-	if err := c.Bind(&body); err != nil {
-		return &atlas.ParamError{Param: "token", Reason: "send JSON {\"token\": \"sat_…\"}"}
+	var body struct {
+		Token string `json:"token"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
 	}
 	secret := strings.TrimSpace(body.Token)
 	if secret == "" {

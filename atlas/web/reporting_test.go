@@ -135,6 +135,7 @@ func TestReportingAPI(t *testing.T) {
 		t.Fatal("the token secret must not come back")
 	}
 	expect(t, call{method: "POST", path: "/api/v1/session", body: `{"token":"sat_wrong"}`}.do(t, h), 401, nil)
+	expect(t, call{method: "POST", path: "/api/v1/session", body: "token=" + tok["muenchen"], ctype: "application/x-www-form-urlencoded"}.do(t, h), 400, nil)
 	form := "/api/v1/reports/test_unterbringung/periods/" + period + "/regions/09162"
 	var mine struct {
 		Regions []reporting.Region `json:"regions"`

@@ -144,6 +144,12 @@ func TestBrowserReporting(t *testing.T) {
 		if a := js[string](t, ctx, `document.getElementById('attribution').textContent`); !strings.Contains(a, "dl-de/by-2-0") {
 			t.Errorf("attribution = %q", a)
 		}
+		// The time series of a region: München's one published month.
+		js[bool](t, ctx, `(() => { const p = [...document.querySelectorAll('#map path.leaflet-interactive')].find((e) => e.getAttribute('stroke-dasharray') === null); p.dispatchEvent(new MouseEvent('click', {bubbles: true})); return true; })()`)
+		waitFor(t, ctx, "the time series", `!document.getElementById('series').hidden && document.getElementById('series-body').children.length === 1`)
+		if row := js[string](t, ctx, `document.getElementById('series-body').textContent`); !strings.Contains(row, period) || !(strings.Contains(row, "95") || strings.Contains(row, "200")) {
+			t.Errorf("time series row = %q", row)
+		}
 		screenshot(t, ctx, "reporting-map.png")
 	})
 	b.check(t, srv.url)

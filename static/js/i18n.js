@@ -80,6 +80,7 @@ const STRINGS = {
   flag_limited: ['eingeschränkt aussagefähig', 'limited reliability'],
   flag_estimated: ['geschätzt', 'estimated'],
   flag_missing: ['keine Angabe', 'no value'],
+  flag_not_reported: ['keine Meldung', 'not reported'],
 
   // status and errors
   hint: ['Gebiet anklicken oder suchen für das Profil.', 'Click or search an area for its profile.'],

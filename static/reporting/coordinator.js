@@ -45,8 +45,18 @@ async function loadReports(select) {
   if (defs.length) loadPeriods();
 }
 
+// fillDefinition puts a definition into the form, to change it.
+function fillDefinition(def) {
+  const set = (id, v) => { $(id).value = v; };
+  set('d-id', def.id); set('d-title', def.title); set('d-coordinator', def.coordinator); set('d-level', def.level);
+  set('d-area', def.area); set('d-first', monthOf(def.first_period)); set('d-due', def.due_day);
+  set('d-licence', def.licence); set('d-attribution', def.attribution);
+  set('d-fields', JSON.stringify({ fields: def.fields, rules: def.rules || [] }, null, 2));
+}
+
 function loadPeriods() {
   const def = defs.find((d) => d.id === $('report').value);
+  fillDefinition(def);
   $('period').replaceChildren(...months(monthOf(def.first_period)).map((p) => el('option', { value: p, text: p })));
   loadStatus();
 }
