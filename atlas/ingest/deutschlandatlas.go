@@ -150,9 +150,8 @@ func readDeutschlandatlas(name string, data []byte, spec TableSpec, known map[st
 	}
 	res.Dates = dates
 	res.Report = append([]string{fmt.Sprintf("%s: Deutschlandatlas workbook (Stand %s), sheets %s", path.Base(name), cmpOr(stand, "not stated"), strings.Join(sheets, ", "))}, res.Report...)
-	if extra := cityStates(res.Observations); len(extra) > 0 {
-		res.Observations = append(res.Observations, extra...)
-	}
+	// No copies between levels: the Kreis sheets have Berlin and Hamburg
+	// themselves, and a Gemeinde indicator is not a Kreis indicator.
 	return res, nil
 }
 
