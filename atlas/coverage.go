@@ -2,8 +2,7 @@ package atlas
 
 import "sort"
 
-// CoverageRow counts the observations with a value (or the flag zero, "-":
-// nothing there) of one indicator, level and period.
+// CoverageRow counts the observations with a value of one indicator, level and period.
 type CoverageRow struct {
 	Indicator string
 	Level     Level

@@ -75,9 +75,10 @@ type Indicator struct {
 	Levels      []Level `json:"levels"`
 	Years       []int   `json:"years"`
 	DefaultYear int     `json:"default_year,omitempty"`
-	// Coverage says per level how many regions have a value in the latest
-	// year there, of how many regions the boundary set has (filled by the
-	// service's snapshot); Partial marks an indicator whose source covers
+	// Coverage says per level how many observations have a value in the
+	// latest year there (keys of another Gebietsstand included; the exact
+	// count of coloured regions is each map answer's caveat), of how many
+	// regions the boundary set has (filled by the service's snapshot); Partial marks an indicator whose source covers
 	// less than 90 % of every level it has (shown only where covered; left
 	// out of index and distribution key unless added knowingly).
 	Coverage []LevelCoverage `json:"coverage,omitempty"`

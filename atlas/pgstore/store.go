@@ -221,7 +221,7 @@ func (s *Store) Indicators(ctx context.Context) ([]atlas.Indicator, error) {
 			}
 		}
 		rows, err = tx.Query(ctx, `SELECT indicator, level, period, count(*) FROM observations
-			WHERE value IS NOT NULL OR flag = 'zero' GROUP BY indicator, level, period`) // "-" (zero) is a known value of a count
+			WHERE value IS NOT NULL GROUP BY indicator, level, period`)
 		if err != nil {
 			return err
 		}

@@ -167,7 +167,7 @@ func (s *Store) Indicators(ctx context.Context) ([]atlas.Indicator, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	cov, err := s.db.QueryContext(ctx, `SELECT indicator, level, period, count(*) FROM observations WHERE value IS NOT NULL OR flag = 'zero' GROUP BY indicator, level, period`)
+	cov, err := s.db.QueryContext(ctx, `SELECT indicator, level, period, count(*) FROM observations WHERE value IS NOT NULL GROUP BY indicator, level, period`)
 	if err != nil {
 		return nil, fmt.Errorf("query coverage: %w", err)
 	}
