@@ -36,7 +36,7 @@ func FillCoverage(inds []Indicator, rows []CoverageRow) {
 	}
 	for i := range inds {
 		ind := &inds[i]
-		ind.Levels, ind.Years, ind.DefaultYear = nil, nil, 0
+		ind.Levels, ind.Years, ind.DefaultYear, ind.Coverage = nil, nil, 0, nil
 		a := by[ind.ID]
 		if a == nil {
 			continue
@@ -44,6 +44,13 @@ func FillCoverage(inds []Indicator, rows []CoverageRow) {
 		for _, l := range AllLevels() {
 			if a.levels[l] {
 				ind.Levels = append(ind.Levels, l)
+				latest := 0
+				for y, n := range a.counts[l] {
+					if n > 0 && y > latest {
+						latest = y
+					}
+				}
+				ind.Coverage = append(ind.Coverage, LevelCoverage{Level: l, Year: latest, Regions: a.counts[l][latest]})
 			}
 		}
 		for y := range a.years {

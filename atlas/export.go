@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ExportQuery selects the observations of one indicator, level and year in
@@ -115,6 +116,18 @@ func (snap *Snapshot) encodeExport(ctx context.Context, ind Indicator, q ExportQ
 	comment("Einheit", ind.Unit)
 	comment("Stichtag", ind.ReferenceDate)
 	comment("Gebietsstand der Namen", set.Name+", "+set.Gebietsstand)
+	withValue := 0
+	for _, r := range rows {
+		if r.Value != nil {
+			if _, ok := d.Region(r.Key); ok {
+				withValue++
+			}
+		}
+	}
+	cv := CaveatOf(ind, q.Level, q.Year, withValue, len(d.Regions), time.Now())
+	comment("Datenstand", strings.TrimSpace(fmt.Sprintf("%d %s", q.Year, cv.Stand)))
+	comment("Abdeckung", cv.Coverage)
+	comment("Hinweise", cv.Notes)
 	w := csv.NewWriter(&b)
 	if err := w.Write([]string{"key", "name", "level", "indicator", "period", "value", "flag"}); err != nil {
 		return nil, err

@@ -75,6 +75,39 @@ type Indicator struct {
 	Levels      []Level `json:"levels"`
 	Years       []int   `json:"years"`
 	DefaultYear int     `json:"default_year,omitempty"`
+	// Coverage says per level how many observations have a value in the
+	// latest year there (keys of another Gebietsstand included; the exact
+	// count of coloured regions is each map answer's caveat), of how many
+	// regions the boundary set has (filled by the service's snapshot); Partial marks an indicator whose source covers
+	// less than 90 % of every level it has (shown only where covered; left
+	// out of index and distribution key unless added knowingly).
+	Coverage []LevelCoverage `json:"coverage,omitempty"`
+	Partial  bool            `json:"partial,omitempty"`
+}
+
+// LevelCoverage is the coverage of one indicator at one level.
+type LevelCoverage struct {
+	Level   Level `json:"level"`
+	Year    int   `json:"year"`
+	Regions int   `json:"regions"`
+	Of      int   `json:"of,omitempty"`
+}
+
+// PartialShare is the share of a level's regions below which an
+// indicator's coverage counts as partial.
+const PartialShare = 0.9
+
+// MarkCoverage fills Of and Partial from the number of regions per level.
+func (ind *Indicator) MarkCoverage(regions map[Level]int) {
+	partial := len(ind.Coverage) > 0
+	for i := range ind.Coverage {
+		c := &ind.Coverage[i]
+		c.Of = regions[c.Level]
+		if c.Of == 0 || float64(c.Regions) >= PartialShare*float64(c.Of) {
+			partial = false
+		}
+	}
+	ind.Partial = partial
 }
 
 var indicatorIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{1,63}$`)

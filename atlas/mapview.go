@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // MapQuery asks for one classified map of an indicator. It is parsed and
@@ -158,7 +159,21 @@ type MapView struct {
 	stats         Stats
 	hist          Histogram
 	normalization *NormalizationInfo
+	germany       *GermanyValue
 }
+
+// GermanyValue is the official Germany value (the source's DG row) of a
+// map's indicator and year, drawn as a marker on the legend's histogram.
+// Only the source's row (or, for a ratio the import derived, the ratio of
+// its official rows): a mean of the regions would not be Germany's value.
+type GermanyValue struct {
+	Value float64 `json:"value"`
+	Year  int     `json:"year"`
+	Basis string  `json:"basis"`
+}
+
+// Germany returns the official Germany value of the map, or nil.
+func (v *MapView) Germany() *GermanyValue { return v.germany }
 
 // Legend returns the legend of the map.
 func (v *MapView) Legend() MapLegend { return v.legend }
@@ -257,6 +272,18 @@ func (snap *Snapshot) buildMapView(ctx context.Context, q MapQuery, ind Indicato
 	}
 	v := &MapView{Version: snap.Version, Query: q, Ind: nind, Level: d, raw: vals, normalization: norm}
 	v.Values, v.Flags = alignValues(d, vals)
+	if norm == nil { // a normalised map would need Germany's base too
+		dg, err := snap.Values(ctx, ind.ID, LevelGermany, q.Year)
+		if err != nil {
+			return nil, err
+		}
+		if g, ok := dg[GermanyKey]; ok && !math.IsNaN(g.Value) {
+			v.germany = &GermanyValue{Value: g.Value, Year: q.Year, Basis: "amtlich"}
+			if ind.Aggregation != "" { // Σ numerator ÷ Σ denominator of the official rows
+				v.germany.Basis = "eigene Berechnung"
+			}
+		}
+	}
 
 	// The values the classes are computed from: this year's, or all years' pooled.
 	basis := v.Values
@@ -420,7 +447,7 @@ func (v *MapView) appendHead(b []byte, unit bool) []byte {
 }
 
 func (v *MapView) encodeHistogram() ([]byte, error) {
-	return v.appendMembers(v.appendHead(nil, false), "histogram", "legend", "stats", "normalization", "attribution")
+	return v.appendMembers(v.appendHead(nil, false), "histogram", "legend", "stats", "germany", "caveat", "normalization", "attribution")
 }
 
 func (v *MapView) encodeValues() ([]byte, error) {
@@ -441,7 +468,7 @@ func (v *MapView) encodeValues() ([]byte, error) {
 		b = append(b, '}')
 	}
 	b = append(b, '}')
-	return v.appendMembers(b, "legend", "stats", "normalization", "boundaries", "attribution")
+	return v.appendMembers(b, "legend", "stats", "germany", "caveat", "normalization", "boundaries", "attribution")
 }
 
 func (v *MapView) encodeGeoJSON() ([]byte, error) {
@@ -473,7 +500,7 @@ func (v *MapView) encodeGeoJSON() ([]byte, error) {
 		// The plain choropleth: the legend without the extended members.
 		return v.appendMembers(b, "indicator", "plain_legend", "stats", "boundaries", "attribution")
 	}
-	return v.appendMembers(b, "indicator", "legend", "stats", "histogram", "normalization", "boundaries", "attribution")
+	return v.appendMembers(b, "indicator", "legend", "stats", "histogram", "germany", "caveat", "normalization", "boundaries", "attribution")
 }
 
 // appendMembers appends the named JSON members and closes the object.
@@ -493,6 +520,13 @@ func (v *MapView) appendMembers(b []byte, names ...string) ([]byte, error) {
 			val = v.hist
 		case "normalization":
 			val = v.normalization
+		case "caveat":
+			val = CaveatOf(v.Ind, v.Query.Level, v.Query.Year, v.stats.Count, len(v.Level.Regions), time.Now())
+		case "germany":
+			if v.germany == nil {
+				continue // only where the source has an official Germany row
+			}
+			val = v.germany
 		case "boundaries":
 			val = boundaryInfo(v.Level.Set)
 		case "attribution":

@@ -45,11 +45,12 @@ const (
 
 // IsCount reports whether an indicator counts persons or things, so that
 // dividing it by inhabitants or area makes sense: indicators whose coarser
-// values are sums, and whole-number indicators in persons or dwellings.
+// values are sums, indicators declared extensive (Kita places, courses),
+// and whole-number indicators in persons or dwellings.
 // Rates, shares and averages are not counts.
 func IsCount(ind Indicator) bool {
-	if ind.Aggregation == "sum" {
-		return true
+	if ind.Aggregation == "sum" || ind.Measure == MeasureExtensive {
+		return true // summed to coarser levels, or declared a count (extensive)
 	}
 	return ind.Decimals == 0 && (ind.Unit == "Personen" || ind.Unit == "Wohnungen")
 }

@@ -234,6 +234,17 @@ func (snap *Snapshot) Indicators(ctx context.Context) ([]Indicator, error) {
 		if err != nil {
 			return nil, err
 		}
+		sets, err := snap.svc.store.BoundarySets(ctx)
+		if err != nil {
+			return nil, err
+		}
+		regions := map[Level]int{}
+		for _, b := range sets {
+			regions[b.Level] = b.Count
+		}
+		for i := range inds {
+			inds[i].MarkCoverage(regions)
+		}
 		sort.SliceStable(inds, func(i, j int) bool {
 			if inds[i].Topic != inds[j].Topic {
 				return inds[i].Topic < inds[j].Topic

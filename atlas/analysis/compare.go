@@ -42,6 +42,10 @@ type CompareIndicator struct {
 	// year with a value for every region) or "latest per region".
 	YearRule string         `json:"year_rule"`
 	Values   []CompareValue `json:"values"`
+	// Germany is Germany's value in the comparison's year (official DG row
+	// or a sum of counts over regions that all have one); nil when the
+	// regions are compared in different years.
+	Germany *Reference `json:"germany,omitempty"`
 }
 
 // CompareValue is one region's value of one indicator.
@@ -191,6 +195,11 @@ func (a *Analyzer) Compare(ctx context.Context, q CompareQuery) (*Comparison, er
 			}
 			ci.Values = append(ci.Values, cv)
 		}
+		if year != 0 {
+			if ci.Germany, err = a.germanyReference(ctx, ind, year); err != nil {
+				return nil, err
+			}
+		}
 		out.Indicators = append(out.Indicators, ci)
 		if !slices.Contains(out.Attribution, ind.Attribution) {
 			out.Attribution = append(out.Attribution, ind.Attribution)
@@ -222,9 +231,13 @@ type Ranking struct {
 	Unranked      int                      `json:"unranked"`
 	TieRule       string                   `json:"tie_rule"`
 	Entries       []RankEntry              `json:"entries"`
-	Boundaries    map[string]string        `json:"boundaries"`
-	DataVersion   int64                    `json:"data_version"`
-	Attribution   []string                 `json:"attribution"`
+	// Germany is Germany's value of the year (unnormalised rankings only),
+	// Land the ranked Land's value when the ranking is limited to one Land.
+	Germany     *Reference        `json:"germany,omitempty"`
+	LandValue   *Reference        `json:"land_value,omitempty"`
+	Boundaries  map[string]string `json:"boundaries"`
+	DataVersion int64             `json:"data_version"`
+	Attribution []string          `json:"attribution"`
 }
 
 // RankEntry is one region of a ranking; regions without a value come last
@@ -285,6 +298,16 @@ func (a *Analyzer) Ranking(ctx context.Context, q RankingQuery) (*Ranking, error
 		TieRule:     "gleiche Werte teilen sich den besten Rang (1, 2, 2, 4); Gebiete ohne Wert am Ende mit rank null",
 		Boundaries:  map[string]string{"name": li.set.Name, "gebietsstand": li.set.Gebietsstand},
 		Attribution: atlas.Attribution(nind, li.set)}
+	if norm == nil {
+		if out.Germany, err = a.germanyReference(ctx, ind, q.Year); err != nil {
+			return nil, err
+		}
+		if q.Land != "" && q.Level != atlas.LevelLand {
+			if out.LandValue, err = a.landReference(ctx, ind, atlas.Region{Key: q.Land}, q.Level, q.Year); err != nil {
+				return nil, err
+			}
+		}
+	}
 	var entries []RankEntry
 	var vals []float64
 	for _, r := range li.regions {

@@ -19,7 +19,8 @@
 // One reader per format, behind the Reader interface and the registry
 // (registry.go): genesis.go (raw GENESIS / Regionaldatenbank CSV, with
 // category key columns), ffcsv.go (GENESIS flat CSV and its zip), inkar.go,
-// gv.go (Gemeindeverzeichnis), ks.go (Königsteiner Schlüssel), canonical.go
+// gv.go (Gemeindeverzeichnis), ks.go (Königsteiner Schlüssel),
+// deutschlandatlas.go (the Deutschlandatlas data workbook), canonical.go
 // (the data standard itself, DATA-STANDARD.md and datapackage.json).
 // Crosswalks (crosswalk.go: BBSR Umsteigeschlüssel; gebietsaenderungen.go:
 // Destatis Gebietsänderungen lists), boundaries (boundaries.go) and places
@@ -33,7 +34,7 @@
 // A new format touches one place: a file with a Reader and one line in
 // builtinReaders (or Register from an init function).
 //
-//	type deutschlandatlasReader struct{}
+//	type deutschlandatlasReader struct{} // implemented in deutschlandatlas.go
 //
 //	func (deutschlandatlasReader) Format() string { return "deutschlandatlas" }
 //

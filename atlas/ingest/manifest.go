@@ -237,8 +237,10 @@ func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store
 		if err != nil {
 			return nil, err
 		}
-		pt.res.Report = append(pt.res.Report, UnmatchedReport(spec.File, pt.res.Observations, regionKeys)...)
-		pt.res.Report = append(pt.res.Report, MissingReport(spec.File, pt.res.Observations, regionKeys)...)
+		for _, g := range byGebietsstand(spec.File, pt.res.Observations, p.known) {
+			pt.res.Report = append(pt.res.Report, UnmatchedReport(g.label, g.obs, regionKeys)...)
+			pt.res.Report = append(pt.res.Report, MissingReport(g.label, g.obs, regionKeys)...)
+		}
 		p.tables = append(p.tables, pt)
 	}
 	return p, nil
@@ -568,6 +570,35 @@ func MissingReport(file string, obs []atlas.Observation, regionKeys map[atlas.Le
 			miss = miss[:20]
 		}
 		out = append(out, fmt.Sprintf("%s: %d of %d %s regions of the boundary set have no value in this file (shown as no data): %s%s", path.Base(file), n, len(keys), l, strings.Join(miss, ", "), more))
+	}
+	return out
+}
+
+// gebietsstandGroup is the observations of a table on one Gebietsstand.
+type gebietsstandGroup struct {
+	label string
+	obs   []atlas.Observation
+}
+
+// byGebietsstand splits a table's observations by their indicators'
+// Gebietsstand when a file has several (the Deutschlandatlas: one per
+// sheet), so that the join to the boundaries is reported per Gebietsstand.
+func byGebietsstand(file string, obs []atlas.Observation, known map[string]atlas.Indicator) []gebietsstandGroup {
+	by := map[string][]atlas.Observation{}
+	for _, o := range obs {
+		gs := known[o.Indicator].Gebietsstand
+		by[gs] = append(by[gs], o)
+	}
+	if len(by) < 2 {
+		return []gebietsstandGroup{{label: file, obs: obs}}
+	}
+	var out []gebietsstandGroup
+	for _, gs := range sortedKeys(by) {
+		label := file + " (Gebietsstand " + gs + ")"
+		if gs == "" {
+			label = file
+		}
+		out = append(out, gebietsstandGroup{label: label, obs: by[gs]})
 	}
 	return out
 }

@@ -38,6 +38,8 @@ type Sniff struct {
 	BIFF  bool   // OLE2 header (.xls)
 	Head  string // up to 8 KiB of decoded text
 	First string // the first line of Head
+	// Workbook is xl/workbook.xml of an xlsx (its sheet names), else "".
+	Workbook string
 }
 
 // Input is one file to read with its spec and what the reader may use.
@@ -83,6 +85,7 @@ var builtinReaders = []Reader{
 	readerFunc{FormatINKAR, detectINKAR, readINKAR},
 	readerFunc{FormatKS, detectKS, readKS},
 	readerFunc{FormatCanonical, detectCanonical, readCanonical},
+	readerFunc{FormatDeutschlandatlas, detectDeutschlandatlas, readDeutschlandatlas},
 	readerFunc{FormatGV, detectGV, readGV},
 }
 
@@ -133,6 +136,7 @@ func sniff(name string, data []byte) Sniff {
 	s := Sniff{Name: strings.ToLower(baseName(name))}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		s.Zip = true
+		s.Workbook = workbookSheets(data)
 		if inner, err := zipEntryHead(data); err == nil && !strings.HasSuffix(s.Name, ".xlsx") {
 			data = inner
 		}
@@ -180,7 +184,7 @@ func detectCanonical(s Sniff) bool {
 }
 
 func detectGV(s Sniff) bool {
-	return s.Zip && strings.HasSuffix(s.Name, ".xlsx")
+	return s.Zip && strings.HasSuffix(s.Name, ".xlsx") && !detectDeutschlandatlas(s)
 }
 
 // readFormat runs the registered reader of spec.format() and the rules

@@ -112,7 +112,7 @@ func explainWorkbook(sheets []string) string {
 	case len(sheets) > 0 && rangePattern.MatchString(sheets[0]):
 		return "It is a BBSR Umsteigeschlüssel (a crosswalk between Gebietsstände), not values. Fix: use it with -crosswalk FILE -crosswalk-year Y when importing a table of an older Gebietsstand"
 	case strings.Contains(joined, "Deutschlandatlas_"):
-		return "It is a Deutschlandatlas workbook, for which there is no reader yet (atlas/ingest/doc.go says how to add one). Fix: describe one sheet (e.g. Deutschlandatlas_KRS1224) in a table spec with \"sheet\", key and value columns and catalogue entries, and run standortatlas import table -spec SPEC.json FILE"
+		return "It looks like a Deutschlandatlas workbook, but not in the layout the deutschlandatlas reader knows (sheets Deutschlandatlas_KRS1224 … with a header row \"Indikatorkürzel: …\"). Fix: standortatlas import deutschlandatlas -sheet NAME FILE, or describe the sheet in a table spec and run standortatlas import table -spec SPEC.json FILE"
 	case strings.Contains(joined, "Kreisfreie Städte u. Landkreise"):
 		return "It is the Kreise list of the Gemeindeverzeichnis; gv reads the Gemeinden list (sheet Onlineprodukt_Gemeinden…), whose area and population it sums to Kreise and Länder. Fix: import the Gemeinden list of the same date, or describe this sheet in a table spec (standortatlas import table -spec SPEC.json FILE)"
 	}

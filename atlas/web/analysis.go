@@ -16,6 +16,7 @@ import (
 // Analysis routes (see /api/openapi.json for the parameters):
 //
 //	GET /api/v1/regions/{key}   region profile
+//	GET /api/v1/regions/{key}/domains   the motion's eight domains for the region
 //	GET /api/v1/compare         up to 10 regions side by side (format=csv)
 //	GET /api/v1/ranking         regions of a level ranked (format=csv)
 //	GET /api/v1/index           composite capacity index, classified for the map
@@ -86,6 +87,11 @@ func (h *handlers) region(c echo.Context) error {
 		return err
 	}
 	return h.answer(c, func(ctx context.Context) (any, error) { return h.an.Profile(ctx, key, k) }, "")
+}
+
+func (h *handlers) regionDomains(c echo.Context) error {
+	key := c.Param("key")
+	return h.answer(c, func(ctx context.Context) (any, error) { return h.an.Domains(ctx, key) }, "")
 }
 
 func (h *handlers) compare(c echo.Context) error {

@@ -108,6 +108,7 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/api/v1/export", h.export, public},
 		// analyses (analysis.go)
 		{"GET", "/api/v1/regions/:key", h.region, public},
+		{"GET", "/api/v1/regions/:key/domains", h.regionDomains, public},
 		{"GET", "/api/v1/compare", h.compare, public},
 		{"GET", "/api/v1/ranking", h.ranking, public},
 		{"GET", "/api/v1/index", h.index, public},

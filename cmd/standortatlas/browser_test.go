@@ -761,3 +761,45 @@ func TestBrowserTables(t *testing.T) {
 	})
 	b.check(t, srv.url)
 }
+
+// Caveats and age next to the legend, in the embed and in the profile: a
+// 2016 indicator carries "Stand 2016", its coverage and Germany's official
+// value; a partial-coverage source says that it covers part of the
+// country; the profile lists the motion's eight domains.
+func TestBrowserCaveatsAndDomains(t *testing.T) {
+	b := newBrowserFor(t, 170*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	legendOf := func(page, view string) string {
+		t.Helper()
+		do(t, ctx, "open "+page, chromedp.Navigate(srv.url+page))
+		waitFor(t, ctx, view, mapView(view))
+		waitFor(t, ctx, "legend caveat", `document.querySelector('#legend .legend__caveat') !== null`)
+		return js[string](t, ctx, `document.getElementById('legend').textContent`)
+	}
+	nat := legendOf("/?level=kreis&indicator=naturalisations&year=2016", "kreis/naturalisations/2016")
+	for _, want := range []string{"Stand 2016", "Werte für 400 von 400", "Deutschland 2016", "amtlich"} {
+		if !strings.Contains(nat, want) {
+			t.Errorf("legend of naturalisations 2016 lacks %q: %s", want, nat)
+		}
+	}
+	screenshot(t, ctx, "legend-naturalisations-2016.png")
+	part := legendOf("/?level=kreis&indicator=places_initiative_count&year=2020", "kreis/places_initiative_count/2020")
+	if !strings.Contains(part, "nur einen Teil des Landes") || !strings.Contains(part, "Werte für 10 von 400") {
+		t.Errorf("legend of a partial source lacks its caveat: %s", part)
+	}
+	emb := legendOf("/embed?level=kreis&indicator=naturalisations&year=2016", "kreis/naturalisations/2016")
+	if !strings.Contains(emb, "Stand 2016") || !strings.Contains(emb, "Werte für 400 von 400") {
+		t.Errorf("embed legend lacks age and coverage: %s", emb)
+	}
+	// The profile of München: the domain overview with all eight domains.
+	do(t, ctx, "open München", chromedp.Navigate(srv.url+"/?level=kreis&indicator=naturalisations&year=2016&region=09162"))
+	waitFor(t, ctx, "domain overview", `document.querySelectorAll('#info .info__domains > li').length === 8`)
+	info := js[string](t, ctx, `document.getElementById('info').textContent`)
+	for _, want := range []string{"Daseinsvorsorge", "Zivilgesellschaft", "Keine offenen Daten", "Stand 2016"} {
+		if !strings.Contains(info, want) {
+			t.Errorf("profile lacks %q", want)
+		}
+	}
+	b.check(t, srv.url)
+}

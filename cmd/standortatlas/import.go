@@ -19,7 +19,8 @@ const importUsage = `usage:
   standortatlas import FORMAT [flags] FILE
       FORMAT: genesis (raw GENESIS/Regionaldatenbank CSV), inkar (raw INKAR export),
               ffcsv (GENESIS flat CSV or its zip), canonical (the data standard, CSV or JSON),
-              gv (Gemeindeverzeichnis xlsx), ks (Königsteiner Schlüssel CSV), auto (detect)
+              gv (Gemeindeverzeichnis xlsx), ks (Königsteiner Schlüssel CSV),
+              deutschlandatlas (Deutschlandatlas data workbook xlsx, all sheets or -sheet NAME), auto (detect)
       -dry-run                 check and report, write nothing
       -force                   import even when this file was imported the same way before
       -map COL=INDICATOR       map a value column (number or header; ffcsv: category code, "" = total)

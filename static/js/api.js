@@ -84,6 +84,9 @@ export const fetchRegionGeometry = (level, key, signal) =>
 /** Region profile: values, ranks, series, Land and Germany, similar regions. */
 export const fetchRegion = (key, signal) => getJSON(`${BASE}/regions/${encodeURIComponent(key)}`, {}, signal);
 
+/** The motion's eight domains for a region: indicators with Land and Germany, or what is missing. */
+export const fetchDomains = (key, signal) => getJSON(`${BASE}/regions/${encodeURIComponent(key)}/domains`, {}, signal);
+
 /** Up to 10 regions side by side. */
 export const fetchCompare = (keys, signal) => getJSON(BASE + '/compare', { keys }, signal);
 

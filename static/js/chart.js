@@ -81,7 +81,7 @@ export function lineChart({ series, title, desc, decimals, width = 300, height =
 }
 
 /** Histogram: bins [{lower, upper, count}], breaks [..], colorAt(v) the class colour of a value. */
-export function histogramChart({ bins, breaks, colorAt, title, desc, decimals, width = 300, height = 110 }) {
+export function histogramChart({ bins, breaks, colorAt, title, desc, decimals, marker, width = 300, height = 110 }) {
   const m = { l: 6, r: 6, t: 6, b: 20 };
   const root = frame(width, height, title, desc, 'chart chart--hist');
   if (!bins?.length) return root;
@@ -99,6 +99,12 @@ export function histogramChart({ bins, breaks, colorAt, title, desc, decimals, w
   for (const br of breaks ?? []) {
     if (br < lo || br > hi) continue;
     root.append(svg('line', { x1: X(br), x2: X(br), y1: m.t - 2, y2: height - m.b + 3, stroke: INK, 'stroke-width': 1.2, 'stroke-dasharray': '3 2' }));
+  }
+  // marker {value, label}: e.g. Germany's official value, a solid line with a triangle.
+  if (marker && Number.isFinite(marker.value) && marker.value >= lo && marker.value <= hi) {
+    const x = X(marker.value);
+    root.append(svg('line', { x1: x, x2: x, y1: m.t, y2: height - m.b, stroke: '#d95f02', 'stroke-width': 2, class: 'chart__marker' }));
+    root.append(svg('path', { d: `M${x - 4},${m.t} L${x + 4},${m.t} L${x},${m.t + 6} Z`, fill: '#d95f02' }, svg('title', {}, marker.label ?? '')));
   }
   root.append(svg('text', { x: m.l, y: height - 5, class: 'chart__tick' }, formatNumber(lo, decimals)));
   root.append(svg('text', { x: width - m.r, y: height - 5, 'text-anchor': 'end', class: 'chart__tick' }, formatNumber(hi, decimals)));

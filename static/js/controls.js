@@ -27,7 +27,7 @@ export function indicatorOptions(indicators, q = '', keep = '', filter = () => t
     if (matches(ind, q)) n++;
     const topic = topicTitle(ind);
     if (!groups.has(topic)) groups.set(topic, []);
-    groups.get(topic).push(option(ind.id, localized(ind, 'title') || ind.id));
+    groups.get(topic).push(option(ind.id, (localized(ind, 'title') || ind.id) + (ind.partial ? ' ◐' : ''))); // ◐ partial coverage (catalogue "partial")
   }
   const out = [...groups].map(([topic, opts]) => {
     const group = document.createElement('optgroup');

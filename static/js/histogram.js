@@ -1,6 +1,6 @@
 // histogram.js: the small histogram under the classification controls — the distribution of the
 // map's values (GET /api/v1/histogram) with the class breaks as dashed lines, bars in class colours.
-import { t, h, formatNumber } from './i18n.js';
+import { t, h, formatNumber, getLang } from './i18n.js';
 import { histogramChart } from './chart.js';
 
 export function renderHistogram(root, answer, decimals) {
@@ -18,8 +18,12 @@ export function renderHistogram(root, answer, decimals) {
   const breaks = hist.breaks ?? [];
   const desc = t('histogram_desc', formatNumber(hist.count), formatNumber(hist.lower, decimals), formatNumber(hist.upper, decimals),
     breaks.map((b) => formatNumber(b, decimals)).join('; '));
+  // Germany's value (official DG row) as a marker, where the source has one.
+  const g = answer.germany;
+  const gLabel = g ? `${getLang() === 'de' ? 'Deutschland' : 'Germany'} ${g.year}: ${formatNumber(g.value, decimals)} (${g.basis})` : '';
   root.replaceChildren(
     h('figcaption', 'histogram__title', t('histogram')),
-    histogramChart({ bins: hist.bins, breaks, colorAt, title: t('histogram'), desc, decimals }),
+    histogramChart({ bins: hist.bins, breaks, colorAt, title: t('histogram'), desc: gLabel ? `${desc} ${gLabel}` : desc, decimals, marker: g ? { value: g.value, label: gLabel } : null }),
+    g ? h('p', 'histogram__germany legend__stats', `▼ ${gLabel}`) : null,
   );
 }

@@ -2,7 +2,7 @@
 // the index map (classes and colours from the server's legend) and each indicator's
 // contribution per region (stacked bars; the numbers in the table and the bar titles).
 import * as api from './api.js';
-import { t, h, ha, button, localized, formatNumber } from './i18n.js';
+import { t, h, ha, button, localized, formatNumber, getLang } from './i18n.js';
 import { indicatorOptions } from './controls.js';
 import { stackBar } from './chart.js';
 import { classColor } from './legend.js';
@@ -18,6 +18,8 @@ const DEFAULTS = {
   gemeinde: ['vacancy_rate_zensus2022', 'rent_zensus2022'],
 };
 const PAGE = 50;
+const de = (deText, enText) => (getLang() === 'de' ? deText : enText);
+const partialText = (cov) => de(`nur ${formatNumber(cov.regions)} von ${formatNumber(cov.of)} Gebieten`, `only ${formatNumber(cov.regions)} of ${formatNumber(cov.of)} regions`);
 const MAX_WEIGHT = 5;
 
 /** Default weights for a level, from the catalogue. */
@@ -95,7 +97,9 @@ export function initIndex(root, ctx) {
       ctx.update({ weights: ctx.state.weights.filter((y) => y.id !== x.id) });
       requestAnimationFrame(() => root.querySelector('#index-add')?.focus());
     }, { 'aria-label': t('index_remove', title) });
-    const meta = [ind?.direction === 'need' ? t('need_inverse') : '', comp?.year ? t('index_year', comp.year) : ''].filter(Boolean).join(' · ');
+    const cov = (ind?.coverage ?? []).find((c) => c.level === ctx.state.ilevel);
+    const partial = ind?.partial && cov ? partialText(cov) : '';
+    const meta = [ind?.direction === 'need' ? t('need_inverse') : '', comp?.year ? t('index_year', comp.year) : '', partial].filter(Boolean).join(' · ');
     return h('li', 'weight',
       h('div', 'weight__head', dot, ha('label', 'weight__label', { for: id }, title), remove),
       meta ? h('div', 'weight__meta', meta) : null,
@@ -181,8 +185,16 @@ export function initIndex(root, ctx) {
 
     const chosen = new Set(s.weights.map((x) => x.id));
     const add = ha('select', null, { id: 'index-add' });
-    const { options } = indicatorOptions(s.indicators, '', '', (i) => i.levels?.includes(s.ilevel) && !chosen.has(i.id) && i.direction !== 'context');
-    add.append(new Option(t('index_add_choose'), ''), ...options);
+    const offer = (i) => i.levels?.includes(s.ilevel) && !chosen.has(i.id) && i.direction !== 'context';
+    const { options } = indicatorOptions(s.indicators, '', '', (i) => offer(i) && !i.partial);
+    // Partial-coverage sources only when added knowingly: they shrink the index to the covered regions.
+    const partialGroup = document.createElement('optgroup');
+    partialGroup.label = de('Nur Teilabdeckung – verkleinert den Index auf die abgedeckten Gebiete', 'Partial coverage only – shrinks the index to the covered regions');
+    for (const i of s.indicators.filter((x) => offer(x) && x.partial)) {
+      const cov = (i.coverage ?? []).find((c) => c.level === s.ilevel);
+      partialGroup.append(new Option(`${localized(i, 'title') || i.id} (${cov ? partialText(cov) : ''})`, i.id));
+    }
+    add.append(new Option(t('index_add_choose'), ''), ...options, ...(partialGroup.children.length ? [partialGroup] : []));
     add.addEventListener('change', () => {
       if (!add.value) return;
       ctx.update({ weights: [...s.weights, { id: add.value, w: 1 }] });

@@ -19,15 +19,23 @@ function row(color, label, count, extraClass) {
   return h('li', 'legend__row' + (extraClass ? ' ' + extraClass : ''), swatch, h('span', 'legend__label', label ?? ''), h('span', 'legend__count', n));
 }
 
-/** A legend model from a /values or /histogram answer of the server. */
+const de = (deText, enText) => (getLang() === 'de' ? deText : enText);
+
+/** A legend model from a /values or /histogram answer of the server; caveat (data year and
+ * "Stand" mark, coverage, catalogue notes) and the official Germany value come from the server. */
 export function serverLegend(answer, title, decimals) {
   const lg = answer?.legend ?? {};
   const s = answer?.stats;
   const num = (v) => formatNumber(v, decimals);
   const flagged = (lg.flags ?? []).filter((f) => f.has_value && f.count);
+  const cv = answer?.caveat;
+  const g = answer?.germany;
   return {
     title,
     meta: [answer?.year, answer?.level && t('level_' + answer.level), lg.method && t('method_' + lg.method)].filter(Boolean).join(' · '),
+    stand: cv?.stand ?? '',
+    caveat: cv ? [cv.coverage, cv.notes].filter(Boolean).join(' — ') : '',
+    germany: g ? `${de('Deutschland', 'Germany')} ${g.year}: ${num(g.value)} (${g.basis})` : '',
     unit: lg.unit,
     rows: (lg.classes ?? []).map((c) => ({ color: c.color, label: c.label, count: c.count })),
     noData: lg.no_data ? { color: lg.no_data.color, label: getLang() === 'de' && lg.no_data.label ? lg.no_data.label : t('no_data'), count: lg.no_data.count } : null,
@@ -40,7 +48,7 @@ export function serverLegend(answer, title, decimals) {
   };
 }
 
-/** Renders a legend model {title, meta, unit, rows:[{color,label,count}], noData, stats, note}; null clears. */
+/** Renders a legend model {title, meta, stand, unit, rows:[{color,label,count}], noData, stats, note, germany, caveat}; null clears. */
 export function renderLegend(root, model) {
   if (!root) return;
   root.replaceChildren();
@@ -51,9 +59,11 @@ export function renderLegend(root, model) {
   if (model.noData) list.append(row(model.noData.color, model.noData.label, model.noData.count, 'legend__row--nodata'));
   fill(root,
     h('h2', 'legend__title', model.title ?? ''),
-    model.meta ? h('p', 'legend__meta', model.meta) : null,
+    model.meta ? h('p', 'legend__meta', model.meta, model.stand ? h('strong', 'legend__stand', ` · ${model.stand}`) : null) : null,
     list,
     model.stats ? h('p', 'legend__stats', model.stats) : null,
     model.note ? h('p', 'legend__stats', model.note) : null,
+    model.germany ? h('p', 'legend__stats legend__germany', model.germany) : null,
+    model.caveat ? h('p', 'legend__stats legend__caveat', model.caveat) : null,
   );
 }

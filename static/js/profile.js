@@ -2,8 +2,11 @@
 // rank and the values of the Land and Germany, its time series as an SVG chart (with the Land's
 // series where the data have one), every indicator of the region, and similar regions.
 import * as api from './api.js';
-import { t, h, ha, button, fill, localized, topicTitle, formatValue, formatNumber } from './i18n.js';
+import { t, h, ha, button, fill, localized, topicTitle, formatValue, formatNumber, getLang } from './i18n.js';
 import { lineChart } from './chart.js';
+
+const STALE_YEARS = 5; // data older than this carry a visible "Stand YEAR"
+const de = (deText, enText) => (getLang() === 'de' ? deText : enText);
 
 export const levelOfKey = (key) => ({ 2: 'land', 5: 'kreis', 8: 'gemeinde', 9: 'vwg' })[String(key).length] ?? 'kreis';
 
@@ -83,8 +86,12 @@ export function initProfile(box, ctx) {
       }
     }
     const landPoint = atYear(landEntry, year);
-    const landValue = landPoint ? fmt(landPoint.value, landPoint.flag) : entry.land && entry.land.year === year ? fmt(entry.land.value, entry.land.flag) : null;
-    const germany = entry.germany && entry.germany.year === year && entry.germany.value !== null ? fmt(entry.germany.value, entry.germany.flag) : null;
+    // Land and Germany of the same year, with their basis ("amtlich" or "eigene Berechnung").
+    const basis = (r) => (r?.basis ? ` (${r.basis})` : '');
+    const landValue = point?.land ? fmt(point.land.value) + basis(point.land)
+      : landPoint ? fmt(landPoint.value, landPoint.flag) : entry.land && entry.land.year === year ? fmt(entry.land.value, entry.land.flag) + basis(entry.land) : null;
+    const germany = point?.germany ? fmt(point.germany.value) + basis(point.germany)
+      : entry.germany && entry.germany.year === year && entry.germany.value !== null ? fmt(entry.germany.value, entry.germany.flag) + basis(entry.germany) : null;
 
     const refs = h('dl', 'info__refs');
     if (landRef && p.level !== 'land') {
@@ -105,8 +112,12 @@ export function initProfile(box, ctx) {
       chart = h('figure', 'info__chart', lineChart({ series, title: `${t('profile_series')}: ${localized(ind, 'title')}`, desc, decimals: ind.decimals }),
         h('figcaption', 'visually-hidden', desc));
     }
+    const stale = year && new Date().getFullYear() - year > STALE_YEARS;
+    const cov = (ind.coverage ?? []).find((c) => c.level === p.level);
+    const caveat = [ind.partial && cov ? `${de('nur Teilabdeckung', 'partial coverage')}: ${formatNumber(cov.regions)}/${formatNumber(cov.of)}` : '', ind.notes ?? ''].filter(Boolean).join(' — ');
     return [
-      h('p', 'info__indicator', `${localized(ind, 'title')}, ${year}`),
+      h('p', 'info__indicator', `${localized(ind, 'title')}, ${year}`, stale ? h('strong', 'info__stand', ` · Stand ${year}`) : null),
+      caveat ? h('p', 'info__note', caveat) : null,
       h('p', 'info__value', fmt(point?.value, point?.flag)),
       rank ? h('p', 'info__rank', [t('profile_rank', formatNumber(rank.rank), formatNumber(rank.of)), rank.pct != null ? t('profile_percentile', formatNumber(rank.pct, 0)) : ''].filter(Boolean).join(' · ')) : null,
       refs,
@@ -136,6 +147,31 @@ export function initProfile(box, ctx) {
     }
     table.append(body);
     return ha('details', 'info__section', {}, h('summary', null, t('profile_all')), h('div', 'table-scroll', table));
+  }
+
+  // The motion's eight domains: indicators with value, Land and Germany, or what is missing.
+  function domainsSection(o) {
+    if (!o?.domains?.length) return null;
+    const list = h('ul', 'info__domains');
+    for (const d of o.domains) {
+      const item = h('li', null, h('strong', null, d.title));
+      if (d.gap) {
+        item.append(h('p', 'info__note', `${de('Keine offenen Daten', 'No open data')}: ${d.missing}`),
+          d.fill_with ? h('p', 'info__src', `${de('Füllen würde', 'Would be filled by')}: ${d.fill_with}`) : null,
+          d.import ? h('p', 'info__src', h('code', null, d.import)) : null);
+      } else {
+        const ul = h('ul', null);
+        for (const i of d.indicators.slice(0, 8)) {
+          const ref = (r, label) => (r?.value != null ? ` · ${label} ${formatValue(r.value, i.unit, r.flag, i.decimals)}${r.basis ? ` (${r.basis})` : ''}` : '');
+          const stale = new Date().getFullYear() - i.year > STALE_YEARS ? ` · Stand ${i.year}` : '';
+          ul.append(h('li', 'info__src', `${i.title}: ${formatValue(i.value, i.unit, i.flag, i.decimals)} (${i.year})${stale}${ref(i.land, de('Land', 'Land'))}${ref(i.germany, 'DE')}`));
+        }
+        if (d.indicators.length > 8) ul.append(h('li', 'info__src', `+ ${d.indicators.length - 8}`));
+        item.append(ul);
+      }
+      list.append(item);
+    }
+    return ha('details', 'info__section', {}, h('summary', null, de('Bereiche des Antrags', 'Domains of the motion')), list);
   }
 
   function similar(p) {
@@ -174,6 +210,7 @@ export function initProfile(box, ctx) {
     if (mine.signal.aborted || current !== key) return;
     const ind = ctx.indicator(ctx.state.indicator);
     const cur = await currentBlock(p, ind);
+    const domains = await api.fetchDomains(key, mine.signal).catch(() => null);
     if (mine.signal.aborted || current !== key) return;
     const land = p.parents?.find((x) => x.level === 'land');
     const meta = [p.type, t('key', p.key)];
@@ -187,6 +224,7 @@ export function initProfile(box, ctx) {
       p.children?.count > 1 ? h('p', 'info__meta', t('profile_children', formatNumber(p.children.count))) : null,
       h('div', 'info__current', ...cur),
       h('div', 'info__actions', compareBtn),
+      domainsSection(domains),
       allIndicators(p),
       similar(p),
       ha('details', 'info__section', {}, h('summary', null, t('sources_n', (p.attribution ?? []).length)),

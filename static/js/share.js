@@ -95,7 +95,9 @@ export function composePNG({ snapshot, legend, heading, subheading, attribution,
   const font = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
   const measure = document.createElement('canvas').getContext('2d');
   measure.font = `12px ${font}`;
-  const attrLines = wrap(measure, t('png_sources', attribution), W - 24);
+  // data year ("Stand 2016"), coverage and caveats travel with the picture (legend.js model)
+  const caveat = [legend?.stand, legend?.germany, legend?.caveat].filter(Boolean).join(' · ');
+  const attrLines = [...(caveat ? wrap(measure, caveat, W - 24) : []), ...wrap(measure, t('png_sources', attribution), W - 24)];
   const headH = 52;
   const footH = 16 + attrLines.length * 16 + 20;
   const H = headH + snapshot.height + footH;
