@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // ExportQuery selects the observations of one indicator, level and year in
@@ -124,7 +123,7 @@ func (snap *Snapshot) encodeExport(ctx context.Context, ind Indicator, q ExportQ
 			}
 		}
 	}
-	cv := CaveatOf(ind, q.Level, q.Year, withValue, len(d.Regions), time.Now())
+	cv := CaveatOf(ind, q.Level, q.Year, withValue, len(d.Regions), snap.svc.opts.Now())
 	comment("Datenstand", strings.TrimSpace(fmt.Sprintf("%d %s", q.Year, cv.Stand)))
 	comment("Abdeckung", cv.Coverage)
 	comment("Hinweise", cv.Notes)

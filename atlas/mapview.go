@@ -160,6 +160,7 @@ type MapView struct {
 	hist          Histogram
 	normalization *NormalizationInfo
 	germany       *GermanyValue
+	built         time.Time // when the view was built: the age of its data ("Stand 2016") is measured from it
 }
 
 // GermanyValue is the official Germany value (the source's DG row) of a
@@ -270,7 +271,7 @@ func (snap *Snapshot) buildMapView(ctx context.Context, q MapQuery, ind Indicato
 	if err != nil {
 		return nil, err
 	}
-	v := &MapView{Version: snap.Version, Query: q, Ind: nind, Level: d, raw: vals, normalization: norm}
+	v := &MapView{Version: snap.Version, Query: q, Ind: nind, Level: d, raw: vals, normalization: norm, built: snap.svc.opts.Now()}
 	v.Values, v.Flags = alignValues(d, vals)
 	if norm == nil { // a normalised map would need Germany's base too
 		dg, err := snap.Values(ctx, ind.ID, LevelGermany, q.Year)
@@ -521,7 +522,7 @@ func (v *MapView) appendMembers(b []byte, names ...string) ([]byte, error) {
 		case "normalization":
 			val = v.normalization
 		case "caveat":
-			val = CaveatOf(v.Ind, v.Query.Level, v.Query.Year, v.stats.Count, len(v.Level.Regions), time.Now())
+			val = CaveatOf(v.Ind, v.Query.Level, v.Query.Year, v.stats.Count, len(v.Level.Regions), v.built)
 		case "germany":
 			if v.germany == nil {
 				continue // only where the source has an official Germany row
