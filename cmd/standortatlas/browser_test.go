@@ -759,3 +759,70 @@ func TestBrowserTables(t *testing.T) {
 	})
 	b.check(t, srv.url)
 }
+
+// uncovered names the panels that cover the selected region's box (empty:
+// none, the region is wholly on the map).
+const uncovered = `(() => {
+  const m = document.getElementById('map');
+  const b = (m.dataset.selectionBox || '').split(',').map(Number);
+  if (b.length !== 4) return 'no selection drawn';
+  const mr = m.getBoundingClientRect();
+  const box = { l: mr.left + b[0], t: mr.top + b[1], r: mr.left + b[2], b: mr.top + b[3] };
+  const out = [];
+  for (const el of [document.getElementById('info'), document.querySelector('.map-legend')]) {
+    if (!el || el.hidden || el.offsetParent === null) continue;
+    const r = el.getBoundingClientRect();
+    if (box.l < r.right && box.r > r.left && box.t < r.bottom && box.b > r.top) out.push(el.id || el.className);
+  }
+  if (box.l < mr.left - 1 || box.r > mr.right + 1 || box.t < mr.top - 1 || box.b > mr.bottom + 1) out.push('outside the map');
+  return out.join(', ');
+})()`
+
+// TestBrowserLayout at 1366×900: no panel covers the selected region (a
+// linked region in the east, a search result, a click on the map), and the
+// comparison of three regions fits the panel.
+func TestBrowserLayout(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	do(t, ctx, "desktop", chromedp.EmulateViewport(1366, 900))
+	clear := func(what string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](uncovered+` === ''`, chromedp.WithPollingTimeout(8*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+			t.Errorf("%s: the selected region is covered: %s (box %s)", what, js[string](t, ctx, uncovered), js[string](t, ctx, `document.getElementById('map').dataset.selectionBox`))
+		}
+	}
+	for _, key := range []string{"14713", "12063", "13003", "11000"} { // Leipzig, Havelland, Rostock, Berlin
+		do(t, ctx, "open a link to "+key, chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&region="+key))
+		waitFor(t, ctx, "the card", `!document.getElementById('info').hidden && document.querySelector('#info .info__actions') !== null && document.getElementById('map').dataset.selectionBox`)
+		clear("link to " + key)
+	}
+	screenshot(t, ctx, "layout-region-east.png")
+
+	do(t, ctx, "search Görlitz", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019"))
+	do(t, ctx, "type", chromedp.Click(chromedp.CSS("#search")), chromedp.SendKeys(chromedp.CSS("#search"), "Görlitz"))
+	waitFor(t, ctx, "results", `document.querySelectorAll('#search-list [role="option"]').length > 0`)
+	do(t, ctx, "choose", chromedp.KeyEvent(kb.Enter))
+	waitFor(t, ctx, "the card", `document.querySelector('#info-title')?.textContent.startsWith('Görlitz') && document.getElementById('map').dataset.selectionBox`)
+	clear("search result Görlitz")
+
+	// a click into the east of Germany: whatever it hits stays visible next to the card
+	do(t, ctx, "fresh map", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019"))
+	x := js[float64](t, ctx, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return r.left + r.width * 0.78; })()`)
+	y := js[float64](t, ctx, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return r.top + r.height * 0.42; })()`)
+	do(t, ctx, "click in the east", chromedp.MouseClickXY(x, y))
+	waitFor(t, ctx, "the card", `!document.getElementById('info').hidden && document.getElementById('map').dataset.selectionBox`)
+	clear("click in the east")
+	screenshot(t, ctx, "layout-click-east.png")
+
+	do(t, ctx, "compare three", chromedp.Navigate(srv.url+"/?tab=compare&compare=09162,14713,11000&level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "the comparison", `document.querySelectorAll('#compare-table thead th').length === 4 && document.querySelectorAll('#compare-table tbody tr').length > 10`)
+	fit := js[string](t, ctx, `(() => { const s = document.querySelector('#compare .table-scroll'); const p = document.getElementById('panel').getBoundingClientRect(); const last = [...document.querySelectorAll('#compare-table thead th')].pop().getBoundingClientRect(); return s.scrollWidth <= s.clientWidth + 1 && last.right <= p.right ? '' : 'table ' + s.scrollWidth + ' px in ' + s.clientWidth + ' px, last column ends at ' + last.right + ', panel at ' + p.right; })()`)
+	if fit != "" {
+		t.Errorf("comparison of three regions at 1366 px: %s", fit)
+	}
+	screenshot(t, ctx, "layout-compare-three.png")
+	b.check(t, srv.url)
+}

@@ -458,7 +458,7 @@ async function zoomToRegion(key) {
   zoomedLand = key;
   const geom = await geometryOf(key);
   // a Land's outline comes from the drawn tiles (its own or its Kreise's); retry once they are loaded
-  if (!map.zoomTo(geom, key, 8)) setTimeout(() => map.zoomTo(null, key, 8) || (zoomedLand = ''), 400);
+  if (!map.zoomTo(geom, key, 8, covers())) setTimeout(() => map.zoomTo(null, key, 8, covers()) || (zoomedLand = ''), 400);
 }
 
 async function select(key, opts = {}) {
@@ -476,7 +476,16 @@ async function select(key, opts = {}) {
   const geom = await geometryOf(key);
   if (state.selected !== key) return;
   map?.select(key, geom);
-  if (opts.zoom) map?.zoomTo(geom, key, MAX_ZOOM[levelOfKey(key)] ?? 10);
+  // the chosen region is shown where no panel (the card, the legend) covers it
+  if (opts.zoom) map?.zoomTo(geom, key, MAX_ZOOM[levelOfKey(key)] ?? 10, covers());
+  else map?.keepClear(geom, key, covers());
+}
+
+/** The screen rectangles of the panels over the map (the card, the legend), where shown. */
+function covers() {
+  return [$('info'), document.querySelector('.map-legend'), document.querySelector('.embed-box')]
+    .filter((el) => el && !el.hidden && el.offsetParent !== null)
+    .map((el) => el.getBoundingClientRect());
 }
 
 // how close a chosen region is shown: a Kreis with its neighbours, a Gemeinde closer
