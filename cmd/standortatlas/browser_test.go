@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -49,6 +53,7 @@ type browser struct {
 	mu       sync.Mutex
 	errors   []string
 	requests []string
+	allowed  []string
 }
 
 func newBrowser(t *testing.T) *browser { return newBrowserFor(t, 90*time.Second) }
@@ -121,10 +126,17 @@ func (b *browser) check(t *testing.T, origin string) {
 	}
 	for _, r := range b.requests {
 		u, err := url.Parse(r)
-		if err != nil || (u.Scheme != "data" && u.Scheme+"://"+u.Host != origin) {
+		if err != nil || (u.Scheme != "data" && u.Scheme+"://"+u.Host != origin && !slices.Contains(b.allowed, u.Scheme+"://"+u.Host)) {
 			t.Errorf("request left the server's origin: %s", r)
 		}
 	}
+}
+
+// allow admits requests to another origin (a page the test serves itself).
+func (b *browser) allow(origin string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.allowed = append(b.allowed, origin)
 }
 
 // expect drops an error the test provoked on purpose (an unknown region's 404).
@@ -191,7 +203,7 @@ func TestBrowserShowsKreisChoropleth(t *testing.T) {
 	if err := chromedp.Do(b.ctx, chromedp.Navigate(srv.url+"/embed?level=kreis&indicator=unemployment_rate&year=2019"), chromedp.WaitVisible(ready)); err != nil {
 		t.Fatal(err)
 	}
-	embedAttr := value(t, b.ctx, chromedp.Text(chromedp.CSS(".leaflet-control-attribution")))
+	embedAttr := value(t, b.ctx, chromedp.Evaluate[string](`document.getElementById('embed-sources').textContent`))
 	backLink := value(t, b.ctx, chromedp.Evaluate[string](`(document.querySelector('a[href^="/?"]')||{}).href||""`))
 	screenshot(t, b.ctx, "embed-kreis-unemployment-2019.png")
 	if !strings.Contains(embedAttr, "GeoBasis-DE / BKG") {
@@ -453,7 +465,7 @@ func TestBrowserAtlas(t *testing.T) {
 		do(t, ctx, "open the embed dialog", chromedp.Click(chromedp.CSS("#embed-open")))
 		waitFor(t, ctx, "the dialog", `document.getElementById('embed-dialog').open && document.activeElement.id === 'embed-code'`)
 		code := js[string](t, ctx, `document.getElementById('embed-code').value`)
-		if !strings.HasPrefix(code, "<iframe") || !strings.Contains(code, srv.url+"/embed?") || !strings.Contains(code, "title=") {
+		if !strings.HasPrefix(code, "<iframe") || !strings.Contains(code, srv.url+"/embed?") || !strings.Contains(code, "title=") || !strings.Contains(code, "standortatlas:height") {
 			t.Errorf("embed snippet = %q", code)
 		}
 		screenshot(t, ctx, "atlas-embed-dialog.png")
@@ -468,13 +480,13 @@ func TestBrowserAtlas(t *testing.T) {
 		if !strings.Contains(back, "tab=index") || !strings.Contains(back, "weights=childcare_under3%3A2") {
 			t.Errorf("embed link back = %q", back)
 		}
-		if !strings.Contains(js[string](t, ctx, `document.querySelector('.leaflet-control-attribution').textContent`), "GeoBasis-DE / BKG") {
+		if !strings.Contains(js[string](t, ctx, `document.getElementById('embed-sources').textContent`), "GeoBasis-DE / BKG") {
 			t.Errorf("embed without sources")
 		}
 		screenshot(t, ctx, "embed-index.png")
 		do(t, ctx, "embed Gemeinden", chromedp.Navigate(srv.url+"/embed?level=gemeinde&indicator=vacancy_rate_zensus2022&year=2022&lang=en"))
 		waitFor(t, ctx, "the embedded Gemeinde map", mapView("gemeinde/vacancy_rate_zensus2022/2022"))
-		if l := js[string](t, ctx, `document.getElementById('legend').textContent`); !strings.Contains(l, "Unit") {
+		if l := js[string](t, ctx, `document.getElementById('embed-legend').textContent`); !strings.Contains(l, "Unit") {
 			t.Errorf("English embed legend = %q", l)
 		}
 	})
@@ -824,5 +836,85 @@ func TestBrowserLayout(t *testing.T) {
 		t.Errorf("comparison of three regions at 1366 px: %s", fit)
 	}
 	screenshot(t, ctx, "layout-compare-three.png")
+	b.check(t, srv.url)
+}
+
+// embedCheck measures an embed as a reader sees it: title, subtitle (with
+// the year), legend entries, the source line (one line), the map's share of
+// the frame, whether the whole of Germany is inside the map.
+const embedCheck = `(() => {
+  const m = document.getElementById('map').getBoundingClientRect();
+  const line = document.querySelector('.embed-foot__line');
+  const lh = parseFloat(getComputedStyle(line).lineHeight) || 16;
+  return JSON.stringify({
+    title: document.getElementById('embed-title')?.textContent ?? '',
+    subtitle: document.querySelector('.embed__subtitle')?.textContent ?? '',
+    legend: document.querySelectorAll('#embed-legend .embed-legend__item').length,
+    source: line?.textContent ?? '',
+    sourceLines: Math.round(line.getBoundingClientRect().height / lh),
+    sourceVisible: line.getBoundingClientRect().bottom <= innerHeight,
+    mapShare: (m.width * m.height) / (innerWidth * innerHeight),
+    overflow: document.documentElement.scrollHeight > innerHeight + 1 || document.documentElement.scrollWidth > innerWidth + 1,
+  });
+})()`
+
+// TestBrowserEmbed: the embed stands alone in an article (700×450) and on
+// a phone (390×600): title, year, legend and a one-line source, the map at
+// least 60 % of the frame; "Quellen" opens the full attributions; the
+// embed code lets the iframe take the height the embed asks for.
+func TestBrowserEmbed(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	type check struct {
+		Title, Subtitle, Source string
+		Legend, SourceLines     int
+		SourceVisible, Overflow bool
+		MapShare                float64
+	}
+	for _, size := range [][2]int64{{700, 450}, {390, 600}} {
+		for _, q := range []string{"level=kreis&indicator=unemployment_rate&year=2019", "level=kreis&indicator=unemployment_rate&year=2019&region=09162"} {
+			name := fmt.Sprintf("%dx%d %s", size[0], size[1], q)
+			do(t, ctx, name, chromedp.EmulateViewport(size[0], size[1]), chromedp.Navigate(srv.url+"/embed?"+q))
+			waitFor(t, ctx, name, mapView("kreis/unemployment_rate/2019"))
+			var c check
+			if err := json.Unmarshal([]byte(js[string](t, ctx, embedCheck)), &c); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: map %.0f %% of the frame, legend %d entries, source %q", name, 100*c.MapShare, c.Legend, c.Source)
+			if c.Title != "Arbeitslosenquote" || !strings.Contains(c.Subtitle, "2019") || !strings.Contains(c.Subtitle, "Kreise") {
+				t.Errorf("%s: title %q, subtitle %q", name, c.Title, c.Subtitle)
+			}
+			if c.Legend < 6 || c.SourceLines != 1 || !c.SourceVisible || !strings.Contains(c.Source, "GeoBasis-DE") || c.Overflow {
+				t.Errorf("%s: %+v", name, c)
+			}
+			if c.MapShare < 0.6 {
+				t.Errorf("%s: the map takes %.0f %% of the frame, want at least 60 %%", name, 100*c.MapShare)
+			}
+			if !js[bool](t, ctx, `document.getElementById('info').hidden`) {
+				t.Errorf("%s: the card covers the embedded map", name)
+			}
+			screenshot(t, ctx, fmt.Sprintf("embed-%dx%d-%d.png", size[0], size[1], len(q)))
+		}
+	}
+	do(t, ctx, "open the sources", chromedp.Click(chromedp.CSS(".embed-foot__toggle")))
+	waitFor(t, ctx, "the sources", `!document.getElementById('embed-sources').hidden && document.getElementById('embed-sources').textContent.includes('dl-de/by-2-0')`)
+
+	// the embed code in an article: the iframe takes the height the embed asks for
+	do(t, ctx, "the atlas", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019"))
+	do(t, ctx, "open the embed dialog", chromedp.Click(chromedp.CSS("#embed-open")))
+	code := js[string](t, ctx, `document.getElementById('embed-code').value`)
+	// a newspaper's page on another origin (frame-ancestors admits any web origin, not data:)
+	news := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>Artikel</title><link rel="icon" href="data:,"><body style="margin:0"><div style="width:640px">`+code+`</div></body>`)
+	}))
+	defer news.Close()
+	b.allow(news.URL)
+	do(t, ctx, "the article", chromedp.Navigate(news.URL))
+	waitFor(t, ctx, "the iframe's height from the embed", `(() => { const f = document.querySelector('iframe[data-standortatlas]'); return f && f.style.height !== '' && parseFloat(f.style.height) > 600; })()`)
+	h := js[float64](t, ctx, `parseFloat(document.querySelector('iframe[data-standortatlas]').style.height)`)
+	t.Logf("iframe 640 px wide: height %.0f px (asked for by the embed)", h)
 	b.check(t, srv.url)
 }

@@ -114,6 +114,8 @@ const STRINGS = {
   zoom_in: ['Vergrößern', 'Zoom in'],
   zoom_out: ['Verkleinern', 'Zoom out'],
   open_atlas: ['Im Standortatlas öffnen', 'Open in Standortatlas'],
+  sources_toggle: ['Quellen', 'Sources'],
+  caveats: ['Hinweise', 'Caveats'],
   key: ['Schlüssel {0}', 'Code {0}'],
 
   // search
@@ -220,7 +222,7 @@ const STRINGS = {
   share: ['Teilen', 'Share'],
   embed: ['Einbetten', 'Embed'],
   embed_title: ['Karte einbetten', 'Embed the map'],
-  embed_intro: ['Diesen Code in die eigene Seite kopieren. Die eingebettete Karte zeigt die aktuelle Ansicht mit Legende, Quellen und einem Link zurück.', 'Copy this code into your page. The embedded map shows the current view with legend, sources and a link back.'],
+  embed_intro: ['Diesen Code in die eigene Seite kopieren. Die eingebettete Karte zeigt die aktuelle Ansicht mit Titel, Legende, Quellen und einem Link zurück; das Skript passt die Höhe an die Breite der Seite an.', 'Copy this code into your page. The embedded map shows the current view with title, legend, sources and a link back; the script fits its height to the width of your page.'],
   embed_code: ['HTML-Code', 'HTML code'],
   embed_height: ['Höhe (Pixel)', 'Height (pixels)'],
   embed_preview: ['Vorschau öffnen', 'Open preview'],

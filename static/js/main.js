@@ -16,6 +16,7 @@ import { initDistribution, defaultDistWeights } from './distribution.js';
 import { initPlaces } from './places.js';
 import { initSearch } from './search.js';
 import { initShare, copyLink, composePNG, download } from './share.js';
+import { initEmbed } from './embed.js';
 
 const TABS = ['map', 'ranking', 'compare', 'index', 'distribution'];
 const INDICATOR_TABS = new Set(['map', 'ranking', 'compare']);
@@ -336,6 +337,10 @@ async function applyMapView(mv) {
   // the compared regions keep their chip colour as an outline on the map
   map.setMarks(new Map(state.tab === 'compare' ? state.compare.map((k, i) => [k, COMPARE_COLORS[i % COMPARE_COLORS.length]]) : []));
   renderLegend($('legend'), mv.legend);
+  if (mod.embed) {
+    const notes = INDICATOR_TABS.has(state.tab) ? [indicator(state.indicator)?.notes].filter(Boolean) : [];
+    mod.embed.render(mv, { notes, link: api.atlasPath(query()) });
+  }
   map.setAttribution([...(mv.attribution ?? []), ...(mod.places?.attribution ?? [])]);
   document.title = mv.legend?.title ? `${mv.legend.title} – ${t('title')}` : t('title');
   $('map').dataset.pending = mv.id;
@@ -471,7 +476,7 @@ async function select(key, opts = {}) {
     return;
   }
   map?.select(key, null);
-  mod.profile?.show(key, opts);
+  if (opts.card !== false) mod.profile?.show(key, opts);
   renderPanels();
   const geom = await geometryOf(key);
   if (state.selected !== key) return;
@@ -483,7 +488,7 @@ async function select(key, opts = {}) {
 
 /** The screen rectangles of the panels over the map (the card, the legend), where shown. */
 function covers() {
-  return [$('info'), document.querySelector('.map-legend'), document.querySelector('.embed-box')]
+  return [$('info'), document.querySelector('.map-legend')]
     .filter((el) => el && !el.hidden && el.offsetParent !== null)
     .map((el) => el.getBoundingClientRect());
 }
@@ -669,7 +674,8 @@ async function loadIndicators() {
     renderPanels();
     if (state.places) mod.places?.refresh();
     await refresh();
-    if (state.selected) select(state.selected, { zoom: state.page === 'embed' && !state.view });
+    // an embed marks and shows the linked region without covering the map with its card
+    if (state.selected) select(state.selected, { zoom: state.page === 'embed' && !state.view, card: state.page !== 'embed' });
   } catch (err) {
     showError(t('err_indicators', reason(err)), loadIndicators);
   } finally {
@@ -685,17 +691,16 @@ applyLang();
 if (!leafletLoaded()) {
   showError(t('err_leaflet'));
 } else {
-  const small = window.matchMedia('(max-width: 519px), (max-height: 420px)').matches;
   map = createMap($('map'), {
     tooltipFor: (key, name, type) =>
       h('div', 'tip', h('strong', 'tip__name', name ?? key), h('span', 'tip__meta', [type, key && t('key', key)].filter(Boolean).join(' · ')),
         h('span', 'tip__value', currentMV?.valueText(key) ?? '')),
     onSelect: (key, name) => select(key, { name }),
     onTilesLoaded: updateCounts,
-    // embed: keep Germany clear of the legend box (see app.css)
+    // the app keeps Germany clear of the legend box; the embed's legend is above the map
     fit: () => state.page !== 'embed'
       ? $('map').clientWidth > 700 ? { paddingTopLeft: [250, 40], paddingBottomRight: [10, 10] } : { paddingTopLeft: [0, 40], paddingBottomRight: [0, 20] }
-      : small ? { paddingBottomRight: [190, 0] } : { paddingTopLeft: [240, 0] },
+      : { padding: [6, 6] },
   });
   applyLang();
   if (state.view) map.setView(state.view);
@@ -725,6 +730,7 @@ if (!leafletLoaded()) {
   });
   if (state.page === 'app') wireApp();
   else {
+    mod.embed = initEmbed();
     // the embed shows index and distribution maps too: their modules load the data, off-screen
     const ctx = { state, indicator, update, announce, onSelect: select, colorOf: () => null };
     const sink = document.createElement('div');
