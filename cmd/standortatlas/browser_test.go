@@ -918,3 +918,69 @@ func TestBrowserEmbed(t *testing.T) {
 	t.Logf("iframe 640 px wide: height %.0f px (asked for by the embed)", h)
 	b.check(t, srv.url)
 }
+
+// visibleUIText is the page's visible text without data: region names,
+// attributions and texts the data only have in German (marked lang="de").
+const visibleUIText = `(() => {
+  const skip = (el) => el.closest('[lang="de"], .leaflet-control-attribution, .info__sources, #search-list, .leaflet-tooltip, #f-indicator, .info__title, #info-title, .data-table tbody th, .info__similar, .chips, .compare__chart, .check__note');
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!el || skip(el) || el.closest('[hidden], script, style, option')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0 && !el.closest('.visually-hidden')) continue;
+    if (n.textContent.trim()) out.push(n.textContent.trim());
+  }
+  return out.join('\n');
+})()`
+
+// TestBrowserEnglish: in English mode nothing a user reads is German UI
+// text, units are English and numbers are written the English way.
+func TestBrowserEnglish(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	do(t, ctx, "desktop", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.url+"/?lang=en&level=kreis&indicator=unemployed_foreigners&year=2019&region=09162"))
+	waitFor(t, ctx, "the map and München's profile", mapView("kreis/unemployed_foreigners/2019")+` && document.querySelector('#info .info__actions') !== null`)
+	text := js[string](t, ctx, visibleUIText)
+	for _, german := range []string{"Einheit", "Personen", "Einw.", "keine Daten", "Quelle", "Rang ", "Gebiet", "Klassen", "Nachbarn", "Zuwanderung", "Jahresdurchschnitt", "Arbeitslose", "Bevölkerung", "Landkreis", "Kreisfreie", "angewandt"} {
+		if strings.Contains(text, german) {
+			i := strings.Index(text, german)
+			t.Errorf("English page shows German %q: …%s…", german, text[max(0, i-60):min(len(text), i+60)])
+		}
+	}
+	if !strings.Contains(text, "persons") || !regexp.MustCompile(`\d,\d{3}[\s\x{00a0}]?persons`).MatchString(text) {
+		t.Errorf("English page lacks English numbers with units (e.g. 19,738 persons)")
+	}
+	screenshot(t, ctx, "atlas-english.png")
+
+	// search: spellings without umlauts or ß, and equal names told apart
+	search := func(q string) []string {
+		js[any](t, ctx, `(() => { const i = document.getElementById('search'); i.focus(); i.value = '`+q+`'; i.dispatchEvent(new Event('input', {bubbles: true})); })()`)
+		waitFor(t, ctx, "results for "+q, `document.querySelectorAll('#search-list [role="option"]').length > 0`)
+		var out []string
+		for _, o := range js[[]string](t, ctx, `[...document.querySelectorAll('#search-list [role="option"]')].map(o => o.textContent)`) {
+			out = append(out, o)
+		}
+		return out
+	}
+	if r := search("Muenchen"); !strings.HasPrefix(r[0], "München") {
+		t.Errorf("Muenchen finds %q", r)
+	}
+	hof := 0
+	seen := map[string]bool{}
+	for _, o := range search("Hof") {
+		if strings.HasPrefix(o, "Hof") && strings.Contains(o, "Bayern") {
+			hof++
+			if seen[o] {
+				t.Errorf("two search results read the same: %q", o)
+			}
+			seen[o] = true
+		}
+	}
+	if hof < 2 {
+		t.Errorf("Hof: %d results with their Land", hof)
+	}
+	b.check(t, srv.url)
+}

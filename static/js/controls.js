@@ -1,7 +1,7 @@
 // controls.js: the map tab's form — indicator picker grouped by topic with a filter box, level,
 // year slider, classification (method, classes, manual breaks) and the indicator's definition
 // and source. Every change is reported as a state patch; render(state) brings the form in line.
-import { t, h, getLang, localized, topicTitle, fold, parseNumber, formatNumber } from './i18n.js';
+import { t, h, ha, getLang, localized, germanOnly, topicTitle, fold, parseNumber, formatNumber } from './i18n.js';
 import { checkLine } from './updates.js';
 
 export const LEVELS = ['land', 'kreis', 'gemeinde'];
@@ -43,7 +43,7 @@ function indicatorInfo(ind) {
   const direction = ['need', 'capacity', 'context'].includes(ind.direction) ? t('direction_' + ind.direction) : '';
   const source = [ind.source && `${t('source')}: ${ind.source}`, ind.licence && `${t('licence')}: ${ind.licence}`];
   return [
-    h('p', 'indicator-info__def', localized(ind, 'definition')),
+    ha('p', 'indicator-info__def', { lang: germanOnly(ind, 'definition') ? 'de' : null }, localized(ind, 'definition')),
     h('p', 'indicator-info__dir', direction),
     h('p', 'indicator-info__src', source.filter(Boolean).join(' · ')),
     h('p', 'indicator-info__src indicator-info__check', checkLine(ind.check)),

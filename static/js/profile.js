@@ -2,7 +2,7 @@
 // rank and the values of the Land and Germany, its time series as an SVG chart (with the Land's
 // series where the data have one), every indicator of the region, and similar regions.
 import * as api from './api.js';
-import { t, h, ha, button, fill, localized, topicTitle, formatValue, formatNumber } from './i18n.js';
+import { t, h, ha, button, fill, localized, topicTitle, formatValue, formatNumber, regionType } from './i18n.js';
 import { lineChart } from './chart.js';
 
 export const levelOfKey = (key) => ({ 2: 'land', 5: 'kreis', 8: 'gemeinde', 9: 'vwg' })[String(key).length] ?? 'kreis';
@@ -142,9 +142,9 @@ export function initProfile(box, ctx) {
     const regs = p.similar?.regions ?? [];
     if (!regs.length) return null;
     const list = h('ul', 'info__similar');
-    for (const r of regs) list.append(h('li', null, button(r.name, 'linklike', () => ctx.onSelect(r.key, { name: r.name, focus: true, zoom: true })), h('span', 'info__meta', ` ${r.type ?? ''}`)));
+    for (const r of regs) list.append(h('li', null, button(r.name, 'linklike', () => ctx.onSelect(r.key, { name: r.name, focus: true, zoom: true })), h('span', 'info__meta', ` ${regionType(r.type)}`)));
     const d = ha('details', 'info__section', {}, h('summary', null, t('profile_similar')), list);
-    if (p.similar.method) d.append(h('p', 'info__src', p.similar.method));
+    if (p.similar.method) d.append(h('p', 'info__src', t('similar_method', formatNumber(p.similar.regions?.length ?? 0), formatNumber(p.similar.indicators?.length ?? 0), p.similar.year, formatNumber(p.similar.compared))));
     return d;
   }
 
@@ -176,7 +176,7 @@ export function initProfile(box, ctx) {
     const cur = await currentBlock(p, ind);
     if (mine.signal.aborted || current !== key) return;
     const land = p.parents?.find((x) => x.level === 'land');
-    const meta = [p.type, t('key', p.key)];
+    const meta = [regionType(p.type), t('key', p.key)];
     const inLand = land && p.level !== 'land' ? button(land.name, 'linklike', () => ctx.onSelect(land.key, { name: land.name, focus: true, zoom: true })) : null;
     const inCompare = ctx.state.compare.includes(p.key);
     const compareBtn = button(inCompare ? t('in_compare') : t('add_compare'), 'button button--small', () => ctx.onCompare(p.key), { 'aria-pressed': String(inCompare) });
