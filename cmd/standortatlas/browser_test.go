@@ -651,6 +651,16 @@ func TestBrowserLinks(t *testing.T) {
 		b.expect("HTTP 404 " + srv.url + "/api/v1/regions/09999")
 		b.expect("HTTP 404 " + srv.url + "/ogc/collections/kreis/items/09999")
 	})
+
+	t.Run("standard-deviation classes as many as the control says", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&method=stddev&classes=5"))
+		waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019")+` && document.querySelectorAll('#legend .legend__row:not(.legend__row--nodata)').length > 0`)
+		rows := js[int](t, ctx, `document.querySelectorAll('#legend .legend__row:not(.legend__row--nodata)').length`)
+		control := js[string](t, ctx, `document.getElementById('f-classes').value`)
+		if control != "6" || rows != 6 || !strings.Contains(js[string](t, ctx, `location.search`), "classes=6") {
+			t.Errorf("stddev: the control says %s, the legend has %d classes", control, rows)
+		}
+	})
 	b.check(t, srv.url)
 }
 

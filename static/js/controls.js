@@ -142,7 +142,9 @@ export function initControls(form, infoBox, onChange) {
       LEVELS.map((l) => option(l, has(l) ? t('level_' + l) : t('level_missing', t('level_' + l)), !has(l))),
     );
     fill('method', lang, () => METHODS.map((m) => option(m, t('method_' + m))));
-    fill('classes', 'fixed', () => CLASS_COUNTS.map((k) => option(k, k)));
+    // standard-deviation classes come in pairs around the mean (the server draws 4 or 6)
+    const counts = state.method === 'stddev' ? CLASS_COUNTS.filter((k) => k % 2 === 0) : CLASS_COUNTS;
+    fill('classes', counts.join(','), () => counts.map((k) => option(k, k)));
     select.indicator.value = state.indicator;
     select.level.value = state.level;
     select.method.value = state.method;

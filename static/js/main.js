@@ -232,6 +232,8 @@ function normalize(indicatorChanged) {
   if (indicatorChanged || !years.includes(state.year)) {
     state.year = years.includes(ind.default_year) || !years.length ? ind.default_year : years[years.length - 1];
   }
+  // standard-deviation classes come in pairs around the mean: 5 → 6, 7 → 6, 3 → 4 (as the server draws them)
+  if (state.method === 'stddev' && state.classes % 2) state.classes = state.classes === 3 ? 4 : 6;
   if (state.method !== 'manual') state.breaks = [];
   else if (!state.breaks.length) state.method = 'quantile';
   // index weights: indicators of the index's level that have a direction; distribution weights:
