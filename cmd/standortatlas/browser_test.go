@@ -739,6 +739,15 @@ func TestBrowserTables(t *testing.T) {
 		if p := js[string](t, ctx, sortedByEveryColumn+`('ranking-table')`); p != "" {
 			t.Errorf("ranking: %s", p)
 		}
+		// a card opened from the table: Escape closes it and the focus returns to the row
+		do(t, ctx, "open a card from the table", chromedp.Click(chromedp.CSS("#ranking-table tbody tr:nth-child(3) th button")))
+		key := js[string](t, ctx, `document.querySelector('#ranking-table tbody tr:nth-child(3)').dataset.key`)
+		waitFor(t, ctx, "the card", `document.querySelector('#info .info__report') !== null`)
+		if href := js[string](t, ctx, `document.querySelector('#info .info__report').getAttribute('href')`); href != "/region/"+key {
+			t.Errorf("report link of %s = %q", key, href)
+		}
+		do(t, ctx, "Escape", chromedp.KeyEvent(kb.Escape))
+		waitFor(t, ctx, "the focus back in the row", `document.getElementById('info').hidden && document.activeElement.closest('tr')?.dataset.key === '`+key+`'`)
 		js[string](t, ctx, setSelect("ranking-land", "14"))
 		waitFor(t, ctx, "the Kreise of Sachsen", `(() => { const rows = [...document.querySelectorAll('#ranking-table tbody tr')]; return rows.length > 0 && rows.length < 20 && rows.every(r => r.dataset.key.startsWith('14')); })()`)
 		shown := js[int](t, ctx, `document.querySelectorAll('#ranking-table tbody tr').length`)

@@ -137,6 +137,9 @@ export function csvURL(tab, s, format = 'csv') {
   }
 }
 
+/** The region's printable report (server-rendered). */
+export const reportURL = (key, lang) => `${lang === 'en' ? '/en' : ''}/region/${encodeURIComponent(key)}`;
+
 /** The embeddable page for a query string. */
 export const embedURL = (query) => `${window.location.origin}/embed?${query}`;
 

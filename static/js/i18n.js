@@ -141,6 +141,7 @@ const STRINGS = {
   profile_no_value: ['Kein Wert für diesen Indikator.', 'No value for this indicator.'],
   profile_show_map: ['Auf der Karte zeigen', 'Show on the map'],
   add_compare: ['Zum Vergleich', 'Add to comparison'],
+  report_open: ['Bericht zum Drucken', 'Printable report'],
   in_compare: ['Im Vergleich', 'In comparison'],
   col_indicator: ['Indikator', 'Indicator'],
   col_value: ['Wert', 'Value'],

@@ -472,9 +472,9 @@ async function select(key, opts = {}) {
   state.selected = key ?? null;
   writeURL();
   if (!key) {
+    renderPanels(); // first: the card's closing returns the focus into the redrawn table
     mod.profile?.hide();
     map?.select(null);
-    renderPanels();
     return;
   }
   map?.select(key, null);

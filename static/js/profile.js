@@ -33,10 +33,13 @@ export function initProfile(box, ctx) {
 
   function hide() {
     ctrl?.abort();
+    const key = current;
     current = null;
     box.hidden = true;
     box.replaceChildren();
-    if (returnFocus?.isConnected) returnFocus.focus();
+    // back to the opener; a table redrawn meanwhile has a new button in the row of the same region
+    const row = key && returnFocus && !returnFocus.isConnected ? document.querySelector(`tr[data-key="${CSS.escape(key)}"] button`) : null;
+    (returnFocus?.isConnected ? returnFocus : row)?.focus();
     returnFocus = null;
   }
 
@@ -65,6 +68,8 @@ export function initProfile(box, ctx) {
     if (!ind) return [];
     if (!entry) return [h('p', 'info__indicator', localized(ind, 'title')), h('p', 'info__none', t('profile_no_value'))];
     const year = entry.series?.some((s) => s.year === ctx.state.year) ? ctx.state.year : entry.latest?.year;
+    // no value in any year (e.g. a Gemeinde the source leaves out): say so, never "…, undefined"
+    if (!year) return [h('p', 'info__indicator', localized(ind, 'title')), h('p', 'info__none', t('profile_no_value'))];
     const point = atYear(entry, year) ?? entry.latest;
     const fmt = (v, flag) => formatValue(v, ind.unit, flag, ind.decimals);
     const rank = year === entry.latest?.year && entry.latest?.rank
@@ -186,7 +191,7 @@ export function initProfile(box, ctx) {
       h('p', 'info__meta', meta.filter(Boolean).join(' · '), inLand ? ' · ' : '', inLand ? t('profile_in', '') : '', inLand),
       p.children?.count > 1 ? h('p', 'info__meta', t('profile_children', formatNumber(p.children.count))) : null,
       h('div', 'info__current', ...cur),
-      h('div', 'info__actions', compareBtn),
+      h('div', 'info__actions', compareBtn, ha('a', 'button button--small button--quiet info__report', { href: api.reportURL(p.key, ctx.state.lang) }, t('report_open'))),
       allIndicators(p),
       similar(p),
       ha('details', 'info__section', {}, h('summary', null, t('sources_n', (p.attribution ?? []).length)),
