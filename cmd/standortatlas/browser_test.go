@@ -1003,3 +1003,26 @@ func TestBrowserEnglish(t *testing.T) {
 	}
 	b.check(t, srv.url)
 }
+
+// TestBrowserLabels: place names from the atlas's own data — the Länder on
+// the whole of Germany, Kreise and large cities when zoomed in — with no
+// base map and no request leaving the server.
+func TestBrowserLabels(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	labels := `[...document.querySelectorAll('.sa-label')].map(l => l.textContent)`
+	do(t, ctx, "Germany", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "Länder names", mapView("kreis/unemployment_rate/2019")+` && Number(document.getElementById('map').dataset.labels) >= 10`)
+	if l := js[[]string](t, ctx, labels); !slices.Contains(l, "Bayern") || !slices.Contains(l, "Sachsen") || slices.Contains(l, "Leipzig") {
+		t.Errorf("labels on Germany: %q", l)
+	}
+	do(t, ctx, "around Leipzig", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&view=51.34,12.37,9"))
+	waitFor(t, ctx, "Kreis and city names", mapView("kreis/unemployment_rate/2019")+` && [...document.querySelectorAll('.sa-label')].some(l => l.textContent === 'Leipzig')`)
+	l := js[[]string](t, ctx, labels)
+	if slices.Contains(l, "Bayern") || len(l) < 5 {
+		t.Errorf("labels around Leipzig: %q", l)
+	}
+	screenshot(t, ctx, "atlas-labels-leipzig.png")
+	b.check(t, srv.url)
+}

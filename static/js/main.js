@@ -672,6 +672,9 @@ async function loadIndicators() {
     if (!state.indicators.length) return showError(t('err_empty'));
     normalize(false);
     checkLink();
+    // place names from our own data (no base map needed); the map works without them
+    Promise.all(['land', 'kreis', 'gemeinde'].map((l) => api.fetchLabels(l).then((r) => r.labels ?? [], () => [])))
+      .then(([land, kreis, gemeinde]) => map?.setPlaceLabels({ land, kreis, gemeinde }));
     writeURL();
     renderPanels();
     if (state.places) mod.places?.refresh();

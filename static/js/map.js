@@ -85,6 +85,7 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
   pane('choropleth', 410);
   pane('outlines', 420, false);
   pane('selection', 430, false);
+  pane('labels', 450, false);
   pane('places', 600);
   const selectionRenderer = L.canvas({ pane: 'selection' });
   const placesRenderer = L.canvas({ pane: 'places', tolerance: 4 });
@@ -278,6 +279,44 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
     return { paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom] };
   }
 
+  // place names (setPlaceLabels): which show at a zoom, drawn as text in their own pane
+  let placeLabels = null;
+  const labelLayer = L.layerGroup().addTo(map);
+  function labelsAt(z) {
+    const l = placeLabels ?? {};
+    const pick = (list, min) => (list ?? []).filter((x) => (x.population ?? 0) >= min);
+    if (z < 7) return (l.land ?? []).map((x) => ({ ...x, kind: 'land' }));
+    const kreisMin = z < 8 ? 250000 : z < 9 ? 100000 : 0;
+    const cityMin = z < 8.5 ? 200000 : z < 10 ? 50000 : 20000;
+    return [...pick(l.kreis, kreisMin).map((x) => ({ ...x, kind: 'kreis' })), ...pick(l.gemeinde, cityMin).map((x) => ({ ...x, kind: 'city' }))];
+  }
+  function drawPlaceLabels() {
+    labelLayer.clearLayers();
+    if (!placeLabels) return;
+    const bounds = map.getBounds().pad(0.1);
+    const seen = new Set();
+    const taken = []; // boxes already labelled, in map pixels: larger places first win
+    for (const x of labelsAt(map.getZoom())) {
+      const ll = L.latLng(x.lat, x.lon);
+      // a Kreisfreie Stadt and its Gemeinde share a name: one label
+      if (!bounds.contains(ll) || seen.has(x.name)) continue;
+      const p = map.latLngToContainerPoint(ll);
+      const w = 7 * x.name.length + 8;
+      const box = { x0: p.x - w / 2, x1: p.x + w / 2, y0: p.y - 9, y1: p.y + 9 };
+      if (taken.some((b) => box.x0 < b.x1 && box.x1 > b.x0 && box.y0 < b.y1 && box.y1 > b.y0)) continue;
+      taken.push(box);
+      seen.add(x.name);
+      L.marker(ll, {
+        pane: 'labels',
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({ className: `sa-label sa-label--${x.kind}`, html: `<span class="sa-label__text">${esc(x.name)}</span>`, iconSize: [0, 0] }),
+      }).addTo(labelLayer);
+    }
+    el.dataset.labels = String(labelLayer.getLayers().length);
+  }
+  map.on('zoomend moveend', drawPlaceLabels);
+
   // for tests and checks: where the selected region is drawn ("x0,y0,x1,y1" in map pixels)
   map.on('moveend', () => {
     if (!selectionLayer) return delete el.dataset.selectionBox;
@@ -432,6 +471,16 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
 
     onMoveEnd(fn) {
       map.on('moveend', fn);
+    },
+
+    /**
+     * Place names from the atlas's own data: {land: [...], kreis: [...], gemeinde: [...]} of
+     * {key, name, lon, lat, population}. Which names show depends on the zoom: Länder when all of
+     * Germany is in view, Kreise and large cities closer in, more of them the closer.
+     */
+    setPlaceLabels(byLevel) {
+      placeLabels = byLevel;
+      drawPlaceLabels();
     },
 
     /** The view a share link restores: {lat, lng, zoom} (rounded), or null before the user moved. */
