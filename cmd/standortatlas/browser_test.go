@@ -978,11 +978,7 @@ func TestBrowserEnglish(t *testing.T) {
 	search := func(q string) []string {
 		js[any](t, ctx, `(() => { const i = document.getElementById('search'); i.focus(); i.value = '`+q+`'; i.dispatchEvent(new Event('input', {bubbles: true})); })()`)
 		waitFor(t, ctx, "results for "+q, `document.querySelectorAll('#search-list [role="option"]').length > 0`)
-		var out []string
-		for _, o := range js[[]string](t, ctx, `[...document.querySelectorAll('#search-list [role="option"]')].map(o => o.textContent)`) {
-			out = append(out, o)
-		}
-		return out
+		return js[[]string](t, ctx, `[...document.querySelectorAll('#search-list [role="option"]')].map(o => o.textContent)`)
 	}
 	if r := search("Muenchen"); !strings.HasPrefix(r[0], "München") {
 		t.Errorf("Muenchen finds %q", r)
