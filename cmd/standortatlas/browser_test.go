@@ -787,6 +787,10 @@ func TestBrowserTables(t *testing.T) {
 		if n, _ := csvRows("export-csv"); n != 16 {
 			t.Errorf("distribution CSV has %d rows, want 16", n)
 		}
+		// a band that cannot vary is explained, not shown as "13,39–13,39"
+		if same := js[string](t, ctx, `(document.getElementById('distribution-table').textContent.match(/(\d+,\d+)–\1(?!\d)/) ?? [''])[0]`); same != "" {
+			t.Errorf("distribution shows a band that cannot vary: %q", same)
+		}
 	})
 	b.check(t, srv.url)
 }

@@ -201,6 +201,7 @@ const STRINGS = {
   col_persons: ['Personen Modell', 'Persons model'],
   col_ref_persons: ['Personen Referenz', 'Persons reference'],
   col_band: ['Band %', 'Band %'],
+  dist_band_fixed: ['Kein Sensitivitätsband: Mit nur einem Bestandteil (z. B. nur der Bevölkerung) ändert ein anderes Gewicht die Anteile nicht. Das Band zeigt, wie weit sich der Anteil verschiebt, wenn jedes Gewicht um ±{0} % verändert wird – es braucht mindestens zwei Bestandteile.', 'No sensitivity band: with a single component (e.g. population only) another weight does not change the shares. The band shows how far a share moves when each weight changes by ±{0} % – it needs at least two components.'],
   dist_legend: ['Modell minus Referenz (Prozentpunkte)', 'Model minus reference (percentage points)'],
   dist_legend_note: ['+ : das Modell gibt dem Gebiet einen größeren Anteil als die Referenz; − : einen kleineren.', '+ : the model gives the area a larger share than the reference; − : a smaller one.'],
   dist_caption: ['Verteilung von {0} Personen: Modell gegen {1}', 'Distribution of {0} persons: model against {1}'],
