@@ -78,6 +78,11 @@ func Classify(values []float64, k int, m Method, decimals int) (Classification, 
 		return c, nil
 	}
 	sort.Float64s(xs)
+	if m == MethodStdDev {
+		if sc, ok := stddevClasses(xs, k, decimals); ok {
+			return sc, nil
+		}
+	}
 	distinct := 1
 	for i := 1; i < len(xs); i++ {
 		if xs[i] != xs[i-1] {
@@ -247,6 +252,48 @@ func ckmeansBreaks(xs []float64, k int) []float64 {
 		i = j - 1
 	}
 	return starts
+}
+
+// stddevClasses classifies sorted values by their distance from the mean in
+// standard deviations: the mean is a break and the breaks lie symmetric
+// around it, one standard deviation apart (mean ± 1 sd, ± 2 sd, …). Classes
+// come in pairs around the mean, so an odd k is raised by one (3 → 4, 5 → 6;
+// 7 → 6, the most). Every class is drawn, the outer ones also when no value
+// lies that far out (count 0, bounded one standard deviation beyond the
+// last break), so that the colours stay centred on the mean. ok is false
+// when the values do not vary.
+func stddevClasses(xs []float64, k, decimals int) (Classification, bool) {
+	mean, sd := MeanSD(xs)
+	if sd == 0 || len(xs) < 2 {
+		return Classification{}, false
+	}
+	if k%2 == 1 {
+		if k+1 <= MaxClasses {
+			k++
+		} else {
+			k--
+		}
+	}
+	half := k/2 - 1
+	breaks := make([]float64, 0, k-1)
+	for j := -half; j <= half; j++ {
+		b := roundTo(mean+float64(j)*sd, decimals)
+		if j == 0 {
+			b = mean // the mean itself, not rounded: it is a break exactly
+		}
+		if len(breaks) > 0 && b <= breaks[len(breaks)-1] {
+			return Classification{}, false // steps below the rounding: not enough spread
+		}
+		breaks = append(breaks, b)
+	}
+	lo := math.Min(xs[0], breaks[0]-sd)
+	hi := math.Max(xs[len(xs)-1], breaks[len(breaks)-1]+sd)
+	bounds := append(append([]float64{lo}, breaks...), hi)
+	c := Classification{Method: MethodStdDev}
+	for i := 0; i+1 < len(bounds); i++ {
+		c.Classes = append(c.Classes, Class{Lower: bounds[i], Upper: bounds[i+1]})
+	}
+	return c.Recount(xs), true
 }
 
 // stddevBreaks returns breaks one standard deviation apart, centred on the

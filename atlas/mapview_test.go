@@ -11,28 +11,40 @@ func TestStdDevClassesCentredOnTheMean(t *testing.T) {
 	if mean, sd := MeanSD([]float64{3, 3, 7, 7, math.NaN()}); mean != 5 || sd != 2 {
 		t.Fatalf("mean %v sd %v, want 5 and 2", mean, sd)
 	}
-	// 1…9: mean 5, sd √(60/9) ≈ 2.582. Five classes: breaks at the mean
-	// ± 0.5 sd (3.7, 6.3) and ± 1.5 sd (1.1, 8.9), rounded to 1 decimal.
+	// 1…9: mean 5, sd √(60/9) ≈ 2.582. Five classes asked: six drawn (they
+	// come in pairs), the mean a break, the breaks symmetric one sd apart
+	// (2.4, 5, 7.6 at one decimal; ±2 sd = −0.2 and 10.2), every class drawn,
+	// the outer ones empty since no value lies 2 sd out.
 	values := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, math.NaN()}
-	c, err := Classify(values, 5, MethodStdDev, 1)
-	if err != nil {
-		t.Fatal(err)
+	for _, k := range []int{5, 6} {
+		c, err := Classify(values, k, MethodStdDev, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lowers []float64
+		counts := 0
+		for _, cl := range c.Classes {
+			lowers = append(lowers, cl.Lower)
+			counts += cl.Count
+		}
+		mean, sd := MeanSD(values)
+		if len(c.Classes) != 6 || lowers[3] != mean || counts != 9 || c.Classes[0].Count != 0 || c.Classes[5].Count != 0 {
+			t.Errorf("k=%d: classes %+v", k, c.Classes)
+		}
+		for i := 1; i <= 2; i++ { // symmetric: lowers[3±i] at mean ± i·sd (rounded)
+			if math.Abs((lowers[3+i]-mean)+(lowers[3-i]-mean)) > 0.1 || math.Abs(lowers[3+i]-mean-float64(i)*sd) > 0.05 {
+				t.Errorf("k=%d: breaks %v not symmetric around %v (sd %v)", k, lowers, mean, sd)
+			}
+		}
+		// the mean's own value sits in the class starting at the mean, not in a class below it
+		if c.ClassOf(mean) != 3 {
+			t.Errorf("k=%d: the mean is in class %d", k, c.ClassOf(mean))
+		}
 	}
-	var lowers []float64
-	for _, cl := range c.Classes {
-		lowers = append(lowers, cl.Lower)
-	}
-	if !slices.Equal(lowers, []float64{1, 1.1, 3.7, 6.3, 8.9}) || c.Classes[4].Upper != 9 {
-		t.Errorf("classes %+v", c.Classes)
-	}
-	// Four classes: the mean is a break.
-	c, _ = Classify([]float64{1, 3, 5, 7, 9}, 4, MethodStdDev, 3)
-	found := false
-	for _, cl := range c.Classes {
-		found = found || cl.Lower == 5
-	}
-	if !found {
-		t.Errorf("mean 5 not a break of even stddev classes: %+v", c.Classes)
+	// Four classes: mean − sd, mean, mean + sd.
+	c, _ := Classify([]float64{1, 3, 5, 7, 9}, 4, MethodStdDev, 3)
+	if len(c.Classes) != 4 || c.Classes[2].Lower != 5 {
+		t.Errorf("four stddev classes: %+v", c.Classes)
 	}
 }
 

@@ -73,6 +73,26 @@ func (h *handlers) boundaries(c echo.Context) error {
 	return writeEncoded(c, enc, "application/geo+json")
 }
 
+// labels answers the place names of a level for the map (atlas.Service.Labels):
+// Länder and Kreise all, Gemeinden from min_population (default 50,000).
+func (h *handlers) labels(c echo.Context) error {
+	level, err := parseLevel(c, atlas.LevelLand)
+	if err != nil {
+		return err
+	}
+	minPop := 0.0
+	if level == atlas.LevelGemeinde || level == atlas.LevelVWG {
+		if minPop, err = floatParam(c, "min_population", 50000); err != nil {
+			return err
+		}
+	}
+	enc, err := h.svc.Labels(c.Request().Context(), level, minPop)
+	if err != nil {
+		return err
+	}
+	return writeEncoded(c, enc, "application/json")
+}
+
 // export answers one indicator, level and year in the data standard's long
 // form (atlas.Service.Export): format=csv, csv-de or json.
 func (h *handlers) export(c echo.Context) error {

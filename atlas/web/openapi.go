@@ -150,6 +150,8 @@ func corePaths() oaObj {
 			chor, "application/geo+json"),
 		"/api/v1/boundaries": oaGet("boundaries", "outlines of a level", "GeoJSON FeatureCollection with key, name and type", []oaObj{levelParamDoc("land")}, "application/geo+json"),
 		"/api/v1/sources":    oaGet("sources", "boundary sets", "boundary sets with Gebietsstand, source, licence and import notes", nil),
+		"/api/v1/labels": oaGet("labels", "place names for the map", "labels {key, name, lon, lat, population} of a level, a point inside each region's largest polygon, largest population first",
+			[]oaObj{levelParamDoc("land"), oaQuery("min_population", "Gemeinden only: the smallest population labelled (default 50000)", oaNumber())}),
 	}
 }
 

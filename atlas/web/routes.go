@@ -104,6 +104,7 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/api/v1/values", h.values, public},
 		{"GET", "/api/v1/histogram", h.histogram, public},
 		{"GET", "/api/v1/boundaries", h.boundaries, public},
+		{"GET", "/api/v1/labels", h.labels, public},
 		{"GET", "/api/v1/sources", h.sources, public},
 		{"GET", "/api/v1/export", h.export, public},
 		// analyses (analysis.go)

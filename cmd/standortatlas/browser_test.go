@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -49,6 +53,7 @@ type browser struct {
 	mu       sync.Mutex
 	errors   []string
 	requests []string
+	allowed  []string
 }
 
 func newBrowser(t *testing.T) *browser { return newBrowserFor(t, 90*time.Second) }
@@ -121,10 +126,17 @@ func (b *browser) check(t *testing.T, origin string) {
 	}
 	for _, r := range b.requests {
 		u, err := url.Parse(r)
-		if err != nil || (u.Scheme != "data" && u.Scheme+"://"+u.Host != origin) {
+		if err != nil || (u.Scheme != "data" && u.Scheme+"://"+u.Host != origin && !slices.Contains(b.allowed, u.Scheme+"://"+u.Host)) {
 			t.Errorf("request left the server's origin: %s", r)
 		}
 	}
+}
+
+// allow admits requests to another origin (a page the test serves itself).
+func (b *browser) allow(origin string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.allowed = append(b.allowed, origin)
 }
 
 // expect drops an error the test provoked on purpose (an unknown region's 404).
@@ -191,7 +203,7 @@ func TestBrowserShowsKreisChoropleth(t *testing.T) {
 	if err := chromedp.Do(b.ctx, chromedp.Navigate(srv.url+"/embed?level=kreis&indicator=unemployment_rate&year=2019"), chromedp.WaitVisible(ready)); err != nil {
 		t.Fatal(err)
 	}
-	embedAttr := value(t, b.ctx, chromedp.Text(chromedp.CSS(".leaflet-control-attribution")))
+	embedAttr := value(t, b.ctx, chromedp.Evaluate[string](`document.getElementById('embed-sources').textContent`))
 	backLink := value(t, b.ctx, chromedp.Evaluate[string](`(document.querySelector('a[href^="/?"]')||{}).href||""`))
 	screenshot(t, b.ctx, "embed-kreis-unemployment-2019.png")
 	if !strings.Contains(embedAttr, "GeoBasis-DE / BKG") {
@@ -455,7 +467,7 @@ func TestBrowserAtlas(t *testing.T) {
 		do(t, ctx, "open the embed dialog", chromedp.Click(chromedp.CSS("#embed-open")))
 		waitFor(t, ctx, "the dialog", `document.getElementById('embed-dialog').open && document.activeElement.id === 'embed-code'`)
 		code := js[string](t, ctx, `document.getElementById('embed-code').value`)
-		if !strings.HasPrefix(code, "<iframe") || !strings.Contains(code, srv.url+"/embed?") || !strings.Contains(code, "title=") {
+		if !strings.HasPrefix(code, "<iframe") || !strings.Contains(code, srv.url+"/embed?") || !strings.Contains(code, "title=") || !strings.Contains(code, "standortatlas:height") {
 			t.Errorf("embed snippet = %q", code)
 		}
 		screenshot(t, ctx, "atlas-embed-dialog.png")
@@ -470,13 +482,13 @@ func TestBrowserAtlas(t *testing.T) {
 		if !strings.Contains(back, "tab=index") || !strings.Contains(back, "weights=childcare_under3%3A2") {
 			t.Errorf("embed link back = %q", back)
 		}
-		if !strings.Contains(js[string](t, ctx, `document.querySelector('.leaflet-control-attribution').textContent`), "GeoBasis-DE / BKG") {
+		if !strings.Contains(js[string](t, ctx, `document.getElementById('embed-sources').textContent`), "GeoBasis-DE / BKG") {
 			t.Errorf("embed without sources")
 		}
 		screenshot(t, ctx, "embed-index.png")
 		do(t, ctx, "embed Gemeinden", chromedp.Navigate(srv.url+"/embed?level=gemeinde&indicator=vacancy_rate_zensus2022&year=2022&lang=en"))
 		waitFor(t, ctx, "the embedded Gemeinde map", mapView("gemeinde/vacancy_rate_zensus2022/2022"))
-		if l := js[string](t, ctx, `document.getElementById('legend').textContent`); !strings.Contains(l, "Unit") {
+		if l := js[string](t, ctx, `document.getElementById('embed-legend').textContent`); !strings.Contains(l, "Unit") {
 			t.Errorf("English embed legend = %q", l)
 		}
 	})
@@ -641,6 +653,16 @@ func TestBrowserLinks(t *testing.T) {
 		b.expect("HTTP 404 " + srv.url + "/api/v1/regions/09999")
 		b.expect("HTTP 404 " + srv.url + "/ogc/collections/kreis/items/09999")
 	})
+
+	t.Run("standard-deviation classes as many as the control says", func(t *testing.T) {
+		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&method=stddev&classes=5"))
+		waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019")+` && document.querySelectorAll('#legend .legend__row:not(.legend__row--nodata)').length > 0`)
+		rows := js[int](t, ctx, `document.querySelectorAll('#legend .legend__row:not(.legend__row--nodata)').length`)
+		control := js[string](t, ctx, `document.getElementById('f-classes').value`)
+		if control != "6" || rows != 6 || !strings.Contains(js[string](t, ctx, `location.search`), "classes=6") {
+			t.Errorf("stddev: the control says %s, the legend has %d classes", control, rows)
+		}
+	})
 	b.check(t, srv.url)
 }
 
@@ -719,6 +741,15 @@ func TestBrowserTables(t *testing.T) {
 		if p := js[string](t, ctx, sortedByEveryColumn+`('ranking-table')`); p != "" {
 			t.Errorf("ranking: %s", p)
 		}
+		// a card opened from the table: Escape closes it and the focus returns to the row
+		do(t, ctx, "open a card from the table", chromedp.Click(chromedp.CSS("#ranking-table tbody tr:nth-child(3) th button")))
+		key := js[string](t, ctx, `document.querySelector('#ranking-table tbody tr:nth-child(3)').dataset.key`)
+		waitFor(t, ctx, "the card", `document.querySelector('#info .info__report') !== null`)
+		if href := js[string](t, ctx, `document.querySelector('#info .info__report').getAttribute('href')`); href != "/region/"+key {
+			t.Errorf("report link of %s = %q", key, href)
+		}
+		do(t, ctx, "Escape", chromedp.KeyEvent(kb.Escape))
+		waitFor(t, ctx, "the focus back in the row", `document.getElementById('info').hidden && document.activeElement.closest('tr')?.dataset.key === '`+key+`'`)
 		js[string](t, ctx, setSelect("ranking-land", "14"))
 		waitFor(t, ctx, "the Kreise of Sachsen", `(() => { const rows = [...document.querySelectorAll('#ranking-table tbody tr')]; return rows.length > 0 && rows.length < 20 && rows.every(r => r.dataset.key.startsWith('14')); })()`)
 		shown := js[int](t, ctx, `document.querySelectorAll('#ranking-table tbody tr').length`)
@@ -757,6 +788,10 @@ func TestBrowserTables(t *testing.T) {
 		}
 		if n, _ := csvRows("export-csv"); n != 16 {
 			t.Errorf("distribution CSV has %d rows, want 16", n)
+		}
+		// a band that cannot vary is explained, not shown as "13,39–13,39"
+		if same := js[string](t, ctx, `(document.getElementById('distribution-table').textContent.match(/(\d+,\d+)–\1(?!\d)/) ?? [''])[0]`); same != "" {
+			t.Errorf("distribution shows a band that cannot vary: %q", same)
 		}
 	})
 	b.check(t, srv.url)
@@ -801,5 +836,237 @@ func TestBrowserCaveatsAndDomains(t *testing.T) {
 			t.Errorf("profile lacks %q", want)
 		}
 	}
+	b.check(t, srv.url)
+}
+
+// uncovered names the panels that cover the selected region's box (empty:
+// none, the region is wholly on the map).
+const uncovered = `(() => {
+  const m = document.getElementById('map');
+  const b = (m.dataset.selectionBox || '').split(',').map(Number);
+  if (b.length !== 4) return 'no selection drawn';
+  const mr = m.getBoundingClientRect();
+  const box = { l: mr.left + b[0], t: mr.top + b[1], r: mr.left + b[2], b: mr.top + b[3] };
+  const out = [];
+  for (const el of [document.getElementById('info'), document.querySelector('.map-legend')]) {
+    if (!el || el.hidden || el.offsetParent === null) continue;
+    const r = el.getBoundingClientRect();
+    if (box.l < r.right && box.r > r.left && box.t < r.bottom && box.b > r.top) out.push(el.id || el.className);
+  }
+  if (box.l < mr.left - 1 || box.r > mr.right + 1 || box.t < mr.top - 1 || box.b > mr.bottom + 1) out.push('outside the map');
+  return out.join(', ');
+})()`
+
+// TestBrowserLayout at 1366×900: no panel covers the selected region (a
+// linked region in the east, a search result, a click on the map), and the
+// comparison of three regions fits the panel.
+func TestBrowserLayout(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	do(t, ctx, "desktop", chromedp.EmulateViewport(1366, 900))
+	clear := func(what string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](uncovered+` === ''`, chromedp.WithPollingTimeout(8*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+			t.Errorf("%s: the selected region is covered: %s (box %s)", what, js[string](t, ctx, uncovered), js[string](t, ctx, `document.getElementById('map').dataset.selectionBox`))
+		}
+	}
+	for _, key := range []string{"14713", "12063", "13003", "11000"} { // Leipzig, Havelland, Rostock, Berlin
+		do(t, ctx, "open a link to "+key, chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&region="+key))
+		waitFor(t, ctx, "the card", `!document.getElementById('info').hidden && document.querySelector('#info .info__actions') !== null && document.getElementById('map').dataset.selectionBox`)
+		clear("link to " + key)
+	}
+	screenshot(t, ctx, "layout-region-east.png")
+
+	do(t, ctx, "search Görlitz", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019"))
+	do(t, ctx, "type", chromedp.Click(chromedp.CSS("#search")), chromedp.SendKeys(chromedp.CSS("#search"), "Görlitz"))
+	waitFor(t, ctx, "results", `document.querySelectorAll('#search-list [role="option"]').length > 0`)
+	do(t, ctx, "choose", chromedp.KeyEvent(kb.Enter))
+	waitFor(t, ctx, "the card", `document.querySelector('#info-title')?.textContent.startsWith('Görlitz') && document.getElementById('map').dataset.selectionBox`)
+	clear("search result Görlitz")
+
+	// a click into the east of Germany: whatever it hits stays visible next to the card
+	do(t, ctx, "fresh map", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019"))
+	x := js[float64](t, ctx, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return r.left + r.width * 0.78; })()`)
+	y := js[float64](t, ctx, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return r.top + r.height * 0.42; })()`)
+	do(t, ctx, "click in the east", chromedp.MouseClickXY(x, y))
+	waitFor(t, ctx, "the card", `!document.getElementById('info').hidden && document.getElementById('map').dataset.selectionBox`)
+	clear("click in the east")
+	screenshot(t, ctx, "layout-click-east.png")
+
+	do(t, ctx, "compare three", chromedp.Navigate(srv.url+"/?tab=compare&compare=09162,14713,11000&level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "the comparison", `document.querySelectorAll('#compare-table thead th').length === 4 && document.querySelectorAll('#compare-table tbody tr').length > 10`)
+	fit := js[string](t, ctx, `(() => { const s = document.querySelector('#compare .table-scroll'); const p = document.getElementById('panel').getBoundingClientRect(); const last = [...document.querySelectorAll('#compare-table thead th')].pop().getBoundingClientRect(); return s.scrollWidth <= s.clientWidth + 1 && last.right <= p.right ? '' : 'table ' + s.scrollWidth + ' px in ' + s.clientWidth + ' px, last column ends at ' + last.right + ', panel at ' + p.right; })()`)
+	if fit != "" {
+		t.Errorf("comparison of three regions at 1366 px: %s", fit)
+	}
+	screenshot(t, ctx, "layout-compare-three.png")
+	b.check(t, srv.url)
+}
+
+// embedCheck measures an embed as a reader sees it: title, subtitle (with
+// the year), legend entries, the source line (one line), the map's share of
+// the frame, whether the whole of Germany is inside the map.
+const embedCheck = `(() => {
+  const m = document.getElementById('map').getBoundingClientRect();
+  const line = document.querySelector('.embed-foot__line');
+  const lh = parseFloat(getComputedStyle(line).lineHeight) || 16;
+  return JSON.stringify({
+    title: document.getElementById('embed-title')?.textContent ?? '',
+    subtitle: document.querySelector('.embed__subtitle')?.textContent ?? '',
+    legend: document.querySelectorAll('#embed-legend .embed-legend__item').length,
+    source: line?.textContent ?? '',
+    sourceLines: Math.round(line.getBoundingClientRect().height / lh),
+    sourceVisible: line.getBoundingClientRect().bottom <= innerHeight,
+    mapShare: (m.width * m.height) / (innerWidth * innerHeight),
+    overflow: document.documentElement.scrollHeight > innerHeight + 1 || document.documentElement.scrollWidth > innerWidth + 1,
+  });
+})()`
+
+// TestBrowserEmbed: the embed stands alone in an article (700×450) and on
+// a phone (390×600): title, year, legend and a one-line source, the map at
+// least 60 % of the frame; "Quellen" opens the full attributions; the
+// embed code lets the iframe take the height the embed asks for.
+func TestBrowserEmbed(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	type check struct {
+		Title, Subtitle, Source string
+		Legend, SourceLines     int
+		SourceVisible, Overflow bool
+		MapShare                float64
+	}
+	for _, size := range [][2]int64{{700, 450}, {390, 600}} {
+		for _, q := range []string{"level=kreis&indicator=unemployment_rate&year=2019", "level=kreis&indicator=unemployment_rate&year=2019&region=09162"} {
+			name := fmt.Sprintf("%dx%d %s", size[0], size[1], q)
+			do(t, ctx, name, chromedp.EmulateViewport(size[0], size[1]), chromedp.Navigate(srv.url+"/embed?"+q))
+			waitFor(t, ctx, name, mapView("kreis/unemployment_rate/2019"))
+			var c check
+			if err := json.Unmarshal([]byte(js[string](t, ctx, embedCheck)), &c); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s: map %.0f %% of the frame, legend %d entries, source %q", name, 100*c.MapShare, c.Legend, c.Source)
+			if c.Title != "Arbeitslosenquote" || !strings.Contains(c.Subtitle, "2019") || !strings.Contains(c.Subtitle, "Kreise") {
+				t.Errorf("%s: title %q, subtitle %q", name, c.Title, c.Subtitle)
+			}
+			if c.Legend < 6 || c.SourceLines != 1 || !c.SourceVisible || !strings.Contains(c.Source, "GeoBasis-DE") || c.Overflow {
+				t.Errorf("%s: %+v", name, c)
+			}
+			if c.MapShare < 0.6 {
+				t.Errorf("%s: the map takes %.0f %% of the frame, want at least 60 %%", name, 100*c.MapShare)
+			}
+			if !js[bool](t, ctx, `document.getElementById('info').hidden`) {
+				t.Errorf("%s: the card covers the embedded map", name)
+			}
+			screenshot(t, ctx, fmt.Sprintf("embed-%dx%d-%d.png", size[0], size[1], len(q)))
+		}
+	}
+	do(t, ctx, "open the sources", chromedp.Click(chromedp.CSS(".embed-foot__toggle")))
+	waitFor(t, ctx, "the sources", `!document.getElementById('embed-sources').hidden && document.getElementById('embed-sources').textContent.includes('dl-de/by-2-0')`)
+
+	// the embed code in an article: the iframe takes the height the embed asks for
+	do(t, ctx, "the atlas", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019"))
+	do(t, ctx, "open the embed dialog", chromedp.Click(chromedp.CSS("#embed-open")))
+	code := js[string](t, ctx, `document.getElementById('embed-code').value`)
+	// a newspaper's page on another origin (frame-ancestors admits any web origin, not data:)
+	news := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>Artikel</title><link rel="icon" href="data:,"><body style="margin:0"><div style="width:640px">`+code+`</div></body>`)
+	}))
+	defer news.Close()
+	b.allow(news.URL)
+	do(t, ctx, "the article", chromedp.Navigate(news.URL))
+	waitFor(t, ctx, "the iframe's height from the embed", `(() => { const f = document.querySelector('iframe[data-standortatlas]'); return f && f.style.height !== '' && parseFloat(f.style.height) > 600; })()`)
+	h := js[float64](t, ctx, `parseFloat(document.querySelector('iframe[data-standortatlas]').style.height)`)
+	t.Logf("iframe 640 px wide: height %.0f px (asked for by the embed)", h)
+	b.check(t, srv.url)
+}
+
+// visibleUIText is the page's visible text without data: region names,
+// attributions and texts the data only have in German (marked lang="de").
+const visibleUIText = `(() => {
+  const skip = (el) => el.closest('[lang="de"], .leaflet-control-attribution, .info__sources, #search-list, .leaflet-tooltip, #f-indicator, .info__title, #info-title, .data-table tbody th, .info__similar, .chips, .compare__chart, .check__note');
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement;
+    if (!el || skip(el) || el.closest('[hidden], script, style, option')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0 && !el.closest('.visually-hidden')) continue;
+    if (n.textContent.trim()) out.push(n.textContent.trim());
+  }
+  return out.join('\n');
+})()`
+
+// TestBrowserEnglish: in English mode nothing a user reads is German UI
+// text, units are English and numbers are written the English way.
+func TestBrowserEnglish(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	do(t, ctx, "desktop", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.url+"/?lang=en&level=kreis&indicator=unemployed_foreigners&year=2019&region=09162"))
+	waitFor(t, ctx, "the map and München's profile", mapView("kreis/unemployed_foreigners/2019")+` && document.querySelector('#info .info__actions') !== null`)
+	text := js[string](t, ctx, visibleUIText)
+	for _, german := range []string{"Einheit", "Personen", "Einw.", "keine Daten", "Quelle", "Rang ", "Gebiet", "Klassen", "Nachbarn", "Zuwanderung", "Jahresdurchschnitt", "Arbeitslose", "Bevölkerung", "Landkreis", "Kreisfreie", "angewandt"} {
+		if strings.Contains(text, german) {
+			i := strings.Index(text, german)
+			t.Errorf("English page shows German %q: …%s…", german, text[max(0, i-60):min(len(text), i+60)])
+		}
+	}
+	if !strings.Contains(text, "persons") || !regexp.MustCompile(`\d,\d{3}[\s\x{00a0}]?persons`).MatchString(text) {
+		t.Errorf("English page lacks English numbers with units (e.g. 19,738 persons)")
+	}
+	screenshot(t, ctx, "atlas-english.png")
+
+	// search: spellings without umlauts or ß, and equal names told apart
+	search := func(q string) []string {
+		js[any](t, ctx, `(() => { const i = document.getElementById('search'); i.focus(); i.value = '`+q+`'; i.dispatchEvent(new Event('input', {bubbles: true})); })()`)
+		waitFor(t, ctx, "results for "+q, `document.querySelectorAll('#search-list [role="option"]').length > 0`)
+		return js[[]string](t, ctx, `[...document.querySelectorAll('#search-list [role="option"]')].map(o => o.textContent)`)
+	}
+	if r := search("Muenchen"); !strings.HasPrefix(r[0], "München") {
+		t.Errorf("Muenchen finds %q", r)
+	}
+	hof := 0
+	seen := map[string]bool{}
+	for _, o := range search("Hof") {
+		if strings.HasPrefix(o, "Hof") && strings.Contains(o, "Bayern") {
+			hof++
+			if seen[o] {
+				t.Errorf("two search results read the same: %q", o)
+			}
+			seen[o] = true
+		}
+	}
+	if hof < 2 {
+		t.Errorf("Hof: %d results with their Land", hof)
+	}
+	b.check(t, srv.url)
+}
+
+// TestBrowserLabels: place names from the atlas's own data — the Länder on
+// the whole of Germany, Kreise and large cities when zoomed in — with no
+// base map and no request leaving the server.
+func TestBrowserLabels(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	labels := `[...document.querySelectorAll('.sa-label')].map(l => l.textContent)`
+	do(t, ctx, "Germany", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+	waitFor(t, ctx, "Länder names", mapView("kreis/unemployment_rate/2019")+` && Number(document.getElementById('map').dataset.labels) >= 10`)
+	if l := js[[]string](t, ctx, labels); !slices.Contains(l, "Bayern") || !slices.Contains(l, "Sachsen") || slices.Contains(l, "Leipzig") {
+		t.Errorf("labels on Germany: %q", l)
+	}
+	do(t, ctx, "around Leipzig", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&view=51.34,12.37,9"))
+	waitFor(t, ctx, "Kreis and city names", mapView("kreis/unemployment_rate/2019")+` && [...document.querySelectorAll('.sa-label')].some(l => l.textContent === 'Leipzig')`)
+	l := js[[]string](t, ctx, labels)
+	if slices.Contains(l, "Bayern") || len(l) < 5 {
+		t.Errorf("labels around Leipzig: %q", l)
+	}
+	screenshot(t, ctx, "atlas-labels-leipzig.png")
 	b.check(t, srv.url)
 }

@@ -81,6 +81,9 @@ export const tilePath = (template) => String(template).replace(/^[a-z]+:\/\/[^/]
 export const fetchRegionGeometry = (level, key, signal) =>
   getJSON(`/ogc/collections/${encodeURIComponent(level)}/items/${encodeURIComponent(key)}`, {}, signal);
 
+/** Place names of a level for the map: {labels: [{key, name, lon, lat, population}]}, largest first. */
+export const fetchLabels = (level, signal) => getJSON(BASE + '/labels', { level }, signal);
+
 /** Region profile: values, ranks, series, Land and Germany, similar regions. */
 export const fetchRegion = (key, signal) => getJSON(`${BASE}/regions/${encodeURIComponent(key)}`, {}, signal);
 
@@ -139,6 +142,9 @@ export function csvURL(tab, s, format = 'csv') {
       return s.indicator ? url(BASE + '/export', { level: s.level, indicator: s.indicator, year: s.year || undefined, format }).href : null;
   }
 }
+
+/** The region's printable report (server-rendered). */
+export const reportURL = (key, lang) => `${lang === 'en' ? '/en' : ''}/region/${encodeURIComponent(key)}`;
 
 /** The embeddable page for a query string. */
 export const embedURL = (query) => `${window.location.origin}/embed?${query}`;

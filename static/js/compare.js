@@ -83,6 +83,8 @@ export function initCompare(root, ctx) {
   function table() {
     const regions = data.regions;
     const tbl = ha('table', 'data-table data-table--compare', { id: 'compare-table' });
+    // cells wrap (fixed layout); from four regions on the table scrolls sideways instead of squeezing
+    tbl.style.minWidth = `${10 + regions.length * 7}rem`;
     tbl.append(h('caption', null, t('compare_caption')));
     tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, r.name)))));
     const body = h('tbody');

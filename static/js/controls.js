@@ -1,7 +1,7 @@
 // controls.js: the map tab's form — indicator picker grouped by topic with a filter box, level,
 // year slider, classification (method, classes, manual breaks) and the indicator's definition
 // and source. Every change is reported as a state patch; render(state) brings the form in line.
-import { t, h, getLang, localized, topicTitle, fold, parseNumber, formatNumber } from './i18n.js';
+import { t, h, ha, getLang, localized, germanOnly, topicTitle, fold, parseNumber, formatNumber } from './i18n.js';
 import { checkLine } from './updates.js';
 
 export const LEVELS = ['land', 'kreis', 'gemeinde'];
@@ -43,7 +43,7 @@ function indicatorInfo(ind) {
   const direction = ['need', 'capacity', 'context'].includes(ind.direction) ? t('direction_' + ind.direction) : '';
   const source = [ind.source && `${t('source')}: ${ind.source}`, ind.licence && `${t('licence')}: ${ind.licence}`];
   return [
-    h('p', 'indicator-info__def', localized(ind, 'definition')),
+    ha('p', 'indicator-info__def', { lang: germanOnly(ind, 'definition') ? 'de' : null }, localized(ind, 'definition')),
     h('p', 'indicator-info__dir', direction),
     h('p', 'indicator-info__src', source.filter(Boolean).join(' · ')),
     h('p', 'indicator-info__src indicator-info__check', checkLine(ind.check)),
@@ -142,7 +142,9 @@ export function initControls(form, infoBox, onChange) {
       LEVELS.map((l) => option(l, has(l) ? t('level_' + l) : t('level_missing', t('level_' + l)), !has(l))),
     );
     fill('method', lang, () => METHODS.map((m) => option(m, t('method_' + m))));
-    fill('classes', 'fixed', () => CLASS_COUNTS.map((k) => option(k, k)));
+    // standard-deviation classes come in pairs around the mean (the server draws 4 or 6)
+    const counts = state.method === 'stddev' ? CLASS_COUNTS.filter((k) => k % 2 === 0) : CLASS_COUNTS;
+    fill('classes', counts.join(','), () => counts.map((k) => option(k, k)));
     select.indicator.value = state.indicator;
     select.level.value = state.level;
     select.method.value = state.method;

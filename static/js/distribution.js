@@ -105,12 +105,14 @@ export function initDistribution(root, ctx) {
     })));
     const body = h('tbody');
     const regions = sortRows(data.regions ?? [], columns, sort);
+    const fixedBand = (data.regions ?? []).every((r) => formatNumber(r.band?.min, 2) === formatNumber(r.band?.max, 2));
     for (const r of regions) {
       const swatch = h('span', 'legend__swatch legend__swatch--small');
       swatch.style.backgroundColor = classColor(r.class, data.legend);
       const pick = button(r.name, 'linklike', (e) => ctx.onSelect(r.key, { name: r.name, zoom: true, opener: e.currentTarget }), { 'aria-current': r.key === s.selected ? 'true' : null });
-      const band = `${formatNumber(r.band?.min, 2)}–${formatNumber(r.band?.max, 2)}`;
-      const pband = r.persons_band && (data.arrivals ?? 0) > 0 ? `${formatNumber(r.persons_band.min, 0)}–${formatNumber(r.persons_band.max, 0)}` : '';
+      // a band that cannot vary (one component, e.g. population only) is not shown as "13,39–13,39"
+      const band = fixedBand ? '–' : `${formatNumber(r.band?.min, 2)}–${formatNumber(r.band?.max, 2)}`;
+      const pband = !fixedBand && r.persons_band && (data.arrivals ?? 0) > 0 ? `${formatNumber(r.persons_band.min, 0)}–${formatNumber(r.persons_band.max, 0)}` : '';
       const tr = h('tr', r.key === s.selected ? 'is-selected' : null,
         ha('th', null, { scope: 'row' }, swatch, pick),
         h('td', 'num', formatNumber(r.share, 2)),
@@ -123,7 +125,8 @@ export function initDistribution(root, ctx) {
       body.append(tr);
     }
     tbl.append(body);
-    return [h('p', 'muted small', t('dist_table_caption', formatNumber(data.arrivals_in_scope ?? data.arrivals ?? 0, 0), pct)), h('div', 'table-scroll', tbl)];
+    return [h('p', 'muted small', t('dist_table_caption', formatNumber(data.arrivals_in_scope ?? data.arrivals ?? 0, 0), pct)),
+      fixedBand ? h('p', 'muted small', t('dist_band_fixed', pct)) : null, h('div', 'table-scroll', tbl)];
   }
 
   function render() {

@@ -115,6 +115,8 @@ const STRINGS = {
   zoom_in: ['Vergrößern', 'Zoom in'],
   zoom_out: ['Verkleinern', 'Zoom out'],
   open_atlas: ['Im Standortatlas öffnen', 'Open in Standortatlas'],
+  sources_toggle: ['Quellen', 'Sources'],
+  caveats: ['Hinweise', 'Caveats'],
   key: ['Schlüssel {0}', 'Code {0}'],
 
   // search
@@ -140,6 +142,7 @@ const STRINGS = {
   profile_no_value: ['Kein Wert für diesen Indikator.', 'No value for this indicator.'],
   profile_show_map: ['Auf der Karte zeigen', 'Show on the map'],
   add_compare: ['Zum Vergleich', 'Add to comparison'],
+  report_open: ['Bericht zum Drucken', 'Printable report'],
   in_compare: ['Im Vergleich', 'In comparison'],
   col_indicator: ['Indikator', 'Indicator'],
   col_value: ['Wert', 'Value'],
@@ -199,6 +202,7 @@ const STRINGS = {
   col_persons: ['Personen Modell', 'Persons model'],
   col_ref_persons: ['Personen Referenz', 'Persons reference'],
   col_band: ['Band %', 'Band %'],
+  dist_band_fixed: ['Kein Sensitivitätsband: Mit nur einem Bestandteil (z. B. nur der Bevölkerung) ändert ein anderes Gewicht die Anteile nicht. Das Band zeigt, wie weit sich der Anteil verschiebt, wenn jedes Gewicht um ±{0} % verändert wird – es braucht mindestens zwei Bestandteile.', 'No sensitivity band: with a single component (e.g. population only) another weight does not change the shares. The band shows how far a share moves when each weight changes by ±{0} % – it needs at least two components.'],
   dist_legend: ['Modell minus Referenz (Prozentpunkte)', 'Model minus reference (percentage points)'],
   dist_legend_note: ['+ : das Modell gibt dem Gebiet einen größeren Anteil als die Referenz; − : einen kleineren.', '+ : the model gives the area a larger share than the reference; − : a smaller one.'],
   dist_caption: ['Verteilung von {0} Personen: Modell gegen {1}', 'Distribution of {0} persons: model against {1}'],
@@ -221,7 +225,7 @@ const STRINGS = {
   share: ['Teilen', 'Share'],
   embed: ['Einbetten', 'Embed'],
   embed_title: ['Karte einbetten', 'Embed the map'],
-  embed_intro: ['Diesen Code in die eigene Seite kopieren. Die eingebettete Karte zeigt die aktuelle Ansicht mit Legende, Quellen und einem Link zurück.', 'Copy this code into your page. The embedded map shows the current view with legend, sources and a link back.'],
+  embed_intro: ['Diesen Code in die eigene Seite kopieren. Die eingebettete Karte zeigt die aktuelle Ansicht mit Titel, Legende, Quellen und einem Link zurück; das Skript passt die Höhe an die Breite der Seite an.', 'Copy this code into your page. The embedded map shows the current view with title, legend, sources and a link back; the script fits its height to the width of your page.'],
   embed_code: ['HTML-Code', 'HTML code'],
   embed_height: ['Höhe (Pixel)', 'Height (pixels)'],
   embed_preview: ['Vorschau öffnen', 'Open preview'],
@@ -247,7 +251,9 @@ const STRINGS = {
   topic_gesundheit: ['Gesundheit und Pflege', 'Health and care'],
   topic_infrastruktur: ['Digitale Infrastruktur', 'Digital infrastructure'],
   topic_kita: ['Kinderbetreuung', 'Childcare'],
+  topic_schutzsuchende: ['Schutzsuchende und Zuwanderung', 'Protection seekers and immigration'],
   topic_soziales: ['Soziale Lage und Einkommen', 'Social situation and income'],
+  similar_method: ['{0} nächste Nachbarn über {1} z-standardisierte Indikatoren des Jahres {2} ({3} Gebiete mit allen Werten)', '{0} nearest neighbours over {1} z-standardised indicators of {2} ({3} areas with every value)'],
   topic_verteilung: ['Verteilung', 'Distribution'],
   topic_wirtschaft: ['Wirtschaft', 'Economy'],
   topic_wohnen: ['Wohnen', 'Housing'],
@@ -323,15 +329,43 @@ export function svg(tag, attrs, ...children) {
 /** English field of an API object where the API has one (title_en), else the German one. */
 export const localized = (obj, field) => (lang === 'en' && obj?.[field + '_en']) || obj?.[field] || '';
 
+/** Is a field shown in German although the page is English (no _en in the data)? Then mark it lang="de". */
+export const germanOnly = (obj, field) => lang === 'en' && !obj?.[field + '_en'] && Boolean(obj?.[field]);
+
+// The catalogue's units in English (the data keep the German ones).
+const UNITS_EN = {
+  Anzahl: 'number', 'Einw. je km²': 'inhabitants per km²', Jahr: 'year', Jahre: 'years', Personen: 'persons',
+  'Tsd. €': 'thousand €', Wohnungen: 'dwellings', 'je 1.000 Einw.': 'per 1,000 inhabitants', 'je 1.000 Einwohner': 'per 1,000 inhabitants',
+  'je 10.000 Einw.': 'per 10,000 inhabitants', 'je 100': 'per 100', 'je 100.000 Einw.': 'per 100,000 inhabitants', Prozentpunkte: 'percentage points',
+};
+
+// Region types (BEZ) in English; names stay as they are.
+const TYPES_EN = {
+  Land: 'Land (state)', Freistaat: 'Free State', 'Freie und Hansestadt': 'Free and Hanseatic City', 'Freie Hansestadt': 'Free Hanseatic City',
+  'Kreisfreie Stadt': 'district-free city', Stadtkreis: 'urban district', Landkreis: 'rural district', Kreis: 'district',
+  Regionalverband: 'regional association', Stadt: 'town', Gemeinde: 'municipality', Markt: 'market town',
+  'Gemeindefreies Gebiet': 'unincorporated area', Verwaltungsgemeinschaft: 'municipal association',
+};
+
+/** A region type in the page's language. */
+export const regionType = (ty) => (lang === 'en' && TYPES_EN[ty]) || ty || '';
+
+/** A unit in the page's language. */
+export const unitText = (u) => (lang === 'en' && UNITS_EN[u]) || u || '';
+
+/** A number the server wrote in German notation ("1.234,5", in legend labels) in the page's notation. */
+export const localNumbers = (s) => (lang === 'en' ? String(s ?? '').replace(/\d[\d.,]*\d|\d/g, (n) => n.replace(/[.,]/g, (c) => (c === '.' ? ',' : '.'))) : String(s ?? ''));
+
 /** Topic title: ours in English, else the catalogue's. */
 export const topicTitle = (ind) =>
   (lang === 'en' && hasString('topic_' + ind?.topic) ? t('topic_' + ind.topic) : ind?.topic_title) || ind?.topic || '';
 
-// Numbers are always German-formatted (the server's legend labels are too).
+// Numbers follow the page's language: "1.234,5" (German), "1,234.5" (English); the server's
+// legend labels are written in German and turned round by localNumbers.
 const formats = new Map();
 function nf(min, max) {
-  const k = `${min}/${max}`;
-  if (!formats.has(k)) formats.set(k, new Intl.NumberFormat('de-DE', { minimumFractionDigits: min, maximumFractionDigits: max }));
+  const k = `${lang}/${min}/${max}`;
+  if (!formats.has(k)) formats.set(k, new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'de-DE', { minimumFractionDigits: min, maximumFractionDigits: max }));
   return formats.get(k);
 }
 
@@ -357,7 +391,7 @@ export function formatValue(v, unit, flag, decimals) {
   const f = flagText(flag);
   const suffix = f ? ` (${f})` : '';
   if (typeof v !== 'number' || !Number.isFinite(v)) return (flag === 'zero' ? '–' : t('no_data')) + suffix;
-  return formatNumber(v, decimals) + (unit ? '\u00a0' + unit : '') + suffix;
+  return formatNumber(v, decimals) + (unit ? '\u00a0' + unitText(unit) : '') + suffix;
 }
 
 /** Parses a German or English number ("7,5" or "7.5"); NaN if none. */
@@ -368,6 +402,6 @@ export function parseNumber(s) {
   return Number.isFinite(n) ? n : NaN;
 }
 
-/** Lower-case, without diacritics, ß → ss: for searching names. */
+/** Lower-case, without diacritics, ß → ss, ae/oe/ue → a/o/u: for searching names ("Muenchen", "Strasse"). */
 export const fold = (s) =>
-  String(s ?? '').toLowerCase().replace(/ß/g, 'ss').normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  String(s ?? '').toLowerCase().replace(/ß/g, 'ss').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/([aou])e/g, '$1');

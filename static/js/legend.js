@@ -1,7 +1,7 @@
 // legend.js: the legend box, built from the server's legend (colours, class labels and counts
 // used as given) for every map: indicators, the capacity index and the distribution key. The
 // browser never classifies.
-import { t, h, fill, getLang, formatNumber } from './i18n.js';
+import { t, h, fill, getLang, formatNumber, unitText, localNumbers } from './i18n.js';
 
 /** Fill colour of a class; null/unknown class = the no-data colour. */
 export function colorFor(cls, legend) {
@@ -36,8 +36,8 @@ export function serverLegend(answer, title, decimals) {
     stand: cv?.stand ?? '',
     caveat: cv ? [cv.coverage, cv.notes].filter(Boolean).join(' — ') : '',
     germany: g ? `${de('Deutschland', 'Germany')} ${g.year}: ${num(g.value)} (${g.basis})` : '',
-    unit: lg.unit,
-    rows: (lg.classes ?? []).map((c) => ({ color: c.color, label: c.label, count: c.count })),
+    unit: unitText(lg.unit),
+    rows: (lg.classes ?? []).map((c) => ({ color: c.color, label: localNumbers(c.label), count: c.count })),
     noData: lg.no_data ? { color: lg.no_data.color, label: getLang() === 'de' && lg.no_data.label ? lg.no_data.label : t('no_data'), count: lg.no_data.count } : null,
     stats: s && typeof s.min === 'number' ? t('stats', num(s.min), num(s.mean), num(s.max)) : '',
     note: [

@@ -16,6 +16,7 @@ import { initDistribution, defaultDistWeights } from './distribution.js';
 import { initPlaces } from './places.js';
 import { initSearch } from './search.js';
 import { initShare, copyLink, composePNG, download } from './share.js';
+import { initEmbed } from './embed.js';
 
 const TABS = ['map', 'ranking', 'compare', 'index', 'distribution'];
 const INDICATOR_TABS = new Set(['map', 'ranking', 'compare']);
@@ -231,6 +232,8 @@ function normalize(indicatorChanged) {
   if (indicatorChanged || !years.includes(state.year)) {
     state.year = years.includes(ind.default_year) || !years.length ? ind.default_year : years[years.length - 1];
   }
+  // standard-deviation classes come in pairs around the mean: 5 → 6, 7 → 6, 3 → 4 (as the server draws them)
+  if (state.method === 'stddev' && state.classes % 2) state.classes = state.classes === 3 ? 4 : 6;
   if (state.method !== 'manual') state.breaks = [];
   else if (!state.breaks.length) state.method = 'quantile';
   // index weights: indicators of the index's level that have a direction; distribution weights:
@@ -336,6 +339,10 @@ async function applyMapView(mv) {
   // the compared regions keep their chip colour as an outline on the map
   map.setMarks(new Map(state.tab === 'compare' ? state.compare.map((k, i) => [k, COMPARE_COLORS[i % COMPARE_COLORS.length]]) : []));
   renderLegend($('legend'), mv.legend);
+  if (mod.embed) {
+    const notes = INDICATOR_TABS.has(state.tab) ? [indicator(state.indicator)?.notes].filter(Boolean) : [];
+    mod.embed.render(mv, { notes, link: api.atlasPath(query()) });
+  }
   map.setAttribution([...(mv.attribution ?? []), ...(mod.places?.attribution ?? [])]);
   document.title = mv.legend?.title ? `${mv.legend.title} – ${t('title')}` : t('title');
   $('map').dataset.pending = mv.id;
@@ -458,25 +465,34 @@ async function zoomToRegion(key) {
   zoomedLand = key;
   const geom = await geometryOf(key);
   // a Land's outline comes from the drawn tiles (its own or its Kreise's); retry once they are loaded
-  if (!map.zoomTo(geom, key, 8)) setTimeout(() => map.zoomTo(null, key, 8) || (zoomedLand = ''), 400);
+  if (!map.zoomTo(geom, key, 8, covers())) setTimeout(() => map.zoomTo(null, key, 8, covers()) || (zoomedLand = ''), 400);
 }
 
 async function select(key, opts = {}) {
   state.selected = key ?? null;
   writeURL();
   if (!key) {
+    renderPanels(); // first: the card's closing returns the focus into the redrawn table
     mod.profile?.hide();
     map?.select(null);
-    renderPanels();
     return;
   }
   map?.select(key, null);
-  mod.profile?.show(key, opts);
+  if (opts.card !== false) mod.profile?.show(key, opts);
   renderPanels();
   const geom = await geometryOf(key);
   if (state.selected !== key) return;
   map?.select(key, geom);
-  if (opts.zoom) map?.zoomTo(geom, key, MAX_ZOOM[levelOfKey(key)] ?? 10);
+  // the chosen region is shown where no panel (the card, the legend) covers it
+  if (opts.zoom) map?.zoomTo(geom, key, MAX_ZOOM[levelOfKey(key)] ?? 10, covers());
+  else map?.keepClear(geom, key, covers());
+}
+
+/** The screen rectangles of the panels over the map (the card, the legend), where shown. */
+function covers() {
+  return [$('info'), document.querySelector('.map-legend')]
+    .filter((el) => el && !el.hidden && el.offsetParent !== null)
+    .map((el) => el.getBoundingClientRect());
 }
 
 // how close a chosen region is shown: a Kreis with its neighbours, a Gemeinde closer
@@ -656,11 +672,15 @@ async function loadIndicators() {
     if (!state.indicators.length) return showError(t('err_empty'));
     normalize(false);
     checkLink();
+    // place names from our own data (no base map needed); the map works without them
+    Promise.all(['land', 'kreis', 'gemeinde'].map((l) => api.fetchLabels(l).then((r) => r.labels ?? [], () => [])))
+      .then(([land, kreis, gemeinde]) => map?.setPlaceLabels({ land, kreis, gemeinde }));
     writeURL();
     renderPanels();
     if (state.places) mod.places?.refresh();
     await refresh();
-    if (state.selected) select(state.selected, { zoom: state.page === 'embed' && !state.view });
+    // an embed marks and shows the linked region without covering the map with its card
+    if (state.selected) select(state.selected, { zoom: state.page === 'embed' && !state.view, card: state.page !== 'embed' });
   } catch (err) {
     showError(t('err_indicators', reason(err)), loadIndicators);
   } finally {
@@ -676,17 +696,16 @@ applyLang();
 if (!leafletLoaded()) {
   showError(t('err_leaflet'));
 } else {
-  const small = window.matchMedia('(max-width: 519px), (max-height: 420px)').matches;
   map = createMap($('map'), {
     tooltipFor: (key, name, type) =>
       h('div', 'tip', h('strong', 'tip__name', name ?? key), h('span', 'tip__meta', [type, key && t('key', key)].filter(Boolean).join(' · ')),
         h('span', 'tip__value', currentMV?.valueText(key) ?? '')),
     onSelect: (key, name) => select(key, { name }),
     onTilesLoaded: updateCounts,
-    // embed: keep Germany clear of the legend box (see app.css)
+    // the app keeps Germany clear of the legend box; the embed's legend is above the map
     fit: () => state.page !== 'embed'
       ? $('map').clientWidth > 700 ? { paddingTopLeft: [250, 40], paddingBottomRight: [10, 10] } : { paddingTopLeft: [0, 40], paddingBottomRight: [0, 20] }
-      : small ? { paddingBottomRight: [190, 0] } : { paddingTopLeft: [240, 0] },
+      : { padding: [6, 6] },
   });
   applyLang();
   if (state.view) map.setView(state.view);
@@ -716,6 +735,7 @@ if (!leafletLoaded()) {
   });
   if (state.page === 'app') wireApp();
   else {
+    mod.embed = initEmbed();
     // the embed shows index and distribution maps too: their modules load the data, off-screen
     const ctx = { state, indicator, update, announce, onSelect: select, colorOf: () => null };
     const sink = document.createElement('div');

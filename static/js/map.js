@@ -85,6 +85,7 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
   pane('choropleth', 410);
   pane('outlines', 420, false);
   pane('selection', 430, false);
+  pane('labels', 450, false);
   pane('places', 600);
   const selectionRenderer = L.canvas({ pane: 'selection' });
   const placesRenderer = L.canvas({ pane: 'places', tolerance: 4 });
@@ -230,6 +231,99 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
     layer.on('load', () => onTilesLoaded?.());
   }
 
+  // The bounds of a region: its GeoJSON geometry, or what the loaded tiles draw of it (a Land's
+  // key also finds its Kreise or Gemeinden: their keys start with it).
+  function regionBounds(geometry, key) {
+    if (geometry) return L.geoJSON(geometry).getBounds();
+    let bounds = null;
+    if (!key) return null;
+    // tile-local pixel bounds + the tile's origin = global pixels at the tile's zoom
+    eachFeature((k, feat, tile) => {
+      if (!(k === key || (key.length === 2 && k.startsWith(key))) || !feat._pxBounds || !tile.getCoord || !tile._size) return;
+      const c = tile.getCoord();
+      const origin = L.point(c.x, c.y).scaleBy(tile._size);
+      const a = map.unproject(feat._pxBounds.min.add(origin), c.z);
+      const b = map.unproject(feat._pxBounds.max.add(origin), c.z);
+      bounds = bounds ? bounds.extend(a).extend(b) : L.latLngBounds(a, b);
+    });
+    return bounds;
+  }
+
+  // the region's box in map pixels
+  function pixelBox(bounds) {
+    const a = map.latLngToContainerPoint(bounds.getNorthWest());
+    const b = map.latLngToContainerPoint(bounds.getSouthEast());
+    return { x0: Math.min(a.x, b.x), y0: Math.min(a.y, b.y), x1: Math.max(a.x, b.x), y1: Math.max(a.y, b.y) };
+  }
+
+  // Padding that keeps fitted bounds out of the panels over the map: a panel in the left or right
+  // part narrows the map from that side, a wide one (the phone's card) from the top or bottom.
+  function clearPadding(covers) {
+    const m = el.getBoundingClientRect();
+    const pad = { left: 24, top: 24, right: 24, bottom: 24 };
+    for (const r of covers) {
+      if (!r || r.width === 0 || r.height === 0) continue;
+      const x0 = r.left - m.left;
+      const y0 = r.top - m.top;
+      const x1 = r.right - m.left;
+      const y1 = r.bottom - m.top;
+      if (r.width > m.width * 0.6) {
+        if ((y0 + y1) / 2 > m.height / 2) pad.bottom = Math.max(pad.bottom, m.height - y0 + 16);
+        else pad.top = Math.max(pad.top, y1 + 16);
+      } else if ((x0 + x1) / 2 > m.width / 2) pad.right = Math.max(pad.right, m.width - x0 + 16);
+      else pad.left = Math.max(pad.left, x1 + 16);
+    }
+    // never less than a third of the map left for the region
+    if (pad.left + pad.right > m.width * 0.67) pad.left = pad.right = 24;
+    if (pad.top + pad.bottom > m.height * 0.67) pad.top = pad.bottom = 24;
+    return { paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom] };
+  }
+
+  // place names (setPlaceLabels): which show at a zoom, drawn as text in their own pane
+  let placeLabels = null;
+  const labelLayer = L.layerGroup().addTo(map);
+  function labelsAt(z) {
+    const l = placeLabels ?? {};
+    const pick = (list, min) => (list ?? []).filter((x) => (x.population ?? 0) >= min);
+    if (z < 7) return (l.land ?? []).map((x) => ({ ...x, kind: 'land' }));
+    const kreisMin = z < 8 ? 250000 : z < 9 ? 100000 : 0;
+    const cityMin = z < 8.5 ? 200000 : z < 10 ? 50000 : 20000;
+    return [...pick(l.kreis, kreisMin).map((x) => ({ ...x, kind: 'kreis' })), ...pick(l.gemeinde, cityMin).map((x) => ({ ...x, kind: 'city' }))];
+  }
+  function drawPlaceLabels() {
+    labelLayer.clearLayers();
+    if (!placeLabels) return;
+    const bounds = map.getBounds().pad(0.1);
+    const seen = new Set();
+    const taken = []; // boxes already labelled, in map pixels: larger places first win
+    for (const x of labelsAt(map.getZoom())) {
+      const ll = L.latLng(x.lat, x.lon);
+      // a Kreisfreie Stadt and its Gemeinde share a name: one label
+      if (!bounds.contains(ll) || seen.has(x.name)) continue;
+      const p = map.latLngToContainerPoint(ll);
+      const w = 7 * x.name.length + 8;
+      const box = { x0: p.x - w / 2, x1: p.x + w / 2, y0: p.y - 9, y1: p.y + 9 };
+      if (taken.some((b) => box.x0 < b.x1 && box.x1 > b.x0 && box.y0 < b.y1 && box.y1 > b.y0)) continue;
+      taken.push(box);
+      seen.add(x.name);
+      L.marker(ll, {
+        pane: 'labels',
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({ className: `sa-label sa-label--${x.kind}`, html: `<span class="sa-label__text">${esc(x.name)}</span>`, iconSize: [0, 0] }),
+      }).addTo(labelLayer);
+    }
+    el.dataset.labels = String(labelLayer.getLayers().length);
+  }
+  map.on('zoomend moveend', drawPlaceLabels);
+
+  // for tests and checks: where the selected region is drawn ("x0,y0,x1,y1" in map pixels)
+  map.on('moveend', () => {
+    if (!selectionLayer) return delete el.dataset.selectionBox;
+    const b = pixelBox(selectionLayer.getBounds());
+    el.dataset.selectionBox = [b.x0, b.y0, b.x1, b.y1].map(Math.round).join(',');
+  });
+
   return {
     /** Shows the regions of a level from a TileJSON template (own origin); recreated on a level change. */
     setLevel(level, template, bounds) {
@@ -306,30 +400,39 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
           interactive: false,
           style: () => ({ color: '#000', weight: 3, fill: false, opacity: 1 }),
         }).addTo(map);
+        map.fire('moveend');
       }
     },
 
-    /** Zooms to a GeoJSON geometry or to a region drawn in the loaded tiles. */
-    zoomTo(geometry, key, maxZoom = 10) {
-      let bounds = null;
-      if (geometry) bounds = L.geoJSON(geometry).getBounds();
-      else if (key) {
-        // tile-local pixel bounds + the tile's origin = global pixels at the tile's zoom
-        // a Land's key also finds its Kreise or Gemeinden (keys start with it)
-        eachFeature((k, feat, tile) => {
-          if (!(k === key || (key.length === 2 && k.startsWith(key))) || !feat._pxBounds || !tile.getCoord || !tile._size) return;
-          const c = tile.getCoord();
-          const origin = L.point(c.x, c.y).scaleBy(tile._size);
-          const a = map.unproject(feat._pxBounds.min.add(origin), c.z);
-          const b = map.unproject(feat._pxBounds.max.add(origin), c.z);
-          bounds = bounds ? bounds.extend(a).extend(b) : L.latLngBounds(a, b);
-        });
-      }
+    /**
+     * Zooms to a GeoJSON geometry or to a region drawn in the loaded tiles, placed in the part of
+     * the map no panel covers (covers: DOMRects of the card and the legend).
+     */
+    zoomTo(geometry, key, maxZoom = 10, covers = []) {
+      const bounds = regionBounds(geometry, key);
       if (bounds?.isValid()) {
         userMoved = true;
-        map.flyToBounds(bounds, { maxZoom, padding: [40, 40], duration: 0.6 });
+        map.flyToBounds(bounds, { maxZoom, ...clearPadding(covers), duration: 0.6 });
       }
       return Boolean(bounds?.isValid());
+    },
+
+    /**
+     * Moves the map (at most zooming out) so that a selected region is not under a panel: the
+     * region is fitted into the part of the map the covers leave free.
+     */
+    keepClear(geometry, key, covers = []) {
+      const bounds = regionBounds(geometry, key);
+      if (!bounds?.isValid() || !covers.length) return;
+      const box = pixelBox(bounds);
+      const mapRect = el.getBoundingClientRect();
+      // a side panel counts as a column from top to bottom: the card grows as the profile arrives
+      const hidden = covers.some((r) => box.x0 < r.right - mapRect.left && box.x1 > r.left - mapRect.left &&
+        (r.width <= mapRect.width * 0.6 || (box.y0 < r.bottom - mapRect.top && box.y1 > r.top - mapRect.top)));
+      const outside = box.x0 < 0 || box.y0 < 0 || box.x1 > mapRect.width || box.y1 > mapRect.height;
+      if (!hidden && !outside) return;
+      userMoved = true;
+      map.fitBounds(bounds, { maxZoom: map.getZoom(), ...clearPadding(covers), animate: false });
     },
 
     /** Is a region drawn in the loaded tiles? */
@@ -368,6 +471,16 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
 
     onMoveEnd(fn) {
       map.on('moveend', fn);
+    },
+
+    /**
+     * Place names from the atlas's own data: {land: [...], kreis: [...], gemeinde: [...]} of
+     * {key, name, lon, lat, population}. Which names show depends on the zoom: Länder when all of
+     * Germany is in view, Kreise and large cities closer in, more of them the closer.
+     */
+    setPlaceLabels(byLevel) {
+      placeLabels = byLevel;
+      drawPlaceLabels();
     },
 
     /** The view a share link restores: {lat, lng, zoom} (rounded), or null before the user moved. */

@@ -2,7 +2,7 @@
 // rank and the values of the Land and Germany, its time series as an SVG chart (with the Land's
 // series where the data have one), every indicator of the region, and similar regions.
 import * as api from './api.js';
-import { t, h, ha, button, fill, localized, topicTitle, formatValue, formatNumber, getLang } from './i18n.js';
+import { t, h, ha, button, fill, localized, topicTitle, formatValue, formatNumber, getLang, regionType } from './i18n.js';
 import { lineChart } from './chart.js';
 
 const STALE_YEARS = 5; // data older than this carry a visible "Stand YEAR"
@@ -36,10 +36,13 @@ export function initProfile(box, ctx) {
 
   function hide() {
     ctrl?.abort();
+    const key = current;
     current = null;
     box.hidden = true;
     box.replaceChildren();
-    if (returnFocus?.isConnected) returnFocus.focus();
+    // back to the opener; a table redrawn meanwhile has a new button in the row of the same region
+    const row = key && returnFocus && !returnFocus.isConnected ? document.querySelector(`tr[data-key="${CSS.escape(key)}"] button`) : null;
+    (returnFocus?.isConnected ? returnFocus : row)?.focus();
     returnFocus = null;
   }
 
@@ -68,6 +71,8 @@ export function initProfile(box, ctx) {
     if (!ind) return [];
     if (!entry) return [h('p', 'info__indicator', localized(ind, 'title')), h('p', 'info__none', t('profile_no_value'))];
     const year = entry.series?.some((s) => s.year === ctx.state.year) ? ctx.state.year : entry.latest?.year;
+    // no value in any year (e.g. a Gemeinde the source leaves out): say so, never "…, undefined"
+    if (!year) return [h('p', 'info__indicator', localized(ind, 'title')), h('p', 'info__none', t('profile_no_value'))];
     const point = atYear(entry, year) ?? entry.latest;
     const fmt = (v, flag) => formatValue(v, ind.unit, flag, ind.decimals);
     const rank = year === entry.latest?.year && entry.latest?.rank
@@ -178,9 +183,9 @@ export function initProfile(box, ctx) {
     const regs = p.similar?.regions ?? [];
     if (!regs.length) return null;
     const list = h('ul', 'info__similar');
-    for (const r of regs) list.append(h('li', null, button(r.name, 'linklike', () => ctx.onSelect(r.key, { name: r.name, focus: true, zoom: true })), h('span', 'info__meta', ` ${r.type ?? ''}`)));
+    for (const r of regs) list.append(h('li', null, button(r.name, 'linklike', () => ctx.onSelect(r.key, { name: r.name, focus: true, zoom: true })), h('span', 'info__meta', ` ${regionType(r.type)}`)));
     const d = ha('details', 'info__section', {}, h('summary', null, t('profile_similar')), list);
-    if (p.similar.method) d.append(h('p', 'info__src', p.similar.method));
+    if (p.similar.method) d.append(h('p', 'info__src', t('similar_method', formatNumber(p.similar.regions?.length ?? 0), formatNumber(p.similar.indicators?.length ?? 0), p.similar.year, formatNumber(p.similar.compared))));
     return d;
   }
 
@@ -213,7 +218,7 @@ export function initProfile(box, ctx) {
     const domains = await api.fetchDomains(key, mine.signal).catch(() => null);
     if (mine.signal.aborted || current !== key) return;
     const land = p.parents?.find((x) => x.level === 'land');
-    const meta = [p.type, t('key', p.key)];
+    const meta = [regionType(p.type), t('key', p.key)];
     const inLand = land && p.level !== 'land' ? button(land.name, 'linklike', () => ctx.onSelect(land.key, { name: land.name, focus: true, zoom: true })) : null;
     const inCompare = ctx.state.compare.includes(p.key);
     const compareBtn = button(inCompare ? t('in_compare') : t('add_compare'), 'button button--small', () => ctx.onCompare(p.key), { 'aria-pressed': String(inCompare) });
@@ -223,7 +228,7 @@ export function initProfile(box, ctx) {
       h('p', 'info__meta', meta.filter(Boolean).join(' · '), inLand ? ' · ' : '', inLand ? t('profile_in', '') : '', inLand),
       p.children?.count > 1 ? h('p', 'info__meta', t('profile_children', formatNumber(p.children.count))) : null,
       h('div', 'info__current', ...cur),
-      h('div', 'info__actions', compareBtn),
+      h('div', 'info__actions', compareBtn, ha('a', 'button button--small button--quiet info__report', { href: api.reportURL(p.key, ctx.state.lang) }, t('report_open'))),
       domainsSection(domains),
       allIndicators(p),
       similar(p),

@@ -3,7 +3,10 @@
 // the population (which lists every region of a level) and are searched here; they load on the
 // first focus of the box (Gemeinden: ~180 kB gzipped), not with the first view.
 import * as api from './api.js';
-import { t, h, ha, fold, formatNumber } from './i18n.js';
+import { t, h, ha, fold, formatNumber, regionType } from './i18n.js';
+import { LANDS } from './table.js';
+
+const landName = new Map(LANDS);
 
 const MAX = 12;
 const ORDER = { land: 0, kreis: 1, gemeinde: 2 };
@@ -56,7 +59,8 @@ export function initSearch(input, list, status, onPick) {
     list.replaceChildren(...results.map((e, i) => {
       const li = ha('li', 'search__option', { role: 'option', id: `search-opt-${i}`, 'aria-selected': String(i === active) },
         h('span', 'search__name', e.name),
-        h('span', 'search__meta', `${t('level_one_' + e.level)} · ${e.type ?? ''} · ${e.key}`));
+        // the type and the Land tell equal names apart (Hof, Stadt/Landkreis; Leipzig; Rostock)
+        h('span', 'search__meta', [t('level_one_' + e.level), regionType(e.type), e.level !== 'land' ? landName.get(e.key.slice(0, 2)) : '', e.key].filter(Boolean).join(' · ')));
       li.addEventListener('mousedown', (ev) => ev.preventDefault()); // keep focus in the input
       li.addEventListener('click', () => pick(i));
       return li;

@@ -20,11 +20,19 @@ async function copyText(text, fallbackEl) {
   }
 }
 
-/** The iframe snippet for the embed page with this query. */
+/**
+ * The embed code for the embed page with this query: the iframe (height = the starting height) and
+ * the few lines that let it take the height it asks for (the embed posts
+ * {type: 'standortatlas:height', height} for its width; only messages from our origin and from
+ * one of our iframes are heeded).
+ */
 export function iframeSnippet(query, title, height) {
+  const origin = window.location.origin;
   const src = api.embedURL(query).replace(/&/g, '&amp;');
   const safeTitle = String(title).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<iframe src="${src}" title="${safeTitle}" width="100%" height="${height}" loading="lazy" style="border:0" allowfullscreen></iframe>`;
+  const listener = `<script>window.addEventListener("message",function(e){if(e.origin!==${JSON.stringify(origin)}||!e.data||e.data.type!=="standortatlas:height")return;` +
+    `var f=document.querySelectorAll("iframe[data-standortatlas]");for(var i=0;i<f.length;i++)if(f[i].contentWindow===e.source)f[i].style.height=Math.min(2000,Math.max(200,+e.data.height||0))+"px";});</script>`;
+  return `<iframe src="${src}" title="${safeTitle}" width="100%" height="${height}" loading="lazy" style="border:0" allowfullscreen data-standortatlas></iframe>\n${listener}`;
 }
 
 /**
