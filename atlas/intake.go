@@ -505,7 +505,8 @@ type TokenStore interface {
 	TokenByHash(ctx context.Context, hash string) (Token, error)
 	// Tokens lists all tokens, revoked ones included, oldest first.
 	Tokens(ctx context.Context) ([]Token, error)
-	// RevokeToken revokes a token; ErrNotFound when there is none with id.
+	// RevokeToken revokes a token and ends its sessions (SessionStore);
+	// ErrNotFound when there is none with id.
 	RevokeToken(ctx context.Context, id int64) error
 }
 

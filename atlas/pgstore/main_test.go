@@ -62,3 +62,6 @@ func TestContract(t *testing.T) {
 
 // TestReportsContract runs the contract of atlas.ReportStore.
 func TestReportsContract(t *testing.T) { storetest.RunReports(t, open) }
+
+// TestSessionsContract runs the contract of atlas.SessionStore.
+func TestSessionsContract(t *testing.T) { storetest.RunSessions(t, open) }

@@ -78,15 +78,27 @@ func (s *Store) Tokens(ctx context.Context) ([]atlas.Token, error) {
 	return out, nil
 }
 
-// RevokeToken implements atlas.TokenStore. Revoking twice keeps the first time.
+// RevokeToken implements atlas.TokenStore. Revoking twice keeps the first
+// time. The token's sessions end in the same transaction.
 func (s *Store) RevokeToken(ctx context.Context, id int64) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2`,
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return wrap(fmt.Sprintf("revoke token %d: begin", id), err)
+	}
+	defer tx.Rollback(ctx)
+	tag, err := tx.Exec(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2`,
 		time.Now().UTC().Truncate(time.Second), id)
 	if err != nil {
 		return wrap(fmt.Sprintf("revoke token %d", id), err)
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("token %d: %w", id, atlas.ErrNotFound)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE token = $1`, id); err != nil {
+		return wrap(fmt.Sprintf("revoke token %d: end its sessions", id), err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return wrap(fmt.Sprintf("revoke token %d: commit", id), err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/storetest"
@@ -42,8 +43,8 @@ func TestMigratesVersion1File(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Meta(ctx, "schema_version"); v != "5" {
-		t.Errorf("schema_version = %q, want 5", v)
+	if v, _ := s.Meta(ctx, "schema_version"); v != "6" {
+		t.Errorf("schema_version = %q, want 6", v)
 	}
 	if v, _ := s.Meta(ctx, "history_since"); v != "2" {
 		t.Errorf("history_since = %q, want 2 (first release after the upgrade)", v)
@@ -95,8 +96,8 @@ func TestMigratesVersion3Tokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Meta(ctx, "schema_version"); v != "5" {
-		t.Errorf("schema_version = %q, want 5 (current)", v)
+	if v, _ := s.Meta(ctx, "schema_version"); v != "6" {
+		t.Errorf("schema_version = %q, want 6 (current)", v)
 	}
 	tok, err := s.TokenByHash(ctx, atlas.HashToken("old"))
 	if err != nil || tok.Name != "IT.NRW" || len(tok.Scopes) != 0 {
@@ -107,6 +108,14 @@ func TestMigratesVersion3Tokens(t *testing.T) {
 	}
 	if tok, err := s.TokenByHash(ctx, atlas.HashToken("new")); err != nil || !tok.HasScope(atlas.ScopeAdmin) {
 		t.Errorf("new token = %+v, %v", tok, err)
+	}
+	// The upgraded file keeps sessions (schema step 6) of its old tokens.
+	now := time.Now()
+	if err := s.CreateSession(ctx, atlas.HashToken("session"), tok.ID, "csrf", now.Add(time.Hour), now, 10); err != nil {
+		t.Fatal(err)
+	}
+	if ss, err := s.SessionByHash(ctx, atlas.HashToken("session"), now); err != nil || ss.Token.Name != "IT.NRW" {
+		t.Errorf("session of the upgraded file's token = %+v, %v", ss, err)
 	}
 }
 

@@ -17,10 +17,12 @@ var (
 	placesSchema string // version 3: places (earlier created on first use)
 	//go:embed reports.sql
 	reportsSchema string // version 5: municipal reporting
+	//go:embed sessions.sql
+	sessionsSchema string // version 6: sessions of the web form
 )
 
 // schemaVersion is the schema version this package writes.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // migrate brings a store file of any earlier version to schemaVersion in one
 // transaction. Version 2 adds release history, tokens and the audit log;
@@ -28,6 +30,7 @@ const schemaVersion = 5
 // (meta history_since), so rollbacks never reach below it. Version 3 adds
 // the places tables. Version 4 adds the tokens' scopes (atlas.Token.Scopes;
 // tokens of earlier versions have none). Version 5 adds the reporting tables.
+// Version 6 adds the sessions of the web form (atlas.SessionStore).
 func migrate(ctx context.Context, db *sql.DB) error {
 	var cur string
 	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&cur); err == nil && cur == strconv.Itoa(schemaVersion) {
@@ -66,6 +69,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	if _, err := tx.ExecContext(ctx, reportsSchema); err != nil {
 		return fmt.Errorf("migrate: apply schema step 5: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, sessionsSchema); err != nil {
+		return fmt.Errorf("migrate: apply schema step 6: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'schema_version'`, strconv.Itoa(schemaVersion)); err != nil {
 		return fmt.Errorf("migrate: %w", err)

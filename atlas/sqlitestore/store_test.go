@@ -23,6 +23,8 @@ func TestContract(t *testing.T) { storetest.Run(t, open) }
 
 func TestReportsContract(t *testing.T) { storetest.RunReports(t, open) }
 
+func TestSessionsContract(t *testing.T) { storetest.RunSessions(t, open) }
+
 func TestDataSurvivesReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "atlas.db")

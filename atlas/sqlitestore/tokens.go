@@ -105,14 +105,26 @@ func (s *Store) Tokens(ctx context.Context) ([]atlas.Token, error) {
 	return out, rows.Err()
 }
 
-// RevokeToken implements atlas.TokenStore. Revoking twice keeps the first time.
+// RevokeToken implements atlas.TokenStore. Revoking twice keeps the first
+// time. The token's sessions end in the same transaction.
 func (s *Store) RevokeToken(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, time.Now().UTC().Format(time.RFC3339), id)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("revoke token %d: begin: %w", id, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`, time.Now().UTC().Format(time.RFC3339), id)
 	if err != nil {
 		return fmt.Errorf("revoke token %d: %w", id, err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return fmt.Errorf("token %d: %w", id, atlas.ErrNotFound)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token = ?`, id); err != nil {
+		return fmt.Errorf("revoke token %d: end its sessions: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("revoke token %d: commit: %w", id, err)
 	}
 	return nil
 }

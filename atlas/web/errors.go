@@ -71,6 +71,8 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnprocessableEntity, err.Error()
 	case errors.Is(err, atlas.ErrConflict):
 		return http.StatusConflict, err.Error()
+	case errors.Is(err, atlas.ErrTooManySessions):
+		return http.StatusServiceUnavailable, err.Error()
 	case errors.Is(err, atlas.ErrNotSupported):
 		return http.StatusNotImplemented, err.Error()
 	case errors.Is(err, atlas.ErrUnknownIndicator), errors.Is(err, atlas.ErrNotFound):

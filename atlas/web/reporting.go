@@ -14,7 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -52,14 +51,17 @@ const csrfHeader = "X-CSRF-Token"
 // reportUploadLimit bounds the body of a report upload.
 const reportUploadLimit = 5 << 20
 
-// maxSessions bounds the sessions kept in memory.
-const maxSessions = 10000
+// defaultMaxSessions bounds the open sessions of the store (of all
+// instances together) unless Deps.MaxSessions says otherwise; beyond it a
+// sign-in is refused with 503.
+const defaultMaxSessions = 10000
 
 type reportHandlers struct {
-	svc      *atlas.Service
-	rep      *reporting.Service
-	sessions *sessions
-	now      func() time.Time
+	svc *atlas.Service
+	rep *reporting.Service
+	ttl time.Duration // of a session
+	max int           // open sessions of the store
+	now func() time.Time
 }
 
 func newReportHandlers(d Deps) *reportHandlers {
@@ -67,26 +69,18 @@ func newReportHandlers(d Deps) *reportHandlers {
 	if ttl <= 0 {
 		ttl = 2 * time.Hour
 	}
-	return &reportHandlers{svc: d.Service, rep: d.Reporting, sessions: &sessions{ttl: ttl, m: map[string]session{}}, now: time.Now}
+	max := d.MaxSessions
+	if max <= 0 {
+		max = defaultMaxSessions
+	}
+	return &reportHandlers{svc: d.Service, rep: d.Reporting, ttl: ttl, max: max, now: time.Now}
 }
 
-// session is a token exchanged for a cookie: only the token's hash is kept
-// (the token is looked up again on every request, so a revoked token ends
-// its sessions at once).
-type session struct {
-	tokenHash string
-	csrf      string
-	expires   time.Time
-}
-
-// sessions are kept in memory, per instance (a load balancer in front of
-// several instances needs sticky sessions for the web form; the API with
-// bearer tokens needs none).
-type sessions struct {
-	mu  sync.Mutex
-	ttl time.Duration
-	m   map[string]session
-}
+// Sessions are kept in the store (atlas.SessionStore), not in an instance's
+// memory: every instance over the same store accepts a session any of them
+// opened, and a logout or a revoked token ends it everywhere, so replicas
+// behind a load balancer need no sticky sessions. The store keeps only the
+// hash of the session id; the token is looked up afresh on every request.
 
 func randomID() (string, error) {
 	b := make([]byte, 32)
@@ -96,45 +90,12 @@ func randomID() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-func (s *sessions) create(hash string, now time.Time) (string, session, error) {
-	id, err := randomID()
-	if err != nil {
-		return "", session{}, err
+func (h *reportHandlers) sessions() (atlas.SessionStore, error) {
+	ss, ok := h.svc.Store().(atlas.SessionStore)
+	if !ok {
+		return nil, fmt.Errorf("sessions: %w", atlas.ErrNotSupported)
 	}
-	csrf, err := randomID()
-	if err != nil {
-		return "", session{}, err
-	}
-	ss := session{tokenHash: hash, csrf: csrf, expires: now.Add(s.ttl)}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for k, v := range s.m {
-		if now.After(v.expires) {
-			delete(s.m, k)
-		}
-	}
-	if len(s.m) >= maxSessions {
-		return "", session{}, echo.NewHTTPError(http.StatusServiceUnavailable, "too many open sessions; use a bearer token or retry later")
-	}
-	s.m[id] = ss
-	return id, ss, nil
-}
-
-func (s *sessions) get(id string, now time.Time) (session, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ss, ok := s.m[id]
-	if ok && now.After(ss.expires) {
-		delete(s.m, id)
-		return session{}, false
-	}
-	return ss, ok
-}
-
-func (s *sessions) drop(id string) {
-	s.mu.Lock()
-	delete(s.m, id)
-	s.mu.Unlock()
+	return ss, nil
 }
 
 func (h *reportHandlers) tokens() (atlas.TokenStore, error) {
@@ -171,29 +132,31 @@ func (h *reportHandlers) auth(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
 			got := c.Request().Header.Get(csrfHeader)
-			if subtle.ConstantTimeCompare([]byte(got), []byte(ss.csrf)) != 1 {
+			if subtle.ConstantTimeCompare([]byte(got), []byte(ss.CSRF)) != 1 {
 				return echo.NewHTTPError(http.StatusForbidden, "missing or wrong "+csrfHeader+" header (the CSRF token of the session)")
 			}
 		}
-		tok, err := ts.TokenByHash(ctx, ss.tokenHash)
-		if err != nil {
-			return err
-		}
-		withToken(c, tok)
+		withToken(c, ss.Token)
 		return next(c)
 	}
 }
 
-func (h *reportHandlers) session(c echo.Context) (session, error) {
+// session is the valid session of the request's cookie, with its active
+// token; atlas.ErrUnauthenticated without one.
+func (h *reportHandlers) session(c echo.Context) (atlas.Session, error) {
 	ck, err := c.Cookie(sessionCookie)
 	if err != nil || ck.Value == "" {
-		return session{}, atlas.ErrUnauthenticated
+		return atlas.Session{}, atlas.ErrUnauthenticated
 	}
-	ss, ok := h.sessions.get(ck.Value, h.now())
-	if !ok {
-		return session{}, fmt.Errorf("session expired or unknown; sign in again: %w", atlas.ErrUnauthenticated)
+	ss, err := h.sessions()
+	if err != nil {
+		return atlas.Session{}, err
 	}
-	return ss, nil
+	s, err := ss.SessionByHash(c.Request().Context(), atlas.HashToken(ck.Value), h.now())
+	if err != nil {
+		return atlas.Session{}, fmt.Errorf("sign in again: %w", err)
+	}
+	return s, nil
 }
 
 // sessionInfo is the answer of the session routes.
@@ -232,44 +195,55 @@ func (h *reportHandlers) createSession(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id, ss, err := h.sessions.create(hash, h.now())
+	ss, err := h.sessions()
 	if err != nil {
+		return err
+	}
+	id, err := randomID()
+	if err != nil {
+		return err
+	}
+	csrf, err := randomID()
+	if err != nil {
+		return err
+	}
+	now := h.now()
+	exp := now.UTC().Truncate(time.Second).Add(h.ttl) // the stores keep seconds
+	if err := ss.CreateSession(c.Request().Context(), atlas.HashToken(id), tok.ID, csrf, exp, now, h.max); err != nil {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: c.IsTLS() || c.Request().Header.Get("X-Forwarded-Proto") == "https", Expires: ss.expires, MaxAge: int(h.sessions.ttl.Seconds())})
+		Secure: c.IsTLS() || c.Request().Header.Get("X-Forwarded-Proto") == "https", Expires: exp, MaxAge: int(h.ttl.Seconds())})
 	c.Response().Header().Set("Cache-Control", "no-store")
-	exp := ss.expires.UTC()
-	return c.JSON(http.StatusCreated, sessionInfo{SignedIn: true, CSRF: ss.csrf, Expires: &exp, Token: &tok})
+	return c.JSON(http.StatusCreated, sessionInfo{SignedIn: true, CSRF: csrf, Expires: &exp, Token: &tok})
 }
 
 // getSession answers who is signed in (and the CSRF token, for a reloaded
-// page); without a valid session {"signed_in": false}.
+// page); without a valid session (expired, ended, token revoked)
+// {"signed_in": false}.
 func (h *reportHandlers) getSession(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	ss, err := h.session(c)
-	if err != nil {
+	if errors.Is(err, atlas.ErrUnauthenticated) {
 		return c.JSON(http.StatusOK, sessionInfo{})
 	}
-	ts, err := h.tokens()
 	if err != nil {
 		return err
 	}
-	tok, err := ts.TokenByHash(c.Request().Context(), ss.tokenHash)
-	if errors.Is(err, atlas.ErrUnauthenticated) {
-		return c.JSON(http.StatusOK, sessionInfo{}) // revoked since
-	}
-	if err != nil {
-		return err
-	}
-	exp := ss.expires.UTC()
-	return c.JSON(http.StatusOK, sessionInfo{SignedIn: true, CSRF: ss.csrf, Expires: &exp, Token: &tok})
+	exp := ss.Expires.UTC()
+	return c.JSON(http.StatusOK, sessionInfo{SignedIn: true, CSRF: ss.CSRF, Expires: &exp, Token: &ss.Token})
 }
 
-// deleteSession signs out.
+// deleteSession signs out: the session ends in the store, on every instance.
 func (h *reportHandlers) deleteSession(c echo.Context) error {
-	if ck, err := c.Cookie(sessionCookie); err == nil {
-		h.sessions.drop(ck.Value)
+	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		ss, err := h.sessions()
+		if err != nil {
+			return err
+		}
+		if err := ss.DeleteSession(c.Request().Context(), atlas.HashToken(ck.Value)); err != nil {
+			return err
+		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	return c.NoContent(http.StatusNoContent)

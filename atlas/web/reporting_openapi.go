@@ -44,8 +44,9 @@ func reportingPaths() oaObj {
 		[]oaObj{id, period, key}, jsonBody("figures"), "201", "400", "404", "422")
 	sess := oaGet("session", "the current session", "signed_in, token and CSRF token of the session cookie; {\"signed_in\": false} without a valid session", nil)
 	sess["post"] = oaObj{"operationId": "createSession", "summary": "exchange a token for a session", "description": "JSON {token}; sets an HttpOnly, SameSite=Strict session cookie (2 h) and answers the CSRF token",
-		"requestBody": jsonBody("{\"token\": \"sat_…\"}"), "responses": oaObj{"201": jsonResp("session created"), "401": errResp("unknown or revoked token")}}
-	sess["delete"] = oaObj{"operationId": "deleteSession", "summary": "sign out", "responses": oaObj{"204": oaObj{"description": "signed out"}}}
+		"requestBody": jsonBody("{\"token\": \"sat_…\"}"), "responses": oaObj{"201": jsonResp("session created (kept in the store: valid on every instance)"), "401": errResp("unknown or revoked token"),
+			"503": errResp("too many open sessions in the store; use a bearer token or retry later")}}
+	sess["delete"] = oaObj{"operationId": "deleteSession", "summary": "sign out (ends the session on every instance)", "responses": oaObj{"204": oaObj{"description": "signed out"}}}
 	return oaObj{
 		"/api/v1/reports":      list,
 		"/api/v1/reports/{id}": oaGet("report", "one report", "definition, published periods (reporting date, regions reported of all) and the number of regions that must report", []oaObj{id}),

@@ -26,12 +26,22 @@ import (
 // München (09184), and a token of Nordrhein-Westfalen (05).
 func reportingServer(t *testing.T) (http.Handler, map[string]string) {
 	t.Helper()
+	path, secrets := reportingStore(t)
+	h, _ := reportingInstance(t, path, Deps{})
+	return h, secrets
+}
+
+// reportingStore fills a throwaway store file with the real Kreise and the
+// tokens of reportingServer, and returns its path and the tokens' secrets.
+func reportingStore(t *testing.T) (string, map[string]string) {
+	t.Helper()
 	ctx := context.Background()
-	s, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
+	path := filepath.Join(t.TempDir(), "atlas.db")
+	s, err := sqlitestore.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	defer s.Close()
 	kr, err := ingest.ReadBoundaries(seeds.FS, ingest.BoundarySpec{Level: atlas.LevelKreis, File: "boundaries/bkg_vg1000_31122024_laender_kreise.zip",
 		Layer: "kreise_vg1000", Name: "BKG VG1000 Kreise", Gebietsstand: "31.12.2024", Licence: "dl-de/by-2-0", Attribution: "© GeoBasis-DE / BKG (2025), dl-de/by-2-0"})
 	if err != nil {
@@ -52,15 +62,30 @@ func reportingServer(t *testing.T) (http.Handler, map[string]string) {
 			t.Fatal(err)
 		}
 	}
-	svc := atlas.NewService(s, atlas.Options{})
-	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")},
-		"reporting/map.html": {Data: []byte("<!doctype html><title>m</title>")}, "reporting/report.html": {Data: []byte("<!doctype html><title>r</title>")}}
-	e, err := New(Deps{RequestTimeout: testRequestTimeout, Service: svc, Static: static, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Reporting: &reporting.Service{Atlas: svc, Writer: in}})
+	return path, secrets
+}
+
+// reportingInstance is one service instance (store handle, atlas.Service,
+// handler) over the store file at path, as a replica behind a load
+// balancer is; d adds settings to the test's dependencies.
+func reportingInstance(t *testing.T, path string, d Deps) (http.Handler, *sqlitestore.Store) {
+	t.Helper()
+	s, err := sqlitestore.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e, secrets
+	t.Cleanup(func() { s.Close() })
+	svc := atlas.NewService(s, atlas.Options{})
+	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "embed.html": {Data: []byte("<!doctype html><title>e</title>")},
+		"reporting/map.html": {Data: []byte("<!doctype html><title>m</title>")}, "reporting/report.html": {Data: []byte("<!doctype html><title>r</title>")}}
+	d.RequestTimeout, d.Service, d.Static = testRequestTimeout, svc, static
+	d.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	d.Reporting = &reporting.Service{Atlas: svc, Writer: &ingest.Intake{Store: s}}
+	e, err := New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, s
 }
 
 func testCoordinator() atlas.Token {

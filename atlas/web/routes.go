@@ -37,6 +37,9 @@ type Deps struct {
 	Reporting *reporting.Service
 	// SessionTTL is how long a reporting session lasts (default 2 h).
 	SessionTTL time.Duration
+	// MaxSessions bounds the open reporting sessions of the store, of all
+	// instances together (default 10000); beyond it a sign-in gets 503.
+	MaxSessions int
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed
 	// (rate limits and logs use the client address it gives); none: the TCP
 	// peer is the client.
