@@ -636,11 +636,11 @@ func CheckCatalogue(t Token, stored map[string]Indicator, writes []Indicator) er
 }
 
 // CatalogueChanges lists the catalogue fields (JSON names) in which b
-// differs from a; the fields the store fills from the observations
-// (levels, years, default year) do not count.
+// differs from a; the fields filled from the observations and the
+// boundaries (levels, years, default year, coverage, partial) do not count.
 func CatalogueChanges(a, b Indicator) []string {
-	a.Levels, a.Years, a.DefaultYear = nil, nil, 0
-	b.Levels, b.Years, b.DefaultYear = nil, nil, 0
+	a.Levels, a.Years, a.DefaultYear, a.Coverage, a.Partial = nil, nil, 0, nil, false
+	b.Levels, b.Years, b.DefaultYear, b.Coverage, b.Partial = nil, nil, 0, nil, false
 	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
 	var out []string
 	for i := 0; i < va.NumField(); i++ {

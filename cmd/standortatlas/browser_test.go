@@ -348,6 +348,10 @@ func TestBrowserAtlas(t *testing.T) {
 		if c := js[string](t, ctx, `document.querySelector('#ranking-table caption').textContent`); !strings.Contains(c, "Arbeitslosenquote") || !strings.Contains(c, "400") {
 			t.Errorf("ranking caption = %q", c)
 		}
+		// Germany's official value beside the ranking (the raw file's DG row: 5.0 in 2019)
+		if g := js[string](t, ctx, `document.querySelector('.ranking__germany')?.textContent ?? ''`); !strings.Contains(g, "Deutschland 2019: 5,0") || !strings.Contains(g, "amtlich") {
+			t.Errorf("ranking's Germany line = %q, want Deutschland 2019: 5,0 … (amtlich)", g)
+		}
 		first := js[string](t, ctx, `document.querySelector('#ranking-table tbody th button').textContent`)
 		// sort by name (keyboard reachable header button)
 		do(t, ctx, "sort by name", chromedp.Click(chromedp.CSS("#ranking-table thead th:nth-child(2) button")))

@@ -86,7 +86,11 @@ export function initCompare(root, ctx) {
     // cells wrap (fixed layout); from four regions on the table scrolls sideways instead of squeezing
     tbl.style.minWidth = `${10 + regions.length * 7}rem`;
     tbl.append(h('caption', null, t('compare_caption')));
-    tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, r.name)))));
+    // Germany's value of the year beside the regions: the source's official row or a correct
+    // sum of counts (the server says which), never a mean of rates
+    const withGermany = data.indicators.some((row) => row.germany);
+    tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, r.name)),
+      withGermany ? ha('th', 'num', { scope: 'col' }, t('profile_germany')) : '')));
     const body = h('tbody');
     let topic = null;
     for (const row of data.indicators) {
@@ -94,7 +98,7 @@ export function initCompare(root, ctx) {
       const tt = topicTitle(ind);
       if (tt !== topic) {
         topic = tt;
-        body.append(h('tr', 'data-table__group', ha('th', null, { colspan: String(regions.length + 1), scope: 'rowgroup' }, tt)));
+        body.append(h('tr', 'data-table__group', ha('th', null, { colspan: String(regions.length + 1 + (withGermany ? 1 : 0)), scope: 'rowgroup' }, tt)));
       }
       const pick = button(localized(ind, 'title') || row.title, 'linklike', () => {
         chartId = row.id;
@@ -107,7 +111,11 @@ export function initCompare(root, ctx) {
         return h('td', 'num', formatValue(v.value, row.unit, v.flag, ind.decimals),
           h('span', 'data-table__sub', [v.year, v.rank ? `(${formatNumber(v.rank)}/${formatNumber(v.of)})` : ''].filter(Boolean).join(' ')));
       });
-      body.append(h('tr', row.id === ctx.state.indicator ? 'is-current' : null, ha('th', null, { scope: 'row' }, pick), ...cells));
+      const g = row.germany;
+      const germany = !withGermany ? '' : g?.value != null
+        ? h('td', 'num', formatValue(g.value, row.unit, g.flag, ind.decimals), h('span', 'data-table__sub', [g.year, g.basis ? t('basis_' + g.basis) : ''].filter(Boolean).join(' · ')))
+        : h('td', 'num', '–');
+      body.append(h('tr', row.id === ctx.state.indicator ? 'is-current' : null, ha('th', null, { scope: 'row' }, pick), ...cells, germany));
     }
     tbl.append(body);
     return h('div', 'table-scroll', tbl);

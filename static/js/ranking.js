@@ -104,7 +104,11 @@ export function initRanking(root, ctx) {
           root.querySelectorAll('tbody tr')[shown - PAGE]?.querySelector('button')?.focus();
         })
       : null;
-    root.replaceChildren(filters ?? '', h('div', 'table-scroll', table), h('p', 'muted', t('ranking_shown', formatNumber(Math.min(shown, rows.length)), formatNumber(rows.length))), more ?? '');
+    const g = data.germany;
+    const germany = g?.value != null
+      ? h('p', 'muted ranking__germany', t('ranking_germany', g.year, formatValue(g.value, ind?.unit, g.flag, ind?.decimals), g.basis ? t('basis_' + g.basis) : ''))
+      : '';
+    root.replaceChildren(filters ?? '', germany, h('div', 'table-scroll', table), h('p', 'muted', t('ranking_shown', formatNumber(Math.min(shown, rows.length)), formatNumber(rows.length))), more ?? '');
     highlight(sel);
   }
 
