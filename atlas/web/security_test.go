@@ -61,3 +61,45 @@ func TestForwardedForTrustedOnlyFromProxies(t *testing.T) {
 		t.Errorf("peer outside the trusted range: %v, want 10×429", codes)
 	}
 }
+
+// Issue 15, item 6: every numeric query parameter refuses NaN, Inf and
+// out-of-range values with a 400 that names the parameter (the parsers of
+// params.go), so that no NaN reaches the arithmetic or the JSON encoder.
+func TestNumericParametersRefuseNonFinite(t *testing.T) {
+	h := newTestServer(t, nil)
+	dist := "/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=1000"
+	cases := map[string]string{
+		dist + "&perturb=NaN":  "perturb",
+		dist + "&perturb=+Inf": "perturb",
+		dist + "&perturb=-0.5": "perturb",
+		dist + "&perturb=1e9":  "perturb",
+		"/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=NaN":           "arrivals",
+		"/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=-Inf":          "arrivals",
+		"/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=1e10":          "arrivals",
+		"/api/v1/headroom?level=land&capacity=unemployment_rate&arrivals=NaN":                "arrivals",
+		"/api/v1/index?level=land&weights=unemployment_rate:1e308":                           "weights",
+		"/api/v1/index?level=land&weights=unemployment_rate:NaN":                             "weights",
+		"/api/v1/index?level=land&weights=unemployment_rate:Inf":                             "weights",
+		"/api/v1/index?level=land&weights=unemployment_rate:0":                               "weights",
+		"/api/v1/index?level=land&weights=unemployment_rate:1&years=unemployment_rate:NaN":   "years",
+		"/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=1&years=x:1e9": "years",
+		"/api/v1/choropleth?indicator=unemployment_rate&level=land&breaks=1,NaN":             "breaks",
+		"/api/v1/choropleth?indicator=unemployment_rate&level=land&breaks=1,Inf":             "breaks",
+		"/api/v1/choropleth?indicator=unemployment_rate&level=land&year=NaN":                 "year",
+		"/api/v1/choropleth?indicator=unemployment_rate&level=land&classes=1e3":              "classes",
+		"/api/v1/histogram?indicator=unemployment_rate&level=land&bins=Inf":                  "bins",
+		"/ogc/collections/land/items?bbox=NaN,47,15,55":                                      "bbox",
+		"/ogc/collections/land/items?limit=-1":                                               "limit",
+	}
+	for url, param := range cases {
+		rec := get(t, h, url, nil)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "parameter "+param+"=") {
+			t.Errorf("%s: %d %.200s, want 400 naming %s", url, rec.Code, rec.Body.String(), param)
+		}
+	}
+	// A 60 KB value is not echoed back.
+	long := strings.Repeat("x", 60000)
+	if rec := get(t, h, "/api/v1/index?level=land&weights="+long, nil); rec.Code != http.StatusBadRequest || rec.Body.Len() > 500 {
+		t.Errorf("long weights: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+}
