@@ -384,7 +384,6 @@ func cmp(x, def int) int {
 	return x
 }
 
-
 func appendFlag(b []byte, f Flag) []byte {
 	if f == FlagNone {
 		return append(b, "null"...)
