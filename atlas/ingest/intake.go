@@ -135,7 +135,10 @@ type ManifestRequest struct {
 	DryRun bool
 	// Force writes tables that were already imported the same way.
 	Force bool
-	Actor string
+	// ReplaceAll confirms boundary files that remove many regions of their
+	// level (Options.ReplaceAll).
+	ReplaceAll bool
+	Actor      string
 }
 
 // ManifestResult reports a manifest import.
@@ -148,7 +151,7 @@ type ManifestResult struct {
 // writes one release per file (boundaries first), each with its audit
 // entry. Boundary imports are manifests with only boundaries.
 func (in *Intake) ImportManifest(ctx context.Context, fsys fs.FS, m *Manifest, req ManifestRequest) (*ManifestResult, error) {
-	plan, err := PrepareWith(ctx, fsys, m, in.Store, Options{Progress: in.Progress, Rows: in.Rows, SkipImported: !req.Force})
+	plan, err := PrepareWith(ctx, fsys, m, in.Store, Options{Progress: in.Progress, Rows: in.Rows, SkipImported: !req.Force, ReplaceAll: req.ReplaceAll})
 	if err != nil {
 		in.refused(ctx, atlas.AuditEntry{Actor: req.Actor, Action: manifestAction(m), Format: "manifest", File: manifestFile(m)}, err)
 		return nil, err
