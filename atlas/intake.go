@@ -692,6 +692,12 @@ type ProblemReporter interface {
 	ProblemReport() []Problem
 }
 
+// ProblemCounter is implemented by problem reports that list only the
+// first problems: Count is how many were found in all.
+type ProblemCounter interface {
+	Count() int
+}
+
 // ImportRequest is one file to import, from the CLI or the ingest API.
 type ImportRequest struct {
 	// Format: genesis, inkar, ffcsv, canonical, gv, ks (see atlas/ingest/DATA-STANDARD.md).

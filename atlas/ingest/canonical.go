@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -43,6 +44,7 @@ var jsonIgnored = map[string]bool{"years": true, "default_year": true}
 
 // canonicalRead is the state of reading one file of the data standard.
 type canonicalRead struct {
+	ctx              context.Context
 	name, catName    string
 	cv, ov           *schemaValidator
 	verr             *ValidationError
@@ -61,7 +63,7 @@ func readCanonical(name string, data []byte, spec TableSpec, known map[string]at
 		return nil, invalidf("%v", &CellError{File: name, Row: line, Column: columnAt(data, line, col),
 			Reason: fmt.Sprintf("byte 0x%02x is not UTF-8: the data standard requires UTF-8; save the file as UTF-8", b)})
 	}
-	c := &canonicalRead{name: name, catName: in.catalogueName, verr: &ValidationError{File: name}, decimal: in.decimal}
+	c := &canonicalRead{ctx: in.context(), name: name, catName: in.catalogueName, verr: &ValidationError{File: name}, decimal: in.decimal}
 	var err error
 	if c.cv, err = newSchemaValidator("indicators"); err != nil {
 		return nil, err
@@ -114,7 +116,7 @@ func (c *canonicalRead) readData(data []byte) error {
 		c.obsRows = c.jsonRows(doc.Observations, c.ov, c.name, "")
 		return nil
 	}
-	rows, header, dec, err := canonicalCSV(c.name, data)
+	rows, header, dec, err := canonicalCSV(c.ctx, c.name, data)
 	if err != nil {
 		return err
 	}
@@ -146,7 +148,7 @@ func (c *canonicalRead) jsonRows(list []map[string]any, v *schemaValidator, file
 func (c *canonicalRead) readCatalogue(cat []byte) error {
 	t := bytes.TrimSpace(cat)
 	if len(t) == 0 || (t[0] != '[' && t[0] != '{') {
-		rows, header, _, err := canonicalCSV(c.catName, cat)
+		rows, header, _, err := canonicalCSV(c.ctx, c.catName, cat)
 		if err != nil {
 			return err
 		}
@@ -242,7 +244,7 @@ type cellRow struct {
 
 // canonicalCSV reads a canonical CSV: comment lines ("#") skipped, the
 // German dialect (";" and decimal comma) recognised by its header.
-func canonicalCSV(name string, data []byte) ([]cellRow, []string, string, error) {
+func canonicalCSV(ctx context.Context, name string, data []byte) ([]cellRow, []string, string, error) {
 	var kept [][]byte
 	var lines []int
 	for i, l := range bytes.SplitAfter(data, []byte("\n")) {
@@ -258,7 +260,7 @@ func canonicalCSV(name string, data []byte) ([]cellRow, []string, string, error)
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 		delim, dec = ';', ","
 	}
-	t, err := parseDelimited(name, text, delim)
+	t, err := parseDelimited(ctx, name, text, delim)
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
 	}

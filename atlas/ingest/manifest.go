@@ -261,7 +261,7 @@ func (p *Plan) prepareTable(ctx context.Context, fsys fs.FS, spec TableSpec, sto
 	}
 	specForHash := spec
 	specForHash.File = ""
-	in := formatInputs{}
+	in := formatInputs{ctx: ctx}
 	if p.opts.Rows != nil {
 		file := path.Base(spec.File)
 		in.rows = func(done, total int) { p.opts.Rows(file, done, total) }

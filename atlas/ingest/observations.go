@@ -28,18 +28,24 @@ func (e *CellError) Error() string {
 // ValidationError collects every problem found in a file; nothing is imported.
 type ValidationError struct {
 	File     string
-	Problems []error
+	Problems []error // the first MaxProblems
+	// Total counts every problem found, also those beyond MaxProblems (0:
+	// len(Problems)).
+	Total int
 }
+
+// Count is the number of problems found.
+func (e *ValidationError) Count() int { return max(e.Total, len(e.Problems)) }
 
 // MaxProblems bounds how many problems one ValidationError lists.
 const MaxProblems = 100
 
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d problem(s), nothing imported", e.File, len(e.Problems))
+	fmt.Fprintf(&b, "%s: %d problem(s), nothing imported", e.File, e.Count())
 	for i, p := range e.Problems {
 		if i == 10 {
-			fmt.Fprintf(&b, "\n  … and %d more", len(e.Problems)-10)
+			fmt.Fprintf(&b, "\n  … and %d more", e.Count()-10)
 			break
 		}
 		b.WriteString("\n  ")
@@ -50,6 +56,7 @@ func (e *ValidationError) Error() string {
 
 // add records a problem, up to MaxProblems.
 func (e *ValidationError) add(p error) {
+	e.Total = e.Count() + 1
 	if len(e.Problems) < MaxProblems {
 		e.Problems = append(e.Problems, p)
 	}
@@ -113,14 +120,14 @@ func readTableWith(name string, data []byte, spec TableSpec, known map[string]at
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
+	data, err := gunzipIfNamed(in.context(), name, data)
+	if err != nil {
+		return nil, err
+	}
 	if spec.formatAware() {
-		data, err := gunzipIfNamed(name, data)
-		if err != nil {
-			return nil, err
-		}
 		return readFormat(name, data, spec, known, in)
 	}
-	return readColumns(name, data, spec, known)
+	return readColumns(in.context(), name, data, spec, known)
 }
 
 func containsLevel(ls []atlas.Level, l atlas.Level) bool {

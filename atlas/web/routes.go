@@ -167,7 +167,7 @@ func requestTimeout(d time.Duration) echo.MiddlewareFunc {
 			ctx, cancel := contextWithTimeout(c.Request().Context(), d)
 			defer cancel()
 			c.SetRequest(c.Request().WithContext(ctx))
-			return next(c)
+			return whenTimedOut(ctx, next(c))
 		}
 	}
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -9,6 +11,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/standortatlas/standortatlas/atlas"
 )
 
 // writeAttempts sends n requests to a write route, each claiming another
@@ -101,5 +106,34 @@ func TestNumericParametersRefuseNonFinite(t *testing.T) {
 	long := strings.Repeat("x", 60000)
 	if rec := get(t, h, "/api/v1/index?level=land&weights="+long, nil); rec.Code != http.StatusBadRequest || rec.Body.Len() > 500 {
 		t.Errorf("long weights: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+}
+
+// Issue 15, item 5: work cut off by the request timeout is a 503 (the
+// client may retry), not a 500, whatever words the failing step uses (an
+// import whose reader or store says "interrupted").
+func TestTimeoutIs503(t *testing.T) {
+	secret, hash, err := atlas.NewTokenSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newTestServerWith(t, func(s atlas.Store) atlas.Store {
+		if _, err := s.(atlas.TokenStore).CreateToken(context.Background(), atlas.Token{Name: "Destatis", Keys: []string{"*"}, Indicators: []string{"*"}}, hash); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}, func(d *Deps) {
+		d.RequestTimeout = 50 * time.Millisecond
+		d.Ingest.Import = func(ctx context.Context, req atlas.ImportRequest) (atlas.ImportResult, error) {
+			<-ctx.Done()
+			return atlas.ImportResult{}, errors.New("inflate: interrupted")
+		}
+	})
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/imports?format=ffcsv", strings.NewReader("PK"))
+	req.Header.Set("Authorization", "Bearer "+secret)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || strings.Contains(rec.Body.String(), "interrupted") {
+		t.Errorf("timed-out import: %d %s", rec.Code, rec.Body.String())
 	}
 }
