@@ -3,7 +3,6 @@ package atlas
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -120,7 +119,7 @@ func (snap *Snapshot) encodeExport(ctx context.Context, ind Indicator, q ExportQ
 	comment("Einheit", ind.Unit)
 	comment("Stichtag", ind.ReferenceDate)
 	comment("Gebietsstand der Namen", set.Name+", "+set.Gebietsstand)
-	w := csv.NewWriter(&b)
+	w := NewCSVWriter(&b)
 	w.Comma = sep
 	if err := w.Write([]string{"key", "name", "level", "indicator", "period", "value", "flag"}); err != nil {
 		return nil, err

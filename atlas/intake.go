@@ -552,6 +552,9 @@ const (
 	AuditRollback    = "rollback"
 	AuditTokenCreate = "token-create"
 	AuditTokenRevoke = "token-revoke"
+	// AuditAccess records a request refused before any write: no valid
+	// token (401), or a token without the scope the route needs (403).
+	AuditAccess = "access"
 )
 
 // AuditStore keeps the append-only audit log.

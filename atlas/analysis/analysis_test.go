@@ -707,3 +707,17 @@ func TestRanksAgreeWithRankOf(t *testing.T) {
 		t.Errorf("ranks %v, want %v", got, want)
 	}
 }
+
+// Issue 15, item 8: the analyses' CSV answers escape cells a spreadsheet
+// would run as formulas (a region name from a crafted boundary file).
+func TestCSVAnswersEscapeFormulas(t *testing.T) {
+	v := 3.5
+	r := &analysis.Ranking{Entries: []analysis.RankEntry{{Key: "09162", Name: `=HYPERLINK("http://evil.example","München")`, Type: "@x", Value: &v}}}
+	var b strings.Builder
+	if err := r.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `,"'=HYPERLINK(""http://evil.example"",""München"")",'@x,3.5,`) {
+		t.Errorf("ranking CSV:\n%s", b.String())
+	}
+}

@@ -66,6 +66,9 @@ func TestBoundaryImportThatDropsALevelNeedsConfirmation(t *testing.T) {
 	if err != nil || !strings.Contains(strings.Join(res.Summary, "\n"), "15 of the 16 regions of level land disappear") {
 		t.Fatalf("dry run with ReplaceAll: %v %v", res, err)
 	}
+	if a := audit(t, s)[0]; a.Outcome != "dry-run" || a.Action != atlas.AuditBoundaries || !strings.Contains(a.Detail, "disappear") {
+		t.Errorf("audit of the dry run: %+v", a)
+	}
 	if _, err := in.ImportManifest(ctx, fsys, m, ingest.ManifestRequest{Actor: "cli:test", ReplaceAll: true}); err != nil {
 		t.Fatal(err)
 	}

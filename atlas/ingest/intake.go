@@ -81,6 +81,8 @@ func (in *Intake) Import(ctx context.Context, req atlas.ImportRequest) (atlas.Im
 		}
 	}
 	if req.DryRun {
+		audit.Observations, audit.Indicators = t.Observations, len(t.Indicators)
+		in.dryRun(ctx, audit, res.Summary)
 		return res, nil
 	}
 	out, err := in.write(ctx, plan, req.Actor, format)
@@ -158,6 +160,12 @@ func (in *Intake) ImportManifest(ctx context.Context, fsys fs.FS, m *Manifest, r
 	}
 	res := &ManifestResult{Summary: plan.Summary(), LoadResult: &LoadResult{}}
 	if req.DryRun {
+		e := atlas.AuditEntry{Actor: req.Actor, Action: manifestAction(m), Format: "manifest", File: manifestFile(m)}
+		for _, t := range plan.Tables() {
+			e.Observations += t.Observations
+			e.Indicators += len(t.Indicators)
+		}
+		in.dryRun(ctx, e, res.Summary)
 		return res, nil
 	}
 	out, err := in.write(ctx, plan, req.Actor, "manifest")
@@ -277,6 +285,23 @@ func (in *Intake) refused(ctx context.Context, e atlas.AuditEntry, cause error) 
 		outcome = "failed"
 	}
 	_ = in.appendAudit(ctx, e, outcome, cause)
+}
+
+// dryRun records a successful dry run (what would have been written) with
+// the first lines of its summary.
+func (in *Intake) dryRun(ctx context.Context, e atlas.AuditEntry, summary []string) {
+	if len(summary) > 5 {
+		summary = append(summary[:5:5], fmt.Sprintf("… (+%d lines)", len(summary)-5))
+	}
+	e.Detail = strings.Join(summary, "\n")
+	_ = in.appendAudit(ctx, e, "dry-run", nil)
+}
+
+// Refused records an attempt refused before it reached the intake (a
+// request without a valid token, or whose token lacks a scope): the HTTP
+// layer calls it, so that the audit log shows who tried what.
+func (in *Intake) Refused(ctx context.Context, e atlas.AuditEntry, cause error) {
+	in.refused(ctx, e, cause)
 }
 
 // Rollback returns the store to its state right after release id; the

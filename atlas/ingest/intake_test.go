@@ -96,7 +96,7 @@ func TestIntakeReleasesAndReimport(t *testing.T) {
 		t.Errorf("releases %d, %d, %d", first.Release.ID, r3.Release.ID, r4.Release.ID)
 	}
 	list := audit(t, s)
-	if len(list) != 4 || list[3].Outcome != "ok" || list[2].Outcome != "unchanged" || list[0].Release != r4.Release.ID || list[0].Actor != "cli:test" || list[0].Format != "genesis" {
+	if len(list) != 5 || list[4].Outcome != "dry-run" || list[4].Observations != res.Observations || list[3].Outcome != "ok" || list[2].Outcome != "unchanged" || list[0].Release != r4.Release.ID || list[0].Actor != "cli:test" || list[0].Format != "genesis" {
 		t.Errorf("audit = %+v", list)
 	}
 

@@ -28,7 +28,7 @@ func (ih *ingestHandlers) submitPlace(c echo.Context) error {
 	if ih.submit == nil {
 		return fmt.Errorf("place submissions: %w", atlas.ErrNotSupported)
 	}
-	p, err := ih.submit(c.Request().Context(), sub, fmt.Sprintf("token:%d (%s)", tok.ID, tok.Name), &tok)
+	p, err := ih.submit(c.Request().Context(), sub, tokenActor(tok), &tok)
 	if err != nil {
 		return err
 	}

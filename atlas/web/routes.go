@@ -111,7 +111,7 @@ func New(d Deps) (*echo.Echo, error) {
 		{"POST", "/api/v1/places", ih.submitPlace, write},
 		// writes and the audit log (ingest.go)
 		{"POST", importsPath, ih.importFile, append(write, upload)},
-		{"GET", "/api/v1/audit", ih.audit, append(write[:len(write):len(write)], requireScope(atlas.ScopeAdmin))},
+		{"GET", "/api/v1/audit", ih.audit, append(write[:len(write):len(write)], ih.requireScope(atlas.ScopeAdmin))},
 		// vector tiles (tiles.go)
 		{"GET", "/tiles/places/:z/:x/:y", h.placeTile, public},
 		{"GET", "/tiles/places.json", h.placeTileJSON, public},

@@ -137,3 +137,46 @@ func TestTimeoutIs503(t *testing.T) {
 		t.Errorf("timed-out import: %d %s", rec.Code, rec.Body.String())
 	}
 }
+
+// Issue 15, item 7: requests refused for their token are handed to the
+// audit log (ingest.Intake.Refused in the server): no token and an unknown
+// token (401, actor: the client's address), a token without the admin
+// scope reading the audit log (403, actor: the token).
+func TestRefusedRequestsAreAudited(t *testing.T) {
+	secret, hash, err := atlas.NewTokenSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	h := newTestServerWith(t, func(s atlas.Store) atlas.Store {
+		if _, err := s.(atlas.TokenStore).CreateToken(context.Background(), atlas.Token{Name: "LfStat Bayern", Keys: []string{"09"}, Indicators: []string{"*"}}, hash); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}, func(d *Deps) {
+		d.Ingest.Refused = func(_ context.Context, e atlas.AuditEntry, cause error) {
+			got = append(got, fmt.Sprintf("%s %s %s: %v", e.Action, e.Actor, e.Detail, cause))
+		}
+	})
+	for _, bearer := range []string{"", "sat_guess", secret} {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/audit", nil)
+		req.RemoteAddr = "198.51.100.7:40000"
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	want := []string{
+		"access client:198.51.100.7 GET /api/v1/audit: no bearer token",
+		"access client:198.51.100.7 GET /api/v1/audit: unknown or revoked token",
+		`access token:1 (LfStat Bayern) GET /api/v1/audit: token "LfStat Bayern" lacks the admin scope`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("audited %q", got)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("entry %d = %q, want %q…", i, got[i], want[i])
+		}
+	}
+}

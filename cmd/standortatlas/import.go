@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"time"
@@ -75,9 +76,23 @@ func cliActor(getenv func(string) string) string {
 		u = getenv("USERNAME")
 	}
 	if u == "" {
-		u = "unknown"
+		u = osUser()
 	}
 	return "cli:" + u
+}
+
+// osUser is the name of the user running the command, from the operating
+// system (a service or cron job often has no USER); "unknown" when even
+// that fails.
+func osUser() string {
+	cur, err := user.Current()
+	switch {
+	case err != nil:
+		return "unknown"
+	case cur.Username != "":
+		return cur.Username
+	}
+	return "uid " + cur.Uid
 }
 
 func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
