@@ -58,10 +58,8 @@ func (c *canonicalRead) problem(file string, row int, column, reason string) {
 
 func readCanonical(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		line, col, b := firstInvalidUTF8(data)
-		return nil, invalidf("%v", &CellError{File: name, Row: line, Column: columnAt(data, line, col),
-			Reason: fmt.Sprintf("byte 0x%02x is not UTF-8: the data standard requires UTF-8; save the file as UTF-8", b)})
+	if err := requireUTF8(name, data); err != nil {
+		return nil, err
 	}
 	c := &canonicalRead{ctx: in.context(), name: name, catName: in.catalogueName, verr: &ValidationError{File: name}, decimal: in.decimal}
 	var err error
@@ -99,6 +97,18 @@ func readCanonical(name string, data []byte, spec TableSpec, known map[string]at
 		res.Catalogue[i].Levels = nil // computed by the store
 	}
 	return res, nil
+}
+
+// requireUTF8 refuses a file of the data standard (data or catalogue)
+// that is not UTF-8, naming the row and column of the first bad byte
+// (a Latin-1 file would otherwise be stored with replacement characters).
+func requireUTF8(name string, data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	line, col, b := firstInvalidUTF8(data)
+	return invalidf("%v", &CellError{File: name, Row: line, Column: columnAt(data, line, col),
+		Reason: fmt.Sprintf("byte 0x%02x is not UTF-8: the data standard requires UTF-8; save the file as UTF-8", b)})
 }
 
 // readData reads the file: a JSON document with indicators and
@@ -146,6 +156,9 @@ func (c *canonicalRead) jsonRows(list []map[string]any, v *schemaValidator, file
 // readCatalogue reads a catalogue given with the data: a JSON array or
 // document, or CSV.
 func (c *canonicalRead) readCatalogue(cat []byte) error {
+	if err := requireUTF8(c.catName, cat); err != nil {
+		return err
+	}
 	t := bytes.TrimSpace(cat)
 	if len(t) == 0 || (t[0] != '[' && t[0] != '{') {
 		rows, header, _, err := canonicalCSV(c.ctx, c.catName, cat)
