@@ -126,12 +126,19 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/ogc/collections/:collectionId/items/:featureId", ogc.item, public},
 	} {
 		e.Add(r.method, r.path, r.h, r.mw...)
+		if r.method == http.MethodGet && isPublic(r.mw) {
+			e.Add(http.MethodOptions, r.path, preflight, r.mw...)
+		}
 	}
 	return e, nil
 }
 
-// public marks the read-only API that any origin may read.
+// public marks the read-only API that any origin may read; its GET
+// routes also answer the CORS preflight (OPTIONS), the write routes do not.
 var public = []echo.MiddlewareFunc{cors}
+
+// isPublic reports whether a route's middleware is public (the same slice).
+func isPublic(mw []echo.MiddlewareFunc) bool { return len(mw) > 0 && &mw[0] == &public[0] }
 
 // securityHeaders sets a strict CSP and related headers. Only /embed may be
 // framed (by anyone: journalists embed it); everything else refuses framing.

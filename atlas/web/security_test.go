@@ -180,3 +180,32 @@ func TestRefusedRequestsAreAudited(t *testing.T) {
 		}
 	}
 }
+
+// Issue 15, item 11: the public read routes answer a browser's CORS
+// preflight (OPTIONS, e.g. for a custom header of a journalist's page)
+// with the origin, methods and headers a browser needs; the write routes
+// give no cross-origin permission (echo's own OPTIONS answer lacks them).
+func TestPreflightForReadRoutesOnly(t *testing.T) {
+	h := newTestServer(t, nil)
+	preflight := func(path string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodOptions, path, nil)
+		req.Header.Set("Origin", "https://zeitung.example")
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		req.Header.Set("Access-Control-Request-Headers", "X-Requested-With, X-Embed-Id")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, path := range []string{"/api/v1/choropleth?indicator=unemployment_rate", "/api/v1/indicators", "/api/v1/regions/09", "/tiles/land/5/17/11.mvt", "/ogc/collections"} {
+		rec := preflight(path)
+		if rec.Code != http.StatusNoContent || rec.Header().Get("Access-Control-Allow-Origin") != "*" ||
+			!strings.Contains(rec.Header().Get("Access-Control-Allow-Methods"), "GET") || rec.Header().Get("Access-Control-Allow-Headers") != "X-Requested-With, X-Embed-Id" {
+			t.Errorf("OPTIONS %s: %d %v", path, rec.Code, rec.Header())
+		}
+	}
+	for _, path := range []string{"/api/v1/imports", "/api/v1/audit"} {
+		if rec := preflight(path); rec.Header().Get("Access-Control-Allow-Origin") != "" || rec.Header().Get("Access-Control-Allow-Headers") != "" {
+			t.Errorf("OPTIONS %s (write side): %d %v", path, rec.Code, rec.Header())
+		}
+	}
+}
