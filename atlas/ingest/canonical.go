@@ -119,7 +119,7 @@ func (c *canonicalRead) readData(data []byte) error {
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		dec.UseNumber()
 		if err := dec.Decode(&doc); err != nil {
-			return fmt.Errorf("%s: %w: %w", c.name, atlas.ErrInvalidData, err)
+			return fmt.Errorf("%s: %w: %s", c.name, atlas.ErrInvalidData, atlas.JSONProblem(err))
 		}
 		c.catName = c.name
 		c.catRows = c.jsonRows(doc.Indicators, c.cv, c.name, "indicators.")
@@ -177,11 +177,11 @@ func (c *canonicalRead) readCatalogue(cat []byte) error {
 	if t[0] == '{' {
 		var doc canonicalDoc
 		if err := dec.Decode(&doc); err != nil {
-			return fmt.Errorf("%s: %w: %w", c.catName, atlas.ErrInvalidData, err)
+			return fmt.Errorf("%s: %w: %s", c.catName, atlas.ErrInvalidData, atlas.JSONProblem(err))
 		}
 		list = doc.Indicators
 	} else if err := dec.Decode(&list); err != nil {
-		return fmt.Errorf("%s: %w: %w", c.catName, atlas.ErrInvalidData, err)
+		return fmt.Errorf("%s: %w: %s", c.catName, atlas.ErrInvalidData, atlas.JSONProblem(err))
 	}
 	c.catRows = append(c.catRows, c.jsonRows(list, c.cv, c.catName, "")...)
 	return nil

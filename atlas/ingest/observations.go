@@ -18,11 +18,15 @@ type CellError struct {
 	Reason string
 }
 
+// maxReason bounds the reason of one problem (it may quote a cell: a
+// 60 KB cell is not echoed back).
+const maxReason = 300
+
 func (e *CellError) Error() string {
 	if e.Column == "" {
-		return fmt.Sprintf("%s: row %d: %s", e.File, e.Row, e.Reason)
+		return fmt.Sprintf("%s: row %d: %s", e.File, e.Row, atlas.Shorten(e.Reason, maxReason))
 	}
-	return fmt.Sprintf("%s: row %d, column %s: %s", e.File, e.Row, e.Column, e.Reason)
+	return fmt.Sprintf("%s: row %d, column %s: %s", e.File, e.Row, atlas.Shorten(e.Column, 80), atlas.Shorten(e.Reason, maxReason))
 }
 
 // ValidationError collects every problem found in a file; nothing is imported.
@@ -73,10 +77,10 @@ func (e *ValidationError) ProblemReport() []atlas.Problem {
 	var out []atlas.Problem
 	for _, p := range e.Problems {
 		if ce, ok := p.(*CellError); ok {
-			out = append(out, atlas.Problem{File: ce.File, Row: ce.Row, Column: ce.Column, Reason: ce.Reason})
+			out = append(out, atlas.Problem{File: ce.File, Row: ce.Row, Column: atlas.Shorten(ce.Column, 80), Reason: atlas.Shorten(ce.Reason, maxReason)})
 			continue
 		}
-		out = append(out, atlas.Problem{File: e.File, Reason: p.Error()})
+		out = append(out, atlas.Problem{File: e.File, Reason: atlas.Shorten(p.Error(), maxReason)})
 	}
 	return out
 }

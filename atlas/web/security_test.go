@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/placeimport"
 )
 
 // writeAttempts sends n requests to a write route, each claiming another
@@ -206,6 +207,41 @@ func TestPreflightForReadRoutesOnly(t *testing.T) {
 	for _, path := range []string{"/api/v1/imports", "/api/v1/audit"} {
 		if rec := preflight(path); rec.Header().Get("Access-Control-Allow-Origin") != "" || rec.Header().Get("Access-Control-Allow-Headers") != "" {
 			t.Errorf("OPTIONS %s (write side): %d %v", path, rec.Code, rec.Header())
+		}
+	}
+}
+
+// Issue 15, item 12: error texts speak of the user's input, without Go
+// type names, and do not echo large input.
+func TestErrorTextsShortAndWithoutGoNames(t *testing.T) {
+	secret, hash, err := atlas.NewTokenSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newTestServerWith(t, func(s atlas.Store) atlas.Store {
+		if _, err := s.(atlas.TokenStore).CreateToken(context.Background(), atlas.Token{Name: "Flüchtlingsrat", Keys: []string{"09"}, Indicators: []string{"*"}}, hash); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}, func(d *Deps) {
+		d.Ingest.SubmitPlace = func(context.Context, placeimport.Submission, string, *atlas.Token) (atlas.Place, error) {
+			return atlas.Place{}, errors.New("not reached")
+		}
+	})
+	big := strings.Repeat("A", 60000)
+	for body, want := range map[string]string{
+		`{"name":"Helferkreis","lat":"48.1","lon":11.5}`: `member \"lat\" must be a number, not string`,
+		`{"name":"` + big + `","lat":1,"lon":`:           "cut off",
+		`{"nam` + big + `":1}`:                           "unknown member",
+		`[1,2]`:                                          "must be an object",
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/places", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		msg := rec.Body.String()
+		if rec.Code != http.StatusBadRequest || strings.Contains(msg, "Go struct") || strings.Contains(msg, "Submission") || strings.Contains(msg, "float64") || len(msg) > 600 || !strings.Contains(msg, want) {
+			t.Errorf("%.60s…: %d %.300s (%d bytes), want %q", body, rec.Code, msg, len(msg), want)
 		}
 	}
 }
