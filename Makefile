@@ -75,6 +75,9 @@ bench: assets ## run the Go benchmarks (writes bench.txt), then the mixed wrk lo
 # Every fuzz target, as package:Name. `make test` runs their seed corpora
 # (plain go test); `make fuzz` fuzzes each for FUZZTIME.
 FUZZTIME     ?= 60s
+# Minimising each new input may take 60 s by default and then eats the
+# whole FUZZTIME of a target; a short bound keeps the fuzzer exploring.
+FUZZMINIMIZE ?= 1s
 FUZZ_TARGETS := atlas/web:FuzzQueryParameters atlas/web:FuzzTilePaths \
 	atlas/ingest:FuzzGENESIS atlas/ingest:FuzzINKAR atlas/ingest:FuzzCanonical atlas/ingest:FuzzFFCSV \
 	atlas/ingest:FuzzKS atlas/ingest:FuzzGV atlas/ingest:FuzzReadXLS atlas/ingest:FuzzReadXLSX \
@@ -84,7 +87,7 @@ FUZZ_TARGETS := atlas/web:FuzzQueryParameters atlas/web:FuzzTilePaths \
 fuzz: ## run every fuzz target for FUZZTIME each (default 60s; new crashers land in the package's testdata/fuzz)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; echo "== $$name ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$pkg; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) ./$$pkg; \
 	done
 
 bench-load: build ## mixed load (tiles, choropleths, profiles): wrk, 64 connections, DURATION=60 s
