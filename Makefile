@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LEAFLET := static/lib/leaflet/leaflet.js
 
 .DEFAULT_GOAL := help
-.PHONY: help build run test test-deps bench bench-load bench-tiles assets fmt vet lint check-imports clean
+.PHONY: help build run test test-deps bench bench-load bench-tiles fuzz assets fmt vet lint check-imports clean
 
 MODULE      := github.com/standortatlas/standortatlas
 # staticcheck, pinned: `go run` fetches this version from the module proxy.
@@ -71,6 +71,24 @@ check-imports: ## enforce the package dependency rules of ARCHITECTURE.md
 bench: assets ## run the Go benchmarks (writes bench.txt), then the mixed wrk load test
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./... | tee bench.txt
 	$(MAKE) bench-load
+
+# Every fuzz target, as package:Name. `make test` runs their seed corpora
+# (plain go test); `make fuzz` fuzzes each for FUZZTIME.
+FUZZTIME     ?= 60s
+# Minimising each new input may take 60 s by default and then eats the
+# whole FUZZTIME of a target; a short bound keeps the fuzzer exploring.
+FUZZMINIMIZE ?= 1s
+FUZZ_TARGETS := atlas/web:FuzzQueryParameters atlas/web:FuzzTilePaths \
+	atlas/ingest:FuzzGENESIS atlas/ingest:FuzzINKAR atlas/ingest:FuzzCanonical atlas/ingest:FuzzFFCSV \
+	atlas/ingest:FuzzKS atlas/ingest:FuzzGV atlas/ingest:FuzzReadXLS atlas/ingest:FuzzReadXLSX \
+	geo/boundaryfile:FuzzReadSHP geo/boundaryfile:FuzzReadDBF geo/boundaryfile:FuzzGPKGHeader geo/boundaryfile:FuzzReadGeoJSON \
+	geo/crs:FuzzSRIDFromPRJ
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 60s; new crashers land in the package's testdata/fuzz)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) ./$$pkg; \
+	done
 
 bench-load: build ## mixed load (tiles, choropleths, profiles): wrk, 64 connections, DURATION=60 s
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = "0" ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

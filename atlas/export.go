@@ -3,7 +3,6 @@ package atlas
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -127,7 +126,7 @@ func (snap *Snapshot) encodeExport(ctx context.Context, ind Indicator, q ExportQ
 	comment("Datenstand", strings.TrimSpace(fmt.Sprintf("%d %s", q.Year, cv.Stand)))
 	comment("Abdeckung", cv.Coverage)
 	comment("Hinweise", cv.Notes)
-	w := csv.NewWriter(&b)
+	w := NewCSVWriter(&b)
 	if err := w.Write([]string{"key", "name", "level", "indicator", "period", "value", "flag"}); err != nil {
 		return nil, err
 	}

@@ -70,9 +70,9 @@ func AppendGeometryJSON(b []byte, mp orb.MultiPolygon) []byte {
 					b = append(b, ',')
 				}
 				b = append(b, '[')
-				b = strconv.AppendFloat(b, pt[0], 'f', -1, 64)
+				b = appendNumber(b, pt[0])
 				b = append(b, ',')
-				b = strconv.AppendFloat(b, pt[1], 'f', -1, 64)
+				b = appendNumber(b, pt[1])
 				b = append(b, ']')
 			}
 			b = append(b, ']')
@@ -80,6 +80,16 @@ func AppendGeometryJSON(b []byte, mp orb.MultiPolygon) []byte {
 		b = append(b, ']')
 	}
 	return append(b, "]}"...)
+}
+
+// appendNumber appends x as a JSON number, or null when it is NaN or
+// infinite (which JSON cannot hold): the one way the hand-written encoders
+// write numbers.
+func appendNumber(b []byte, x float64) []byte {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return append(b, "null"...)
+	}
+	return strconv.AppendFloat(b, x, 'f', -1, 64)
 }
 
 // appendJSONString appends s as a JSON string (HTML-safe escaping).

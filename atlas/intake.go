@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/paulmach/orb"
 )
 
 // This file holds the write side of the atlas ("intake"): releases that can
@@ -250,6 +252,9 @@ func (c *Change) Validate() error {
 				return invalid("region %s twice in the boundary set of level %s", r.Key, b.Set.Level)
 			}
 			keys[r.Key] = true
+			if pt, ok := outsideWGS84(r.Geom); !ok {
+				return invalid("region %s: point %v is not a WGS84 longitude/latitude", r.Key, pt)
+			}
 		}
 	}
 	for i := range c.Indicators {
@@ -288,6 +293,23 @@ func (c *Change) Validate() error {
 		}
 	}
 	return c.Reports.validate()
+}
+
+// outsideWGS84 returns the first point of mp that is not a finite WGS84
+// longitude/latitude, and false; or true when there is none. The readers
+// check the CRS's area of use; this is the store's last guard, so that no
+// encoder ever meets an infinite coordinate.
+func outsideWGS84(mp orb.MultiPolygon) (orb.Point, bool) {
+	for _, p := range mp {
+		for _, r := range p {
+			for _, pt := range r {
+				if !(pt[0] >= -180 && pt[0] <= 180 && pt[1] >= -90 && pt[1] <= 90) { // false for NaN too
+					return pt, false
+				}
+			}
+		}
+	}
+	return orb.Point{}, true
 }
 
 // Prepare checks the change (Validate) and returns its release as a store
@@ -538,6 +560,9 @@ const (
 	AuditReport      = "report"
 	AuditTokenCreate = "token-create"
 	AuditTokenRevoke = "token-revoke"
+	// AuditAccess records a request refused before any write: no valid
+	// token (401), or a token without the scope the route needs (403).
+	AuditAccess = "access"
 )
 
 // AuditStore keeps the append-only audit log.
@@ -676,6 +701,12 @@ type Problem struct {
 // (the importers' validation errors), so the HTTP layer can answer with it.
 type ProblemReporter interface {
 	ProblemReport() []Problem
+}
+
+// ProblemCounter is implemented by problem reports that list only the
+// first problems: Count is how many were found in all.
+type ProblemCounter interface {
+	Count() int
 }
 
 // ImportRequest is one file to import, from the CLI or the ingest API.

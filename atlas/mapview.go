@@ -412,13 +412,6 @@ func cmp(x, def int) int {
 	return x
 }
 
-func appendValue(b []byte, x float64) []byte {
-	if math.IsNaN(x) {
-		return append(b, "null"...)
-	}
-	return strconv.AppendFloat(b, x, 'f', -1, 64)
-}
-
 func appendFlag(b []byte, f Flag) []byte {
 	if f == FlagNone {
 		return append(b, "null"...)
@@ -461,7 +454,7 @@ func (v *MapView) encodeValues() ([]byte, error) {
 		}
 		b = strconv.AppendQuote(b, r.Key)
 		b = append(b, `:{"value":`...)
-		b = appendValue(b, v.Values[i])
+		b = appendNumber(b, v.Values[i])
 		b = append(b, `,"flag":`...)
 		b = appendFlag(b, v.Flags[i])
 		b = append(b, `,"class":`...)
@@ -482,7 +475,7 @@ func (v *MapView) encodeGeoJSON() ([]byte, error) {
 		}
 		b = appendFeatureHead(b, r, v.Level.geomJSON[i])
 		b = append(b, `,"value":`...)
-		b = appendValue(b, v.Values[i])
+		b = appendNumber(b, v.Values[i])
 		b = append(b, `,"flag":`...)
 		b = appendFlag(b, v.Flags[i])
 		if ext && v.Flags[i] != FlagNone && v.Flags[i] != FlagMissing {

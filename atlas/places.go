@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/mail"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -98,7 +100,38 @@ func (p *Place) Validate() error {
 	if _, ok := CategoryByID(p.Category); !ok {
 		return fmt.Errorf("place %q: unknown category %q", p.Name, p.Category)
 	}
+	if p.Website != "" && !ValidWebsite(p.Website) {
+		return fmt.Errorf("place %q: website %q must be an http or https address", p.Name, Shorten(p.Website, 80))
+	}
+	if p.Email != "" && !ValidEmail(p.Email) {
+		return fmt.Errorf("place %q: e-mail %q is not an e-mail address", p.Name, Shorten(p.Email, 80))
+	}
 	return nil
+}
+
+// ValidWebsite reports whether s is an absolute http or https URL with a
+// host and nothing a browser would run or a page would mis-render
+// (javascript:, data:, spaces, quotes, angle brackets).
+func ValidWebsite(s string) bool {
+	if len(s) > 2000 || strings.ContainsAny(s, " \t\r\n\"'<>`") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
+}
+
+// ValidEmail reports whether s is a bare e-mail address (no display name,
+// no markup): local@domain with a dot in the domain.
+func ValidEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, "<>\"'` ") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	_, domain, _ := strings.Cut(s, "@")
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
 // PlaceSource describes one data set of places: the regions it covers, so

@@ -692,14 +692,26 @@ func TestCompareCSV(t *testing.T) {
 	}
 }
 
-func TestWeightsParsing(t *testing.T) {
-	ws, err := analysis.ParseWeights("weights", "childcare_under3:2,vacancy_rate_zensus2022,unemployment_rate:0.5")
-	if err != nil || len(ws) != 3 || ws[1].Weight != 1 || ws[2].Weight != 0.5 {
-		t.Errorf("%v %v", ws, err)
+// Issue 15, item 6: the analyses check their own numbers too (for callers
+// other than the HTTP parser): a weight of NaN, Inf, 1e308 or 0, NaN
+// arrivals or perturbation are a *ParamError naming the parameter, never
+// NaN in an answer.
+func TestAnalysesRefuseNonFiniteNumbers(t *testing.T) {
+	ctx := context.Background()
+	for _, w := range []float64{math.NaN(), math.Inf(1), 1e308, 0, -1} {
+		ws := []analysis.Weight{{Indicator: "childcare_under3", Weight: 1}, {Indicator: "unemployment_rate", Weight: w}}
+		if _, err := testAn.Index(ctx, analysis.IndexQuery{Level: atlas.LevelKreis, Weights: ws}); !isParam(err, "weights") {
+			t.Errorf("index weight %g: %v", w, err)
+		}
+		if _, err := testAn.Distribution(ctx, analysis.DistributionQuery{Level: atlas.LevelLand, Weights: ws, Arrivals: 1000}); !isParam(err, "weights") {
+			t.Errorf("distribution weight %g: %v", w, err)
+		}
 	}
-	for _, bad := range []string{"", "a:0", "x:-1", "population:1,population:2", "Pop:1", "population:abc"} {
-		if _, err := analysis.ParseWeights("weights", bad); !isParam(err, "weights") {
-			t.Errorf("%q accepted", bad)
+	ws := []analysis.Weight{{Indicator: "population", Weight: 1}}
+	for _, q := range []analysis.DistributionQuery{{Perturb: math.NaN()}, {Perturb: 1}, {Arrivals: math.NaN(), Perturb: 0.2}, {Arrivals: math.Inf(1)}} {
+		q.Level, q.Weights = atlas.LevelLand, ws
+		if _, err := testAn.Distribution(ctx, q); !isParam(err, "perturb") && !isParam(err, "arrivals") {
+			t.Errorf("distribution %+v: %v", q, err)
 		}
 	}
 }
@@ -709,5 +721,19 @@ func TestRanksAgreeWithRankOf(t *testing.T) {
 	want := []int{4, 0, 2, 2, 6, 4, 1}
 	if got := analysis.RanksForTest(vals); !slices.Equal(got, want) {
 		t.Errorf("ranks %v, want %v", got, want)
+	}
+}
+
+// Issue 15, item 8: the analyses' CSV answers escape cells a spreadsheet
+// would run as formulas (a region name from a crafted boundary file).
+func TestCSVAnswersEscapeFormulas(t *testing.T) {
+	v := 3.5
+	r := &analysis.Ranking{Entries: []analysis.RankEntry{{Key: "09162", Name: `=HYPERLINK("http://evil.example","München")`, Type: "@x", Value: &v}}}
+	var b strings.Builder
+	if err := r.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `,"'=HYPERLINK(""http://evil.example"",""München"")",'@x,3.5,`) {
+		t.Errorf("ranking CSV:\n%s", b.String())
 	}
 }

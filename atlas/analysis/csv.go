@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -48,7 +47,7 @@ func writeFooter(w io.Writer, lines []string) error {
 
 // WriteCSV writes the comparison in long form: one row per indicator and region.
 func (c *Comparison) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := atlas.NewCSVWriter(w)
 	_ = cw.Write([]string{"indicator", "title", "unit", "key", "name", "level", "year", "value", "flag", "rank", "of", "year_rule"})
 	names := map[string]string{}
 	for _, r := range c.Regions {
@@ -74,7 +73,7 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 
 // WriteCSV writes the ranking: one row per region, unranked regions last.
 func (r *Ranking) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := atlas.NewCSVWriter(w)
 	_ = cw.Write([]string{"rank", "key", "name", "type", "value", "flag"})
 	for _, e := range r.Entries {
 		_ = cw.Write([]string{csvInt(e.Rank), e.Key, e.Name, e.Type, csvFloat(e.Value), csvFlag(e.Flag)})
@@ -100,7 +99,7 @@ func (r *Ranking) WriteCSV(w io.Writer) error {
 // WriteCSV writes the index: one row per scored region with the
 // contribution of each indicator, then the incomplete regions.
 func (r *IndexResult) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := atlas.NewCSVWriter(w)
 	head := []string{"rank", "key", "name", "index"}
 	for _, c := range r.Components {
 		head = append(head, "contribution_"+c.Indicator, "value_"+c.Indicator)
@@ -137,7 +136,7 @@ func (r *IndexResult) WriteCSV(w io.Writer) error {
 
 // WriteCSV writes the distribution key: one row per region.
 func (d *DistributionResult) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := atlas.NewCSVWriter(w)
 	_ = cw.Write([]string{"key", "name", "share_percent", "reference_percent", "diff_pp", "persons", "reference_persons", "diff_persons", "persons_rounded", "reference_persons_rounded", "band_min_percent", "band_max_percent"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	for _, r := range d.Regions {

@@ -136,8 +136,8 @@ func (a *Analyzer) model(ctx context.Context, level atlas.Level, land string, we
 	if err := levelParam(level, atlas.LevelLand, atlas.LevelKreis); err != nil {
 		return nil, nil, err
 	}
-	if len(weights) == 0 {
-		return nil, nil, &atlas.ParamError{Param: "weights", Reason: "required, e.g. population:1,vacancy_rate_zensus2022:1"}
+	if err := checkWeights(weights); err != nil {
+		return nil, nil, err
 	}
 	li, err := a.level(ctx, level)
 	if err != nil {
@@ -439,10 +439,10 @@ func (a *Analyzer) Distribution(ctx context.Context, q DistributionQuery) (*Dist
 	if q.Perturb == 0 {
 		q.Perturb = 0.2
 	}
-	if q.Perturb <= 0 || q.Perturb >= 1 {
+	if !(q.Perturb > 0 && q.Perturb < 1) { // false for NaN too
 		return nil, &atlas.ParamError{Param: "perturb", Value: strconv.FormatFloat(q.Perturb, 'g', -1, 64), Reason: "must be between 0 and 1 (0.2 = ±20 %)"}
 	}
-	if q.Arrivals < 0 || math.IsNaN(q.Arrivals) || q.Arrivals > 1e9 {
+	if !(q.Arrivals >= 0 && q.Arrivals <= MaxArrivals) {
 		return nil, &atlas.ParamError{Param: "arrivals", Value: strconv.FormatFloat(q.Arrivals, 'g', -1, 64), Reason: "must be a number of persons from 0 to 1,000,000,000"}
 	}
 	var landRef *RegionRef

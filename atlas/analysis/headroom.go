@@ -3,7 +3,6 @@ package analysis
 import (
 	"context"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -116,7 +115,7 @@ func (a *Analyzer) Headroom(ctx context.Context, q HeadroomQuery) (*HeadroomResu
 	if q.Key != "ks" && q.Key != "population" && q.Key != "model" {
 		return nil, &atlas.ParamError{Param: "key", Value: q.Key, Reason: "must be ks, population or model"}
 	}
-	if q.Arrivals <= 0 || math.IsNaN(q.Arrivals) || q.Arrivals > 1e9 {
+	if !(q.Arrivals > 0 && q.Arrivals <= MaxArrivals) {
 		return nil, &atlas.ParamError{Param: "arrivals", Value: strconv.FormatFloat(q.Arrivals, 'g', -1, 64), Reason: "required: the number of persons arriving in Germany (1 to 1,000,000,000)"}
 	}
 	ind, err := a.indicator(ctx, q.Capacity)

@@ -21,53 +21,35 @@ type Weight struct {
 // MaxWeights bounds the number of indicators of a composite.
 const MaxWeights = 12
 
-// ParseWeights parses "id:2,id2:1" (a missing ":w" means 1) into weights
-// that are positive, finite and of distinct well-formed ids.
-func ParseWeights(param, s string) ([]Weight, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, &atlas.ParamError{Param: param, Value: s, Reason: "required, e.g. childcare_under3:2,unemployment_rate:1"}
-	}
-	var out []Weight
-	for _, part := range strings.Split(s, ",") {
-		id, ws, hasW := strings.Cut(strings.TrimSpace(part), ":")
-		w := 1.0
-		if hasW {
-			var err error
-			if w, err = strconv.ParseFloat(strings.TrimSpace(ws), 64); err != nil || math.IsNaN(w) || math.IsInf(w, 0) || w <= 0 {
-				return nil, &atlas.ParamError{Param: param, Value: part, Reason: "weight must be a positive number (decimal point)"}
-			}
-		}
-		if !atlas.ValidIndicatorID(id) {
-			return nil, &atlas.ParamError{Param: param, Value: part, Reason: "not a valid indicator id"}
-		}
-		for _, x := range out {
-			if x.Indicator == id {
-				return nil, &atlas.ParamError{Param: param, Value: id, Reason: "indicator listed twice"}
-			}
-		}
-		out = append(out, Weight{id, w})
-	}
-	if len(out) > MaxWeights {
-		return nil, &atlas.ParamError{Param: param, Value: s, Reason: fmt.Sprintf("at most %d indicators", MaxWeights)}
-	}
-	return out, nil
-}
+// MaxArrivals bounds the persons a distribution or headroom query
+// distributes.
+const MaxArrivals = 1e9
 
-// ParseYears parses per-indicator years "id:2020,id2:2019" ("" = none).
-func ParseYears(param, s string) (map[string]int, error) {
-	out := map[string]int{}
-	if strings.TrimSpace(s) == "" {
-		return out, nil
+// MaxWeight bounds one weight of a composite: weights are relative, and a
+// larger one only risks overflowing the sums.
+const MaxWeight = 1000
+
+// checkWeights is the analyses' own check of weights (for callers other
+// than the HTTP parser): 1 to MaxWeights distinct indicators, each weight
+// finite, positive and at most MaxWeight.
+func checkWeights(ws []Weight) error {
+	if len(ws) == 0 {
+		return &atlas.ParamError{Param: "weights", Reason: "required, e.g. childcare_under3:2,unemployment_rate:1"}
 	}
-	for _, part := range strings.Split(s, ",") {
-		id, ys, ok := strings.Cut(strings.TrimSpace(part), ":")
-		y, err := strconv.Atoi(strings.TrimSpace(ys))
-		if !ok || err != nil || y < 1800 || y > 2200 || !atlas.ValidIndicatorID(id) {
-			return nil, &atlas.ParamError{Param: param, Value: part, Reason: "must be indicator:year pairs, e.g. childcare_under3:2020"}
+	if len(ws) > MaxWeights {
+		return &atlas.ParamError{Param: "weights", Reason: fmt.Sprintf("at most %d indicators", MaxWeights)}
+	}
+	for i, w := range ws {
+		if !(w.Weight > 0 && w.Weight <= MaxWeight) {
+			return &atlas.ParamError{Param: "weights", Value: w.Indicator + ":" + strconv.FormatFloat(w.Weight, 'g', -1, 64), Reason: fmt.Sprintf("weight must be a number above 0 and at most %d", MaxWeight)}
 		}
-		out[id] = y
+		for _, x := range ws[:i] {
+			if x.Indicator == w.Indicator {
+				return &atlas.ParamError{Param: "weights", Value: w.Indicator, Reason: "indicator listed twice"}
+			}
+		}
 	}
-	return out, nil
+	return nil
 }
 
 func weightsString(ws []Weight) string {
@@ -187,8 +169,8 @@ func (a *Analyzer) Index(ctx context.Context, q IndexQuery) (*IndexResult, error
 	if err := levelParam(q.Level, atlas.LevelLand, atlas.LevelKreis, atlas.LevelGemeinde); err != nil {
 		return nil, err
 	}
-	if len(q.Weights) == 0 {
-		return nil, &atlas.ParamError{Param: "weights", Reason: "required, e.g. childcare_under3:2,unemployment_rate:1"}
+	if err := checkWeights(q.Weights); err != nil {
+		return nil, err
 	}
 	li, err := a.level(ctx, q.Level)
 	if err != nil {

@@ -119,7 +119,7 @@ func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult,
 	byKey := map[string]int{}
 	merged := map[string]int{}
 	filtered := 0
-	var problems []error
+	verr := &ValidationError{File: spec.File}
 	for i, f := range layer.Features {
 		if len(gf) > 0 && !contains(gf, f.Props["GF"]) {
 			filtered++
@@ -127,9 +127,7 @@ func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult,
 		}
 		key := strings.TrimSpace(f.Props[keyField])
 		if !atlas.ValidKey(spec.Level, key) {
-			if len(problems) < MaxProblems {
-				problems = append(problems, fmt.Errorf("%s: feature %d: %s %q is not a %d-digit %s key", spec.File, i+1, keyField, key, spec.Level.KeyLength(), spec.Level))
-			}
+			verr.add(fmt.Errorf("%s: feature %d: %s %q is not a %d-digit %s key", spec.File, i+1, keyField, atlas.Shorten(key, 40), spec.Level.KeyLength(), spec.Level))
 			continue
 		}
 		if len(f.Geom) == 0 {
@@ -151,8 +149,8 @@ func buildRegions(layer boundaryfile.Layer, spec BoundarySpec) (*BoundaryResult,
 		byKey[key] = len(res.Regions)
 		res.Regions = append(res.Regions, r)
 	}
-	if len(problems) > 0 {
-		return nil, &ValidationError{File: spec.File, Problems: problems}
+	if verr.Count() > 0 {
+		return nil, verr
 	}
 	if len(res.Regions) == 0 {
 		return nil, fmt.Errorf("%s: no features of level %s (GF filter %v removed %d)", spec.File, spec.Level, gf, filtered)

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -43,6 +44,7 @@ var jsonIgnored = map[string]bool{"years": true, "default_year": true}
 
 // canonicalRead is the state of reading one file of the data standard.
 type canonicalRead struct {
+	ctx              context.Context
 	name, catName    string
 	cv, ov           *schemaValidator
 	verr             *ValidationError
@@ -56,12 +58,10 @@ func (c *canonicalRead) problem(file string, row int, column, reason string) {
 
 func readCanonical(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		line, col, b := firstInvalidUTF8(data)
-		return nil, invalidf("%v", &CellError{File: name, Row: line, Column: columnAt(data, line, col),
-			Reason: fmt.Sprintf("byte 0x%02x is not UTF-8: the data standard requires UTF-8; save the file as UTF-8", b)})
+	if err := requireUTF8(name, data); err != nil {
+		return nil, err
 	}
-	c := &canonicalRead{name: name, catName: in.catalogueName, verr: &ValidationError{File: name}, decimal: in.decimal}
+	c := &canonicalRead{ctx: in.context(), name: name, catName: in.catalogueName, verr: &ValidationError{File: name}, decimal: in.decimal}
 	var err error
 	if c.cv, err = newSchemaValidator("indicators"); err != nil {
 		return nil, err
@@ -99,6 +99,18 @@ func readCanonical(name string, data []byte, spec TableSpec, known map[string]at
 	return res, nil
 }
 
+// requireUTF8 refuses a file of the data standard (data or catalogue)
+// that is not UTF-8, naming the row and column of the first bad byte
+// (a Latin-1 file would otherwise be stored with replacement characters).
+func requireUTF8(name string, data []byte) error {
+	if utf8.Valid(data) {
+		return nil
+	}
+	line, col, b := firstInvalidUTF8(data)
+	return invalidf("%v", &CellError{File: name, Row: line, Column: columnAt(data, line, col),
+		Reason: fmt.Sprintf("byte 0x%02x is not UTF-8: the data standard requires UTF-8; save the file as UTF-8", b)})
+}
+
 // readData reads the file: a JSON document with indicators and
 // observations, or the observations as CSV.
 func (c *canonicalRead) readData(data []byte) error {
@@ -107,14 +119,14 @@ func (c *canonicalRead) readData(data []byte) error {
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
 		dec.UseNumber()
 		if err := dec.Decode(&doc); err != nil {
-			return fmt.Errorf("%s: %w: %w", c.name, atlas.ErrInvalidData, err)
+			return fmt.Errorf("%s: %w: %s", c.name, atlas.ErrInvalidData, atlas.JSONProblem(err))
 		}
 		c.catName = c.name
 		c.catRows = c.jsonRows(doc.Indicators, c.cv, c.name, "indicators.")
 		c.obsRows = c.jsonRows(doc.Observations, c.ov, c.name, "")
 		return nil
 	}
-	rows, header, dec, err := canonicalCSV(c.name, data)
+	rows, header, dec, err := canonicalCSV(c.ctx, c.name, data)
 	if err != nil {
 		return err
 	}
@@ -144,9 +156,12 @@ func (c *canonicalRead) jsonRows(list []map[string]any, v *schemaValidator, file
 // readCatalogue reads a catalogue given with the data: a JSON array or
 // document, or CSV.
 func (c *canonicalRead) readCatalogue(cat []byte) error {
+	if err := requireUTF8(c.catName, cat); err != nil {
+		return err
+	}
 	t := bytes.TrimSpace(cat)
 	if len(t) == 0 || (t[0] != '[' && t[0] != '{') {
-		rows, header, _, err := canonicalCSV(c.catName, cat)
+		rows, header, _, err := canonicalCSV(c.ctx, c.catName, cat)
 		if err != nil {
 			return err
 		}
@@ -162,11 +177,11 @@ func (c *canonicalRead) readCatalogue(cat []byte) error {
 	if t[0] == '{' {
 		var doc canonicalDoc
 		if err := dec.Decode(&doc); err != nil {
-			return fmt.Errorf("%s: %w: %w", c.catName, atlas.ErrInvalidData, err)
+			return fmt.Errorf("%s: %w: %s", c.catName, atlas.ErrInvalidData, atlas.JSONProblem(err))
 		}
 		list = doc.Indicators
 	} else if err := dec.Decode(&list); err != nil {
-		return fmt.Errorf("%s: %w: %w", c.catName, atlas.ErrInvalidData, err)
+		return fmt.Errorf("%s: %w: %s", c.catName, atlas.ErrInvalidData, atlas.JSONProblem(err))
 	}
 	c.catRows = append(c.catRows, c.jsonRows(list, c.cv, c.catName, "")...)
 	return nil
@@ -242,7 +257,7 @@ type cellRow struct {
 
 // canonicalCSV reads a canonical CSV: comment lines ("#") skipped, the
 // German dialect (";" and decimal comma) recognised by its header.
-func canonicalCSV(name string, data []byte) ([]cellRow, []string, string, error) {
+func canonicalCSV(ctx context.Context, name string, data []byte) ([]cellRow, []string, string, error) {
 	var kept [][]byte
 	var lines []int
 	for i, l := range bytes.SplitAfter(data, []byte("\n")) {
@@ -258,7 +273,7 @@ func canonicalCSV(name string, data []byte) ([]cellRow, []string, string, error)
 	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 		delim, dec = ';', ","
 	}
-	t, err := parseDelimited(name, text, delim)
+	t, err := parseDelimited(ctx, name, text, delim)
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
 	}

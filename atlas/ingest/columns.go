@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -29,13 +30,13 @@ type columnTable struct {
 	other     int
 }
 
-func readColumns(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator) (*TableResult, error) {
+func readColumns(ctx context.Context, name string, data []byte, spec TableSpec, known map[string]atlas.Indicator) (*TableResult, error) {
 	for _, v := range spec.Values {
 		if _, ok := known[v.Indicator]; !ok {
 			return nil, fmt.Errorf("%s: column %s maps to indicator %q, which is not in the catalogue: %w", name, v.Column, v.Indicator, atlas.ErrUnknownIndicator)
 		}
 	}
-	t, err := readTable(name, data, &spec)
+	t, err := readTable(ctx, name, data, &spec)
 	if err != nil {
 		return nil, err
 	}

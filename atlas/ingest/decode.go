@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -115,8 +116,9 @@ func firstInvalidUTF8(data []byte) (line, col int, b byte) {
 	return line, col, 0
 }
 
-// gunzipIfNamed decompresses data when name ends in .gz, bounded by MaxTableBytes.
-func gunzipIfNamed(name string, data []byte) ([]byte, error) {
+// gunzipIfNamed decompresses data when name ends in .gz, within the
+// decompression budget (inflate).
+func gunzipIfNamed(ctx context.Context, name string, data []byte) ([]byte, error) {
 	if !strings.HasSuffix(strings.ToLower(name), ".gz") {
 		return data, nil
 	}
@@ -124,14 +126,7 @@ func gunzipIfNamed(name string, data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: gunzip: %w", name, err)
 	}
-	data, err = io.ReadAll(io.LimitReader(zr, MaxTableBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: gunzip: %w", name, err)
-	}
-	if len(data) > MaxTableBytes {
-		return nil, fmt.Errorf("%s: uncompressed size exceeds %d MiB", name, MaxTableBytes>>20)
-	}
-	return data, nil
+	return inflate(ctx, name, zr, len(data), 0)
 }
 
 // invalidf is an atlas.ErrInvalidData error with a message.

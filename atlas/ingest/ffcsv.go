@@ -3,8 +3,8 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
-	"io"
 	"path"
 	"regexp"
 	"sort"
@@ -76,7 +76,7 @@ type ffPlan struct {
 }
 
 func readFFCSV(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	f, err := openFFFile(name, data)
+	f, err := openFFFile(in.context(), name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -102,11 +102,11 @@ func readFFCSV(name string, data []byte, spec TableSpec, known map[string]atlas.
 }
 
 // openFFFile unzips, decodes and indexes a flat file.
-func openFFFile(name string, data []byte) (*ffFile, error) {
+func openFFFile(ctx context.Context, name string, data []byte) (*ffFile, error) {
 	f := &ffFile{name: name, inner: name, quality: -1}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		var err error
-		if data, f.inner, f.retrieved, err = unzipSingleCSV(name, data); err != nil {
+		if data, f.inner, f.retrieved, err = unzipSingleCSV(ctx, name, data); err != nil {
 			return nil, err
 		}
 	}
@@ -114,8 +114,8 @@ func openFFFile(name string, data []byte) (*ffFile, error) {
 	if err != nil {
 		return nil, invalidf("%v", err)
 	}
-	if f.t, err = parseDelimited(name, text, ';'); err != nil {
-		return nil, invalidf("%v", err)
+	if f.t, err = parseDelimited(ctx, name, text, ';'); err != nil {
+		return nil, fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
 	}
 	if len(f.t.cells) < 2 {
 		return nil, invalidf("%s: no data rows", name)
@@ -728,10 +728,10 @@ func (f *ffFile) indicator(id, m, cat string, p *ffPlan, ff *FFCSVSpec, desc ffD
 	}
 }
 
-// unzipSingleCSV returns the one CSV file in a zip (bounded by
-// MaxTableBytes), its name and modification time (the retrieval date of
-// a GENESIS download).
-func unzipSingleCSV(name string, data []byte) ([]byte, string, time.Time, error) {
+// unzipSingleCSV returns the one CSV file in a zip (within the
+// decompression budget, inflate), its name and modification time (the
+// retrieval date of a GENESIS download).
+func unzipSingleCSV(ctx context.Context, name string, data []byte) ([]byte, string, time.Time, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, "", time.Time{}, invalidf("%s: %v", name, err)
@@ -751,12 +751,9 @@ func unzipSingleCSV(name string, data []byte) ([]byte, string, time.Time, error)
 		return nil, "", time.Time{}, fmt.Errorf("%s: %s: %w", name, f.Name, err)
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, MaxTableBytes+1))
+	b, err := inflate(ctx, name+": "+f.Name, rc, len(data), f.UncompressedSize64)
 	if err != nil {
-		return nil, "", time.Time{}, fmt.Errorf("%s: %s: %w", name, f.Name, err)
-	}
-	if len(b) > MaxTableBytes {
-		return nil, "", time.Time{}, fmt.Errorf("%s: %s: uncompressed size exceeds %d MiB", name, f.Name, MaxTableBytes>>20)
+		return nil, "", time.Time{}, err
 	}
 	return b, f.Name, f.Modified, nil
 }

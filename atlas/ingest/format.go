@@ -3,6 +3,7 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"fmt"
 	"path"
 	"sort"
@@ -45,10 +46,19 @@ func zipEntryHead(data []byte) ([]byte, error) {
 
 // formatInputs are what a format-aware reader gets besides the file.
 type formatInputs struct {
-	catalogue     []byte // canonical: indicator catalogue
+	ctx           context.Context // the request's: readers stop when it ends
+	catalogue     []byte          // canonical: indicator catalogue
 	catalogueName string
 	decimal       string                // canonical: "," for the German dialect
 	rows          func(done, total int) // progress
+}
+
+// context is the import's context (Background when unset).
+func (in formatInputs) context() context.Context {
+	if in.ctx == nil {
+		return context.Background()
+	}
+	return in.ctx
 }
 
 func (in formatInputs) progress(done, total int) {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"path"
 	"regexp"
@@ -86,7 +87,7 @@ type genesisHead struct {
 }
 
 func readGENESIS(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	g, err := parseGenesisFile(name, data)
+	g, err := parseGenesisFile(in.context(), name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -124,12 +125,12 @@ func (g *genesisFile) invalid(format string, args ...any) error {
 
 // parseGenesisFile decodes the file and finds footer, table id, title and
 // header lines, the first data row and its layout.
-func parseGenesisFile(name string, data []byte) (*genesisFile, error) {
+func parseGenesisFile(ctx context.Context, name string, data []byte) (*genesisFile, error) {
 	text, err := decodeText(name, data, "")
 	if err != nil {
 		return nil, invalidf("%v", err)
 	}
-	t, err := parseDelimited(name, text, ';')
+	t, err := parseDelimited(ctx, name, text, ';')
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
 	}

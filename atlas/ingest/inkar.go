@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"path"
 	"strconv"
@@ -45,7 +46,7 @@ type inkarColumn struct {
 }
 
 func readINKAR(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	f, err := parseINKAR(name, data)
+	f, err := parseINKAR(in.context(), name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -84,12 +85,12 @@ func (f *inkarFile) invalid(format string, args ...any) error {
 
 // parseINKAR finds the Kennziffer line, the names line and the years line
 // in the first lines, and the key, name and Aggregat columns.
-func parseINKAR(name string, data []byte) (*inkarFile, error) {
+func parseINKAR(ctx context.Context, name string, data []byte) (*inkarFile, error) {
 	text, err := decodeText(name, data, "")
 	if err != nil {
 		return nil, invalidf("%v", err)
 	}
-	t, err := parseDelimited(name, text, ';')
+	t, err := parseDelimited(ctx, name, text, ';')
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
 	}

@@ -81,6 +81,8 @@ func (in *Intake) Import(ctx context.Context, req atlas.ImportRequest) (atlas.Im
 		}
 	}
 	if req.DryRun {
+		audit.Observations, audit.Indicators = t.Observations, len(t.Indicators)
+		in.dryRun(ctx, audit, res.Summary)
 		return res, nil
 	}
 	out, err := in.write(ctx, plan, req.Actor, format)
@@ -135,7 +137,10 @@ type ManifestRequest struct {
 	DryRun bool
 	// Force writes tables that were already imported the same way.
 	Force bool
-	Actor string
+	// ReplaceAll confirms boundary files that remove many regions of their
+	// level (Options.ReplaceAll).
+	ReplaceAll bool
+	Actor      string
 }
 
 // ManifestResult reports a manifest import.
@@ -148,13 +153,19 @@ type ManifestResult struct {
 // writes one release per file (boundaries first), each with its audit
 // entry. Boundary imports are manifests with only boundaries.
 func (in *Intake) ImportManifest(ctx context.Context, fsys fs.FS, m *Manifest, req ManifestRequest) (*ManifestResult, error) {
-	plan, err := PrepareWith(ctx, fsys, m, in.Store, Options{Progress: in.Progress, Rows: in.Rows, SkipImported: !req.Force})
+	plan, err := PrepareWith(ctx, fsys, m, in.Store, Options{Progress: in.Progress, Rows: in.Rows, SkipImported: !req.Force, ReplaceAll: req.ReplaceAll})
 	if err != nil {
 		in.refused(ctx, atlas.AuditEntry{Actor: req.Actor, Action: manifestAction(m), Format: "manifest", File: manifestFile(m)}, err)
 		return nil, err
 	}
 	res := &ManifestResult{Summary: plan.Summary(), LoadResult: &LoadResult{}}
 	if req.DryRun {
+		e := atlas.AuditEntry{Actor: req.Actor, Action: manifestAction(m), Format: "manifest", File: manifestFile(m)}
+		for _, t := range plan.Tables() {
+			e.Observations += t.Observations
+			e.Indicators += len(t.Indicators)
+		}
+		in.dryRun(ctx, e, res.Summary)
 		return res, nil
 	}
 	out, err := in.write(ctx, plan, req.Actor, "manifest")
@@ -276,8 +287,20 @@ func (in *Intake) refused(ctx context.Context, e atlas.AuditEntry, cause error) 
 	_ = in.appendAudit(ctx, e, outcome, cause)
 }
 
-// Refuse records a write attempt refused before it reached the store (a
-// caller's own checks: scope, rules, state), like the intake's own refusals.
+// dryRun records a successful dry run (what would have been written) with
+// the first lines of its summary.
+func (in *Intake) dryRun(ctx context.Context, e atlas.AuditEntry, summary []string) {
+	if len(summary) > 5 {
+		summary = append(summary[:5:5], fmt.Sprintf("… (+%d lines)", len(summary)-5))
+	}
+	e.Detail = strings.Join(summary, "\n")
+	_ = in.appendAudit(ctx, e, "dry-run", nil)
+}
+
+// Refuse records a write attempt refused before it reached the store — a
+// request without a valid token or whose token lacks a scope (the HTTP
+// layer), a caller's own checks (reporting: scope, rules, state) — like
+// the intake's own refusals, so that the audit log shows who tried what.
 func (in *Intake) Refuse(ctx context.Context, e atlas.AuditEntry, cause error) {
 	in.refused(ctx, e, cause)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
 	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
+	"golang.org/x/text/encoding/charmap"
 )
 
 func fixture(t *testing.T, name string) []byte {
@@ -96,7 +97,7 @@ func TestIntakeReleasesAndReimport(t *testing.T) {
 		t.Errorf("releases %d, %d, %d", first.Release.ID, r3.Release.ID, r4.Release.ID)
 	}
 	list := audit(t, s)
-	if len(list) != 4 || list[3].Outcome != "ok" || list[2].Outcome != "unchanged" || list[0].Release != r4.Release.ID || list[0].Actor != "cli:test" || list[0].Format != "genesis" {
+	if len(list) != 5 || list[4].Outcome != "dry-run" || list[4].Observations != res.Observations || list[3].Outcome != "ok" || list[2].Outcome != "unchanged" || list[0].Release != r4.Release.ID || list[0].Actor != "cli:test" || list[0].Format != "genesis" {
 		t.Errorf("audit = %+v", list)
 	}
 
@@ -331,5 +332,35 @@ func TestReimportOfNewerDownloadListsChanges(t *testing.T) {
 		if ind.ID == "rdb_22411_01_01_4_b_c4" && !strings.Contains(ind.Attribution, "2020") {
 			t.Errorf("attribution %q keeps the older copyright year", ind.Attribution)
 		}
+	}
+}
+
+// Issue 15, item 10: a catalogue CSV in Latin-1 (the real catalogue entry,
+// "für" in its definition) is refused with row and column, not stored
+// with replacement characters; the same file in UTF-8 imports.
+func TestLatin1CatalogueRefused(t *testing.T) {
+	ctx := context.Background()
+	in, s := newIntake(t)
+	ind := unemploymentEntry(t)[0]
+	csvUTF8 := "id,title,definition,unit,decimals,topic,topic_title,direction,source,licence,attribution\n" +
+		strings.Join([]string{ind.ID, ind.Title, `"` + ind.Definition + `"`, ind.Unit, "1", ind.Topic, ind.TopicTitle, string(ind.Direction), `"` + ind.Source + `"`, ind.Licence, `"` + ind.Attribution + `"`}, ",") + "\n"
+	latin1, err := charmap.ISO8859_1.NewEncoder().String(csvUTF8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := atlas.ImportRequest{Format: "canonical", Name: "de.csv", Data: fixture(t, "canonical_unemployment_2019_excerpt.csv"), Catalogue: []byte(latin1), Actor: "cli:test"}
+	_, err = in.Import(ctx, req)
+	if !errors.Is(err, atlas.ErrInvalidData) || !strings.Contains(err.Error(), "row 2") || !strings.Contains(err.Error(), "not UTF-8") {
+		t.Fatalf("Latin-1 catalogue: %v", err)
+	}
+	if inds, _ := s.Indicators(ctx); len(inds) != 0 {
+		t.Errorf("stored %+v", inds)
+	}
+	req.Catalogue = []byte(csvUTF8)
+	if _, err := in.Import(ctx, req); err != nil {
+		t.Fatalf("UTF-8 catalogue: %v", err)
+	}
+	if inds, _ := s.Indicators(ctx); len(inds) != 1 || inds[0].Definition != ind.Definition {
+		t.Errorf("stored %+v", inds)
 	}
 }

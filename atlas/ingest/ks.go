@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"path"
@@ -79,7 +80,7 @@ func (k *ksTable) problem(line int, column, reason string) {
 }
 
 func readKS(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator, in formatInputs) (*TableResult, error) {
-	k, t, err := parseKS(name, data)
+	k, t, err := parseKS(in.context(), name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func readKS(name string, data []byte, spec TableSpec, known map[string]atlas.Ind
 
 // parseKS decodes the table and finds its columns (CSV with "," and "."
 // or with ";" and a decimal comma).
-func parseKS(name string, data []byte) (*ksTable, *rows, error) {
+func parseKS(ctx context.Context, name string, data []byte) (*ksTable, *rows, error) {
 	text, err := decodeText(name, data, "")
 	if err != nil {
 		return nil, nil, invalidf("%v", err)
@@ -122,7 +123,7 @@ func parseKS(name string, data []byte) (*ksTable, *rows, error) {
 	if strings.Count(first, ";") > strings.Count(first, ",") {
 		delim, dec = ';', ","
 	}
-	t, err := parseDelimited(name, text, delim)
+	t, err := parseDelimited(ctx, name, text, delim)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", atlas.ErrInvalidData, err)
 	}

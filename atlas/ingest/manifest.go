@@ -60,6 +60,10 @@ type Options struct {
 	// release with the same file (SHA-256) and the same spec, and report it
 	// as unchanged. Seeding leaves it off (a forced seed re-imports).
 	SkipImported bool
+	// ReplaceAll confirms a boundary file that removes more regions of a
+	// level than a territorial reform would (see checkDisappearing); the
+	// plan's report still lists them.
+	ReplaceAll bool
 }
 
 // LoadResult reports what a Plan wrote.
@@ -156,7 +160,7 @@ func (p *Plan) CheckScope(t atlas.Token) error {
 // "seed"): one release per file, each with its audit entry.
 func LoadManifest(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store, progress Progress) (*LoadResult, error) {
 	in := &Intake{Store: store, Progress: progress}
-	res, err := in.ImportManifest(ctx, fsys, m, ManifestRequest{Force: true, Actor: "seed"})
+	res, err := in.ImportManifest(ctx, fsys, m, ManifestRequest{Force: true, ReplaceAll: true, Actor: "seed"})
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +199,7 @@ func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store
 		p.curated[ind.ID] = true
 	}
 	regionKeys := map[atlas.Level]map[string]bool{}
+	stored := map[atlas.Level][]atlas.Region{}
 	for _, l := range atlas.AllLevels() {
 		regions, err := store.Regions(ctx, l)
 		if err != nil {
@@ -207,7 +212,7 @@ func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store
 		for _, r := range regions {
 			keys[r.Key] = true
 		}
-		regionKeys[l] = keys
+		regionKeys[l], stored[l] = keys, regions
 	}
 	for _, spec := range m.Boundaries {
 		if err := ctx.Err(); err != nil {
@@ -219,6 +224,9 @@ func PrepareWith(ctx context.Context, fsys fs.FS, m *Manifest, store atlas.Store
 			return nil, err
 		}
 		if r.sha, r.spec, err = boundaryHashes(fsys, spec); err != nil {
+			return nil, err
+		}
+		if err := checkDisappearing(spec, r, stored[spec.Level], opts.ReplaceAll); err != nil {
 			return nil, err
 		}
 		p.boundaries = append(p.boundaries, r)
@@ -255,7 +263,7 @@ func (p *Plan) prepareTable(ctx context.Context, fsys fs.FS, spec TableSpec, sto
 	}
 	specForHash := spec
 	specForHash.File = ""
-	in := formatInputs{}
+	in := formatInputs{ctx: ctx}
 	if p.opts.Rows != nil {
 		file := path.Base(spec.File)
 		in.rows = func(done, total int) { p.opts.Rows(file, done, total) }

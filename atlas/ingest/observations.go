@@ -21,28 +21,38 @@ type CellError struct {
 	Reason string
 }
 
+// maxReason bounds the reason of one problem (it may quote a cell: a
+// 60 KB cell is not echoed back).
+const maxReason = 300
+
 func (e *CellError) Error() string {
 	if e.Column == "" {
-		return fmt.Sprintf("%s: row %d: %s", e.File, e.Row, e.Reason)
+		return fmt.Sprintf("%s: row %d: %s", e.File, e.Row, atlas.Shorten(e.Reason, maxReason))
 	}
-	return fmt.Sprintf("%s: row %d, column %s: %s", e.File, e.Row, e.Column, e.Reason)
+	return fmt.Sprintf("%s: row %d, column %s: %s", e.File, e.Row, atlas.Shorten(e.Column, 80), atlas.Shorten(e.Reason, maxReason))
 }
 
 // ValidationError collects every problem found in a file; nothing is imported.
 type ValidationError struct {
 	File     string
-	Problems []error
+	Problems []error // the first MaxProblems
+	// Total counts every problem found, also those beyond MaxProblems (0:
+	// len(Problems)).
+	Total int
 }
+
+// Count is the number of problems found.
+func (e *ValidationError) Count() int { return max(e.Total, len(e.Problems)) }
 
 // MaxProblems bounds how many problems one ValidationError lists.
 const MaxProblems = 100
 
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d problem(s), nothing imported", e.File, len(e.Problems))
+	fmt.Fprintf(&b, "%s: %d problem(s), nothing imported", e.File, e.Count())
 	for i, p := range e.Problems {
 		if i == 10 {
-			fmt.Fprintf(&b, "\n  … and %d more", len(e.Problems)-10)
+			fmt.Fprintf(&b, "\n  … and %d more", e.Count()-10)
 			break
 		}
 		b.WriteString("\n  ")
@@ -53,6 +63,7 @@ func (e *ValidationError) Error() string {
 
 // add records a problem, up to MaxProblems.
 func (e *ValidationError) add(p error) {
+	e.Total = e.Count() + 1
 	if len(e.Problems) < MaxProblems {
 		e.Problems = append(e.Problems, p)
 	}
@@ -69,10 +80,10 @@ func (e *ValidationError) ProblemReport() []atlas.Problem {
 	var out []atlas.Problem
 	for _, p := range e.Problems {
 		if ce, ok := p.(*CellError); ok {
-			out = append(out, atlas.Problem{File: ce.File, Row: ce.Row, Column: ce.Column, Reason: ce.Reason})
+			out = append(out, atlas.Problem{File: ce.File, Row: ce.Row, Column: atlas.Shorten(ce.Column, 80), Reason: atlas.Shorten(ce.Reason, maxReason)})
 			continue
 		}
-		out = append(out, atlas.Problem{File: e.File, Reason: p.Error()})
+		out = append(out, atlas.Problem{File: e.File, Reason: atlas.Shorten(p.Error(), maxReason)})
 	}
 	return out
 }
@@ -116,15 +127,15 @@ func readTableWith(name string, data []byte, spec TableSpec, known map[string]at
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
+	data, err := gunzipIfNamed(in.context(), name, data)
+	if err != nil {
+		return nil, err
+	}
 	var res *TableResult
-	var err error
 	if spec.formatAware() {
-		if data, err = gunzipIfNamed(name, data); err != nil {
-			return nil, err
-		}
 		res, err = readFormat(name, data, spec, known, in)
 	} else {
-		res, err = readColumns(name, data, spec, known)
+		res, err = readColumns(in.context(), name, data, spec, known)
 	}
 	if err != nil {
 		return nil, err

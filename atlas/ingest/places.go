@@ -34,6 +34,7 @@ func (in *Intake) ImportPlaces(ctx context.Context, name string, data []byte, sp
 	}
 	out := &PlacesResult{Places: len(res.Places), Report: res.Report}
 	if dryRun {
+		in.dryRun(ctx, audit, res.Report)
 		return out, nil
 	}
 	ps, err := placeStore(in.Store)

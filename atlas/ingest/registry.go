@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -55,14 +56,17 @@ type Input struct {
 	Decimal string
 	// Progress reports rows read.
 	Progress func(done, total int)
+	// Context is the import's (a request's): a reader stops when it ends
+	// (Context.Err), in loops over rows too. Nil: never.
+	Context context.Context
 }
 
 func (in Input) inputs() formatInputs {
-	return formatInputs{catalogue: in.Catalogue, catalogueName: in.CatalogueName, decimal: in.Decimal, rows: in.Progress}
+	return formatInputs{ctx: in.Context, catalogue: in.Catalogue, catalogueName: in.CatalogueName, decimal: in.Decimal, rows: in.Progress}
 }
 
 func (in formatInputs) input(name string, data []byte, spec TableSpec, known map[string]atlas.Indicator) Input {
-	return Input{Name: name, Data: data, Spec: spec, Known: known, Catalogue: in.catalogue, CatalogueName: in.catalogueName, Decimal: in.decimal, Progress: in.rows}
+	return Input{Name: name, Data: data, Spec: spec, Known: known, Catalogue: in.catalogue, CatalogueName: in.catalogueName, Decimal: in.decimal, Progress: in.rows, Context: in.ctx}
 }
 
 // readerFunc adapts a reading function to Reader.

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"github.com/standortatlas/standortatlas/atlas"
 	"math"
 	"net/url"
 	"regexp"
@@ -101,15 +102,26 @@ func (v *schemaValidator) fieldNames() []string {
 func (v *schemaValidator) checkHeader(header []string) []string {
 	var problems []string
 	have := map[string]bool{}
+	unknown, twice := 0, 0
 	for _, h := range header {
 		h = strings.TrimSpace(h)
 		if _, ok := v.index[h]; !ok {
-			problems = append(problems, fmt.Sprintf("column %q is not part of the standard (fields: %s)", h, strings.Join(v.fieldNames(), ", ")))
+			if unknown++; unknown == 1 {
+				problems = append(problems, fmt.Sprintf("column %q is not part of the standard (fields: %s)", atlas.Shorten(h, 80), strings.Join(v.fieldNames(), ", ")))
+			}
 		}
 		if have[h] {
-			problems = append(problems, fmt.Sprintf("column %q appears twice", h))
+			if twice++; twice == 1 {
+				problems = append(problems, fmt.Sprintf("column %q appears twice", atlas.Shorten(h, 80)))
+			}
 		}
 		have[h] = true
+	}
+	if unknown > 1 {
+		problems = append(problems, fmt.Sprintf("%d more columns are not part of the standard", unknown-1))
+	}
+	if twice > 1 {
+		problems = append(problems, fmt.Sprintf("%d more columns appear twice", twice-1))
 	}
 	for _, f := range v.schema.Fields {
 		if f.Constraints.Required && !have[f.Name] {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -18,15 +19,11 @@ type rows struct {
 }
 
 // readTable reads a whole csv, xlsx or xls table.
-func readTable(name string, data []byte, spec *TableSpec) (*rows, error) {
-	data, err := gunzipIfNamed(name, data)
-	if err != nil {
-		return nil, err
-	}
+func readTable(ctx context.Context, name string, data []byte, spec *TableSpec) (*rows, error) {
 	if f := spec.format(); f == "xlsx" || f == "xls" {
 		return readSheet(name, data, spec.Sheet)
 	}
-	return readCSV(name, data, spec)
+	return readCSV(ctx, name, data, spec)
 }
 
 // readSheet reads one sheet of an xlsx or xls workbook: the named one, or
@@ -58,7 +55,7 @@ func readSheet(name string, data []byte, sheet string) (*rows, error) {
 	return r, nil
 }
 
-func readCSV(name string, data []byte, spec *TableSpec) (*rows, error) {
+func readCSV(ctx context.Context, name string, data []byte, spec *TableSpec) (*rows, error) {
 	text, err := decodeText(name, data, spec.Encoding)
 	if err != nil {
 		return nil, err
@@ -73,12 +70,15 @@ func readCSV(name string, data []byte, spec *TableSpec) (*rows, error) {
 	if len([]rune(delim)) != 1 {
 		return nil, fmt.Errorf("%s: delimiter %q must be one character", name, delim)
 	}
-	return parseDelimited(name, text, []rune(delim)[0])
+	return parseDelimited(ctx, name, text, []rune(delim)[0])
 }
 
 // parseDelimited reads decoded text with a one-character delimiter
 // (variable field counts, lenient quotes as in GENESIS footers).
-func parseDelimited(name string, text []byte, delim rune) (*rows, error) {
+func parseDelimited(ctx context.Context, name string, text []byte, delim rune) (*rows, error) {
+	if err := checkLineLengths(name, text); err != nil {
+		return nil, err
+	}
 	cr := csv.NewReader(bytes.NewReader(text))
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
@@ -98,6 +98,14 @@ func parseDelimited(name string, text []byte, delim rune) (*rows, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(rec) > MaxColumns {
+			return nil, fmt.Errorf("%s: line %d has %d columns; at most %d are read", name, line, len(rec), MaxColumns)
+		}
+		if len(r.cells)%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("%s: reading stopped at line %d: %w", name, line, err)
+			}
+		}
 		r.cells = append(r.cells, rec)
 		r.line = append(r.line, line)
 	}

@@ -26,16 +26,28 @@ func realXLSX(t testing.TB) []byte {
 		t.Fatal(err)
 	}
 	x := excelize.NewFile()
-	for i, row := range rows[:min(len(rows), 20)] {
+	setRows(t, x, "Sheet1", rows[:min(len(rows), 20)])
+	return xlsxBytes(t, x)
+}
+
+// setRows writes rows of text into sheet from A1 on.
+func setRows(t testing.TB, x *excelize.File, sheet string, rows [][]string) {
+	t.Helper()
+	for i, row := range rows {
 		cells := make([]any, len(row))
 		for j, c := range row {
 			cells[j] = c
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := x.SetSheetRow("Sheet1", cell, &cells); err != nil {
+		if err := x.SetSheetRow(sheet, cell, &cells); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// xlsxBytes is the workbook as an xlsx file.
+func xlsxBytes(t testing.TB, x *excelize.File) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := x.Write(&buf); err != nil {
 		t.Fatal(err)

@@ -134,13 +134,13 @@ func (h *handlers) index(c echo.Context) error {
 	if q.Level, err = parseLevel(c, atlas.LevelKreis); err != nil {
 		return err
 	}
-	if q.Weights, err = analysis.ParseWeights("weights", c.QueryParam("weights")); err != nil {
+	if q.Weights, err = weightsParam(c, "weights"); err != nil {
 		return err
 	}
 	if q.Year, err = yearParam(c, "year"); err != nil {
 		return err
 	}
-	if q.Years, err = analysis.ParseYears("years", c.QueryParam("years")); err != nil {
+	if q.Years, err = indicatorYearsParam(c, "years"); err != nil {
 		return err
 	}
 	q.Method = c.QueryParam("method")
@@ -153,19 +153,19 @@ func (h *handlers) distributionQuery(c echo.Context) (analysis.DistributionQuery
 	if q.Level, err = parseLevel(c, atlas.LevelLand); err != nil {
 		return q, err
 	}
-	if q.Weights, err = analysis.ParseWeights("weights", c.QueryParam("weights")); err != nil {
+	if q.Weights, err = weightsParam(c, "weights"); err != nil {
 		return q, err
 	}
 	if q.Year, err = yearParam(c, "year"); err != nil {
 		return q, err
 	}
-	if q.Years, err = analysis.ParseYears("years", c.QueryParam("years")); err != nil {
+	if q.Years, err = indicatorYearsParam(c, "years"); err != nil {
 		return q, err
 	}
-	if q.Arrivals, err = floatParam(c, "arrivals", 0); err != nil {
+	if q.Arrivals, err = floatParam(c, "arrivals", 0, 0, analysis.MaxArrivals); err != nil {
 		return q, err
 	}
-	if q.Perturb, err = floatParam(c, "perturb", 0.2); err != nil {
+	if q.Perturb, err = floatParam(c, "perturb", 0.2, 0, 1); err != nil {
 		return q, err
 	}
 	q.Land, q.KS = c.QueryParam("land"), c.QueryParam("ks_year")
@@ -189,18 +189,18 @@ func (h *handlers) headroom(c echo.Context) error {
 	if q.CapacityYear, err = yearParam(c, "capacity_year"); err != nil {
 		return err
 	}
-	if q.Arrivals, err = floatParam(c, "arrivals", 0); err != nil {
+	if q.Arrivals, err = floatParam(c, "arrivals", 0, 0, analysis.MaxArrivals); err != nil {
 		return err
 	}
 	if q.Year, err = yearParam(c, "year"); err != nil {
 		return err
 	}
-	if q.Years, err = analysis.ParseYears("years", c.QueryParam("years")); err != nil {
+	if q.Years, err = indicatorYearsParam(c, "years"); err != nil {
 		return err
 	}
 	q.Capacity, q.Key, q.Land, q.KS = c.QueryParam("capacity"), c.QueryParam("key"), c.QueryParam("land"), c.QueryParam("ks_year")
 	if q.Key == "model" {
-		if q.Weights, err = analysis.ParseWeights("weights", c.QueryParam("weights")); err != nil {
+		if q.Weights, err = weightsParam(c, "weights"); err != nil {
 			return err
 		}
 	}

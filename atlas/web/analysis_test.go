@@ -43,7 +43,7 @@ var seeded struct {
 	err  error
 }
 
-func seededEcho(t *testing.T) (*echo.Echo, *atlas.Service) {
+func seededEcho(t testing.TB) (*echo.Echo, *atlas.Service) {
 	t.Helper()
 	seeded.once.Do(func() {
 		ctx := context.Background()

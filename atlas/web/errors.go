@@ -43,6 +43,9 @@ func errorBody(err error, msg string) map[string]any {
 	var pr atlas.ProblemReporter
 	if errors.As(err, &pr) {
 		body["problems"] = pr.ProblemReport()
+		if pc, ok := pr.(atlas.ProblemCounter); ok {
+			body["problems_total"] = pc.Count()
+		}
 	}
 	var se *atlas.ScopeError
 	if errors.As(err, &se) {
@@ -54,6 +57,21 @@ func errorBody(err error, msg string) map[string]any {
 	return body
 }
 
+// whenTimedOut makes an error that a request's work met after its
+// deadline (or its client left) the context's error, when it would
+// otherwise be a server error: a store or parser that notices the end of
+// the context in its own words (e.g. SQLite's "interrupted") is a 503, not
+// a 500.
+func whenTimedOut(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil {
+		return err
+	}
+	if code, _ := statusOf(err); code == http.StatusInternalServerError {
+		return fmt.Errorf("%w (%w)", ctx.Err(), err)
+	}
+	return err
+}
+
 func statusOf(err error) (int, string) {
 	var he *echo.HTTPError
 	var pe *atlas.ParamError
@@ -63,6 +81,10 @@ func statusOf(err error) (int, string) {
 		return he.Code, fmt.Sprint(he.Message)
 	case errors.As(err, &pe):
 		return http.StatusBadRequest, pe.Error()
+	case errors.Is(err, context.Canceled):
+		return 499, "client closed request"
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "request timed out"
 	case errors.Is(err, atlas.ErrUnauthenticated):
 		return http.StatusUnauthorized, "a valid token is required: Authorization: Bearer <token>"
 	case errors.As(err, &se):
@@ -77,10 +99,6 @@ func statusOf(err error) (int, string) {
 		return http.StatusNotImplemented, err.Error()
 	case errors.Is(err, atlas.ErrUnknownIndicator), errors.Is(err, atlas.ErrNotFound):
 		return http.StatusNotFound, err.Error()
-	case errors.Is(err, context.Canceled):
-		return 499, "client closed request"
-	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusServiceUnavailable, "request timed out"
 	default:
 		return http.StatusInternalServerError, http.StatusText(http.StatusInternalServerError)
 	}

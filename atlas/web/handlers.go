@@ -87,3 +87,34 @@ func etagMatches(header, etag string) bool {
 	}
 	return false
 }
+
+// preflight answers a browser's CORS preflight of a public read route: any
+// origin may GET it, with any request headers (a journalist's page may add
+// its own); no credentials are involved (cors sets the origin).
+func preflight(c echo.Context) error {
+	hd := c.Response().Header()
+	hd.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+	if h := c.Request().Header.Get("Access-Control-Request-Headers"); h != "" && validHeaderList(h) {
+		hd.Set("Access-Control-Allow-Headers", h)
+	}
+	hd.Set("Access-Control-Max-Age", "86400")
+	hd.Add("Vary", "Access-Control-Request-Headers")
+	return c.NoContent(http.StatusNoContent)
+}
+
+// validHeaderList accepts a comma-separated list of header names (token
+// characters), at most 1000 bytes.
+func validHeaderList(s string) bool {
+	if len(s) > 1000 {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case r == '-', r == '_', r == ',', r == ' ':
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -34,6 +34,9 @@ type IngestDeps struct {
 	// WriteRate limits authenticated-route requests per client address and
 	// second (default 5, bursts of 20), also against token guessing.
 	WriteRate float64
+	// Refused records a request refused for its token (401, 403) in the
+	// audit log (cmd wires ingest.Intake.Refused); nil: not recorded.
+	Refused func(ctx context.Context, e atlas.AuditEntry, cause error)
 }
 
 // The ingest routes:
@@ -71,13 +74,24 @@ func newIngestHandlers(d Deps) (*ingestHandlers, echo.MiddlewareFunc, echo.Middl
 			return echo.NewHTTPError(http.StatusTooManyRequests, "too many write requests from this address; retry later")
 		},
 	})
-	return &ingestHandlers{svc: d.Service, imp: d.Ingest.Import, submit: d.Ingest.SubmitPlace}, limiter, middleware.BodyLimit(strconv.FormatInt(limit, 10) + "B")
+	return &ingestHandlers{svc: d.Service, imp: d.Ingest.Import, submit: d.Ingest.SubmitPlace, refused: d.Ingest.Refused}, limiter, middleware.BodyLimit(strconv.FormatInt(limit, 10) + "B")
 }
 
 type ingestHandlers struct {
-	svc    *atlas.Service
-	imp    func(ctx context.Context, req atlas.ImportRequest) (atlas.ImportResult, error)
-	submit func(ctx context.Context, sub placeimport.Submission, actor string, scope *atlas.Token) (atlas.Place, error)
+	svc     *atlas.Service
+	imp     func(ctx context.Context, req atlas.ImportRequest) (atlas.ImportResult, error)
+	submit  func(ctx context.Context, sub placeimport.Submission, actor string, scope *atlas.Token) (atlas.Place, error)
+	refused func(ctx context.Context, e atlas.AuditEntry, cause error)
+}
+
+// refuse records a request refused for its token (actor: the token, or
+// the client's address) and returns err.
+func (h *ingestHandlers) refuse(c echo.Context, actor string, err error) error {
+	if h.refused != nil {
+		h.refused(c.Request().Context(), atlas.AuditEntry{Actor: actor, Action: atlas.AuditAccess,
+			Detail: c.Request().Method + " " + c.Request().URL.Path}, err)
+	}
+	return err
 }
 
 type tokenKey struct{}
@@ -91,10 +105,14 @@ func (h *ingestHandlers) auth(next echo.HandlerFunc) echo.HandlerFunc {
 			return fmt.Errorf("tokens: %w", atlas.ErrNotSupported)
 		}
 		secret, ok := bearer(c)
+		client := "client:" + c.RealIP()
 		if !ok {
-			return atlas.ErrUnauthenticated
+			return h.refuse(c, client, fmt.Errorf("no bearer token: %w", atlas.ErrUnauthenticated))
 		}
 		tok, err := ts.TokenByHash(c.Request().Context(), atlas.HashToken(secret))
+		if errors.Is(err, atlas.ErrUnauthenticated) {
+			return h.refuse(c, client, fmt.Errorf("unknown or revoked token: %w", err))
+		}
 		if err != nil {
 			return err
 		}
@@ -115,13 +133,13 @@ func withToken(c echo.Context, tok atlas.Token) {
 	c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), tokenKey{}, tok)))
 }
 
-// requireScope refuses (403) a request whose token (auth runs before) lacks
-// scope (atlas.Token.HasScope).
-func requireScope(scope string) echo.MiddlewareFunc {
+// requireScope refuses (403, audited) a request whose token (auth runs
+// before) lacks scope (atlas.Token.HasScope).
+func (h *ingestHandlers) requireScope(scope string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if tok := tokenOf(c); !tok.HasScope(scope) {
-				return &atlas.ScopeError{Token: tok.Name, Scope: scope}
+				return h.refuse(c, actorOf(tok), &atlas.ScopeError{Token: tok.Name, Scope: scope})
 			}
 			return next(c)
 		}

@@ -82,7 +82,7 @@ func (h *handlers) labels(c echo.Context) error {
 	}
 	minPop := 0.0
 	if level == atlas.LevelGemeinde || level == atlas.LevelVWG {
-		if minPop, err = floatParam(c, "min_population", 50000); err != nil {
+		if minPop, err = floatParam(c, "min_population", 50000, 0, 1e8); err != nil {
 			return err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/analysis"
 )
 
 // The parameter parsers: one per parameter, shared by every route that
@@ -53,17 +54,78 @@ func yearParam(c echo.Context, name string) (int, error) {
 	return v, err
 }
 
-// floatParam parses a number with a decimal point.
-func floatParam(c echo.Context, name string, def float64) (float64, error) {
+// floatParam reads a finite number from min to max with a decimal point
+// (def when absent); NaN, Inf and numbers out of range are refused.
+func floatParam(c echo.Context, name string, def, min, max float64) (float64, error) {
 	s := c.QueryParam(name)
 	if s == "" {
 		return def, nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, &atlas.ParamError{Param: name, Value: s, Reason: "must be a number (decimal point)"}
+	if err != nil || !(v >= min && v <= max) { // false for NaN too
+		return 0, &atlas.ParamError{Param: name, Value: s, Reason: "must be a number from " + formatNumber(min) + " to " + formatNumber(max) + " (decimal point)"}
 	}
 	return v, nil
+}
+
+func formatNumber(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// weightsParam reads "id:2,id2:1" (a missing ":w" means 1): at most
+// analysis.MaxWeights distinct, well-formed ids, each weight a number above
+// 0 and at most analysis.MaxWeight.
+func weightsParam(c echo.Context, name string) ([]analysis.Weight, error) {
+	s := c.QueryParam(name)
+	if strings.TrimSpace(s) == "" {
+		return nil, &atlas.ParamError{Param: name, Value: s, Reason: "required, e.g. childcare_under3:2,unemployment_rate:1"}
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) > analysis.MaxWeights {
+		return nil, &atlas.ParamError{Param: name, Value: s, Reason: fmt.Sprintf("at most %d indicators", analysis.MaxWeights)}
+	}
+	var out []analysis.Weight
+	for _, part := range parts {
+		id, ws, hasW := strings.Cut(strings.TrimSpace(part), ":")
+		w := 1.0
+		if hasW {
+			var err error
+			if w, err = strconv.ParseFloat(strings.TrimSpace(ws), 64); err != nil || !(w > 0 && w <= analysis.MaxWeight) {
+				return nil, &atlas.ParamError{Param: name, Value: part, Reason: fmt.Sprintf("weight must be a number above 0 and at most %d (decimal point)", analysis.MaxWeight)}
+			}
+		}
+		if !atlas.ValidIndicatorID(id) {
+			return nil, &atlas.ParamError{Param: name, Value: part, Reason: "not a valid indicator id"}
+		}
+		for _, x := range out {
+			if x.Indicator == id {
+				return nil, &atlas.ParamError{Param: name, Value: id, Reason: "indicator listed twice"}
+			}
+		}
+		out = append(out, analysis.Weight{Indicator: id, Weight: w})
+	}
+	return out, nil
+}
+
+// indicatorYearsParam reads per-indicator years "id:2020,id2:2019" (""
+// = none).
+func indicatorYearsParam(c echo.Context, name string) (map[string]int, error) {
+	s := c.QueryParam(name)
+	out := map[string]int{}
+	if strings.TrimSpace(s) == "" {
+		return out, nil
+	}
+	parts := strings.Split(s, ",")
+	if len(parts) > analysis.MaxWeights {
+		return nil, &atlas.ParamError{Param: name, Value: s, Reason: fmt.Sprintf("at most %d indicators", analysis.MaxWeights)}
+	}
+	for _, part := range parts {
+		id, ys, ok := strings.Cut(strings.TrimSpace(part), ":")
+		y, err := strconv.Atoi(strings.TrimSpace(ys))
+		if !ok || err != nil || y < 1800 || y > 2200 || !atlas.ValidIndicatorID(id) {
+			return nil, &atlas.ParamError{Param: name, Value: part, Reason: "must be indicator:year pairs, e.g. childcare_under3:2020"}
+		}
+		out[id] = y
+	}
+	return out, nil
 }
 
 // boolParam parses 1/0/true/false ("" = false).

@@ -23,7 +23,7 @@ func (ih *ingestHandlers) submitPlace(c echo.Context) error {
 	dec := json.NewDecoder(io.LimitReader(c.Request().Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&sub); err != nil {
-		return &atlas.ParamError{Param: "body", Value: "", Reason: "a JSON object with name, category, lat, lon and optional address, postcode, city, website, email, phone, languages, description: " + err.Error()}
+		return &atlas.ParamError{Param: "body", Value: "", Reason: "a JSON object with name, category, lat, lon and optional address, postcode, city, website, email, phone, languages, description: " + atlas.JSONProblem(err)}
 	}
 	if ih.submit == nil {
 		return fmt.Errorf("place submissions: %w", atlas.ErrNotSupported)

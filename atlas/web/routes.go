@@ -126,7 +126,7 @@ func New(d Deps) (*echo.Echo, error) {
 		{"POST", "/api/v1/places", ih.submitPlace, write},
 		// writes and the audit log (ingest.go)
 		{"POST", importsPath, ih.importFile, append(write, upload)},
-		{"GET", "/api/v1/audit", ih.audit, append(write[:len(write):len(write)], requireScope(atlas.ScopeAdmin))},
+		{"GET", "/api/v1/audit", ih.audit, append(write[:len(write):len(write)], ih.requireScope(atlas.ScopeAdmin))},
 		// municipal reporting (reporting.go)
 		{"GET", "/reporting", st.page("reporting/report.html"), nil},
 		{"GET", "/reporting/coordinator", st.page("reporting/coordinator.html"), nil},
@@ -164,12 +164,19 @@ func New(d Deps) (*echo.Echo, error) {
 			// it with the headers of GET (net/http drops the body).
 			e.Add(http.MethodHead, r.path, r.h, r.mw...)
 		}
+		if r.method == http.MethodGet && isPublic(r.mw) {
+			e.Add(http.MethodOptions, r.path, preflight, r.mw...)
+		}
 	}
 	return e, nil
 }
 
-// public marks the read-only API that any origin may read.
+// public marks the read-only API that any origin may read; its GET
+// routes also answer the CORS preflight (OPTIONS), the write routes do not.
 var public = []echo.MiddlewareFunc{cors}
+
+// isPublic reports whether a route's middleware is public (the same slice).
+func isPublic(mw []echo.MiddlewareFunc) bool { return len(mw) > 0 && &mw[0] == &public[0] }
 
 // securityHeaders sets a strict CSP and related headers. Only /embed may be
 // framed (by anyone: journalists embed it); everything else refuses framing.
@@ -218,7 +225,7 @@ func requestTimeout(d time.Duration) echo.MiddlewareFunc {
 			ctx, cancel := contextWithTimeout(c.Request().Context(), d)
 			defer cancel()
 			c.SetRequest(c.Request().WithContext(ctx))
-			return next(c)
+			return whenTimedOut(ctx, next(c))
 		}
 	}
 }

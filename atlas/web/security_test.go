@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -9,6 +11,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/standortatlas/standortatlas/atlas"
+	"github.com/standortatlas/standortatlas/atlas/placeimport"
 )
 
 // writeAttempts sends n requests to a write route, each claiming another
@@ -59,5 +65,183 @@ func TestForwardedForTrustedOnlyFromProxies(t *testing.T) {
 	}
 	if codes := writeAttempts(h, "10.2.0.1", 30); codes[http.StatusTooManyRequests] != 10 {
 		t.Errorf("peer outside the trusted range: %v, want 10×429", codes)
+	}
+}
+
+// Issue 15, item 6: every numeric query parameter refuses NaN, Inf and
+// out-of-range values with a 400 that names the parameter (the parsers of
+// params.go), so that no NaN reaches the arithmetic or the JSON encoder.
+func TestNumericParametersRefuseNonFinite(t *testing.T) {
+	h := newTestServer(t, nil)
+	dist := "/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=1000"
+	cases := map[string]string{
+		dist + "&perturb=NaN":  "perturb",
+		dist + "&perturb=+Inf": "perturb",
+		dist + "&perturb=-0.5": "perturb",
+		dist + "&perturb=1e9":  "perturb",
+		"/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=NaN":           "arrivals",
+		"/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=-Inf":          "arrivals",
+		"/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=1e10":          "arrivals",
+		"/api/v1/headroom?level=land&capacity=unemployment_rate&arrivals=NaN":                "arrivals",
+		"/api/v1/index?level=land&weights=unemployment_rate:1e308":                           "weights",
+		"/api/v1/index?level=land&weights=unemployment_rate:NaN":                             "weights",
+		"/api/v1/index?level=land&weights=unemployment_rate:Inf":                             "weights",
+		"/api/v1/index?level=land&weights=unemployment_rate:0":                               "weights",
+		"/api/v1/index?level=land&weights=unemployment_rate:1&years=unemployment_rate:NaN":   "years",
+		"/api/v1/distribution?level=land&weights=unemployment_rate:1&arrivals=1&years=x:1e9": "years",
+		"/api/v1/choropleth?indicator=unemployment_rate&level=land&breaks=1,NaN":             "breaks",
+		"/api/v1/choropleth?indicator=unemployment_rate&level=land&breaks=1,Inf":             "breaks",
+		"/api/v1/choropleth?indicator=unemployment_rate&level=land&year=NaN":                 "year",
+		"/api/v1/choropleth?indicator=unemployment_rate&level=land&classes=1e3":              "classes",
+		"/api/v1/histogram?indicator=unemployment_rate&level=land&bins=Inf":                  "bins",
+		"/ogc/collections/land/items?bbox=NaN,47,15,55":                                      "bbox",
+		"/ogc/collections/land/items?limit=-1":                                               "limit",
+	}
+	for url, param := range cases {
+		rec := get(t, h, url, nil)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "parameter "+param+"=") {
+			t.Errorf("%s: %d %.200s, want 400 naming %s", url, rec.Code, rec.Body.String(), param)
+		}
+	}
+	// A 60 KB value is not echoed back.
+	long := strings.Repeat("x", 60000)
+	if rec := get(t, h, "/api/v1/index?level=land&weights="+long, nil); rec.Code != http.StatusBadRequest || rec.Body.Len() > 500 {
+		t.Errorf("long weights: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+}
+
+// Issue 15, item 5: work cut off by the request timeout is a 503 (the
+// client may retry), not a 500, whatever words the failing step uses (an
+// import whose reader or store says "interrupted").
+func TestTimeoutIs503(t *testing.T) {
+	secret, hash, err := atlas.NewTokenSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newTestServerWith(t, func(s atlas.Store) atlas.Store {
+		if _, err := s.(atlas.TokenStore).CreateToken(context.Background(), atlas.Token{Name: "Destatis", Keys: []string{"*"}, Indicators: []string{"*"}}, hash); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}, func(d *Deps) {
+		d.RequestTimeout = 50 * time.Millisecond
+		d.Ingest.Import = func(ctx context.Context, req atlas.ImportRequest) (atlas.ImportResult, error) {
+			<-ctx.Done()
+			return atlas.ImportResult{}, errors.New("inflate: interrupted")
+		}
+	})
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/imports?format=ffcsv", strings.NewReader("PK"))
+	req.Header.Set("Authorization", "Bearer "+secret)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable || strings.Contains(rec.Body.String(), "interrupted") {
+		t.Errorf("timed-out import: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// Issue 15, item 7: requests refused for their token are handed to the
+// audit log (ingest.Intake.Refused in the server): no token and an unknown
+// token (401, actor: the client's address), a token without the admin
+// scope reading the audit log (403, actor: the token).
+func TestRefusedRequestsAreAudited(t *testing.T) {
+	secret, hash, err := atlas.NewTokenSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	h := newTestServerWith(t, func(s atlas.Store) atlas.Store {
+		if _, err := s.(atlas.TokenStore).CreateToken(context.Background(), atlas.Token{Name: "LfStat Bayern", Keys: []string{"09"}, Indicators: []string{"*"}}, hash); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}, func(d *Deps) {
+		d.Ingest.Refused = func(_ context.Context, e atlas.AuditEntry, cause error) {
+			got = append(got, fmt.Sprintf("%s %s %s: %v", e.Action, e.Actor, e.Detail, cause))
+		}
+	})
+	for _, bearer := range []string{"", "sat_guess", secret} {
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/audit", nil)
+		req.RemoteAddr = "198.51.100.7:40000"
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	want := []string{
+		"access client:198.51.100.7 GET /api/v1/audit: no bearer token",
+		"access client:198.51.100.7 GET /api/v1/audit: unknown or revoked token",
+		`access token:1 (LfStat Bayern) GET /api/v1/audit: token "LfStat Bayern" lacks the admin scope`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("audited %q", got)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("entry %d = %q, want %q…", i, got[i], want[i])
+		}
+	}
+}
+
+// Issue 15, item 11: the public read routes answer a browser's CORS
+// preflight (OPTIONS, e.g. for a custom header of a journalist's page)
+// with the origin, methods and headers a browser needs; the write routes
+// give no cross-origin permission (echo's own OPTIONS answer lacks them).
+func TestPreflightForReadRoutesOnly(t *testing.T) {
+	h := newTestServer(t, nil)
+	preflight := func(path string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodOptions, path, nil)
+		req.Header.Set("Origin", "https://zeitung.example")
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		req.Header.Set("Access-Control-Request-Headers", "X-Requested-With, X-Embed-Id")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, path := range []string{"/api/v1/choropleth?indicator=unemployment_rate", "/api/v1/indicators", "/api/v1/regions/09", "/tiles/land/5/17/11.mvt", "/ogc/collections"} {
+		rec := preflight(path)
+		if rec.Code != http.StatusNoContent || rec.Header().Get("Access-Control-Allow-Origin") != "*" ||
+			!strings.Contains(rec.Header().Get("Access-Control-Allow-Methods"), "GET") || rec.Header().Get("Access-Control-Allow-Headers") != "X-Requested-With, X-Embed-Id" {
+			t.Errorf("OPTIONS %s: %d %v", path, rec.Code, rec.Header())
+		}
+	}
+	for _, path := range []string{"/api/v1/imports", "/api/v1/audit"} {
+		if rec := preflight(path); rec.Header().Get("Access-Control-Allow-Origin") != "" || rec.Header().Get("Access-Control-Allow-Headers") != "" {
+			t.Errorf("OPTIONS %s (write side): %d %v", path, rec.Code, rec.Header())
+		}
+	}
+}
+
+// Issue 15, item 12: error texts speak of the user's input, without Go
+// type names, and do not echo large input.
+func TestErrorTextsShortAndWithoutGoNames(t *testing.T) {
+	secret, hash, err := atlas.NewTokenSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newTestServerWith(t, func(s atlas.Store) atlas.Store {
+		if _, err := s.(atlas.TokenStore).CreateToken(context.Background(), atlas.Token{Name: "Flüchtlingsrat", Keys: []string{"09"}, Indicators: []string{"*"}}, hash); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}, func(d *Deps) {
+		d.Ingest.SubmitPlace = func(context.Context, placeimport.Submission, string, *atlas.Token) (atlas.Place, error) {
+			return atlas.Place{}, errors.New("not reached")
+		}
+	})
+	big := strings.Repeat("A", 60000)
+	for body, want := range map[string]string{
+		`{"name":"Helferkreis","lat":"48.1","lon":11.5}`: `member \"lat\" must be a number, not string`,
+		`{"name":"` + big + `","lat":1,"lon":`:           "cut off",
+		`{"nam` + big + `":1}`:                           "unknown member",
+		`[1,2]`:                                          "must be an object",
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/places", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		msg := rec.Body.String()
+		if rec.Code != http.StatusBadRequest || strings.Contains(msg, "Go struct") || strings.Contains(msg, "Submission") || strings.Contains(msg, "float64") || len(msg) > 600 || !strings.Contains(msg, want) {
+			t.Errorf("%.60s…: %d %.300s (%d bytes), want %q", body, rec.Code, msg, len(msg), want)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -179,15 +180,29 @@ func TestWritesAreRateLimited(t *testing.T) {
 	}
 }
 
-// FuzzQueryParameters sends arbitrary query strings to the read API: every
-// answer is a 2xx, 304 or a 4xx with a JSON error, never a 5xx or a panic.
+// FuzzQueryParameters sends arbitrary query strings to the read API on the
+// real seed data (so that index, distribution and headroom arithmetic is
+// reached): every answer is a 2xx, 304 or a 4xx with a JSON error, never a
+// 5xx or a panic, and every JSON answer is valid JSON (no NaN or Inf).
+// Seeds: the golden answers' real requests and the inputs of issue 15.
 func FuzzQueryParameters(f *testing.F) {
-	h := newTestServer(f, nil)
+	h, _ := seededEcho(f)
 	routes := []string{"/api/v1/choropleth", "/api/v1/values", "/api/v1/histogram", "/api/v1/ranking", "/api/v1/compare", "/api/v1/index",
 		"/api/v1/distribution", "/api/v1/headroom", "/api/v1/boundaries", "/api/v1/places", "/api/v1/export", "/ogc/collections/land/items", "/api/v1/regions/09"}
-	for _, seed := range []string{"level=land&indicator=unemployment_rate&year=2019", "level=land&indicator=unemployment_rate&method=manual&breaks=3,4,5",
+	seeds := []string{"level=land&indicator=unemployment_rate&year=2019", "level=land&indicator=unemployment_rate&method=manual&breaks=3,4,5",
 		"keys=09,11&format=csv", "bbox=5,47,15,55&limit=1&offset=3", "weights=unemployment_rate:1&level=land", "level=land&indicator=unemployment_rate&classes=-1",
-		"level=%ff&indicator=%00", "breaks=1e309,NaN", "year=99999999999999999999"} {
+		"level=%ff&indicator=%00", "breaks=1e309,NaN", "year=99999999999999999999",
+		"level=land&weights=population:1,vacancy_rate_zensus2022:1&arrivals=100000&perturb=NaN", "level=kreis&weights=childcare_under3:1e308",
+		"level=land&capacity=childcare_places&arrivals=100000&key=model&weights=population:1"}
+	for _, q := range goldenQueries {
+		path, query, _ := strings.Cut(q.url, "?")
+		if i := slices.Index(routes, path); i >= 0 {
+			f.Add(uint8(i), query)
+		} else {
+			seeds = append(seeds, query)
+		}
+	}
+	for _, seed := range seeds {
 		for i := range routes {
 			f.Add(uint8(i), seed)
 		}
@@ -205,6 +220,9 @@ func FuzzQueryParameters(f *testing.F) {
 		}
 		if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `"error"`) {
 			t.Fatalf("GET %s = %d without an error message: %s", url, rec.Code, rec.Body.String())
+		}
+		if strings.Contains(rec.Header().Get("Content-Type"), "json") && rec.Body.Len() > 0 && !json.Valid(rec.Body.Bytes()) {
+			t.Fatalf("GET %s: invalid JSON: %.300s", url, rec.Body.String())
 		}
 	})
 }

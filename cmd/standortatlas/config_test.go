@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os/user"
 	"strings"
 	"testing"
 )
@@ -26,5 +27,20 @@ func TestServeTrustedProxies(t *testing.T) {
 	}
 	if _, err := parseServeConfig([]string{"-trusted-proxies", "10.0.0.0/33"}, env, io.Discard); err == nil || !strings.Contains(err.Error(), "-trusted-proxies") {
 		t.Errorf("bad CIDR: %v", err)
+	}
+}
+
+// Issue 15, item 7: the command line's actor is the OS user when the
+// environment names none (it was always "cli:unknown").
+func TestCLIActorIsTheOSUser(t *testing.T) {
+	if got := cliActor(func(k string) string { return map[string]string{"USER": "alice"}[k] }); got != "cli:alice" {
+		t.Errorf("USER=alice: %s", got)
+	}
+	cur, err := user.Current()
+	if err != nil {
+		t.Skip("no OS user:", err)
+	}
+	if got := cliActor(func(string) string { return "" }); got == "cli:unknown" || !strings.Contains(got, cur.Username) {
+		t.Errorf("without USER: %s, want the OS user %q", got, cur.Username)
 	}
 }

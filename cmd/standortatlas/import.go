@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"time"
@@ -39,9 +40,9 @@ const importUsage = `usage:
                                how a flat file's variables combine (see atlas/ingest/DATA-STANDARD.md)
   standortatlas import table -spec SPEC.json [-dry-run] [-force] [-crosswalk FILE -crosswalk-year Y] [-merge OLD=NEW] FILE
       SPEC: a table spec (see seeds/manifest.json "tables" for examples); indicators must be in the catalogue
-  standortatlas import manifest [-dry-run] [-force] DIR/manifest.json
+  standortatlas import manifest [-dry-run] [-force] [-replace-all] DIR/manifest.json
       a whole data set: indicator catalogue, boundary files and tables
-  standortatlas import boundaries -level land|kreis|vwg|gemeinde [-layer NAME] [-gebietsstand DD.MM.YYYY] [-name TEXT] [-attribution TEXT] FILE
+  standortatlas import boundaries -level land|kreis|vwg|gemeinde [-replace-all] [-layer NAME] [-gebietsstand DD.MM.YYYY] [-name TEXT] [-attribution TEXT] FILE
       FILE: .shp (with .dbf/.prj/.cpg), .gpkg, .geojson, or a .zip of these (BKG downloads)
 Every import is checked completely first and written as one numbered release, all or nothing;
 "standortatlas release list|rollback N" lists and undoes releases.
@@ -76,9 +77,23 @@ func cliActor(getenv func(string) string) string {
 		u = getenv("USERNAME")
 	}
 	if u == "" {
-		u = "unknown"
+		u = osUser()
 	}
 	return "cli:" + u
+}
+
+// osUser is the name of the user running the command, from the operating
+// system (a service or cron job often has no USER); "unknown" when even
+// that fails.
+func osUser() string {
+	cur, err := user.Current()
+	switch {
+	case err != nil:
+		return "unknown"
+	case cur.Username != "":
+		return cur.Username
+	}
+	return "uid " + cur.Uid
 }
 
 func cmdImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -107,6 +122,7 @@ func cmdImport(ctx context.Context, args []string, getenv func(string) string, s
 func importTableOrManifest(ctx context.Context, c *storeConfig, flags *flag.FlagSet, kind string, args []string, dry *bool, getenv func(string) string, stdout, stderr io.Writer) error {
 	c.registerInit(flags)
 	force := flags.Bool("force", false, "import tables even when they were imported the same way before")
+	replaceAll := flags.Bool("replace-all", false, "import manifest: confirm boundary files that remove more regions of a level than a territorial reform (more than 2 %, at least 5)")
 	specFile := flags.String("spec", "", "table spec JSON (import table)")
 	crosswalk := flags.String("crosswalk", "", "import table: crosswalk (BBSR Umsteigeschlüssel xlsx or Destatis Gebietsänderungen xls/xlsx)")
 	crosswalkYear := flags.Int("crosswalk-year", 0, "import table: Gebietsstand year (31.12.) of the file's Kreis keys")
@@ -135,7 +151,7 @@ func importTableOrManifest(ctx context.Context, c *storeConfig, flags *flag.Flag
 	} else if m, err = ingest.ReadManifest(fsys, filepath.Base(abs)); err != nil {
 		return err
 	}
-	return importManifest(ctx, *c, fsys, m, ingest.ManifestRequest{DryRun: *dry, Force: *force, Actor: cliActor(getenv)}, stdout, stderr)
+	return importManifest(ctx, *c, fsys, m, ingest.ManifestRequest{DryRun: *dry, Force: *force, ReplaceAll: *replaceAll, Actor: cliActor(getenv)}, stdout, stderr)
 }
 
 // importFile runs `import FORMAT FILE` (a format-aware reader, or auto).
@@ -333,6 +349,7 @@ func importBoundaries(ctx context.Context, c *storeConfig, flags *flag.FlagSet, 
 	var spec ingest.BoundarySpec
 	c.registerInit(flags)
 	force := flags.Bool("force", false, "write the boundaries even when these files were imported the same way before")
+	replaceAll := flags.Bool("replace-all", false, "confirm a boundary file that removes more regions of the level than a territorial reform (more than 2 %, at least 5); the report lists them")
 	level := flags.String("level", "", "level of the regions: land, kreis, vwg, gemeinde (required)")
 	flags.StringVar(&spec.Layer, "layer", "", "layer inside a zip or GeoPackage")
 	flags.StringVar(&spec.Gebietsstand, "gebietsstand", "", "territorial status date (default: latest WSK of the file)")
@@ -361,7 +378,7 @@ func importBoundaries(ctx context.Context, c *storeConfig, flags *flag.FlagSet, 
 		spec.Name = spec.File
 	}
 	m := &ingest.Manifest{Boundaries: []ingest.BoundarySpec{spec}}
-	return importManifest(ctx, *c, os.DirFS(filepath.Dir(abs)), m, ingest.ManifestRequest{DryRun: *dry, Force: *force, Actor: cliActor(getenv)}, stdout, stderr)
+	return importManifest(ctx, *c, os.DirFS(filepath.Dir(abs)), m, ingest.ManifestRequest{DryRun: *dry, Force: *force, ReplaceAll: *replaceAll, Actor: cliActor(getenv)}, stdout, stderr)
 }
 
 // importManifest imports a manifest (tables, boundaries or both) through

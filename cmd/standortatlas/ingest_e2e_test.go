@@ -244,7 +244,7 @@ func TestIngestAPI(t *testing.T) {
 	if seeded != lastSeed {
 		t.Errorf("%d audit entries of the seed, want one per release (%d)", seeded, lastSeed)
 	}
-	if got := strings.Join(seq, " "); got != "token-create:ok token-create:ok token-create:ok import:refused import:refused import:ok import:unchanged rollback:ok" {
+	if got := strings.Join(seq, " "); got != "token-create:ok token-create:ok token-create:ok access:refused access:refused import:refused import:refused import:ok import:unchanged rollback:ok access:refused access:refused" {
 		t.Errorf("audit sequence %s", got)
 	}
 	if !strings.Contains(cli(t, db, "audit"), "Statistisches Landesamt Bayern") {

@@ -52,7 +52,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	updates := newUpdateSchedule(store, cfg.UpdateEvery, getenv, logger)
 	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version,
 		TrustedProxies: cfg.TrustedProxies,
-		Ingest:         web.IngestDeps{Import: intake.Import, SubmitPlace: intake.SubmitPlace}, Tiles: mapTiles, Updates: web.UpdatesDeps{Status: updates.status},
+		Ingest:         web.IngestDeps{Import: intake.Import, SubmitPlace: intake.SubmitPlace, Refused: intake.Refuse}, Tiles: mapTiles, Updates: web.UpdatesDeps{Status: updates.status},
 		Reporting: &reporting.Service{Atlas: svc, Writer: intake}})
 	if err != nil {
 		return err

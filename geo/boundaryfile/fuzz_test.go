@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/standortatlas/standortatlas/geo/crs"
 )
 
 // Run the fuzz targets with a bounded minimisation, for example
@@ -44,7 +43,7 @@ func FuzzReadSHP(f *testing.F) {
 	f.Add(firstRecordsSHP(extract, 3))
 	f.Add(buildSHP(shpPolygonZ, polygonRecord(shpPolygonZ, square(0, 0, 10, true), square(2, 2, 2, false)), nil))
 	f.Add(buildSHP(shpPolygonM, polygonRecord(shpPolygonM, square(0, 0, 10, true))))
-	toWGS84, err := crs.ToWGS84(31467)
+	toWGS84, area, err := projection(31467)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -58,8 +57,17 @@ func FuzzReadSHP(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			if transform(mp, toWGS84) == nil {
+			if transform(mp, toWGS84, area) == nil {
 				orient(mp)
+				for _, p := range mp {
+					for _, r := range p {
+						for _, pt := range r {
+							if !area.Contains(pt[0], pt[1]) {
+								t.Fatalf("point %v outside the area of use after transform", pt)
+							}
+						}
+					}
+				}
 			}
 		}
 	})

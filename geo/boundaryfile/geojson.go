@@ -9,7 +9,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/standortatlas/standortatlas/geo/crs"
 )
 
 // rawProps keeps GeoJSON property values undecoded so that numbers keep
@@ -77,7 +76,7 @@ func (o Options) parseGeoJSON(b []byte, name string) (Layer, error) {
 	if o.SRIDOverride != 0 {
 		srid = o.SRIDOverride
 	}
-	toWGS84, err := crs.ToWGS84(srid)
+	toWGS84, area, err := projection(srid)
 	if err != nil {
 		return Layer{}, err
 	}
@@ -99,8 +98,8 @@ func (o Options) parseGeoJSON(b []byte, name string) (Layer, error) {
 		if err == nil {
 			mp, err = closePolygons(mp)
 		}
-		if err == nil && srid != 4326 {
-			err = transform(mp, toWGS84)
+		if err == nil {
+			err = transform(mp, toWGS84, area)
 		}
 		if err != nil {
 			return Layer{}, fmt.Errorf("feature %d: %w", i+1, err)

@@ -137,7 +137,7 @@ func (o Options) readGPKGTable(db *sql.DB, t gpkgTable) (Layer, error) {
 			return Layer{}, err
 		}
 	}
-	toWGS84, err := crs.ToWGS84(srid)
+	toWGS84, area, err := projection(srid)
 	if err != nil {
 		return Layer{}, err
 	}
@@ -220,7 +220,7 @@ func (o Options) readGPKGTable(db *sql.DB, t gpkgTable) (Layer, error) {
 		if blob != nil {
 			mp, err := parseGPKGGeometry(blob)
 			if err == nil {
-				err = transform(mp, toWGS84)
+				err = transform(mp, toWGS84, area)
 			}
 			if err != nil {
 				return Layer{}, fmt.Errorf("%s: column %s: %w", where, t.geomColumn, err)

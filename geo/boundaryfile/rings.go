@@ -184,22 +184,38 @@ func closePolygons(mp orb.MultiPolygon) (orb.MultiPolygon, error) {
 }
 
 // transform converts every point of mp with t, in place, and rejects
-// coordinates the projection cannot convert.
-func transform(mp orb.MultiPolygon, t crs.Transformer) error {
+// coordinates that are not finite or convert to a position outside area
+// (the CRS's area of use): a bad number in a file is an error, never a
+// region at infinity.
+func transform(mp orb.MultiPolygon, t crs.Transformer, area crs.Area) error {
 	ring := 0
 	for _, p := range mp {
 		for _, r := range p {
 			ring++
 			for i, pt := range r {
+				if !finite(pt[0]) || !finite(pt[1]) {
+					return fmt.Errorf("ring %d: point %d (%v, %v) is not a finite number", ring, i+1, pt[0], pt[1])
+				}
 				lon, lat := t(pt[0], pt[1])
-				if !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) { // also false for NaN
-					return fmt.Errorf("ring %d: point %d (%v, %v) has no WGS84 position", ring, i+1, pt[0], pt[1])
+				if !area.Contains(lon, lat) { // also false for NaN
+					return fmt.Errorf("ring %d: point %d (%v, %v) lies outside the area of use of the file's CRS (WGS84 lon %g to %g, lat %g to %g)",
+						ring, i+1, pt[0], pt[1], area.West, area.East, area.South, area.North)
 				}
 				r[i] = orb.Point{lon, lat}
 			}
 		}
 	}
 	return nil
+}
+
+// projection returns the conversion of srid to WGS84 and its area of use.
+func projection(srid int) (crs.Transformer, crs.Area, error) {
+	t, err := crs.ToWGS84(srid)
+	if err != nil {
+		return nil, crs.Area{}, err
+	}
+	area, err := crs.AreaOfUse(srid)
+	return t, area, err
 }
 
 // orient makes outer rings counter-clockwise and holes clockwise (RFC 7946),

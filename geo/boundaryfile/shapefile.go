@@ -36,7 +36,7 @@ func (o Options) readShapefile(src source) (Layer, error) {
 			return Layer{}, fmt.Errorf("%s: %w", prj.display, err)
 		}
 	}
-	toWGS84, err := crs.ToWGS84(srid)
+	toWGS84, area, err := projection(srid)
 	if err != nil {
 		return Layer{}, fmt.Errorf("%s: %w", src.display, err)
 	}
@@ -89,7 +89,7 @@ func (o Options) readShapefile(src source) (Layer, error) {
 		}
 		mp, err := assembleESRI(rec.rings)
 		if err == nil {
-			err = transform(mp, toWGS84)
+			err = transform(mp, toWGS84, area)
 		}
 		if err != nil {
 			return Layer{}, fmt.Errorf("%s: %w", src.display, recordError(i+1, err))

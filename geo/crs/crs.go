@@ -63,3 +63,44 @@ const (
 	deg = math.Pi / 180
 	rad = 180 / math.Pi
 )
+
+// Area is a box of WGS84 longitudes and latitudes in degrees.
+type Area struct{ West, South, East, North float64 }
+
+// Contains reports whether lon, lat lie in the box (false for NaN).
+func (a Area) Contains(lon, lat float64) bool {
+	return lon >= a.West && lon <= a.East && lat >= a.South && lat <= a.North
+}
+
+// Areas of use, from the EPSG registry's, widened where German boundary
+// files use a CRS beyond it (BKG publishes all of Germany in UTM zone 32N,
+// whose EPSG area ends at 12°E; Gauss-Krüger zones likewise).
+var (
+	areaWorld    = Area{-180, -90, 180, 90}
+	areaMercator = Area{-180, -85.06, 180, 85.06}
+	// ETRS89 and its UTM zones: Europe (EPSG:1298).
+	areaEurope = Area{-16.1, 32.88, 40.18, 84.73}
+	// ETRS89-extended / LAEA Europe (EPSG:1298 extended, EPSG:3035).
+	areaLAEA = Area{-35.58, 24.6, 44.83, 84.73}
+	// DHDN and its Gauss-Krüger zones: Germany (EPSG:3343) with a margin.
+	areaGermany = Area{5.5, 47, 15.5, 55.5}
+)
+
+// AreaOfUse returns where coordinates of the CRS with the given EPSG code
+// are meaningful, in WGS84: a coordinate that converts (ToWGS84) to a
+// position outside it is an error in the file, not a place.
+func AreaOfUse(srid int) (Area, error) {
+	switch srid {
+	case 4326:
+		return areaWorld, nil
+	case 4258, 25832, 25833, 32632, 32633, 4647, 5650:
+		return areaEurope, nil
+	case 4314, 31466, 31467, 31468, 31469:
+		return areaGermany, nil
+	case 3857, 900913:
+		return areaMercator, nil
+	case 3035:
+		return areaLAEA, nil
+	}
+	return Area{}, fmt.Errorf("%w: EPSG:%d", ErrUnsupportedCRS, srid)
+}
