@@ -384,7 +384,12 @@ func TestBrowserAtlas(t *testing.T) {
 		waitFor(t, ctx, "the second profile", `document.querySelector('#info .info__actions button')?.getAttribute('aria-pressed') === 'false'`)
 		do(t, ctx, "add to comparison", chromedp.Click(chromedp.CSS("#info .info__actions button")))
 		do(t, ctx, "compare tab", chromedp.Click(chromedp.CSS("#tab-compare")))
-		waitFor(t, ctx, "the comparison table", `document.querySelectorAll('#compare-table thead th').length === 3 && document.querySelectorAll('.compare__chart svg rect').length === 2`)
+		waitFor(t, ctx, "the comparison table", `document.querySelectorAll('#compare-table thead th').length === 4 && document.querySelectorAll('.compare__chart svg rect').length === 2`)
+		// the regions and Germany's value of the comparison's year (the raw file's DG row:
+		// 5,9 % in 2020, the latest year both regions have)
+		if g := js[string](t, ctx, `document.querySelector('#compare-table thead th:last-child').textContent + ' ' + (document.querySelector('#compare-table tr.is-current td:last-child')?.textContent ?? '')`); g != "Deutschland 5,9\u00a0%2020 · amtlich" {
+			t.Errorf("comparison's Germany column: %q", g)
+		}
 		if rows := js[int](t, ctx, `document.querySelectorAll('#compare-table tbody tr:not(.data-table__group)').length`); rows < 20 {
 			t.Errorf("comparison has %d indicator rows", rows)
 		}
