@@ -16,15 +16,19 @@ type Caveat struct {
 	Year     int    `json:"year"`
 	Stand    string `json:"stand,omitempty"` // "Stand 2016" when older than StaleYears
 	Coverage string `json:"coverage"`
-	Partial  bool   `json:"partial,omitempty"`
-	Notes    string `json:"notes,omitempty"`
+	// Regions of Of regions of the level have a value (the numbers of
+	// Coverage, for texts in other languages).
+	Regions int    `json:"regions"`
+	Of      int    `json:"of"`
+	Partial bool   `json:"partial,omitempty"`
+	Notes   string `json:"notes,omitempty"`
 }
 
 // CaveatOf builds the caveat of an indicator's values at a level and year:
 // withValue of regions regions have a value; now is the current time (the
 // age of the data is relative to it).
 func CaveatOf(ind Indicator, level Level, year, withValue, regions int, now time.Time) Caveat {
-	c := Caveat{Year: year, Partial: ind.Partial, Notes: ind.Notes}
+	c := Caveat{Year: year, Partial: ind.Partial, Notes: ind.Notes, Regions: withValue, Of: regions}
 	if year > 0 && now.Year()-year > StaleYears {
 		c.Stand = fmt.Sprintf("Stand %d", year)
 	}

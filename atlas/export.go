@@ -92,8 +92,8 @@ func (snap *Snapshot) encodeExport(ctx context.Context, ind Indicator, q ExportQ
 	set := d.Set
 	attribution := Attribution(ind, set)
 	if q.Format == "json" {
-		cat := ind
-		cat.Years, cat.DefaultYear = nil, 0
+		cat := ind.Entry()
+		cat.Levels = ind.Levels
 		return json.Marshal(map[string]any{
 			"source": ind.Source, "licence": ind.Licence, "licence_url": ind.LicenceURL, "attribution": attribution,
 			"boundaries":   map[string]any{"name": set.Name, "gebietsstand": set.Gebietsstand, "attribution": set.Attribution},

@@ -93,6 +93,15 @@ type LevelCoverage struct {
 	Of      int   `json:"of,omitempty"`
 }
 
+// Entry is the indicator as a catalogue entry: without the fields filled
+// from the observations and the boundaries (levels, years, default year,
+// coverage, partial), as stores keep it, exports write it and the
+// catalogue scope compares it.
+func (ind Indicator) Entry() Indicator {
+	ind.Levels, ind.Years, ind.DefaultYear, ind.Coverage, ind.Partial = nil, nil, 0, nil, false
+	return ind
+}
+
 // PartialShare is the share of a level's regions below which an
 // indicator's coverage counts as partial.
 const PartialShare = 0.9

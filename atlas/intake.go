@@ -664,9 +664,7 @@ func CheckCatalogue(t Token, stored map[string]Indicator, writes []Indicator) er
 // differs from a; the fields filled from the observations and the
 // boundaries (levels, years, default year, coverage, partial) do not count.
 func CatalogueChanges(a, b Indicator) []string {
-	a.Levels, a.Years, a.DefaultYear, a.Coverage, a.Partial = nil, nil, 0, nil, false
-	b.Levels, b.Years, b.DefaultYear, b.Coverage, b.Partial = nil, nil, 0, nil, false
-	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	va, vb := reflect.ValueOf(a.Entry()), reflect.ValueOf(b.Entry())
 	var out []string
 	for i := 0; i < va.NumField(); i++ {
 		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {

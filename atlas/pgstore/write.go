@@ -99,8 +99,7 @@ func (s *Store) Write(ctx context.Context, c atlas.Change) (atlas.Release, error
 func indicatorEntries(inds []atlas.Indicator) ([]json.RawMessage, error) {
 	entries := make([]json.RawMessage, len(inds))
 	for i, ind := range inds {
-		cat := ind
-		cat.Levels, cat.Years, cat.DefaultYear = nil, nil, 0
+		cat := ind.Entry()
 		b, err := json.Marshal(cat)
 		if err != nil {
 			return nil, fmt.Errorf("encode indicator %s: %w", ind.ID, err)

@@ -112,8 +112,7 @@ func writeBoundaries(ctx context.Context, tx *sql.Tx, b atlas.BoundaryChange) er
 
 func writeIndicators(ctx context.Context, tx *sql.Tx, inds []atlas.Indicator) error {
 	for _, ind := range inds {
-		cat := ind
-		cat.Levels, cat.Years, cat.DefaultYear = nil, nil, 0
+		cat := ind.Entry()
 		b, err := json.Marshal(cat)
 		if err != nil {
 			return err

@@ -906,7 +906,7 @@ func TestBrowserLayout(t *testing.T) {
 	screenshot(t, ctx, "layout-click-east.png")
 
 	do(t, ctx, "compare three", chromedp.Navigate(srv.url+"/?tab=compare&compare=09162,14713,11000&level=kreis&indicator=unemployment_rate&year=2019"))
-	waitFor(t, ctx, "the comparison", `document.querySelectorAll('#compare-table thead th').length === 4 && document.querySelectorAll('#compare-table tbody tr').length > 10`)
+	waitFor(t, ctx, "the comparison", `document.querySelectorAll('#compare-table thead th').length === 5 && document.querySelectorAll('#compare-table tbody tr').length > 10`)
 	fit := js[string](t, ctx, `(() => { const s = document.querySelector('#compare .table-scroll'); const p = document.getElementById('panel').getBoundingClientRect(); const last = [...document.querySelectorAll('#compare-table thead th')].pop().getBoundingClientRect(); return s.scrollWidth <= s.clientWidth + 1 && last.right <= p.right ? '' : 'table ' + s.scrollWidth + ' px in ' + s.clientWidth + ' px, last column ends at ' + last.right + ', panel at ' + p.right; })()`)
 	if fit != "" {
 		t.Errorf("comparison of three regions at 1366 px: %s", fit)

@@ -1,7 +1,7 @@
 // legend.js: the legend box, built from the server's legend (colours, class labels and counts
 // used as given) for every map: indicators, the capacity index and the distribution key. The
 // browser never classifies.
-import { t, h, fill, getLang, formatNumber, unitText, localNumbers } from './i18n.js';
+import { t, h, ha, fill, getLang, formatNumber, unitText, localNumbers } from './i18n.js';
 
 /** Fill colour of a class; null/unknown class = the no-data colour. */
 export function colorFor(cls, legend) {
@@ -21,6 +21,15 @@ function row(color, label, count, extraClass) {
 
 const de = (deText, enText) => (getLang() === 'de' ? deText : enText);
 
+/** The caveat's coverage in the UI's language (the server's text is German; its numbers are given). */
+function coverageText(cv) {
+  if (getLang() === 'de' || typeof cv.regions !== 'number') return cv.coverage ?? '';
+  let s = `Values for ${formatNumber(cv.regions)} of ${formatNumber(cv.of)} areas`;
+  if (cv.partial) s += ' — the source covers only part of the country; shown only where it has values';
+  else if (cv.regions < cv.of) s += `; ${formatNumber(cv.of - cv.regions)} without a value (missing, secret or another Gebietsstand: see notes)`;
+  return s;
+}
+
 /** A legend model from a /values or /histogram answer of the server; caveat (data year and
  * "Stand" mark, coverage, catalogue notes) and the official Germany value come from the server. */
 export function serverLegend(answer, title, decimals) {
@@ -33,9 +42,10 @@ export function serverLegend(answer, title, decimals) {
   return {
     title,
     meta: [answer?.year, answer?.level && t('level_' + answer.level), lg.method && t('method_' + lg.method)].filter(Boolean).join(' · '),
-    stand: cv?.stand ?? '',
-    caveat: cv ? [cv.coverage, cv.notes].filter(Boolean).join(' — ') : '',
-    germany: g ? `${de('Deutschland', 'Germany')} ${g.year}: ${num(g.value)} (${g.basis})` : '',
+    stand: cv?.stand ? de(cv.stand, `as of ${cv.year}`) : '',
+    caveat: cv ? coverageText(cv) : '',
+    notes: cv?.notes ?? '', // the catalogue's notes: data, in German
+    germany: g ? `${de('Deutschland', 'Germany')} ${g.year}: ${num(g.value)} (${t('basis_' + g.basis)})` : '',
     unit: unitText(lg.unit),
     rows: (lg.classes ?? []).map((c) => ({ color: c.color, label: localNumbers(c.label), count: c.count })),
     noData: lg.no_data ? { color: lg.no_data.color, label: getLang() === 'de' && lg.no_data.label ? lg.no_data.label : t('no_data'), count: lg.no_data.count } : null,
@@ -48,7 +58,7 @@ export function serverLegend(answer, title, decimals) {
   };
 }
 
-/** Renders a legend model {title, meta, stand, unit, rows:[{color,label,count}], noData, stats, note, germany, caveat}; null clears. */
+/** Renders a legend model {title, meta, stand, unit, rows:[{color,label,count}], noData, stats, note, germany, caveat, notes}; null clears. */
 export function renderLegend(root, model) {
   if (!root) return;
   root.replaceChildren();
@@ -64,6 +74,7 @@ export function renderLegend(root, model) {
     model.stats ? h('p', 'legend__stats', model.stats) : null,
     model.note ? h('p', 'legend__stats', model.note) : null,
     model.germany ? h('p', 'legend__stats legend__germany', model.germany) : null,
-    model.caveat ? h('p', 'legend__stats legend__caveat', model.caveat) : null,
+    model.caveat || model.notes ? h('p', 'legend__stats legend__caveat', model.caveat, model.caveat && model.notes ? ' — ' : null,
+      model.notes ? ha('span', null, { lang: 'de' }, model.notes) : null) : null,
   );
 }

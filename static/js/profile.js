@@ -2,7 +2,7 @@
 // rank and the values of the Land and Germany, its time series as an SVG chart (with the Land's
 // series where the data have one), every indicator of the region, and similar regions.
 import * as api from './api.js';
-import { t, h, ha, button, fill, localized, topicTitle, formatValue, formatNumber, getLang, regionType } from './i18n.js';
+import { t, h, ha, button, fill, localized, germanOnly, topicTitle, formatValue, formatNumber, getLang, regionType } from './i18n.js';
 import { lineChart } from './chart.js';
 
 const STALE_YEARS = 5; // data older than this carry a visible "Stand YEAR"
@@ -119,10 +119,10 @@ export function initProfile(box, ctx) {
     }
     const stale = year && new Date().getFullYear() - year > STALE_YEARS;
     const cov = (ind.coverage ?? []).find((c) => c.level === p.level);
-    const caveat = [ind.partial && cov ? `${de('nur Teilabdeckung', 'partial coverage')}: ${formatNumber(cov.regions)}/${formatNumber(cov.of)}` : '', ind.notes ?? ''].filter(Boolean).join(' — ');
+    const partial = ind.partial && cov ? `${de('nur Teilabdeckung', 'partial coverage')}: ${formatNumber(cov.regions)}/${formatNumber(cov.of)}` : '';
     return [
-      h('p', 'info__indicator', `${localized(ind, 'title')}, ${year}`, stale ? h('strong', 'info__stand', ` · Stand ${year}`) : null),
-      caveat ? h('p', 'info__note', caveat) : null,
+      h('p', 'info__indicator', `${localized(ind, 'title')}, ${year}`, stale ? h('strong', 'info__stand', ` · ${de('Stand', 'as of')} ${year}`) : null),
+      partial || ind.notes ? h('p', 'info__note', partial, partial && ind.notes ? ' — ' : null, ind.notes ? ha('span', null, { lang: 'de' }, ind.notes) : null) : null,
       h('p', 'info__value', fmt(point?.value, point?.flag)),
       rank ? h('p', 'info__rank', [t('profile_rank', formatNumber(rank.rank), formatNumber(rank.of)), rank.pct != null ? t('profile_percentile', formatNumber(rank.pct, 0)) : ''].filter(Boolean).join(' · ')) : null,
       refs,
@@ -159,17 +159,20 @@ export function initProfile(box, ctx) {
     if (!o?.domains?.length) return null;
     const list = h('ul', 'info__domains');
     for (const d of o.domains) {
-      const item = h('li', null, h('strong', null, d.title));
+      const item = h('li', null, h('strong', null, localized(d, 'title')));
+      const german = (text) => ha('span', null, { lang: 'de' }, text); // the gap texts exist in German only
       if (d.gap) {
-        item.append(h('p', 'info__note', `${de('Keine offenen Daten', 'No open data')}: ${d.missing}`),
-          d.fill_with ? h('p', 'info__src', `${de('Füllen würde', 'Would be filled by')}: ${d.fill_with}`) : null,
+        item.append(h('p', 'info__note', `${de('Keine offenen Daten', 'No open data')}: `, german(d.missing)),
+          d.fill_with ? h('p', 'info__src', `${de('Füllen würde', 'Would be filled by')}: `, german(d.fill_with)) : null,
           d.import ? h('p', 'info__src', h('code', null, d.import)) : null);
       } else {
         const ul = h('ul', null);
         for (const i of d.indicators.slice(0, 8)) {
-          const ref = (r, label) => (r?.value != null ? ` · ${label} ${formatValue(r.value, i.unit, r.flag, i.decimals)}${r.basis ? ` (${r.basis})` : ''}` : '');
-          const stale = new Date().getFullYear() - i.year > STALE_YEARS ? ` · Stand ${i.year}` : '';
-          ul.append(h('li', 'info__src', `${i.title}: ${formatValue(i.value, i.unit, i.flag, i.decimals)} (${i.year})${stale}${ref(i.land, de('Land', 'Land'))}${ref(i.germany, 'DE')}`));
+          const ref = (r, label) => (r?.value != null ? ` · ${label} ${formatValue(r.value, i.unit, r.flag, i.decimals)}${r.basis ? ` (${t('basis_' + r.basis)})` : ''}` : '');
+          const stale = new Date().getFullYear() - i.year > STALE_YEARS ? ` · ${de('Stand', 'as of')} ${i.year}` : '';
+          const cat = ctx.indicator(i.id) ?? i;
+          const title = germanOnly(cat, 'title') ? german(cat.title) : localized(cat, 'title');
+          ul.append(h('li', 'info__src', title, `: ${formatValue(i.value, i.unit, i.flag, i.decimals)} (${i.year})${stale}${ref(i.land, de('Land', 'Land'))}${ref(i.germany, 'DE')}`));
         }
         if (d.indicators.length > 8) ul.append(h('li', 'info__src', `+ ${d.indicators.length - 8}`));
         item.append(ul);
