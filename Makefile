@@ -80,7 +80,7 @@ FUZZTIME     ?= 60s
 FUZZMINIMIZE ?= 1s
 FUZZ_TARGETS := atlas/web:FuzzQueryParameters atlas/web:FuzzTilePaths \
 	atlas/ingest:FuzzGENESIS atlas/ingest:FuzzINKAR atlas/ingest:FuzzCanonical atlas/ingest:FuzzFFCSV \
-	atlas/ingest:FuzzKS atlas/ingest:FuzzGV atlas/ingest:FuzzReadXLS atlas/ingest:FuzzReadXLSX \
+	atlas/ingest:FuzzKS atlas/ingest:FuzzGV atlas/ingest:FuzzDeutschlandatlas atlas/ingest:FuzzReadXLS atlas/ingest:FuzzReadXLSX \
 	geo/boundaryfile:FuzzReadSHP geo/boundaryfile:FuzzReadDBF geo/boundaryfile:FuzzGPKGHeader geo/boundaryfile:FuzzReadGeoJSON \
 	geo/crs:FuzzSRIDFromPRJ
 

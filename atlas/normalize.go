@@ -55,6 +55,20 @@ func IsCount(ind Indicator) bool {
 	return ind.Decimals == 0 && (ind.Unit == "Personen" || ind.Unit == "Wohnungen")
 }
 
+// Normalizations lists the normalisations that apply to ind: none for what
+// is not a count (IsCount) and for the area itself, only per km² for a
+// population (never divided by itself or another population count), all
+// three for other counts.
+func Normalizations(ind Indicator) []Normalization {
+	switch {
+	case !IsCount(ind) || ind.ID == AreaIndicator:
+		return nil
+	case ind.ID == PopulationIndicator || ind.ID == PopulationZensusIndicator:
+		return []Normalization{NormPerKm2}
+	}
+	return []Normalization{NormPer1000, NormPer100000, NormPerKm2}
+}
+
 // PopulationBaseFor returns the population indicator whose source matches
 // ind: the Zensus 2022 count for Zensus 2022 indicators, else the
 // Fortschreibung. The two bases differ by about 1.9 million people and are
@@ -113,7 +127,7 @@ func (snap *Snapshot) NormalizedValues(ctx context.Context, ind Indicator, level
 	case NormPerKm2:
 		base, factor, unit = AreaIndicator, 1, "je km²"
 	}
-	if base == ind.ID || (n != NormPerKm2 && (ind.ID == PopulationIndicator || ind.ID == PopulationZensusIndicator)) {
+	if !slices.Contains(Normalizations(ind), n) {
 		return nil, ind, nil, &ParamError{Param: "normalize", Value: string(n), Reason: fmt.Sprintf("%s cannot be divided by itself or by another population count", ind.ID)}
 	}
 	bind, err := snap.Indicator(ctx, base)

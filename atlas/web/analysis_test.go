@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -36,34 +37,34 @@ import (
 // The analysis, OpenAPI and OGC tests run on the real seeds, imported once
 // per test binary into a temporary embedded store.
 var seeded struct {
-	once sync.Once
-	dir  string
-	svc  *atlas.Service
-	e    *echo.Echo
-	err  error
+	once   sync.Once
+	dir    string
+	store  *sqlitestore.Store
+	svc    *atlas.Service
+	e      *echo.Echo
+	err    error
+	shared string // the copy for fuzz workers (shareSeededStore)
 }
+
+// seededStoreEnv names a consistent copy of the seeded store that a fuzz
+// coordinator made for its workers: each worker process opens it instead
+// of importing the seeds again, which took longer than a whole fuzz run
+// (FuzzQueryParameters never got past its baseline).
+const seededStoreEnv = "STANDORTATLAS_TEST_SEEDED_STORE"
 
 func seededEcho(t testing.TB) (*echo.Echo, *atlas.Service) {
 	t.Helper()
 	seeded.once.Do(func() {
 		ctx := context.Background()
-		if seeded.dir, seeded.err = os.MkdirTemp("", "web-analysis-test"); seeded.err != nil {
+		if shared := os.Getenv(seededStoreEnv); shared != "" {
+			seeded.store, seeded.err = sqlitestore.Open(ctx, shared)
+		} else if seeded.dir, seeded.err = os.MkdirTemp("", "web-analysis-test"); seeded.err == nil {
+			seeded.store, seeded.err = loadSeeds(ctx, filepath.Join(seeded.dir, "atlas.db"))
+		}
+		if seeded.err != nil {
 			return
 		}
-		store, err := sqlitestore.Open(ctx, filepath.Join(seeded.dir, "atlas.db"))
-		if err != nil {
-			seeded.err = err
-			return
-		}
-		m, err := ingest.ReadManifest(seeds.FS, seeds.Manifest)
-		if err != nil {
-			seeded.err = err
-			return
-		}
-		if _, seeded.err = ingest.LoadManifest(ctx, seeds.FS, m, store, nil); seeded.err != nil {
-			return
-		}
-		seeded.svc = atlas.NewService(store, atlas.Options{Now: goldenClock()})
+		seeded.svc = atlas.NewService(seeded.store, atlas.Options{Now: goldenClock()})
 		static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}, "embed.html": {Data: []byte("<!doctype html>")}}
 		seeded.e, seeded.err = New(Deps{RequestTimeout: testRequestTimeout, Service: seeded.svc, Tiles: maptiles.New(seeded.svc, tiles.Options{}), Static: static, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	})
@@ -71,6 +72,43 @@ func seededEcho(t testing.TB) (*echo.Echo, *atlas.Service) {
 		t.Fatal(seeded.err)
 	}
 	return seeded.e, seeded.svc
+}
+
+// loadSeeds imports the real seeds into a new store at path.
+func loadSeeds(ctx context.Context, path string) (*sqlitestore.Store, error) {
+	store, err := sqlitestore.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ingest.ReadManifest(seeds.FS, seeds.Manifest)
+	if err == nil {
+		_, err = ingest.LoadManifest(ctx, seeds.FS, m, store, nil)
+	}
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
+// shareSeededStore hands the seeded store to the fuzz workers this process
+// starts (go test -fuzz): a consistent copy (VACUUM INTO) named in the
+// environment, which the workers inherit. In a worker, or without -fuzz
+// (the seed corpus only), it does nothing.
+func shareSeededStore(f *testing.F) {
+	f.Helper()
+	seededEcho(f)
+	if fz := flag.Lookup("test.fuzz"); os.Getenv(seededStoreEnv) != "" || fz == nil || fz.Value.String() == "" {
+		return
+	}
+	if seeded.shared == "" {
+		shared := filepath.Join(seeded.dir, "shared.db")
+		if err := seeded.store.Backup(context.Background(), shared); err != nil {
+			f.Fatal(err)
+		}
+		seeded.shared = shared
+	}
+	f.Setenv(seededStoreEnv, seeded.shared)
 }
 
 func getJSONOK(t *testing.T, h http.Handler, url string, v any) *httptest.ResponseRecorder {
@@ -621,4 +659,47 @@ func goldenClock() func() time.Time {
 	start := time.Now()
 	ref := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
 	return func() time.Time { return ref.Add(time.Since(start)) }
+}
+
+// The catalogue says which normalisations apply to an indicator; the map
+// query accepts exactly those (one rule: atlas.Normalizations).
+func TestCatalogueNormalizeMatchesMapQuery(t *testing.T) {
+	e, _ := seededEcho(t)
+	var cat []struct {
+		ID          string   `json:"id"`
+		Count       bool     `json:"count"`
+		Normalize   []string `json:"normalize"`
+		DefaultYear int      `json:"default_year"`
+	}
+	getJSONOK(t, e, "/api/v1/indicators", &cat)
+	want := map[string]struct {
+		count bool
+		norms string
+	}{
+		"population":           {true, "perkm2"},
+		"dwellings_zensus2022": {true, "per1000,per100000,perkm2"},
+		"unemployment_rate":    {false, ""},
+	}
+	seen := 0
+	for _, ind := range cat {
+		w, ok := want[ind.ID]
+		if !ok {
+			continue
+		}
+		seen++
+		if ind.Count != w.count || strings.Join(ind.Normalize, ",") != w.norms {
+			t.Errorf("%s: count %v normalize %v, want %v %q", ind.ID, ind.Count, ind.Normalize, w.count, w.norms)
+		}
+		for _, n := range []string{"per1000", "perkm2"} {
+			url := fmt.Sprintf("/api/v1/values?level=kreis&indicator=%s&year=%d&normalize=%s", ind.ID, ind.DefaultYear, n)
+			rec := get(t, e, url, nil)
+			listed := slices.Contains(ind.Normalize, n)
+			if listed && rec.Code != http.StatusOK || !listed && rec.Code != http.StatusBadRequest {
+				t.Errorf("GET %s = %d (listed in the catalogue: %v) %s", url, rec.Code, listed, rec.Body.String())
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("catalogue has %d of the %d indicators checked", seen, len(want))
+	}
 }

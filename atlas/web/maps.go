@@ -46,11 +46,25 @@ func (h *handlers) indicators(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if inds == nil {
-		inds = []atlas.Indicator{}
+	out := make([]catalogueEntry, len(inds))
+	for i, ind := range inds {
+		norms := atlas.Normalizations(ind)
+		if norms == nil {
+			norms = []atlas.Normalization{}
+		}
+		out[i] = catalogueEntry{ind, atlas.IsCount(ind), norms}
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
-	return c.JSON(http.StatusOK, inds)
+	return c.JSON(http.StatusOK, out)
+}
+
+// catalogueEntry is an indicator of GET /api/v1/indicators with whether it
+// is a count (atlas.IsCount) and the values of the map query's normalize
+// parameter that apply to it (atlas.Normalizations).
+type catalogueEntry struct {
+	atlas.Indicator
+	Count     bool                  `json:"count"`
+	Normalize []atlas.Normalization `json:"normalize"`
 }
 
 func (h *handlers) sources(c echo.Context) error {

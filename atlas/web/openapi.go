@@ -144,7 +144,7 @@ func corePaths() oaObj {
 	return oaObj{
 		"/healthz": oaGet("healthz", "liveness", "status, store data version and build version", nil),
 		"/api/v1/indicators": oaGet("indicators", "indicator catalogue",
-			"every indicator with id, title, unit, topic, direction (capacity, need, context), levels, years, source, licence, attribution, definition", nil),
+			"every indicator with id, title, unit, topic, direction (capacity, need, context), levels, years, source, licence, attribution, definition; count (a count of persons or things) and normalize (the values of the map query's normalize parameter that apply)", nil),
 		"/api/v1/choropleth": oaGet("choropleth", "classified map as GeoJSON",
 			"one feature per region (id = regional key; properties key, name, type, value, flag, class) with legend ([a, b) intervals, the maximum in the last class, no data as its own class), stats and attribution; extended options add histogram, normalization and flag counts",
 			chor, "application/geo+json"),

@@ -185,8 +185,11 @@ func TestWritesAreRateLimited(t *testing.T) {
 // reached): every answer is a 2xx, 304 or a 4xx with a JSON error, never a
 // 5xx or a panic, and every JSON answer is valid JSON (no NaN or Inf).
 // Seeds: the golden answers' real requests and the inputs of issue 15.
+// The seeds are imported once per `go test` process; fuzz workers open a
+// copy of that store (shareSeededStore).
 func FuzzQueryParameters(f *testing.F) {
 	h, _ := seededEcho(f)
+	shareSeededStore(f)
 	routes := []string{"/api/v1/choropleth", "/api/v1/values", "/api/v1/histogram", "/api/v1/ranking", "/api/v1/compare", "/api/v1/index",
 		"/api/v1/distribution", "/api/v1/headroom", "/api/v1/boundaries", "/api/v1/places", "/api/v1/export", "/ogc/collections/land/items", "/api/v1/regions/09"}
 	seeds := []string{"level=land&indicator=unemployment_rate&year=2019", "level=land&indicator=unemployment_rate&method=manual&breaks=3,4,5",
