@@ -33,7 +33,12 @@ import (
 //go:embed report.html
 var reportHTML string
 
-var reportTemplate = template.Must(template.New("report").Parse(reportHTML))
+// pageTopHTML is the top of every server-rendered page (report, methods).
+//
+//go:embed page_top.html
+var pageTopHTML string
+
+var reportTemplate = template.Must(template.Must(template.New("report").Parse(reportHTML)).Parse(pageTopHTML))
 
 type reportLink struct {
 	Name, Type, Href string
@@ -48,6 +53,7 @@ type reportPage struct {
 	Children                                  []reportLink
 	ChildrenTitle                             string
 	AtlasHref                                 string
+	MethodsHref                               string // the method pages in the page's language
 	Maps                                      []reportMap
 	Domains                                   []reportDomain
 	RankNote                                  string
@@ -71,6 +77,7 @@ type reportDomain struct {
 
 type reportRow struct {
 	ID, Title, Definition, Direction string
+	MethodHref                       string // the indicator's method page
 	Year, Value, Flag                string
 	Rank, Percentile                 string
 	Land, Germany                    string
@@ -132,33 +139,50 @@ func renderReport(c echo.Context, status int, page *reportPage) error {
 	if err := reportTemplate.Execute(&buf, page); err != nil {
 		return fmt.Errorf("render region report: %w", err)
 	}
+	return writePage(c, status, page.Lang, buf.Bytes())
+}
+
+// writePage answers with a rendered HTML page (region report, method
+// pages), gzipped when the client accepts it.
+func writePage(c echo.Context, status int, lang string, body []byte) error {
 	hd := c.Response().Header()
 	hd.Set("Cache-Control", "no-cache")
-	hd.Set("Content-Language", page.Lang)
+	hd.Set("Content-Language", lang)
 	hd.Add("Vary", "Accept-Encoding")
 	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
 		hd.Set("Content-Encoding", "gzip")
-		return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, gzipBytes(buf.Bytes()))
+		return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, gzipBytes(body))
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, body)
 }
 
-// isReportPath tells the error handler which requests want an HTML page.
+// isReportPath tells the error handler which requests want an HTML page:
+// the region report and the method pages (methods.go).
 func isReportPath(p string) bool {
-	return strings.HasPrefix(p, "/region/") || strings.HasPrefix(p, "/en/region/")
+	return strings.HasPrefix(p, "/region/") || strings.HasPrefix(p, "/en/region/") || isMethodsPath(p)
 }
 
 // writeReportError answers a report request that failed with a page in the
 // request's language (errors.go maps the error to the status).
 func writeReportError(c echo.Context, code int) error {
-	lang := reportLangOf(c.Request().URL.Path)
+	p := c.Request().URL.Path
+	lang := reportLangOf(p)
 	key := c.Param("key")
 	page := &reportPage{Lang: string(lang), T: lang.strings(), Status: code}
 	page.OtherLang, page.OtherLangName, page.OtherHref = string(lang.other()), lang.t("other_lang"), lang.other().path(url.PathEscape(key))
-	if code == http.StatusNotFound {
+	methods := isMethodsPath(p)
+	if methods {
+		key = p[strings.LastIndex(p, "/")+1:]
+		page.OtherHref = lang.other().methodsPath("")
+	}
+	switch {
+	case code == http.StatusNotFound && methods:
+		page.Title = lang.t("method_not_found")
+		page.Message = fmt.Sprintf(lang.t("method_not_found_text"), key)
+	case code == http.StatusNotFound:
 		page.Title = lang.t("not_found")
 		page.Message = fmt.Sprintf(lang.t("not_found_text"), key)
-	} else {
+	default:
 		page.Title = lang.t("error")
 		page.Message = lang.t("error_text")
 	}
@@ -218,6 +242,7 @@ func (h *handlers) reportPage(ctx context.Context, lang reportLang, key, base st
 		q.Set("lang", "en")
 	}
 	page.AtlasHref = "/?" + q.Encode()
+	page.MethodsHref = lang.methodsPath("")
 	page.RankNote = fmt.Sprintf(lang.t("rank_note"), lang.t("among_"+p.Level.String()))
 
 	caveats := &caveatList{lang: lang}
@@ -229,7 +254,7 @@ func (h *handlers) reportPage(ctx context.Context, lang reportLang, key, base st
 		if lang == langEN && ind.TitleEN != "" {
 			title = ind.TitleEN
 		}
-		row := reportRow{ID: pi.ID, Title: title, Direction: lang.t("dir_" + string(pi.Direction))}
+		row := reportRow{ID: pi.ID, Title: title, Direction: lang.t("dir_" + string(pi.Direction)), MethodHref: lang.methodsPath("/indicator/" + pi.ID)}
 		row.Definition = ind.Definition
 		if lang == langEN {
 			row.Definition = ind.DefinitionEN

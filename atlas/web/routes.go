@@ -97,6 +97,15 @@ func New(d Deps) (*echo.Echo, error) {
 		// the region report, server-rendered (report.go)
 		{"GET", "/region/:key", h.report(langDE), nil},
 		{"GET", "/en/region/:key", h.report(langEN), nil},
+		// the method pages, server-rendered (methods.go)
+		{"GET", "/methods", h.methodsOverview(langDE), nil},
+		{"GET", "/en/methods", h.methodsOverview(langEN), nil},
+		{"GET", "/methods/indicator/:id", h.methodIndicator(langDE), nil},
+		{"GET", "/en/methods/indicator/:id", h.methodIndicator(langEN), nil},
+		{"GET", "/methods/classification/:id", h.methodTopic(langDE, "classification/"), nil},
+		{"GET", "/en/methods/classification/:id", h.methodTopic(langEN, "classification/"), nil},
+		{"GET", "/methods/:id", h.methodTopic(langDE, ""), nil},
+		{"GET", "/en/methods/:id", h.methodTopic(langEN, ""), nil},
 		{"GET", "/healthz", h.healthz, nil},
 		{"GET", "/readyz", h.readyz, nil},
 		{"GET", "/metrics", metricsHandler(m), nil},
