@@ -1079,3 +1079,78 @@ func TestBrowserLabels(t *testing.T) {
 	screenshot(t, ctx, "atlas-labels-leipzig.png")
 	b.check(t, srv.url)
 }
+
+// legendColors lists the legend's class colours ("r,g,b"), no-data left out.
+const legendColors = `[...document.querySelectorAll('#legend .legend__row:not(.legend__row--nodata) .legend__swatch')].map((e) => getComputedStyle(e).backgroundColor.replace(/[^\d,]/g, ''))`
+
+// drawnColors lists the opaque colours on the map's canvases ("r,g,b"), sampled.
+const drawnColors = `(() => { const s = new Set(); for (const c of document.querySelectorAll('#map canvas')) { let d; try { d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; } catch { continue; } for (let i = 0; i < d.length; i += 4 * 7) if (d[i + 3] === 255) s.add(d[i] + ',' + d[i + 1] + ',' + d[i + 2]); } return [...s]; })()`
+
+// TestBrowserPaletteAndHeadroom: a colour scheme chosen in the
+// classification controls recolours the map with the server's colours and
+// stays in the shared link and the embed; a raw count dominated by one
+// histogram bar offers its normalised form; the headroom view shows a table
+// that sorts by every column and narrows to the Kreise of one Land.
+func TestBrowserPaletteAndHeadroom(t *testing.T) {
+	b := newBrowserFor(t, 150*time.Second)
+	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	ctx := b.ctx
+	do(t, ctx, "desktop", chromedp.EmulateViewport(1366, 900))
+
+	t.Run("palette", func(t *testing.T) {
+		do(t, ctx, "open the map", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
+		waitFor(t, ctx, "the Kreis map", mapView("kreis/unemployment_rate/2019"))
+		before := js[[]string](t, ctx, legendColors)
+		if n := js[int](t, ctx, `document.querySelectorAll('#f-scheme option').length`); n != 11 {
+			t.Errorf("scheme options = %d, want the default and 10 schemes", n)
+		}
+		js[string](t, ctx, setSelect("f-scheme", "Purples"))
+		// the server's Purples of 5 classes (the unemployment rate's own default is OrRd), in the
+		// legend and drawn on the map
+		waitFor(t, ctx, "the map in Purples", `(() => { const l = `+legendColors+`; const d = new Set(`+drawnColors+`); return l.length === 5 && l[4] === '84,39,143' && l.every((c) => d.has(c)); })()`)
+		after := js[[]string](t, ctx, legendColors)
+		if slices.Equal(before, after) {
+			t.Fatalf("legend colours unchanged: %v", after)
+		}
+		link := js[string](t, ctx, `location.href`)
+		if !strings.Contains(link, "scheme=Purples") {
+			t.Fatalf("share link %q without the scheme", link)
+		}
+		// the shared link restores the scheme; so does the embed
+		do(t, ctx, "open the shared link", chromedp.Navigate(link))
+		want, _ := json.Marshal(after)
+		waitFor(t, ctx, "the shared map in Purples", mapView("kreis/unemployment_rate/2019")+` && document.getElementById('f-scheme').value === 'Purples' && JSON.stringify(`+legendColors+`) === '`+string(want)+`'`)
+		do(t, ctx, "open the embed dialog", chromedp.Click(chromedp.CSS("#embed-open")))
+		code := js[string](t, ctx, `document.getElementById('embed-code').value`)
+		if !strings.Contains(code, "scheme=Purples") {
+			t.Errorf("embed snippet without the scheme: %q", code)
+		}
+		do(t, ctx, "open the embed", chromedp.Navigate(js[string](t, ctx, `document.getElementById('embed-preview').href`)))
+		waitFor(t, ctx, "the embed in Purples", mapView("kreis/unemployment_rate/2019")+` && (() => { const d = new Set(`+drawnColors+`); return ['242,240,247', '84,39,143'].every((c) => d.has(c)); })()`)
+	})
+
+	t.Run("normalisation hint", func(t *testing.T) {
+		do(t, ctx, "open population by Gemeinde", chromedp.Navigate(srv.url+"/?level=gemeinde&indicator=population"))
+		waitFor(t, ctx, "the hint", `!document.getElementById('norm-hint').hidden && document.getElementById('norm-apply') !== null`)
+		do(t, ctx, "normalise", chromedp.Click(chromedp.CSS("#norm-apply")))
+		waitFor(t, ctx, "population per km²", `location.search.includes('normalize=perkm2') && document.getElementById('legend').textContent.includes('km²') && document.getElementById('norm-off') !== null`)
+		do(t, ctx, "back to counts", chromedp.Click(chromedp.CSS("#norm-off")))
+		waitFor(t, ctx, "counts again", `!location.search.includes('normalize') && !document.getElementById('legend').textContent.includes('km²')`)
+	})
+
+	t.Run("headroom", func(t *testing.T) {
+		do(t, ctx, "open the map", chromedp.Navigate(srv.url+"/"))
+		waitFor(t, ctx, "the tabs", `document.getElementById('tab-headroom') !== null`)
+		do(t, ctx, "open headroom", chromedp.Click(chromedp.CSS("#tab-headroom")))
+		waitFor(t, ctx, "the Länder headroom", `document.querySelectorAll('#headroom-table tbody tr').length === 16 && location.search.includes('tab=headroom')`)
+		if p := js[string](t, ctx, sortedByEveryColumn+`('headroom-table')`); p != "" {
+			t.Errorf("headroom: %s", p)
+		}
+		js[string](t, ctx, setSelect("hr-scope", "09"))
+		waitFor(t, ctx, "the Kreise of Bayern", `(() => { const rows = [...document.querySelectorAll('#headroom-table tbody tr')]; return rows.length >= 50 && rows.every((r) => r.dataset.key.startsWith('09')); })()`)
+		if p := js[string](t, ctx, sortedByEveryColumn+`('headroom-table')`); p != "" {
+			t.Errorf("headroom of Bayern: %s", p)
+		}
+	})
+	b.check(t, srv.url)
+}

@@ -47,13 +47,15 @@ export const weightsParam = (weights) =>
   (weights ?? []).filter((x) => x.w > 0).map((x) => `${x.id}:${x.w}`).join(',');
 
 // The map query shared by /values, /histogram and /choropleth.
-const mapParams = ({ level, indicator, year, method, classes, breaks }) => ({
+const mapParams = ({ level, indicator, year, method, classes, breaks, scheme, normalize }) => ({
   level,
   indicator,
   year: year || undefined,
   method: breaks?.length ? undefined : method,
   classes: method === 'manual' || breaks?.length ? undefined : classes,
   breaks: method === 'manual' && breaks?.length ? breaks : undefined,
+  scheme: scheme || undefined,
+  normalize: normalize || undefined,
 });
 
 /** The indicator catalogue: [{id, title, title_en, unit, topic, topic_title, levels, years, default_year, ...}]. */
@@ -111,6 +113,17 @@ const distributionParams = ({ dland, dweights, arrivals, ks }) => ({
   arrivals: arrivals || undefined,
   ks_year: ks || undefined,
 });
+
+/** Capacity per expected arrival under a key, per Land or per Kreis of one Land (no classes, no CSV). */
+export const fetchHeadroom = ({ hland, hkey, arrivals, ks, dweights }, signal) =>
+  getJSON(BASE + '/headroom', {
+    level: hland ? 'kreis' : 'land',
+    land: hland || undefined,
+    key: hkey,
+    weights: hkey === 'model' ? weightsParam(dweights) : undefined,
+    arrivals: arrivals || 1,
+    ks_year: ks || undefined,
+  }, signal);
 
 /** Published places (GeoJSON points) in a WGS84 box, optionally of some categories. */
 export const fetchPlaces = ({ bbox, categories }, signal) =>

@@ -7,6 +7,11 @@ import { checkLine } from './updates.js';
 export const LEVELS = ['land', 'kreis', 'gemeinde'];
 export const METHODS = ['quantile', 'equal', 'jenks', 'stddev', 'manual'];
 export const CLASS_COUNTS = [3, 4, 5, 6, 7];
+// The server's ColorBrewer schemes (atlas.Schemes): sequential ones for values from low to high,
+// diverging ones (a neutral middle) for values around a centre such as the mean; "_r" reverses.
+// '' = the default of the indicator's direction. The server colours; the browser only names one.
+export const SCHEMES = { sequential: ['Blues', 'OrRd', 'Purples'], diverging: ['RdBu', 'PuOr'] };
+export const SCHEME_NAMES = Object.values(SCHEMES).flat().flatMap((s) => [s, s + '_r']);
 
 function option(value, text, disabled = false) {
   const o = new Option(String(text), String(value)); // Option() sets text, never HTML
@@ -50,6 +55,17 @@ function indicatorInfo(ind) {
   ].filter((p) => p.textContent);
 }
 
+/** The colour scheme options: the default, then the sequential and the diverging group. */
+function schemeOptions() {
+  const groups = Object.entries(SCHEMES).map(([kind, names]) => {
+    const group = document.createElement('optgroup');
+    group.label = t('scheme_' + kind);
+    for (const n of names) group.append(option(n, t('scheme_' + n)), option(n + '_r', t('scheme_reversed', t('scheme_' + n))));
+    return group;
+  });
+  return [option('', t('scheme_default')), ...groups];
+}
+
 /** "3; 5; 7,5" → [3, 5, 7.5]; null if not 1–8 ascending numbers. */
 export function parseBreaks(s) {
   const parts = String(s).split(/[;\s]+/).filter(Boolean);
@@ -64,7 +80,7 @@ export const formatBreaks = (xs) => (xs ?? []).map((x) => formatNumber(x)).join(
 /** Wires the form; returns render(state). */
 export function initControls(form, infoBox, onChange) {
   const el = (name) => form.elements.namedItem(name);
-  const select = { indicator: el('indicator'), level: el('level'), method: el('method'), classes: el('classes') };
+  const select = { indicator: el('indicator'), level: el('level'), method: el('method'), classes: el('classes'), scheme: el('scheme') };
   const filter = form.querySelector('#f-indicator-filter');
   const count = form.querySelector('#indicator-count');
   const year = el('year');
@@ -94,6 +110,7 @@ export function initControls(form, infoBox, onChange) {
     onChange({ method, breaks: [] });
   });
   select.classes.addEventListener('change', () => onChange({ classes: Number(select.classes.value) }));
+  select.scheme.addEventListener('change', () => onChange({ scheme: select.scheme.value }));
 
   const showYear = () => {
     const y = years[Number(year.value)] ?? '';
@@ -150,6 +167,8 @@ export function initControls(form, infoBox, onChange) {
     select.method.value = state.method;
     select.classes.value = String(state.classes);
     select.classes.disabled = state.method === 'manual';
+    fill('scheme', lang, () => schemeOptions());
+    select.scheme.value = state.scheme;
 
     years = [...(ind?.years ?? [])].sort((a, b) => a - b);
     const sig = years.join(',');

@@ -4,7 +4,7 @@
 // PuOr) and a table with
 // persons for N arrivals and the sensitivity band.
 import * as api from './api.js';
-import { t, h, ha, button, localized, formatNumber, formatSigned, parseNumber } from './i18n.js';
+import { t, h, ha, button, localized, formatNumber, formatSigned, parseNumber, getLang } from './i18n.js';
 import { indicatorOptions } from './controls.js';
 import { classColor } from './legend.js';
 import { LANDS, sortRows, sortHeader, refocusSort } from './table.js';
@@ -181,6 +181,7 @@ export function initDistribution(root, ctx) {
       if (data.sensitivity?.method) parts.push(h('p', 'info__src', data.sensitivity.method));
       for (const n of data.notes ?? []) parts.push(h('p', 'info__src', n));
       parts.push(h('details', 'info__section', {}, h('summary', null, 'Formel / formula'), h('p', 'info__src', data.formula ?? '')));
+      parts.push(h('p', 'info__src', ha('a', null, { href: `${getLang() === 'en' ? '/en' : ''}/methods/distribution`, target: '_blank', rel: 'noopener' }, getLang() === 'en' ? 'How the key and its band are calculated' : 'So werden Schlüssel und Band berechnet')));
     }
     const hadFocus = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : '';
     root.replaceChildren(...parts);

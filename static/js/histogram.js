@@ -1,6 +1,6 @@
 // histogram.js: the small histogram under the classification controls — the distribution of the
 // map's values (GET /api/v1/histogram) with the class breaks as dashed lines, bars in class colours.
-import { t, h, formatNumber, getLang } from './i18n.js';
+import { t, h, button, formatNumber, getLang } from './i18n.js';
 import { histogramChart } from './chart.js';
 
 export function renderHistogram(root, answer, decimals) {
@@ -26,4 +26,30 @@ export function renderHistogram(root, answer, decimals) {
     histogramChart({ bins: hist.bins, breaks, colorAt, title: t('histogram'), desc: gLabel ? `${desc} ${gLabel}` : desc, decimals, marker: g ? { value: g.value, label: gLabel } : null }),
     g ? h('p', 'histogram__germany legend__stats', `▼ ${gLabel}`) : null,
   );
+}
+
+// A histogram is "dominated by one bar" when that bar holds at least this share of the areas.
+const DOMINANT_SHARE = 0.6;
+
+/**
+ * The hint under the histogram: for a count (the catalogue's normalize lists what applies) whose
+ * histogram is one bar, a button to the normalised form; while normalised, the way back.
+ * onChange(normalize) switches; the server divides, the browser only asks.
+ */
+export function renderNormHint(root, answer, ind, normalize, onChange) {
+  if (!root) return;
+  const norms = ind?.normalize ?? [];
+  const hist = answer?.histogram;
+  let parts = [];
+  if (normalize) {
+    parts = [h('p', 'norm-hint__text', t('norm_on_' + normalize)), button(t('norm_off'), 'button button--quiet', () => onChange(''), { id: 'norm-off' })];
+  } else if (ind?.count && norms.length && hist?.bins?.length && hist.count > 0) {
+    const top = Math.max(...hist.bins.map((b) => b.count));
+    if (top >= DOMINANT_SHARE * hist.count) {
+      const n = norms.includes('per1000') ? 'per1000' : norms[0];
+      parts = [h('p', 'norm-hint__text', t('norm_hint')), button(t('norm_apply_' + n), 'button', () => onChange(n), { id: 'norm-apply' })];
+    }
+  }
+  root.replaceChildren(...parts);
+  root.hidden = !parts.length;
 }

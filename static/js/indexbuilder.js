@@ -219,7 +219,8 @@ export function initIndex(root, ctx) {
       const focus = data.regions.find((r) => r.key === s.selected) ?? data.regions[0];
       parts.push(contributions(focus));
       if (data.incomplete?.length) parts.push(h('p', 'muted small', t('index_incomplete', formatNumber(data.incomplete.length))));
-      parts.push(...table(), h('details', 'info__section', {}, h('summary', null, 'Formel / formula'), h('p', 'info__src', data.formula ?? '')));
+      parts.push(...table(), h('details', 'info__section', {}, h('summary', null, 'Formel / formula'), h('p', 'info__src', data.formula ?? '')),
+        h('p', 'info__src', ha('a', null, { href: `${getLang() === 'en' ? '/en' : ''}/methods/index`, target: '_blank', rel: 'noopener' }, getLang() === 'en' ? 'How the index is calculated' : 'So wird der Index berechnet')));
     }
     const hadFocus = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : '';
     root.replaceChildren(...parts.filter(Boolean));

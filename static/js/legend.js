@@ -42,6 +42,7 @@ export function serverLegend(answer, title, decimals) {
   return {
     title,
     meta: [answer?.year, answer?.level && t('level_' + answer.level), lg.method && t('method_' + lg.method)].filter(Boolean).join(' · '),
+    methodHref: ['quantile', 'equal', 'jenks', 'stddev', 'manual'].includes(lg.method) ? `${de('', '/en')}/methods/classification/${lg.method}` : '',
     stand: cv?.stand ? de(cv.stand, `as of ${cv.year}`) : '',
     caveat: cv ? coverageText(cv) : '',
     notes: cv?.notes ?? '', // the catalogue's notes: data, in German
@@ -73,6 +74,7 @@ export function renderLegend(root, model) {
     list,
     model.stats ? h('p', 'legend__stats', model.stats) : null,
     model.note ? h('p', 'legend__stats', model.note) : null,
+    model.methodHref ? h('p', 'legend__stats', ha('a', null, { href: model.methodHref, target: '_blank', rel: 'noopener' }, de('Methode erklärt', 'How the classes are made'))) : null,
     model.germany ? h('p', 'legend__stats legend__germany', model.germany) : null,
     model.caveat || model.notes ? h('p', 'legend__stats legend__caveat', model.caveat, model.caveat && model.notes ? ' — ' : null,
       model.notes ? ha('span', null, { lang: 'de' }, model.notes) : null) : null,

@@ -5,20 +5,21 @@ import * as api from './api.js';
 import { t, h, button, setLang, translatePage, localized, formatValue, formatNumber } from './i18n.js';
 import { createMap, leafletLoaded } from './map.js';
 import { renderLegend, serverLegend, colorFor } from './legend.js';
-import { initControls, LEVELS, METHODS, CLASS_COUNTS, parseBreaks } from './controls.js';
+import { initControls, LEVELS, METHODS, CLASS_COUNTS, SCHEME_NAMES, parseBreaks } from './controls.js';
 import { attachChecks } from './updates.js';
-import { renderHistogram } from './histogram.js';
+import { renderHistogram, renderNormHint } from './histogram.js';
 import { initProfile, levelOfKey } from './profile.js';
 import { initRanking } from './ranking.js';
 import { initCompare, MAX_COMPARE, COLORS as COMPARE_COLORS } from './compare.js';
 import { initIndex, defaultWeights, INDEX_LEVELS, INDEX_METHODS } from './indexbuilder.js';
 import { initDistribution, defaultDistWeights } from './distribution.js';
+import { initHeadroom, HEADROOM_KEYS } from './headroom.js';
 import { initPlaces } from './places.js';
 import { initSearch } from './search.js';
 import { initShare, copyLink, composePNG, download } from './share.js';
 import { initEmbed } from './embed.js';
 
-const TABS = ['map', 'ranking', 'compare', 'index', 'distribution'];
+const TABS = ['map', 'ranking', 'compare', 'index', 'distribution', 'headroom'];
 const INDICATOR_TABS = new Set(['map', 'ranking', 'compare']);
 const KEY_RE = /^\d{2}(\d{3}(\d{3,4})?)?$/;
 const ID_RE = /^[a-z0-9_]{1,64}$/;
@@ -33,6 +34,8 @@ const state = {
   method: 'quantile',
   classes: 5,
   breaks: [], // manual class breaks
+  scheme: '', // colour scheme (SCHEME_NAMES); '' = the server's default of the indicator's direction
+  normalize: '', // '' = the values as published; per1000 | per100000 | perkm2 (a count divided by the server)
   selected: null, // regional key
   compare: [], // regional keys
   ilevel: 'kreis', // level of the capacity index
@@ -42,6 +45,8 @@ const state = {
   dweights: null,
   arrivals: 10000,
   ks: '',
+  hland: '', // headroom: '' = Länder, '09' = Kreise of Bayern
+  hkey: 'ks', // headroom: the key distributing the arrivals (HEADROOM_KEYS)
   places: false,
   pcats: [], // place categories shown; [] = all with data
   rland: '', // the ranking table's Land filter (its CSV exports the same rows)
@@ -65,12 +70,15 @@ const mod = {}; // feature modules
 // ---- URL state ---------------------------------------------------------------
 //
 // The query of / and /embed (all optional):
-//   tab        map | ranking | compare | index | distribution
+//   tab        map | ranking | compare | index | distribution | headroom
 //   level, indicator, year, method (quantile|equal|jenks|stddev|manual), classes, breaks=3,5,7.5
+//   scheme     a ColorBrewer scheme of the server (Blues, OrRd, Purples, RdBu, PuOr; _r reversed)
+//   normalize  per1000 | per100000 | perkm2: a count per inhabitants or area (the catalogue lists which apply)
 //   region     the selected regional key (profile, highlight)
 //   compare    up to 10 regional keys
 //   ilevel, weights=a:2,b:1, imethod (minmax|zscore)      the capacity index
 //   dland (2-digit Land or empty), dweights, arrivals, ks   the distribution key
+//   hland, hkey (ks|population|model)                     the headroom view (arrivals shared)
 //   places=1, pcat=a,b                                      the places layer and its categories
 //   view=lat,lng,zoom                                       the map's centre and zoom
 //   lang=en
@@ -108,6 +116,9 @@ function readURL() {
     if (q.get('breaks')) asked.breaks = q.get('breaks');
     if (state.method === 'manual') state.method = 'quantile';
   }
+  if (SCHEME_NAMES.includes(q.get('scheme'))) state.scheme = q.get('scheme');
+  else if (q.get('scheme')) asked.scheme = q.get('scheme');
+  if (['per1000', 'per100000', 'perkm2'].includes(q.get('normalize'))) state.normalize = q.get('normalize');
   state.indicator = ID_RE.test(q.get('indicator') ?? '') ? q.get('indicator') : '';
   if (q.get('indicator')) asked.indicator = q.get('indicator');
   state.year = Number(q.get('year')) || 0;
@@ -131,6 +142,8 @@ function readURL() {
   const n = Number(q.get('arrivals'));
   if (q.has('arrivals') && Number.isFinite(n) && n >= 0 && n <= 1e9) state.arrivals = Math.round(n);
   if (/^(\d{4}|lukifg2025)$/.test(q.get('ks') ?? '')) state.ks = q.get('ks');
+  if (/^\d{2}$/.test(q.get('hland') ?? '')) state.hland = q.get('hland');
+  if (HEADROOM_KEYS.includes(q.get('hkey'))) state.hkey = q.get('hkey');
   state.places = q.get('places') === '1';
   state.pcats = (q.get('pcat') ?? '').split(',').filter((c) => ID_RE.test(c));
   state.view = parseView(q.get('view'));
@@ -147,6 +160,7 @@ function checkLink() {
   if (asked.method) notice(t('fb_method', asked.method));
   if (asked.classes) notice(t('fb_classes', asked.classes));
   if (asked.breaks) notice(t('fb_breaks', asked.breaks));
+  if (asked.scheme) notice(t('fb_scheme', asked.scheme));
   if (asked.region) notice(t('fb_region', asked.region));
   if (asked.view) notice(t('fb_view', asked.view));
   if (asked.compare?.length) notice(t('fb_compare', asked.compare.join(', ')));
@@ -190,6 +204,8 @@ function query() {
   q.set('method', state.method);
   if (state.method === 'manual' && state.breaks.length) q.set('breaks', state.breaks.join(','));
   else if (state.classes !== 5) q.set('classes', String(state.classes));
+  if (state.scheme) q.set('scheme', state.scheme);
+  if (state.normalize) q.set('normalize', state.normalize);
   if (state.selected) q.set('region', state.selected);
   if (state.compare.length) q.set('compare', state.compare.join(','));
   if (state.tab === 'index' || state.ilevel !== 'kreis') q.set('ilevel', state.ilevel);
@@ -197,8 +213,10 @@ function query() {
   if (state.imethod !== 'minmax') q.set('imethod', state.imethod);
   if (state.dland) q.set('dland', state.dland);
   if (state.dweights && (state.tab === 'distribution' || fmtWeights(state.dweights) !== fmtWeights(defaultDistWeights(state.indicators)))) q.set('dweights', fmtWeights(state.dweights));
-  if (state.tab === 'distribution' || state.arrivals !== 10000) q.set('arrivals', String(state.arrivals));
+  if (state.tab === 'distribution' || state.tab === 'headroom' || state.arrivals !== 10000) q.set('arrivals', String(state.arrivals));
   if (state.ks) q.set('ks', state.ks);
+  if (state.hland) q.set('hland', state.hland);
+  if (state.hkey !== 'ks') q.set('hkey', state.hkey);
   if (state.places) q.set('places', '1');
   if (state.pcats.length) q.set('pcat', state.pcats.join(','));
   if (state.lang !== 'de') q.set('lang', state.lang);
@@ -232,6 +250,8 @@ function normalize(indicatorChanged) {
   if (indicatorChanged || !years.includes(state.year)) {
     state.year = years.includes(ind.default_year) || !years.length ? ind.default_year : years[years.length - 1];
   }
+  // a normalisation only where the catalogue says it applies (counts; the server divides)
+  if (!(ind.normalize ?? []).includes(state.normalize)) state.normalize = '';
   // standard-deviation classes come in pairs around the mean: 5 → 6, 7 → 6, 3 → 4 (as the server draws them)
   if (state.method === 'stddev' && state.classes % 2) state.classes = state.classes === 3 ? 4 : 6;
   if (state.method !== 'manual') state.breaks = [];
@@ -372,7 +392,8 @@ function updateCounts() {
 
 let prefetched = null; // {sig, values, hist}: the first view's data, asked for with the catalogue
 
-const mapQuery = () => ({ level: state.level, indicator: state.indicator, year: state.year, method: state.method, classes: state.classes, breaks: state.breaks });
+const mapQuery = () => ({ level: state.level, indicator: state.indicator, year: state.year, method: state.method, classes: state.classes, breaks: state.breaks,
+  scheme: state.scheme, normalize: state.normalize });
 
 function fetchMapData(q) {
   return [api.fetchValues(q), state.page === 'app' ? api.fetchHistogram(q).catch(() => null) : Promise.resolve(null)];
@@ -414,6 +435,7 @@ async function refresh() {
       await loadIndicatorValues();
       if (mine !== gen) return;
       renderHistogram($('histogram'), hist, indicator(state.indicator)?.decimals);
+      renderNormHint($('norm-hint'), hist, indicator(state.indicator), state.normalize, (normalize) => update({ normalize }));
       state.currentBreaks = values?.legend?.breaks ?? []; // to start manual breaks from
       mod.controls?.(state);
       if (state.tab === 'ranking') mod.ranking?.load();
@@ -422,6 +444,8 @@ async function refresh() {
       await mod.index.load();
     } else if (state.tab === 'distribution') {
       await mod.dist.load();
+    } else if (state.tab === 'headroom') {
+      await mod.headroom?.load();
     }
     if (mine !== gen) return;
     const mv = mapViewForTab();
@@ -438,6 +462,11 @@ async function refresh() {
     if (err.name === 'AbortError' || mine !== gen) return;
     values = null;
     valuesSig = '';
+    if (err.status === 400 && INDICATOR_TABS.has(state.tab) && state.normalize) {
+      // a normalisation the server refuses for this year or level: the published values
+      notice(t('fb_normalize'));
+      return update({ normalize: '' });
+    }
     if (err.status === 400 && INDICATOR_TABS.has(state.tab) && (state.method !== 'quantile' || state.classes !== 5)) {
       // a classification the server refuses (e.g. breaks outside what it accepts): the default one
       notice(t('fb_server'));
@@ -500,12 +529,13 @@ const MAX_ZOOM = { land: 7, kreis: 9, vwg: 10, gemeinde: 11 };
 
 function valueOf(key) {
   const v = values?.values?.[key];
-  return v && values.indicator === state.indicator ? v : null;
+  // a normalised map (per inhabitants or area) is not the indicator's own value: the card shows the profile's
+  return v && values.indicator === state.indicator && !values.normalization ? v : null;
 }
 
 function rankOf(key) {
-  const all = Object.values(values?.values ?? {}).map((v) => v.value).filter(Number.isFinite);
   const v = valueOf(key)?.value;
+  const all = Object.values(values?.values ?? {}).map((x) => x.value).filter(Number.isFinite);
   if (!Number.isFinite(v)) return null;
   return { rank: 1 + all.filter((x) => x > v).length, of: all.length, pct: null };
 }
@@ -550,6 +580,7 @@ function renderPanels() {
   if (state.tab === 'compare') mod.compare?.render();
   if (state.tab === 'index') mod.index?.render();
   if (state.tab === 'distribution') mod.dist?.render();
+  if (state.tab === 'headroom') mod.headroom?.render();
 }
 
 function wireTabs() {
@@ -602,6 +633,7 @@ function wireApp() {
     writeURL();
     renderPanels();
     renderHistogram($('histogram'), hist, indicator(state.indicator)?.decimals);
+    renderNormHint($('norm-hint'), hist, indicator(state.indicator), state.normalize, (normalize) => update({ normalize }));
     const mv = mapViewForTab();
     if (mv) applyMapView(mv);
     mod.profile?.refresh();
@@ -620,6 +652,7 @@ function wireApp() {
   mod.compare = initCompare($('compare'), ctx);
   mod.index = initIndex($('index-builder'), ctx);
   mod.dist = initDistribution($('distribution'), ctx);
+  mod.headroom = initHeadroom($('headroom'), ctx);
   mod.places = initPlaces($('places'), {
     state,
     update,
