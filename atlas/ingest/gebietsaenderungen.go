@@ -30,7 +30,14 @@ import (
 
 var gaYear = regexp.MustCompile(`(?i)(\d{1,2}\.\d{1,2}\.(\d{4}))\s*(?:bis|-|–)\s*(\d{1,2}\.\d{1,2}\.(\d{4}))`)
 
-type gaColumns struct{ old, nw, pop, area, kind, oldName, newName int }
+// gaColumns are the columns of a list: old and nw hold every key column
+// of a side (the Destatis lists give the Regionalschlüssel and the AGS
+// side by side; a row takes the first that holds a key).
+type gaColumns struct {
+	old, nw                           []int
+	pop, area, kind, oldName, newName int
+	areaHa                            bool // "Fläche in ha"
+}
 
 // isBBSRWorkbook reports whether a workbook has the BBSR sheets "YYYY-YYYY".
 func isBBSRWorkbook(w *workbook) bool {
@@ -69,27 +76,34 @@ func readGebietsaenderungen(name string, w *workbook, year int) (*Crosswalk, boo
 	return nil, false, nil
 }
 
-// gaHeader finds the header row (one or two lines) and the columns.
+// gaHeader finds the header row (one or two lines) and the columns. A
+// group heading over several columns ("bisherige Zugehörigkeit" above the
+// key and the name) is a merged cell whose text stands in its first column
+// only: it is carried to the right until the next heading.
 func gaHeader(rows [][]string) (int, gaColumns, bool) {
 	for h := 0; h < min(25, len(rows)); h++ {
 		texts := make([]string, len(rows[h]))
+		group := ""
 		for j := range texts {
 			texts[j] = gvNorm(cellAt(rows[h], j))
 			if h > 0 {
-				texts[j] = gvNorm(cellAt(rows[h-1], j)) + texts[j]
+				if g := gvNorm(cellAt(rows[h-1], j)); g != "" {
+					group = g
+				}
+				texts[j] = group + texts[j]
 			}
 		}
-		c := gaColumns{old: -1, nw: -1, pop: -1, area: -1, kind: -1, oldName: -1, newName: -1}
+		c := gaColumns{pop: -1, area: -1, kind: -1, oldName: -1, newName: -1}
 		for j, t := range texts {
 			key := strings.Contains(t, "schlüssel") || strings.Contains(t, "ags") || strings.Contains(t, "kennziffer")
 			name := strings.Contains(t, "name") || strings.Contains(t, "bezeichnung")
 			old := strings.Contains(t, "alt") || strings.Contains(t, "bisher") || strings.Contains(t, "abgebend") || strings.Contains(t, "vorher")
 			nw := strings.Contains(t, "neu") || strings.Contains(t, "aufnehmend") || strings.Contains(t, "nachfolg")
 			switch {
-			case key && old && c.old < 0:
-				c.old = j
-			case key && nw && c.nw < 0:
-				c.nw = j
+			case key && old && !nw:
+				c.old = append(c.old, j)
+			case key && nw && !old:
+				c.nw = append(c.nw, j)
 			case name && old && c.oldName < 0:
 				c.oldName = j
 			case name && nw && c.newName < 0:
@@ -98,11 +112,12 @@ func gaHeader(rows [][]string) (int, gaColumns, bool) {
 				c.pop = j
 			case strings.Contains(t, "fläche") && c.area < 0:
 				c.area = j
+				c.areaHa = strings.HasSuffix(t, "ha") || strings.Contains(t, "inha")
 			case (strings.Contains(t, "artder") || strings.Contains(t, "änderungsart")) && c.kind < 0:
 				c.kind = j
 			}
 		}
-		if c.old >= 0 && c.nw >= 0 && c.pop >= 0 {
+		if len(c.old) > 0 && len(c.nw) > 0 && c.pop >= 0 {
 			return h, c, true
 		}
 	}
@@ -148,9 +163,13 @@ func gaKey(s string) (string, bool) {
 // gaRows turns the changes into crosswalk pieces.
 func (cw *Crosswalk) gaRows(name, sheet string, rows [][]string, first int, c gaColumns) error {
 	type change struct {
-		old, nw, kind string
-		pop, area     float64
-		line          int
+		old, nw   string
+		partial   bool
+		pop, area float64
+		line      int
+	}
+	if c.kind < 0 {
+		return invalidf("%s: sheet %s: no column with the kind of change (Änderungsart): a partial transfer cannot be told from a whole unit that moves", name, sheet)
 	}
 	var changes []change
 	verr := &ValidationError{File: name}
@@ -158,10 +177,15 @@ func (cw *Crosswalk) gaRows(name, sheet string, rows [][]string, first int, c ga
 		if isBlank(rec) {
 			continue
 		}
-		old, ok1 := gaKey(cellAt(rec, c.old))
-		nw, ok2 := gaKey(cellAt(rec, c.nw))
+		old, ok1 := gaFirstKey(rec, c.old)
+		nw, ok2 := gaFirstKey(rec, c.nw)
 		if !ok1 || !ok2 {
-			continue // notes, subtotals, name-only changes without keys
+			continue // notes, subtotals, new units without a predecessor
+		}
+		partial, err := gaKind(cellAt(rec, c.kind))
+		if err != nil {
+			verr.add(&CellError{File: name, Row: first + i + 1, Column: sheet + "!" + excelColumn(c.kind), Reason: err.Error()})
+			continue
 		}
 		pop, flag, err := ParseValue(cellAt(rec, c.pop), ",")
 		if err != nil {
@@ -174,7 +198,10 @@ func (cw *Crosswalk) gaRows(name, sheet string, rows [][]string, first int, c ga
 			pop = 0
 		}
 		area, _, _ := ParseValue(cellAt(rec, c.area), ",")
-		changes = append(changes, change{old, nw, strings.ToLower(cellAt(rec, c.kind)), pop, area, first + i + 1})
+		if c.areaHa {
+			area /= 100 // ha → km²
+		}
+		changes = append(changes, change{old, nw, partial, pop, area, first + i + 1})
 	}
 	if len(verr.Problems) > 0 {
 		return verr
@@ -189,7 +216,7 @@ func (cw *Crosswalk) gaRows(name, sheet string, rows [][]string, first int, c ga
 		if !math.IsNaN(ch.area) {
 			movedArea[ch.old] += ch.area
 		}
-		if strings.Contains(ch.kind, "teil") || strings.Contains(ch.kind, "umgliederung") || strings.Contains(ch.kind, "grenz") {
+		if ch.partial {
 			partial[ch.old] = true
 		}
 	}
@@ -212,4 +239,41 @@ func (cw *Crosswalk) gaRows(name, sheet string, rows [][]string, first int, c ga
 		cw.Rows = append(cw.Rows, r)
 	}
 	return nil
+}
+
+// gaFirstKey returns the first key among a side's key columns.
+func gaFirstKey(rec []string, cols []int) (string, bool) {
+	for _, j := range cols {
+		if k, ok := gaKey(cellAt(rec, j)); ok {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// gaKindCode is one line of a list's kind column: the Destatis lists give
+// the kind as a code (1 Auflösung, 2 Teilausgliederung, 3
+// Schlüsseländerung, 4 Namensänderung, 5 Neubildung; "2,3" for a part that
+// moves and changes key), older lists and other publishers as text.
+var gaKindCode = regexp.MustCompile(`^\s*[1-5](\s*(,|\.|;|/|\+|und)\s*[1-5])*\s*$`)
+
+// gaKind reports whether a change moves only part of the giving unit. A
+// kind it does not know is refused: read as a whole unit, a partial
+// transfer would carry all of the giving unit's numbers to the taking one.
+func gaKind(s string) (partial bool, err error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case t == "":
+		return false, fmt.Errorf("no kind of change (Änderungsart)")
+	case gaKindCode.MatchString(t):
+		return strings.Contains(t, "2"), nil
+	case strings.Contains(t, "teil") || strings.Contains(t, "umgliederung") || strings.Contains(t, "grenz"):
+		return true, nil
+	}
+	for _, w := range []string{"auflös", "eingliederung", "eingemeindung", "zusammenschluss", "zusammenlegung", "vereinigung", "neubildung", "neuaufnahme", "schlüssel", "namen", "umbenennung"} {
+		if strings.Contains(t, w) {
+			return false, nil
+		}
+	}
+	return false, fmt.Errorf("kind of change %q is not known (codes 1–5 or a text such as Auflösung, Teilausgliederung): refused rather than guessed", s)
 }

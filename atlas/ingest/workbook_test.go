@@ -13,7 +13,8 @@ import (
 // the module github.com/extrame/xls v0.0.1 (Apache-2.0, testdata/README.md).
 // No official .xls (a Destatis Gebietsänderungen list or an old
 // Gemeindeverzeichnis) was available to this repository; the reader of
-// those lists is tested on its refusals only (see the report).
+// those lists is tested on a workbook in their layout with real rows
+// (gebietsaenderungen_test.go).
 func TestReadXLSWorkbook(t *testing.T) {
 	data, err := os.ReadFile("testdata/extrame_xls_Table.xls")
 	if err != nil {
