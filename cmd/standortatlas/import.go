@@ -33,7 +33,8 @@ const importUsage = `usage:
                                category (default: one indicator per category)
       -catalogue FILE          indicator catalogue (JSON or CSV) for canonical CSV
       -crosswalk FILE -crosswalk-year Y
-                               recode Kreis keys of 31.12.Y with a BBSR Umsteigeschlüssel xlsx
+                               recode keys of 31.12.Y with a BBSR Umsteigeschlüssel xlsx (Kreise) or a
+                               Destatis Gebietsänderungen list (xls/xlsx, the changes of year Y+1)
       -merge OLD=NEW           a Kreis merger after the crosswalk (repeatable), e.g. 16056=16063
       -crosswalk-method ID=sum|mean
       -ffcsv-sum VARS -ffcsv-split VAR -ffcsv-total CATS [-ffcsv-categories CATS] [-ffcsv-filter VAR=CAT]
