@@ -213,7 +213,7 @@ func (h *reportHandlers) createSession(c echo.Context) error {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: c.IsTLS() || c.Request().Header.Get("X-Forwarded-Proto") == "https", Expires: exp, MaxAge: int(h.ttl.Seconds())})
+		Secure: c.IsTLS() || scheme(c) == "https", Expires: exp, MaxAge: int(h.ttl.Seconds())})
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusCreated, sessionInfo{SignedIn: true, CSRF: csrf, Expires: &exp, Token: &tok})
 }
