@@ -257,8 +257,9 @@ func ckmeansBreaks(xs []float64, k int) []float64 {
 // stddevClasses classifies sorted values by their distance from the mean in
 // standard deviations: the mean is a break and the breaks lie symmetric
 // around it, one standard deviation apart (mean ± 1 sd, ± 2 sd, …). Classes
-// come in pairs around the mean, so an odd k is raised by one (3 → 4, 5 → 6;
-// 7 → 6, the most). Every class is drawn, the outer ones also when no value
+// come in pairs around the mean, so an odd k is raised by one (3 → 4, 5 → 6,
+// 7 → 8), and lowered by one where that would exceed MaxClasses (9 → 8).
+// Every class is drawn, the outer ones also when no value
 // lies that far out (count 0, bounded one standard deviation beyond the
 // last break), so that the colours stay centred on the mean. ok is false
 // when the values do not vary.

@@ -41,6 +41,13 @@ func TestStdDevClassesCentredOnTheMean(t *testing.T) {
 			t.Errorf("k=%d: the mean is in class %d", k, c.ClassOf(mean))
 		}
 	}
+	// An odd count is raised to the next pair, and lowered where that would
+	// exceed MaxClasses (as stddevClasses says).
+	for k, want := range map[int]int{3: 4, 5: 6, 7: 8, 8: 8, 9: 8} {
+		if c, err := Classify(values, k, MethodStdDev, 1); err != nil || len(c.Classes) != want {
+			t.Errorf("k=%d: %d stddev classes (%v), want %d", k, len(c.Classes), err, want)
+		}
+	}
 	// Four classes: mean − sd, mean, mean + sd.
 	c, _ := Classify([]float64{1, 3, 5, 7, 9}, 4, MethodStdDev, 3)
 	if len(c.Classes) != 4 || c.Classes[2].Lower != 5 {

@@ -15,8 +15,18 @@ import (
 
 var seeded struct {
 	once sync.Once
+	dir  string // removed by TestMain
 	svc  *atlas.Service
 	err  error
+}
+
+// TestMain removes the seeded store's temporary directory after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seeded.dir != "" {
+		os.RemoveAll(seeded.dir)
+	}
+	os.Exit(code)
 }
 
 // seededService is a service over an embedded store filled from seeds/
@@ -31,6 +41,7 @@ func seededService(tb testing.TB) *atlas.Service {
 			seeded.err = err
 			return
 		}
+		seeded.dir = dir
 		store, err := sqlitestore.Open(ctx, filepath.Join(dir, "atlas.db"))
 		if err != nil {
 			seeded.err = err

@@ -78,7 +78,10 @@ type Latest struct {
 // Reference is a Land or Germany value of the same year. Basis says where
 // it comes from: BasisOfficial (the source's own Land or Germany row) or
 // BasisOwn (a sum of counts where every region has a value, or Σ numerator
-// ÷ Σ denominator); empty when there is no value (Note says why).
+// ÷ Σ denominator); empty when there is no value (Note says why). How an
+// own value came about is structured: SumOf for a sum the atlas computed,
+// Aggregation for the indicator's own rule applied on import. Note says
+// the same in German words, for people; code reads the fields.
 type Reference struct {
 	Key   string      `json:"key,omitempty"`
 	Name  string      `json:"name,omitempty"`
@@ -86,7 +89,19 @@ type Reference struct {
 	Value *float64    `json:"value"`
 	Flag  *atlas.Flag `json:"flag"`
 	Basis string      `json:"basis,omitempty"`
-	Note  string      `json:"note,omitempty"`
+	// SumOf: the value is the sum of every region of a level (of the
+	// Land, for a Land reference), computed here.
+	SumOf *SumOf `json:"sum_of,omitempty"`
+	// Aggregation: the value is the source's row the import aggregated by
+	// the indicator's rule (atlas.Indicator.Aggregation: sum, ratio).
+	Aggregation string `json:"aggregation,omitempty"`
+	Note        string `json:"note,omitempty"`
+}
+
+// SumOf names the regions an own sum adds up: all Count regions of Level.
+type SumOf struct {
+	Level atlas.Level `json:"level"`
+	Count int         `json:"count"`
 }
 
 // Point is one year of a time series, with the Land and Germany values of

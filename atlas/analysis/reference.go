@@ -42,8 +42,7 @@ func (a *Analyzer) landReference(ctx context.Context, ind atlas.Indicator, r atl
 			ref.Value, ref.Flag = valPtr(v.Value), flagPtr(v.Flag)
 			ref.Basis = BasisOfficial
 			if ind.Aggregation != "" {
-				ref.Basis = BasisOwn
-				ref.Note = ownNote(ind)
+				ref.Basis, ref.Aggregation, ref.Note = BasisOwn, ind.Aggregation, ownNote(ind)
 			}
 			return ref, nil
 		}
@@ -54,7 +53,7 @@ func (a *Analyzer) landReference(ctx context.Context, ind atlas.Indicator, r atl
 	}
 	switch {
 	case sum != nil:
-		ref.Value, ref.Basis = sum, BasisOwn
+		ref.Value, ref.Basis, ref.SumOf = sum, BasisOwn, &SumOf{Level: atlas.LevelKreis, Count: of}
 		ref.Note = fmt.Sprintf("Summe der %d Kreise des Landes, eigene Berechnung", of)
 	case of > 0 && isExtensive(ind):
 		ref.Note = fmt.Sprintf("kein Landeswert: die Quelle hat keine Landeszeile, und eine Summe ginge nur, wenn alle %d Kreise einen Wert hätten (%d haben einen)", of, n)
@@ -84,7 +83,7 @@ func (a *Analyzer) germanyReference(ctx context.Context, ind atlas.Indicator, ye
 	if v, ok := m[atlas.GermanyKey]; ok {
 		ref.Value, ref.Flag, ref.Basis = valPtr(v.Value), flagPtr(v.Flag), BasisOfficial
 		if ind.Aggregation != "" {
-			ref.Basis, ref.Note = BasisOwn, ownNote(ind)
+			ref.Basis, ref.Aggregation, ref.Note = BasisOwn, ind.Aggregation, ownNote(ind)
 		}
 		return ref, nil
 	}
@@ -97,7 +96,7 @@ func (a *Analyzer) germanyReference(ctx context.Context, ind atlas.Indicator, ye
 			return nil, err
 		}
 		if sum != nil {
-			ref.Value, ref.Basis = sum, BasisOwn
+			ref.Value, ref.Basis, ref.SumOf = sum, BasisOwn, &SumOf{Level: l, Count: of}
 			ref.Note = fmt.Sprintf("Summe der %d %s, eigene Berechnung", of, map[atlas.Level]string{atlas.LevelLand: "Länder", atlas.LevelKreis: "Kreise"}[l])
 			return ref, nil
 		}

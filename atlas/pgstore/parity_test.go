@@ -220,6 +220,57 @@ func TestSeedParity(t *testing.T) {
 	}
 
 	t.Run("Locate", func(t *testing.T) { testLocateSeeded(t, st) })
+	t.Run("Coverage", func(t *testing.T) {
+		testCoverageSeeded(t, "PostGIS", st.pg, indsPG)
+		testCoverageSeeded(t, "embedded", st.lite, indsLite)
+	})
+}
+
+// testCoverageSeeded checks the catalogue's coverage on the real seeds:
+// each level's count is the number of regions of the level's boundary set
+// with a value in that year, never more than the set has, although the
+// seeds hold values for keys of other Gebietsstände (which the test
+// requires, so that it can fail).
+func testCoverageSeeded(t *testing.T, name string, s atlas.Store, inds []atlas.Indicator) {
+	ctx := context.Background()
+	sets := map[atlas.Level]map[string]bool{}
+	for _, l := range atlas.AllLevels() {
+		regions, err := s.Regions(ctx, l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets[l] = make(map[string]bool, len(regions))
+		for _, r := range regions {
+			sets[l][r.Key] = true
+		}
+	}
+	outside, checked := map[string]int{}, 0
+	for _, ind := range inds {
+		for _, c := range ind.Coverage {
+			vals, err := s.Values(ctx, ind.ID, c.Level, c.Year)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := 0
+			for k, v := range vals {
+				switch {
+				case math.IsNaN(v.Value):
+				case sets[c.Level][k]:
+					in++
+				default:
+					outside[fmt.Sprintf("%s/%s/%d", ind.ID, c.Level, c.Year)]++
+				}
+			}
+			checked++
+			if c.Regions != in || c.Regions > len(sets[c.Level]) {
+				t.Errorf("%s: coverage of %s at %s in %d: %d regions, want %d of the %d of the boundary set", name, ind.ID, c.Level, c.Year, c.Regions, in, len(sets[c.Level]))
+			}
+		}
+	}
+	t.Logf("%s: %d coverage counts checked; values outside the boundary sets, not counted: %v", name, checked, outside)
+	if len(outside) == 0 || checked < 50 {
+		t.Errorf("%s: the seeds hold no values outside the boundary sets (%d counts checked): the test shows nothing", name, checked)
+	}
 }
 
 // testLocateSeeded finds known places on every level, and an inner point of

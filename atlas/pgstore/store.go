@@ -220,8 +220,18 @@ func (s *Store) Indicators(ctx context.Context) ([]atlas.Indicator, error) {
 				return fmt.Errorf("decode indicator: %w", err)
 			}
 		}
-		rows, err = tx.Query(ctx, `SELECT indicator, level, period, count(*) FROM observations
-			WHERE value IS NOT NULL GROUP BY indicator, level, period`)
+		// regions with a value per indicator, level and year: only keys of
+		// the level's boundary set where the level has one (observations of
+		// another Gebietsstand are no region of the map), all keys where it
+		// has none (Germany's DG); a year whose values all lie outside the
+		// set keeps its row with count 0
+		rows, err = tx.Query(ctx, `SELECT o.indicator, o.level, o.period,
+				count(*) FILTER (WHERE b.level IS NULL OR r.key IS NOT NULL)
+			FROM observations o
+			LEFT JOIN boundary_sets b ON b.level = o.level
+			LEFT JOIN regions r ON r.level = o.level AND r.key = o.key
+			WHERE o.value IS NOT NULL
+			GROUP BY o.indicator, o.level, o.period`)
 		if err != nil {
 			return err
 		}

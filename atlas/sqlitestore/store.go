@@ -143,6 +143,20 @@ func (s *Store) Regions(ctx context.Context, level atlas.Level) ([]atlas.Region,
 	return out, rows.Err()
 }
 
+// coverageQuery counts per indicator, level and year the regions with a
+// value: only keys of the level's boundary set where the level has one
+// (observations of another Gebietsstand, e.g. a Kreis merged since, are no
+// region of the map), all keys where it has none (Germany's DG). A year
+// whose values all lie outside the set keeps its row with count 0, so the
+// catalogue's levels and years still say what the data hold.
+const coverageQuery = `SELECT o.indicator, o.level, o.period,
+		count(CASE WHEN b.level IS NULL OR r.key IS NOT NULL THEN 1 END)
+	FROM observations o
+	LEFT JOIN boundary_sets b ON b.level = o.level
+	LEFT JOIN regions r ON r.level = o.level AND r.key = o.key
+	WHERE o.value IS NOT NULL
+	GROUP BY o.indicator, o.level, o.period`
+
 // Indicators implements atlas.Store.
 func (s *Store) Indicators(ctx context.Context) ([]atlas.Indicator, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT info FROM indicators ORDER BY id`)
@@ -167,7 +181,7 @@ func (s *Store) Indicators(ctx context.Context) ([]atlas.Indicator, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	cov, err := s.db.QueryContext(ctx, `SELECT indicator, level, period, count(*) FROM observations WHERE value IS NOT NULL GROUP BY indicator, level, period`)
+	cov, err := s.db.QueryContext(ctx, coverageQuery)
 	if err != nil {
 		return nil, fmt.Errorf("query coverage: %w", err)
 	}

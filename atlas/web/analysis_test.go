@@ -38,12 +38,25 @@ import (
 // per test binary into a temporary embedded store.
 var seeded struct {
 	once   sync.Once
-	dir    string
+	dir    string // removed by TestMain
 	store  *sqlitestore.Store
 	svc    *atlas.Service
 	e      *echo.Echo
 	err    error
 	shared string // the copy for fuzz workers (shareSeededStore)
+}
+
+// TestMain removes the seeded store's temporary directory (and the copy
+// shared with fuzz workers in it) after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seeded.store != nil {
+		seeded.store.Close()
+	}
+	if seeded.dir != "" {
+		os.RemoveAll(seeded.dir)
+	}
+	os.Exit(code)
 }
 
 // seededStoreEnv names a consistent copy of the seeded store that a fuzz

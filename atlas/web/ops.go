@@ -73,12 +73,53 @@ func observe(m *metrics, log *slog.Logger) echo.MiddlewareFunc {
 	}
 }
 
+// trustForwarding is the one rule of trust for forwarding headers: they are
+// believed only from a configured proxy (-trusted-proxies). From any other
+// TCP peer (and from every peer when none is configured) they are removed
+// before routing, so no handler, extractor or log can read a forged one.
+func trustForwarding(trusted []*net.IPNet) echo.MiddlewareFunc {
+	// the headers by which a proxy tells what the client sent it: the
+	// client's address (rate limits, logs), the scheme and the host
+	// (absolute URLs: TileJSON, OGC links, the region report; the session
+	// cookie's Secure flag)
+	forwarding := []string{
+		"Forwarded", echo.HeaderXForwardedFor, echo.HeaderXRealIP,
+		echo.HeaderXForwardedProto, echo.HeaderXForwardedProtocol, echo.HeaderXForwardedSsl, echo.HeaderXUrlScheme,
+		"X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix",
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if !trustedPeer(trusted, r) {
+				for _, h := range forwarding {
+					r.Header.Del(h)
+				}
+			}
+			return next(c)
+		}
+	}
+}
+
+// trustedPeer reports whether the request's TCP peer is a trusted proxy.
+func trustedPeer(trusted []*net.IPNet, r *http.Request) bool {
+	if len(trusted) == 0 {
+		return false
+	}
+	ip := net.ParseIP(peerIP(r))
+	for _, n := range trusted {
+		if ip != nil && n.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
 // clientIP is the server's echo.IPExtractor (c.RealIP: rate limits, logs).
-// Without trusted proxies it is the TCP peer, whatever X-Forwarded-For or
-// X-Real-IP claim; with them, X-Forwarded-For is read from the right, and
-// its hops are believed only while they come from a trusted proxy (echo's
-// ExtractIPFromXFFHeader, with none of its default trust in loopback and
-// private networks).
+// Forwarding headers reach it only from a trusted proxy (trustForwarding);
+// X-Forwarded-For is read from the right, and its hops are believed only
+// while they come from a trusted proxy (echo's ExtractIPFromXFFHeader, with
+// none of its default trust in loopback and private networks). Without
+// trusted proxies it is the TCP peer.
 func clientIP(trusted []*net.IPNet) echo.IPExtractor {
 	if len(trusted) == 0 {
 		return echo.ExtractIPDirect()

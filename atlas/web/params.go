@@ -326,27 +326,31 @@ func tileCoords(c echo.Context) (z int, x, y uint32, err error) {
 	return z, uint32(xv), uint32(yv), nil
 }
 
-// baseURL returns scheme://host of the request as the client sees it. The
-// one rule of trust: X-Forwarded-Proto (http or https) and X-Forwarded-Host
-// (first value) from a reverse proxy are honoured when well-formed; a host
-// that is not a plain host[:port] is ignored.
+// baseURL returns scheme://host of the request as the client sees it:
+// X-Forwarded-Proto (http or https) and X-Forwarded-Host (first value) are
+// honoured when well-formed (they reach a handler only from a trusted proxy:
+// trustForwarding); a host that is not a plain host[:port] is ignored.
 func baseURL(c echo.Context) string {
-	r := c.Request()
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := firstValue(r.Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
-		scheme = p
-	}
-	host := r.Host
-	if fh := firstValue(r.Header.Get("X-Forwarded-Host")); fh != "" && validHost(fh) {
+	host := c.Request().Host
+	if fh := firstValue(c.Request().Header.Get("X-Forwarded-Host")); fh != "" && validHost(fh) {
 		host = fh
 	}
 	if !validHost(host) {
 		host = "localhost"
 	}
-	return scheme + "://" + host
+	return scheme(c) + "://" + host
+}
+
+// scheme is http or https as the client sees it: the connection's, or a
+// trusted proxy's X-Forwarded-Proto.
+func scheme(c echo.Context) string {
+	if p := firstValue(c.Request().Header.Get("X-Forwarded-Proto")); p == "http" || p == "https" {
+		return p
+	}
+	if c.Request().TLS != nil {
+		return "https"
+	}
+	return "http"
 }
 
 func firstValue(h string) string {

@@ -355,31 +355,39 @@ func (cl *caveatList) add(text string, fromData bool, subject string) int {
 }
 
 // reference formats a Land or Germany reference and files its note as a
-// caveat of the row. The analysis writes its notes in German; on the
-// English page the known kinds of note are said in English.
+// caveat of the row. What the note says is read from the reference's
+// structured fields (Basis, SumOf, Aggregation), in the page's language;
+// only a note of another kind is shown as the analysis wrote it (German,
+// marked as such on the English page).
 func (cl *caveatList) reference(ref *analysis.Reference, pi analysis.ProfileIndicator, title string, row *reportRow) string {
 	lang := cl.lang
 	if ref == nil {
 		return ""
 	}
-	out := lang.t("ref_none")
-	if ref.Value != nil {
-		out = lang.value(*ref.Value, pi.Decimals, pi.Unit)
-		if f := lang.flag(ref.Flag); f != "" {
-			out += " (" + f + ")"
-		}
+	if ref.Value == nil {
+		return lang.t("ref_none") // "–" is explained once under the caveats (def_dash)
 	}
-	if ref.Note == "" {
-		return out
+	out := lang.value(*ref.Value, pi.Decimals, pi.Unit)
+	if f := lang.flag(ref.Flag); f != "" {
+		out += " (" + f + ")"
 	}
 	note, fromData := ref.Note, true
 	switch {
-	case ref.Value == nil && (strings.HasPrefix(ref.Note, "die Daten enthalten") || strings.HasPrefix(ref.Note, "kein Landeswert") || strings.HasPrefix(ref.Note, "kein Deutschlandwert")):
-		return out // "–" is explained once under the caveats (def_dash)
-	case strings.Contains(ref.Note, "Summe der 16 Länder"):
-		note, fromData = lang.t("ref_sum"), false
-	case strings.HasPrefix(ref.Note, "Landeswerte dieses Indikators sind zum Teil Summen"):
-		note, fromData = lang.t("caveat_land_sum"), false
+	case ref.Basis != analysis.BasisOwn:
+		if note == "" {
+			return out
+		}
+	case ref.SumOf != nil && ref.Key != atlas.GermanyKey:
+		note, fromData = fmt.Sprintf(lang.t("ref_sum_in_land"), ref.SumOf.Count), false
+	case ref.SumOf != nil:
+		note, fromData = fmt.Sprintf(lang.t("ref_sum_"+ref.SumOf.Level.String()), ref.SumOf.Count), false
+	case ref.Aggregation != "":
+		if t := lang.tOr("m_aggregation_"+ref.Aggregation, ""); t != "" {
+			note, fromData = t+".", false
+		}
+	}
+	if note == "" {
+		return out
 	}
 	n := cl.add(note, fromData, title)
 	if !slices.Contains(row.Caveats, n) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -165,4 +166,74 @@ func rowOf(t *testing.T, page, id string) string {
 // htmlText is how html/template writes a text (the characters it escapes).
 func htmlText(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;").Replace(s)
+}
+
+// The report says how an own Land or Germany value came about from the
+// reference's structured fields (SumOf, Aggregation), in the page's
+// language, not by matching the German words of its note: on the real
+// seeds, every such reference of München's profile is footnoted with the
+// right text in German and in English, and the English page marks none of
+// them as German data text.
+func TestRegionReportReferenceNotes(t *testing.T) {
+	e, _ := seededEcho(t)
+	type ref struct {
+		Key         string `json:"key"`
+		Basis       string `json:"basis"`
+		Aggregation string `json:"aggregation"`
+		SumOf       *struct {
+			Level string `json:"level"`
+			Count int    `json:"count"`
+		} `json:"sum_of"`
+	}
+	var prof struct {
+		Indicators []struct {
+			ID      string `json:"id"`
+			Land    *ref   `json:"land"`
+			Germany *ref   `json:"germany"`
+		} `json:"indicators"`
+	}
+	getJSONOK(t, e, "/api/v1/regions/09162", &prof)
+	pages := map[reportLang]string{langDE: get(t, e, "/region/09162", nil).Body.String(), langEN: get(t, e, "/en/region/09162", nil).Body.String()}
+	caveat := regexp.MustCompile(`<li id="caveat-(\d+)" value="\d+"><span( lang="de")?>([^<]*)</span>`)
+	link := regexp.MustCompile(`href="#caveat-(\d+)"`)
+	kinds := map[string]int{}
+	for _, pi := range prof.Indicators {
+		for _, r := range []*ref{pi.Land, pi.Germany} {
+			if r == nil || r.Basis != "eigene Berechnung" {
+				continue
+			}
+			for lang, page := range pages {
+				var want string
+				switch {
+				case r.SumOf != nil && r.Key != atlas.GermanyKey:
+					want, kinds["in land"] = fmt.Sprintf(lang.t("ref_sum_in_land"), r.SumOf.Count), kinds["in land"]+1
+				case r.SumOf != nil:
+					want, kinds[r.SumOf.Level+" sum"] = fmt.Sprintf(lang.t("ref_sum_"+r.SumOf.Level), r.SumOf.Count), kinds[r.SumOf.Level+" sum"]+1
+				case r.Aggregation != "":
+					want, kinds["aggregation"] = lang.t("m_aggregation_"+r.Aggregation)+".", kinds["aggregation"]+1
+				default:
+					t.Errorf("%s: own reference %s without SumOf or Aggregation", pi.ID, r.Key)
+					continue
+				}
+				found := false
+				for _, m := range link.FindAllStringSubmatch(rowOf(t, page, pi.ID), -1) {
+					for _, c := range caveat.FindAllStringSubmatch(page, -1) {
+						if c[1] == m[1] && c[3] == htmlText(want) {
+							found = true
+							if c[2] != "" {
+								t.Errorf("%s %s: the note %q is marked as German data text", lang, pi.ID, want)
+							}
+						}
+					}
+				}
+				if !found {
+					t.Errorf("%s row %s (reference %s): no footnote %q", lang, pi.ID, r.Key, want)
+				}
+			}
+		}
+	}
+	t.Logf("own references checked (per language ×2): %v", kinds)
+	if kinds["in land"] == 0 || kinds["aggregation"] == 0 || kinds["land sum"]+kinds["kreis sum"] == 0 {
+		t.Errorf("the seeds no longer reach every kind of own reference: %v", kinds)
+	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -213,7 +214,7 @@ func (h *reportHandlers) createSession(c echo.Context) error {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: c.IsTLS() || c.Request().Header.Get("X-Forwarded-Proto") == "https", Expires: exp, MaxAge: int(h.ttl.Seconds())})
+		Secure: c.IsTLS() || scheme(c) == "https", Expires: exp, MaxAge: int(h.ttl.Seconds())})
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusCreated, sessionInfo{SignedIn: true, CSRF: csrf, Expires: &exp, Token: &tok})
 }
@@ -408,60 +409,82 @@ func (h *reportHandlers) status(c echo.Context) error {
 	if err := reporting.AuthorizeCoordinator(tokenOf(c), def); err != nil {
 		return err
 	}
-	period, err := periodParam(c)
-	if err != nil {
-		return err
-	}
-	st, err := h.rep.Status(ctx, def.ID, period)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, st)
+	return h.period(c, func(period int) (any, error) { return h.rep.Status(ctx, def.ID, period) })
 }
 
 func (h *reportHandlers) form(c echo.Context) error {
+	return h.period(c, func(period int) (any, error) {
+		return h.rep.Form(c.Request().Context(), tokenOf(c), c.Param("id"), period, c.Param("key"))
+	})
+}
+
+// period answers a read of one report period (the coordinator's status,
+// a reporter's form): the period parsed once, never cached (it changes
+// with every submission and depends on the token).
+func (h *reportHandlers) period(c echo.Context, read func(period int) (any, error)) error {
 	period, err := periodParam(c)
 	if err != nil {
 		return err
 	}
-	f, err := h.rep.Form(c.Request().Context(), tokenOf(c), c.Param("id"), period, c.Param("key"))
+	v, err := read(period)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, f)
+	return c.JSON(http.StatusOK, v)
 }
 
+// save stores one region's figures from the form (JSON entry).
 func (h *reportHandlers) save(c echo.Context) error {
-	period, err := periodParam(c)
-	if err != nil {
-		return err
-	}
-	var body entryBody
-	if err := decodeJSON(c, &body); err != nil {
-		return err
-	}
-	vals, problems := body.values()
-	if len(problems) > 0 {
-		return &atlas.CheckError{Report: c.Param("id"), Key: c.Param("key"), Problems: problems}
-	}
-	tok := tokenOf(c)
-	sub, err := h.rep.Save(c.Request().Context(), tok, actorOf(tok), c.Param("id"), period,
-		reporting.Entry{Key: c.Param("key"), Values: vals, Submit: body.Submit, Comment: body.Comment})
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, sub)
+	return h.submit(c, func(ctx context.Context, tok atlas.Token, actor string, period int) (any, error) {
+		var body entryBody
+		if err := decodeJSON(c, &body); err != nil {
+			return nil, err
+		}
+		vals, problems := body.values()
+		if len(problems) > 0 {
+			return nil, &atlas.CheckError{Report: c.Param("id"), Key: c.Param("key"), Problems: problems}
+		}
+		return h.rep.Save(ctx, tok, actor, c.Param("id"), period,
+			reporting.Entry{Key: c.Param("key"), Values: vals, Submit: body.Submit, Comment: body.Comment})
+	})
 }
 
 // upload submits a CSV or xlsx (raw body with ?name=, or multipart part "file").
 func (h *reportHandlers) upload(c echo.Context) error {
+	return h.submit(c, func(ctx context.Context, tok atlas.Token, actor string, period int) (any, error) {
+		name, data, err := uploadedFile(c)
+		if err != nil {
+			return nil, err
+		}
+		subs, err := h.rep.Upload(ctx, tok, actor, c.Param("id"), period, name, data)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"submissions": subs}, nil
+	})
+}
+
+// submit is the one path of a reporter's figures, from the form (save) or
+// a file (upload): the period is parsed before the body is read, the
+// token's actor is the author, and the stored submissions answer 201.
+func (h *reportHandlers) submit(c echo.Context, store func(ctx context.Context, tok atlas.Token, actor string, period int) (any, error)) error {
 	period, err := periodParam(c)
 	if err != nil {
 		return err
 	}
-	name, data := c.QueryParam("name"), []byte(nil)
+	tok := tokenOf(c)
+	out, err := store(c.Request().Context(), tok, actorOf(tok), period)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, out)
+}
+
+// uploadedFile reads a report upload: the raw body named by ?name=, or the
+// multipart part "file" (named by its file name unless ?name= says).
+func uploadedFile(c echo.Context) (name string, data []byte, err error) {
+	name = c.QueryParam("name")
 	ct, params, _ := mime.ParseMediaType(c.Request().Header.Get("Content-Type"))
 	if ct == "multipart/form-data" {
 		mr := multipart.NewReader(c.Request().Body, params["boundary"])
@@ -471,33 +494,28 @@ func (h *reportHandlers) upload(c echo.Context) error {
 				break
 			}
 			if err != nil {
-				return bodyError(err)
+				return "", nil, bodyError(err)
 			}
 			if part.FormName() != "file" {
-				return &atlas.ParamError{Param: part.FormName(), Reason: "unknown multipart part (file)"}
+				return "", nil, &atlas.ParamError{Param: part.FormName(), Reason: "unknown multipart part (file)"}
 			}
 			if data, err = readAll(part); err != nil {
-				return err
+				return "", nil, err
 			}
 			if name == "" {
 				name = part.FileName()
 			}
 		}
 	} else if data, err = readAll(c.Request().Body); err != nil {
-		return err
+		return "", nil, err
 	}
 	if len(data) == 0 {
-		return &atlas.ParamError{Param: "file", Reason: "empty upload"}
+		return "", nil, &atlas.ParamError{Param: "file", Reason: "empty upload"}
 	}
 	if name == "" {
 		name = "upload"
 	}
-	tok := tokenOf(c)
-	subs, err := h.rep.Upload(c.Request().Context(), tok, actorOf(tok), c.Param("id"), period, name, data)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, map[string]any{"submissions": subs})
+	return name, data, nil
 }
 
 func (h *reportHandlers) publish(c echo.Context) error {

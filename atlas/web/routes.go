@@ -40,9 +40,10 @@ type Deps struct {
 	// MaxSessions bounds the open reporting sessions of the store, of all
 	// instances together (default 10000); beyond it a sign-in gets 503.
 	MaxSessions int
-	// TrustedProxies are the proxies whose X-Forwarded-For is believed
-	// (rate limits and logs use the client address it gives); none: the TCP
-	// peer is the client.
+	// TrustedProxies are the proxies whose forwarding headers are believed
+	// (X-Forwarded-For for rate limits and logs, X-Forwarded-Proto/Host for
+	// absolute URLs); none: the TCP peer is the client and the request's
+	// own scheme and Host are the base URL.
 	TrustedProxies []*net.IPNet
 }
 
@@ -61,6 +62,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Logger)
 	e.IPExtractor = clientIP(d.TrustedProxies)
+	e.Pre(trustForwarding(d.TrustedProxies))
 	m := newMetrics(d.Service)
 	e.Use(middleware.Recover())
 	e.Use(observe(m, d.Logger))

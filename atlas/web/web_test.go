@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -252,18 +253,32 @@ func FuzzTilePaths(f *testing.F) {
 	})
 }
 
-// The base URL of every answer that names its own URLs follows one rule:
-// a well-formed X-Forwarded-Proto/Host from a reverse proxy is honoured, a
-// malformed host is ignored.
+// The base URL of every answer that names its own URLs follows one rule
+// (issue 15, item 2): X-Forwarded-Proto/Host are honoured only from a
+// trusted proxy, like X-Forwarded-For; from any other peer a forged host
+// appears nowhere. A malformed host is ignored even from a proxy.
 func TestBaseURLOneRule(t *testing.T) {
-	h := newTestServer(t, nil)
+	// httptest requests come from 192.0.2.1
+	_, proxy, _ := net.ParseCIDR("192.0.2.0/24")
+	_, elsewhere, _ := net.ParseCIDR("10.0.0.0/8")
+	behind := newTestServerWith(t, nil, func(d *Deps) { d.TrustedProxies = []*net.IPNet{proxy} })
+	untrusted := newTestServerWith(t, nil, func(d *Deps) { d.TrustedProxies = []*net.IPNet{elsewhere} })
+	direct := newTestServer(t, nil)
+	forged := map[string]string{"X-Forwarded-Host": "atlas.example.org", "X-Forwarded-Proto": "https"}
 	for _, path := range []string{"/ogc", "/ogc/collections/land/items?limit=1", "/tiles/land.json", "/tiles/places.json"} {
-		rec := get(t, h, path, map[string]string{"X-Forwarded-Host": "atlas.example.org", "X-Forwarded-Proto": "https"})
-		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"https://atlas.example.org/`) || strings.Contains(rec.Body.String(), "example.com") {
-			t.Errorf("%s behind a proxy: %d %.300s", path, rec.Code, rec.Body.String())
+		rec := get(t, behind, path, forged)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "https://atlas.example.org/") || strings.Contains(rec.Body.String(), "example.com") {
+			t.Errorf("%s behind a trusted proxy: %d %.300s", path, rec.Code, rec.Body.String())
 		}
-		rec = get(t, h, path, map[string]string{"X-Forwarded-Host": "evil.example/<script>"})
-		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "evil") || !strings.Contains(rec.Body.String(), `"http://example.com/`) {
+		for name, h := range map[string]http.Handler{"no trusted proxies": direct, "an untrusted peer": untrusted} {
+			rec = get(t, h, path, forged)
+			if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "atlas.example.org") || strings.Contains(rec.Body.String(), "https://") ||
+				!strings.Contains(rec.Body.String(), "http://example.com/") {
+				t.Errorf("%s, forwarding headers from %s: %d %.300s", path, name, rec.Code, rec.Body.String())
+			}
+		}
+		rec = get(t, behind, path, map[string]string{"X-Forwarded-Host": "evil.example/<script>"})
+		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "evil") || !strings.Contains(rec.Body.String(), "http://example.com/") {
 			t.Errorf("%s with a malformed forwarded host: %d %.300s", path, rec.Code, rec.Body.String())
 		}
 	}

@@ -34,9 +34,19 @@ func BenchmarkSeedImport(b *testing.B) {
 
 var (
 	benchOnce sync.Once
+	benchDir  string // removed by TestMain
 	benchSvc  *atlas.Service
 	benchErr  error
 )
+
+// TestMain removes the benchmarks' seeded store after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
 
 func seededService(b *testing.B) *atlas.Service {
 	b.Helper()
@@ -47,6 +57,7 @@ func seededService(b *testing.B) *atlas.Service {
 			benchErr = err
 			return
 		}
+		benchDir = dir
 		store, err := sqlitestore.Open(ctx, filepath.Join(dir, "atlas.db"))
 		if err != nil {
 			benchErr = err

@@ -62,7 +62,8 @@ type serveConfig struct {
 	Seed           bool
 	// UpdateEvery runs `standortatlas update` in the background (0: never).
 	UpdateEvery time.Duration
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For is believed.
+	// TrustedProxies are the reverse proxies whose forwarding headers
+	// (X-Forwarded-For, -Proto, -Host, …) are believed.
 	TrustedProxies []*net.IPNet
 }
 
@@ -84,7 +85,7 @@ func parseServeConfig(args []string, getenv func(string) string, stderr io.Write
 	flags.BoolVar(&c.Seed, "seed", true, "load the built-in seed data when the store has not been seeded with this version")
 	flags.DurationVar(&c.UpdateEvery, "update-every", envDuration(getenv, "STANDORTATLAS_UPDATE_EVERY"), "check the registered GENESIS tables this often and import what changed, e.g. 24h (env STANDORTATLAS_UPDATE_EVERY; 0: never); credentials from the environment (see standortatlas fetch -h)")
 	flags.BoolVar(&c.Migrate, "migrate", true, "with -database-url: apply pending schema migrations at start (-migrate=false: refuse to start on an old schema)")
-	proxies := flags.String("trusted-proxies", getenv("STANDORTATLAS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For header names the client, as CIDR or address, comma-separated, e.g. 10.0.0.0/8,127.0.0.1 (env STANDORTATLAS_TRUSTED_PROXIES; default none: the TCP peer is the client)")
+	proxies := flags.String("trusted-proxies", getenv("STANDORTATLAS_TRUSTED_PROXIES"), "reverse proxies whose X-Forwarded-For/-Proto/-Host headers name the client and the URL it used, as CIDR or address, comma-separated, e.g. 10.0.0.0/8,127.0.0.1 (env STANDORTATLAS_TRUSTED_PROXIES; default none: the TCP peer is the client)")
 	if err := flags.Parse(args); err != nil {
 		return c, err
 	}

@@ -68,10 +68,10 @@ type tileJSON struct {
 }
 
 // The tile routes on the seeded store: TileJSON with absolute URLs behind a
-// proxy, MVT with ETags and the two caching policies, 204 for empty tiles,
+// trusted proxy (the test client on 127.0.0.1), MVT with ETags and the two caching policies, 204 for empty tiles,
 // errors, and choropleth values identical to /api/v1/choropleth.
 func TestTilesOverHTTP(t *testing.T) {
-	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
+	srv := startServerWith(t, []string{"-db", filepath.Join(t.TempDir(), "atlas.db"), "-trusted-proxies", "127.0.0.1"}, func(string) string { return "" })
 
 	resp, b := get(t, srv.url+"/tiles/kreis.json", map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "atlas.example.org"})
 	var tj tileJSON

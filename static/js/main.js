@@ -252,7 +252,8 @@ function normalize(indicatorChanged) {
   }
   // a normalisation only where the catalogue says it applies (counts; the server divides)
   if (!(ind.normalize ?? []).includes(state.normalize)) state.normalize = '';
-  // standard-deviation classes come in pairs around the mean: 5 → 6, 7 → 6, 3 → 4 (as the server draws them)
+  // standard-deviation classes come in pairs around the mean: 3 → 4, 5 → 6 as the server draws them;
+  // 7 → 6 here, since the control offers no 8 (the server would draw 8 for 7)
   if (state.method === 'stddev' && state.classes % 2) state.classes = state.classes === 3 ? 4 : 6;
   if (state.method !== 'manual') state.breaks = [];
   else if (!state.breaks.length) state.method = 'quantile';

@@ -17,8 +17,7 @@ export function errorText(r) {
 export async function setup(onSession) {
   const login = document.getElementById('login');
   const app = document.getElementById('app');
-  const who = document.getElementById('who');
-  const msg = document.getElementById('login-msg');
+  const { input, msg, who, logout } = signInControls(login, app);
   const show = (s) => {
     login.hidden = true;
     app.hidden = false;
@@ -27,7 +26,6 @@ export async function setup(onSession) {
   };
   login.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const input = document.getElementById('token');
     const r = await api.signIn(input.value.trim());
     input.value = '';
     if (!r.ok) {
@@ -37,13 +35,27 @@ export async function setup(onSession) {
     msg.textContent = '';
     show(r.data);
   });
-  document.getElementById('logout').addEventListener('click', async () => {
+  logout.addEventListener('click', async () => {
     await api.signOut();
     location.reload();
   });
   const r = await api.currentSession();
   if (r.ok && r.data.signed_in) show(r.data);
   else login.hidden = false;
+}
+
+// signInControls adds what setup wires, the same on every page: the token
+// field, its button and message to the page's #login form (which holds the
+// page's own explanation), and the signed-in line with the logout button at
+// the top of #app.
+function signInControls(login, app) {
+  const input = el('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true });
+  const msg = el('p', { id: 'login-msg', class: 'rp-error', role: 'alert' });
+  login.append(el('label', { for: 'token', text: 'Token' }), input, el('button', { type: 'submit', text: 'Anmelden' }), msg);
+  const who = el('span', { id: 'who' });
+  const logout = el('button', { type: 'button', id: 'logout', class: 'rp-link', text: 'Abmelden' });
+  app.prepend(el('p', { class: 'rp-who' }, who, ' ', logout));
+  return { input, msg, who, logout };
 }
 
 export function fmt(v, decimals = 0) {
