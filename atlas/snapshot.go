@@ -212,8 +212,12 @@ func (snap *Snapshot) buildLevel(ctx context.Context, l Level) (*LevelData, erro
 		}
 	}
 	simple := geo.NewCoverage(d.Full).Simplify(snap.svc.opts.tolerance(l))
+	for i := range simple {
+		simple[i] = roundMultiPolygon(simple[i], 5)
+	}
+	simple = geo.Compact(simple) // kept for the snapshot's life
 	for i := range regions {
-		regions[i].Geom = roundMultiPolygon(simple[i], 5)
+		regions[i].Geom = simple[i]
 		d.byKey[regions[i].Key] = i
 		d.geomJSON[i] = AppendGeometryJSON(nil, regions[i].Geom)
 	}
@@ -262,6 +266,14 @@ func (snap *Snapshot) readLevel(ctx context.Context, l Level) (*StoredLevel, err
 	}
 	if len(regions) == 0 {
 		return nil, fmt.Errorf("boundaries of level %s: %w", l, ErrNotFound)
+	}
+	// Kept for the snapshot's life: in a few large allocations.
+	geoms := make([]orb.MultiPolygon, len(regions))
+	for i := range regions {
+		geoms[i] = regions[i].Geom
+	}
+	for i, g := range geo.Compact(geoms) {
+		regions[i].Geom = g
 	}
 	sl := &StoredLevel{Level: l, Regions: regions}
 	for _, set := range sets {
