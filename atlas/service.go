@@ -124,19 +124,33 @@ func (s *Service) Invalidate() {
 // data change while the level is read, it reads again under the new
 // version, so that what it returns belongs to the version it says.
 func (s *Service) Level(ctx context.Context, l Level) (*Snapshot, *LevelData, error) {
+	return inCurrentSnapshot(ctx, s, l, (*Snapshot).Level)
+}
+
+// StoredLevel returns the regions of a level in the current snapshot with
+// their stored geometry, without waiting for the display geometry (see
+// Level for a change of the data while it is read).
+func (s *Service) StoredLevel(ctx context.Context, l Level) (*Snapshot, *StoredLevel, error) {
+	return inCurrentSnapshot(ctx, s, l, (*Snapshot).StoredLevel)
+}
+
+// inCurrentSnapshot returns get's level of the current snapshot, reading it
+// again under the new version when the data change while it is read.
+func inCurrentSnapshot[T any](ctx context.Context, s *Service, l Level, get func(*Snapshot, context.Context, Level) (T, error)) (*Snapshot, T, error) {
+	var zero T
 	for range 3 {
 		snap, err := s.Snapshot(ctx)
 		if err != nil {
-			return nil, nil, err
+			return nil, zero, err
 		}
-		d, err := snap.Level(ctx, l)
+		d, err := get(snap, ctx, l)
 		if errors.Is(err, errStale) {
 			s.Invalidate()
 			continue
 		}
 		return snap, d, err
 	}
-	return nil, nil, fmt.Errorf("boundaries of level %s: data kept changing while being read", l)
+	return nil, zero, fmt.Errorf("boundaries of level %s: data kept changing while being read", l)
 }
 
 // ServiceStats are counters for monitoring.

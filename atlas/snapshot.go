@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -121,6 +122,22 @@ func (m *memo) do(ctx context.Context, key any, build func(context.Context) (any
 	}
 }
 
+// built reports whether the value of key has been built successfully.
+func (m *memo) built(key any) bool {
+	m.mu.Lock()
+	e, ok := m.m[key]
+	m.mu.Unlock()
+	if !ok {
+		return false
+	}
+	select {
+	case <-e.done:
+		return e.err == nil
+	default:
+		return false
+	}
+}
+
 // LevelData is one level of a snapshot: its boundary set and regions
 // (ordered by key) with the stored and the display geometry, bounds, names
 // and a key index. Display geometry is simplified once as a coverage
@@ -171,7 +188,66 @@ func (snap *Snapshot) Level(ctx context.Context, l Level) (*LevelData, error) {
 	return Derive(ctx, snap, levelKey{l}, func(ctx context.Context) (*LevelData, error) { return snap.buildLevel(ctx, l) })
 }
 
+// LevelBuilt reports whether the display geometry of level l has been built
+// in this snapshot, without building it.
+func (snap *Snapshot) LevelBuilt(l Level) bool { return snap.memo.built(levelKey{l}) }
+
 func (snap *Snapshot) buildLevel(ctx context.Context, l Level) (*LevelData, error) {
+	sl, err := snap.StoredLevel(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	// The stored level keeps the full-resolution geometry in Region.Geom:
+	// the display regions are a copy of the list (sharing keys and names).
+	regions := slices.Clone(sl.Regions)
+	d := &LevelData{Level: l, Set: sl.Set, Regions: regions, byKey: make(map[string]int, len(regions)),
+		Full: make([]orb.MultiPolygon, len(regions)), Bounds: make([]orb.Bound, len(regions)), geomJSON: make([][]byte, len(regions))}
+	for i, r := range regions {
+		d.Full[i] = r.Geom
+		d.Bounds[i] = r.Geom.Bound()
+		if i == 0 {
+			d.Extent = d.Bounds[i]
+		} else {
+			d.Extent = d.Extent.Union(d.Bounds[i])
+		}
+	}
+	simple := geo.NewCoverage(d.Full).Simplify(snap.svc.opts.tolerance(l))
+	for i := range simple {
+		simple[i] = roundMultiPolygon(simple[i], 5)
+	}
+	simple = geo.Compact(simple) // kept for the snapshot's life
+	for i := range regions {
+		regions[i].Geom = simple[i]
+		d.byKey[regions[i].Key] = i
+		d.geomJSON[i] = AppendGeometryJSON(nil, regions[i].Geom)
+	}
+	return d, nil
+}
+
+// StoredLevel is one level of a snapshot as the store holds it: the
+// boundary set and the regions (ordered by key) with their stored,
+// full-resolution geometry in Region.Geom. LevelData adds the display
+// geometry; the vector tiles, which simplify per zoom themselves, start
+// from the stored level and so never wait for the display geometry.
+type StoredLevel struct {
+	Level   Level
+	Set     BoundarySet
+	Regions []Region
+}
+
+type storedLevelKey struct{ level Level }
+
+// StoredLevel returns the regions of a level as stored, read on first use
+// (shared with Level, which simplifies them). It fails with ErrNotFound
+// when the level has no boundaries.
+func (snap *Snapshot) StoredLevel(ctx context.Context, l Level) (*StoredLevel, error) {
+	if l < LevelLand || l > LevelGemeinde {
+		return nil, fmt.Errorf("level %s: %w", l, ErrNotFound)
+	}
+	return Derive(ctx, snap, storedLevelKey{l}, func(ctx context.Context) (*StoredLevel, error) { return snap.readLevel(ctx, l) })
+}
+
+func (snap *Snapshot) readLevel(ctx context.Context, l Level) (*StoredLevel, error) {
 	st := snap.svc.store
 	regions, err := st.Regions(ctx, l)
 	if err != nil {
@@ -191,29 +267,21 @@ func (snap *Snapshot) buildLevel(ctx context.Context, l Level) (*LevelData, erro
 	if len(regions) == 0 {
 		return nil, fmt.Errorf("boundaries of level %s: %w", l, ErrNotFound)
 	}
-	d := &LevelData{Level: l, Regions: regions, byKey: make(map[string]int, len(regions)),
-		Full: make([]orb.MultiPolygon, len(regions)), Bounds: make([]orb.Bound, len(regions)), geomJSON: make([][]byte, len(regions))}
+	// Kept for the snapshot's life: in a few large allocations.
+	geoms := make([]orb.MultiPolygon, len(regions))
+	for i := range regions {
+		geoms[i] = regions[i].Geom
+	}
+	for i, g := range geo.Compact(geoms) {
+		regions[i].Geom = g
+	}
+	sl := &StoredLevel{Level: l, Regions: regions}
 	for _, set := range sets {
 		if set.Level == l {
-			d.Set = set
+			sl.Set = set
 		}
 	}
-	for i, r := range regions {
-		d.Full[i] = r.Geom
-		d.Bounds[i] = r.Geom.Bound()
-		if i == 0 {
-			d.Extent = d.Bounds[i]
-		} else {
-			d.Extent = d.Extent.Union(d.Bounds[i])
-		}
-	}
-	simple := geo.NewCoverage(d.Full).Simplify(snap.svc.opts.tolerance(l))
-	for i := range regions {
-		regions[i].Geom = roundMultiPolygon(simple[i], 5)
-		d.byKey[regions[i].Key] = i
-		d.geomJSON[i] = AppendGeometryJSON(nil, regions[i].Geom)
-	}
-	return d, nil
+	return sl, nil
 }
 
 type boundarySetsKey struct{}

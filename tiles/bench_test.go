@@ -125,3 +125,33 @@ func BenchmarkBuildGemeindeZ0toZ12(b *testing.B) {
 		b.ReportMetric(float64(bytes.Load())/1e6, "MB-gzipped")
 	}
 }
+
+// BenchmarkFirstTileGemeindeZ8 answers the first request for a Gemeinde
+// tile of z8 on a layer nothing has been prepared for (what the first tile
+// after a start costs once the layer is read): projection and coverage of
+// the level, its simplification for z8 only, the tile.
+func BenchmarkFirstTileGemeindeZ8(b *testing.B) {
+	ls, err := loadSeedLayers()
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := ls["gemeinde"]
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		// A new LayerData is a new data version's layer: no pyramid yet.
+		src := &firstSource{seedSource: &seedSource{version: 1}, d: &LayerData{Name: d.Name, Version: 1, Features: d.Features}}
+		s := NewServer(src, Options{CacheBytes: -1})
+		if t, err := s.Tile(ctx, "gemeinde", 8, 134, 86, ValueQuery{}); err != nil || t.Features == 0 {
+			b.Fatalf("gemeinde/8/134/86: %v", err)
+		}
+	}
+}
+
+// firstSource serves one fresh LayerData.
+type firstSource struct {
+	*seedSource
+	d *LayerData
+}
+
+func (s *firstSource) Layer(context.Context, string) (*LayerData, error) { return s.d, nil }

@@ -32,7 +32,10 @@
 // earlier poll never switches it back). Each zoom of a layer is simplified on
 // first use under its own lock, so a request never waits for the warm-up of
 // another zoom; Warm renders z0–Options.WarmMaxZoom in the background after
-// start and after every data change. Package tiles/pmtiles writes the same
+// start and after every data change, on all CPUs but one and only while no
+// request renders a tile that is not cached. The simplified geometry of
+// each zoom is kept compact (geo.Compact), so a busy server's garbage
+// collections do not mark it object by object. Package tiles/pmtiles writes the same
 // tiles into a PMTiles v3 archive.
 //
 // The package depends only on package geo and on orb; the atlas is reached

@@ -41,9 +41,12 @@ type zoomSlot struct {
 type zoomGeom struct {
 	polys []orb.MultiPolygon   // world coordinates, coverage-simplified
 	index *rtree.RTreeG[int32] // the pyramid's
-	// parts holds, per feature and polygon, the tiles of this zoom that the
-	// polygon's bound reaches: x0, y0, x1, y1.
-	parts [][][4]uint32
+	// parts holds, per polygon of every feature in order, the tiles of this
+	// zoom that the polygon's bound reaches (x0, y0, x1, y1); the polygons
+	// of feature i start at partOff[i]. One flat array without pointers:
+	// nothing for the garbage collector to scan.
+	parts   [][4]uint32
+	partOff []int32
 	// full is true when this is the full-resolution geometry (simplifying
 	// would have kept 95 % of the vertices or more): higher zooms share it.
 	full bool
@@ -107,23 +110,28 @@ func (p *pyramid) build(z int) *zoomGeom {
 		for _, mp := range polys {
 			orientPolygons(mp)
 		}
-		g = &zoomGeom{polys: polys, index: &p.index, full: full}
+		g = &zoomGeom{polys: geo.Compact(polys), index: &p.index, full: full}
 	}
 	polys := g.polys
 	g.anchors = make([]orb.Point, len(polys))
 	for i, mp := range polys {
 		g.anchors[i] = anchorOf(mp)
 	}
-	g.parts = make([][][4]uint32, len(polys))
+	n := 0
+	for _, mp := range polys {
+		n += len(mp)
+	}
+	g.parts = make([][4]uint32, 0, n)
+	g.partOff = make([]int32, len(polys))
 	for i, mp := range polys {
-		g.parts[i] = make([][4]uint32, len(mp))
-		for j, poly := range mp {
+		g.partOff[i] = int32(len(g.parts))
+		for _, poly := range mp {
 			if len(poly) == 0 || len(poly[0]) == 0 {
-				g.parts[i][j] = [4]uint32{1, 1, 0, 0} // empty range
+				g.parts = append(g.parts, [4]uint32{1, 1, 0, 0}) // empty range
 				continue
 			}
 			x0, y0, x1, y1 := tileRange(z, poly[0].Bound())
-			g.parts[i][j] = [4]uint32{x0, y0, x1, y1}
+			g.parts = append(g.parts, [4]uint32{x0, y0, x1, y1})
 		}
 	}
 	return g
@@ -144,7 +152,7 @@ func (g *zoomGeom) intersecting(b orb.Bound, dst []int) []int {
 // partTiles returns the tile range (x0, y0, x1, y1) that polygon j of
 // feature i reaches at this zoom.
 func (g *zoomGeom) partTiles(i, j int) (x0, y0, x1, y1 uint32) {
-	r := g.parts[i][j]
+	r := g.parts[int(g.partOff[i])+j]
 	return r[0], r[1], r[2], r[3]
 }
 
@@ -152,15 +160,13 @@ func (g *zoomGeom) partTiles(i, j int) (x0, y0, x1, y1 uint32) {
 // in no particular order.
 func (g *zoomGeom) tiles(fn func(x, y uint32)) {
 	seen := map[[2]uint32]bool{}
-	for _, parts := range g.parts {
-		for _, r := range parts {
-			for x := r[0]; x <= r[2]; x++ {
-				for y := r[1]; y <= r[3]; y++ {
-					k := [2]uint32{x, y}
-					if !seen[k] {
-						seen[k] = true
-						fn(x, y)
-					}
+	for _, r := range g.parts {
+		for x := r[0]; x <= r[2]; x++ {
+			for y := r[1]; y <= r[3]; y++ {
+				k := [2]uint32{x, y}
+				if !seen[k] {
+					seen[k] = true
+					fn(x, y)
 				}
 			}
 		}

@@ -337,12 +337,13 @@ func (s *Server) CacheStats() (tiles int, bytes int64) { return s.cache.stats() 
 
 // Warm prepares the current data version: it loads every layer of the
 // source, simplifies it for every zoom and renders (into the cache) every
-// non-empty tile up to Options.WarmMaxZoom, using all CPUs. It stops early
-// when ctx ends or the data version changes.
+// non-empty tile up to Options.WarmMaxZoom, on all CPUs but one (one CPU
+// stays free for requests). It stops early when ctx ends or the data
+// version changes.
 //
-// Requests come first: before each zoom it simplifies and each tile it
-// renders, Warm waits until no request is rendering a tile that is not
-// cached.
+// Requests come first: before each layer it prepares, each zoom it
+// simplifies and each tile it renders, Warm waits until no request is
+// rendering a tile that is not cached.
 func (s *Server) Warm(ctx context.Context) error {
 	ctx = context.WithValue(ctx, warmKey{}, true)
 	v, err := s.Version(ctx)
@@ -360,6 +361,9 @@ func (s *Server) Warm(ctx context.Context) error {
 	}
 	var jobs []job
 	for _, name := range layers {
+		if err := s.yieldToRequests(ctx); err != nil {
+			return err
+		}
 		p, err := s.pyramid(ctx, name)
 		if err != nil {
 			return err
@@ -376,7 +380,9 @@ func (s *Server) Warm(ctx context.Context) error {
 	work := make(chan job)
 	errc := make(chan error, 1)
 	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
+	// Go has no priorities: a warm-up on every CPU would make a request
+	// that misses the cache wait for its share of them.
+	for range max(1, runtime.GOMAXPROCS(0)-1) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -710,3 +710,46 @@ func TestWarmWaitsForRequests(t *testing.T) {
 		t.Errorf("demand %d after a request, %v", s.demand.Load(), err)
 	}
 }
+
+// A requested tile is answered from its own layer and zoom: no other layer
+// is loaded and no other zoom simplified for it (the first tile after a
+// start waits for nothing it does not show).
+func TestRequestedTileBuildsOnlyItsLayerAndZoom(t *testing.T) {
+	s, src := newSeedServer(t, Options{})
+	ctx := context.Background()
+	tl, err := s.Tile(ctx, "gemeinde", 8, 134, 86, ValueQuery{})
+	if err != nil || tl.Features == 0 {
+		t.Fatalf("gemeinde/8/134/86: %v, %+v", err, tl)
+	}
+	built := func() []int {
+		p, err := s.pyramid(ctx, "gemeinde")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var zs []int
+		for z := range p.zooms {
+			if p.zooms[z].g.Load() != nil {
+				zs = append(zs, z)
+			}
+		}
+		return zs
+	}
+	src.mu.Lock()
+	var layers []string
+	for name := range src.layers[src.version] {
+		layers = append(layers, name)
+	}
+	src.mu.Unlock()
+	if len(layers) != 1 || layers[0] != "gemeinde" {
+		t.Errorf("layers loaded for one Gemeinde tile: %v", layers)
+	}
+	if zs := built(); !slices.Equal(zs, []int{8}) {
+		t.Errorf("zooms simplified for a z8 tile: %v", zs)
+	}
+	if _, err := s.Tile(ctx, "gemeinde", 10, 537, 346, ValueQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	if zs := built(); !slices.Equal(zs, []int{8, 10}) {
+		t.Errorf("zooms simplified after a z10 tile: %v", zs)
+	}
+}

@@ -123,7 +123,9 @@ func (s source) Layer(ctx context.Context, name string) (*tiles.LayerData, error
 	if err != nil {
 		return nil, fmt.Errorf("layer %q: %w %w", name, tiles.ErrUnknownLayer, atlas.ErrNotFound)
 	}
-	snap, d, err := s.svc.Level(ctx, level)
+	// The stored geometry only: the tile server simplifies per zoom itself,
+	// so a tile never waits for the atlas's display geometry.
+	snap, d, err := s.svc.StoredLevel(ctx, level)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +136,7 @@ func (s source) Layer(ctx context.Context, name string) (*tiles.LayerData, error
 
 type layerKey struct{ level atlas.Level }
 
-func layerData(snap *atlas.Snapshot, d *atlas.LevelData) *tiles.LayerData {
+func layerData(snap *atlas.Snapshot, d *atlas.StoredLevel) *tiles.LayerData {
 	level := d.Level
 	ld := &tiles.LayerData{
 		Name:        level.String(),
@@ -149,7 +151,7 @@ func layerData(snap *atlas.Snapshot, d *atlas.LevelData) *tiles.LayerData {
 	}
 	for i, r := range d.Regions {
 		id, _ := tiles.KeyID(r.Key) // keys are digits; 0 (no id) otherwise
-		ld.Features[i] = tiles.Feature{ID: id, Key: r.Key, Name: r.Name, Type: r.Type, Geom: d.Full[i]}
+		ld.Features[i] = tiles.Feature{ID: id, Key: r.Key, Name: r.Name, Type: r.Type, Geom: r.Geom}
 	}
 	return ld
 }

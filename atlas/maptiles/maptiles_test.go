@@ -12,20 +12,28 @@ import (
 	"github.com/standortatlas/standortatlas/tiles"
 )
 
-// The tile server's layers and value sets follow the atlas's one cache
-// rule: kept in the snapshot of a data version (the same LayerData, so the
-// zoom pyramid is built once), new after an import.
-func TestLayersAndValuesKeptPerDataVersion(t *testing.T) {
+// laenderStore returns an embedded store holding the Länder boundaries.
+func laenderStore(t *testing.T) *sqlitestore.Store {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	lr := storetest.Laender(t)
 	if err := storetest.ReplaceBoundaries(ctx, st, lr.Set, lr.Regions); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// The tile server's layers and value sets follow the atlas's one cache
+// rule: kept in the snapshot of a data version (the same LayerData, so the
+// zoom pyramid is built once), new after an import.
+func TestLayersAndValuesKeptPerDataVersion(t *testing.T) {
+	ctx := context.Background()
+	st := laenderStore(t)
 	ind, obs := storetest.Unemployment(t)
 	if _, err := storetest.Import(ctx, st, atlas.Release{Source: "t"}, []atlas.Indicator{ind}, obs); err != nil {
 		t.Fatal(err)
@@ -67,5 +75,31 @@ func TestLayersAndValuesKeptPerDataVersion(t *testing.T) {
 	}
 	if _, err := src.Layer(ctx, "bezirk"); err == nil {
 		t.Error("unknown layer answered")
+	}
+}
+
+// Tiles start from the stored geometry: a tile never waits for (or builds)
+// the atlas's display geometry of its level.
+func TestTilesDoNotBuildDisplayGeometry(t *testing.T) {
+	ctx := context.Background()
+	st := laenderStore(t)
+	svc := atlas.NewService(st, atlas.Options{})
+	mt := New(svc, tiles.Options{})
+	tl, err := mt.Tile(ctx, atlas.LevelLand, 5, 16, 10, nil)
+	if err != nil || tl.Gzip == nil {
+		t.Fatalf("land/5/16/10: %v", err)
+	}
+	snap, err := svc.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.LevelBuilt(atlas.LevelLand) {
+		t.Error("a tile built the display geometry of its level")
+	}
+	if _, _, err := svc.Level(ctx, atlas.LevelLand); err != nil {
+		t.Fatal(err)
+	}
+	if !snap.LevelBuilt(atlas.LevelLand) {
+		t.Error("LevelBuilt false after Level")
 	}
 }

@@ -245,3 +245,52 @@ func TestErrorTextsShortAndWithoutGoNames(t *testing.T) {
 		}
 	}
 }
+
+// The request deadline made on first use behaves as context.WithTimeout:
+// it expires, passes on its parent's cancellation and values, cancels the
+// contexts derived from it, and a cancelled one stays cancelled.
+func TestRequestDeadlineMadeOnFirstUse(t *testing.T) {
+	type key struct{}
+	parent, cancelParent := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
+	defer cancelParent()
+	wait := func(ctx context.Context) {
+		t.Helper()
+		select {
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+			t.Fatal("context not done")
+		}
+	}
+
+	ctx, cancel := contextWithTimeout(parent, time.Millisecond)
+	if ctx.Value(key{}) != "v" {
+		t.Error("value of the parent lost")
+	}
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > time.Millisecond {
+		t.Errorf("deadline %v, %v", d, ok)
+	}
+	derived, cancelDerived := context.WithCancel(ctx)
+	wait(derived)
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) || !errors.Is(derived.Err(), context.DeadlineExceeded) {
+		t.Errorf("after the deadline: %v, derived %v", ctx.Err(), derived.Err())
+	}
+	cancelDerived()
+	cancel()
+
+	ctx, cancel = contextWithTimeout(parent, time.Hour)
+	cancel() // the request ended before anything waited
+	if !errors.Is(ctx.Err(), context.Canceled) {
+		t.Errorf("cancelled before use: %v", ctx.Err())
+	}
+
+	ctx, cancel = contextWithTimeout(parent, time.Hour)
+	defer cancel()
+	if ctx.Err() != nil {
+		t.Fatalf("fresh: %v", ctx.Err())
+	}
+	cancelParent()
+	wait(ctx)
+	if !errors.Is(ctx.Err(), context.Canceled) {
+		t.Errorf("parent cancelled: %v", ctx.Err())
+	}
+}

@@ -25,7 +25,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	// Log lines in batches (every 100 ms or 64 KB), not one write per
+	// request.
+	logOut := newBatchWriter(stderr, 64<<10, 100*time.Millisecond)
+	defer logOut.Close()
+	logger := slog.New(slog.NewJSONHandler(logOut, nil))
 	if cfg.MemoryLimitMB > 0 {
 		debug.SetMemoryLimit(int64(cfg.MemoryLimitMB) << 20)
 	}
@@ -75,11 +79,21 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	warmDone := make(chan struct{})
 	go func() {
 		defer close(warmDone)
+		// The tiles warm after the display geometry's first build: two
+		// warm-ups at once would take the CPUs from the first requests.
+		displayWarmed := make(chan struct{})
 		tilesDone := make(chan struct{})
-		go func() { defer close(tilesDone); tileServer.KeepWarm(warmCtx, 2*time.Second) }()
+		go func() {
+			defer close(tilesDone)
+			select {
+			case <-displayWarmed:
+				tileServer.KeepWarm(warmCtx, 2*time.Second)
+			case <-warmCtx.Done():
+			}
+		}()
 		updatesDone := make(chan struct{})
 		go func() { defer close(updatesDone); updates.keepCurrent(warmCtx) }()
-		keepWarm(warmCtx, svc, logger)
+		keepWarm(warmCtx, svc, logger, displayWarmed)
 		<-tilesDone
 		<-updatesDone
 	}()
@@ -110,12 +124,13 @@ func displayAddr(a net.Addr) string {
 
 // keepWarm builds the display geometry at start and again whenever the data
 // version changed (an import through this or another instance), so that no
-// user request pays for it. It returns when ctx ends.
-func keepWarm(ctx context.Context, svc *atlas.Service, logger *slog.Logger) {
+// user request pays for it; it closes tried after the first attempt. It
+// returns when ctx ends.
+func keepWarm(ctx context.Context, svc *atlas.Service, logger *slog.Logger, tried chan<- struct{}) {
 	last := int64(-1)
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
-	for {
+	for first := true; ; first = false {
 		if v, err := svc.Version(ctx); err == nil && v != last {
 			t := time.Now()
 			if err := svc.Warm(ctx); err != nil {
@@ -126,6 +141,9 @@ func keepWarm(ctx context.Context, svc *atlas.Service, logger *slog.Logger) {
 				last = v
 				logger.Info("caches warm", "data_version", v, "took_ms", time.Since(t).Milliseconds())
 			}
+		}
+		if first {
+			close(tried)
 		}
 		select {
 		case <-ctx.Done():
