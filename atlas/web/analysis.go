@@ -100,6 +100,9 @@ func (h *handlers) compare(c echo.Context) error {
 	if q.Year, err = yearParam(c, "year"); err != nil {
 		return err
 	}
+	if q.Normalize, err = atlas.ParseNormalization(c.QueryParam("normalize")); err != nil {
+		return err
+	}
 	if len(q.Keys) == 0 {
 		return &atlas.ParamError{Param: "keys", Value: "", Reason: "required: up to 10 regional keys separated by commas"}
 	}

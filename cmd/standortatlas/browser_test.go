@@ -771,6 +771,28 @@ func TestBrowserTables(t *testing.T) {
 		}
 	})
 
+	t.Run("normalised", func(t *testing.T) {
+		// the map per 1,000 inhabitants: the ranking, the comparison and their CSV follow it
+		const q = "level=kreis&indicator=dwellings_zensus2022&year=2022&normalize=per1000"
+		do(t, ctx, "open the ranking per 1,000", chromedp.Navigate(srv.url+"/?tab=ranking&"+q))
+		waitFor(t, ctx, "the ranking table", `document.querySelector('#ranking-table tbody tr[data-key="09162"]') !== null`)
+		mapValue := js[string](t, ctx, `fetch('/api/v1/values?`+q+`').then((r) => r.json()).then((d) => d.values['09162'].value.toLocaleString('de-DE', {minimumFractionDigits: 1, maximumFractionDigits: 1}) + '\u00a0Wohnungen je 1.000 Einw.')`)
+		if cell := js[string](t, ctx, `document.querySelector('#ranking-table tbody tr[data-key="09162"] td:last-child').textContent`); cell != mapValue {
+			t.Errorf("ranking shows München as %q, the map %q", cell, mapValue)
+		}
+		if n, body := csvRows("export-csv"); n != 400 || !strings.Contains(body, "Normiert") || !strings.Contains(body, "je 1.000 Einw.") {
+			t.Errorf("ranking CSV per 1,000: %d rows, %.300q", n, body)
+		}
+		do(t, ctx, "open the comparison per 1,000", chromedp.Navigate(srv.url+"/?tab=compare&compare=09162,09184&"+q))
+		waitFor(t, ctx, "the comparison", `document.querySelector('#compare-table tr.is-current td') !== null`)
+		if cell := js[string](t, ctx, `document.querySelector('#compare-table tr.is-current td').firstChild.textContent`); cell != mapValue {
+			t.Errorf("comparison shows München as %q, the map %q", cell, mapValue)
+		}
+		if href := js[string](t, ctx, `document.getElementById('export-csv').href`); !strings.Contains(href, "normalize=per1000") {
+			t.Errorf("comparison CSV %q is not normalised", href)
+		}
+	})
+
 	t.Run("index", func(t *testing.T) {
 		do(t, ctx, "open the Länder index", chromedp.Navigate(srv.url+"/?tab=index&ilevel=land"))
 		waitFor(t, ctx, "the Länder index", mapView("index/land")+` && document.querySelectorAll('#index-table tbody tr').length === 16`)

@@ -1,7 +1,7 @@
 // compare.js: several regions side by side — chips to remove them, a table (indicators × regions,
 // value and rank) and a bar chart of one indicator (the map's, or the row chosen in the table).
 import * as api from './api.js';
-import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber } from './i18n.js';
+import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber, unitText } from './i18n.js';
 import { barChart } from './chart.js';
 
 export const MAX_COMPARE = 10;
@@ -20,7 +20,7 @@ export function initCompare(root, ctx) {
 
   async function load() {
     const keys = ctx.state.compare;
-    const want = keys.join(',');
+    const want = `${keys.join(',')}|${ctx.state.normalize}`;
     if (!keys.length) {
       data = null;
       sig = '';
@@ -34,7 +34,7 @@ export function initCompare(root, ctx) {
     root.setAttribute('aria-busy', 'true');
     render();
     try {
-      data = await api.fetchCompare(keys, mine.signal);
+      data = await api.fetchCompare({ keys, normalize: ctx.state.normalize }, mine.signal);
     } catch (err) {
       if (err.name === 'AbortError') return;
       data = null;
@@ -67,7 +67,7 @@ export function initCompare(root, ctx) {
     const id = chartId && data?.indicators?.some((x) => x.id === chartId) ? chartId : ctx.state.indicator;
     const row = data?.indicators?.find((x) => x.id === id);
     if (!row) return null;
-    const ind = ctx.indicator(id) ?? row;
+    const ind = { ...(ctx.indicator(id) ?? row), decimals: row.decimals };
     const bars = data.regions.map((r, i) => {
       const v = row.values.find((x) => x.key === r.key);
       return { label: r.name, value: v?.value ?? NaN, color: COLORS[i % COLORS.length] };
@@ -76,7 +76,7 @@ export function initCompare(root, ctx) {
     const desc = bars.map((b) => `${b.label}: ${formatValue(Number.isFinite(b.value) ? b.value : null, row.unit, null, ind.decimals)}`).join('; ');
     const year = row.values.find((v) => v.year)?.year;
     return h('figure', 'compare__chart',
-      h('figcaption', 'compare__chart-title', `${title}${year ? ', ' + year : ''}${row.unit ? ' (' + row.unit + ')' : ''}`),
+      h('figcaption', 'compare__chart-title', `${title}${year ? ', ' + year : ''}${row.unit ? ' (' + unitText(row.unit) + ')' : ''}`),
       barChart({ bars, title, desc, decimals: ind.decimals }));
   }
 
@@ -94,7 +94,7 @@ export function initCompare(root, ctx) {
     const body = h('tbody');
     let topic = null;
     for (const row of data.indicators) {
-      const ind = ctx.indicator(row.id) ?? row;
+      const ind = { ...(ctx.indicator(row.id) ?? row), decimals: row.decimals };
       const tt = topicTitle(ind);
       if (tt !== topic) {
         topic = tt;

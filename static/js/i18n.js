@@ -377,7 +377,7 @@ export const germanOnly = (obj, field) => lang === 'en' && !obj?.[field + '_en']
 const UNITS_EN = {
   Anzahl: 'number', 'Einw. je km²': 'inhabitants per km²', Jahr: 'year', Jahre: 'years', Personen: 'persons',
   'Tsd. €': 'thousand €', Wohnungen: 'dwellings', 'je 1.000 Einw.': 'per 1,000 inhabitants', 'je 1.000 Einwohner': 'per 1,000 inhabitants',
-  'je 10.000 Einw.': 'per 10,000 inhabitants', 'je 100': 'per 100', 'je 100.000 Einw.': 'per 100,000 inhabitants', Prozentpunkte: 'percentage points',
+  'je 10.000 Einw.': 'per 10,000 inhabitants', 'je km²': 'per km²', 'je 100': 'per 100', 'je 100.000 Einw.': 'per 100,000 inhabitants', Prozentpunkte: 'percentage points',
 };
 
 // Region types (BEZ) in English; names stay as they are.
@@ -391,8 +391,13 @@ const TYPES_EN = {
 /** A region type in the page's language. */
 export const regionType = (ty) => (lang === 'en' && TYPES_EN[ty]) || ty || '';
 
-/** A unit in the page's language. */
-export const unitText = (u) => (lang === 'en' && UNITS_EN[u]) || u || '';
+/** A unit in the page's language; a normalised one ("Wohnungen je 1.000 Einw.") part by part. */
+export function unitText(u) {
+  if (lang !== 'en' || !u) return u || '';
+  if (UNITS_EN[u]) return UNITS_EN[u];
+  const m = /^(.+) (je (?:1\.000|100\.000) Einw\.|je km²)$/.exec(u);
+  return m ? `${UNITS_EN[m[1]] ?? m[1]} ${UNITS_EN[m[2]]}` : u;
+}
 
 /** A number the server wrote in German notation ("1.234,5", in legend labels) in the page's notation. */
 export const localNumbers = (s) => (lang === 'en' ? String(s ?? '').replace(/\d[\d.,]*\d|\d/g, (n) => n.replace(/[.,]/g, (c) => (c === '.' ? ',' : '.'))) : String(s ?? ''));

@@ -2,7 +2,7 @@
 // (buttons with aria-sort on the header cell), keyboard reachable rows, linked both ways with
 // the map selection. It is the accessible alternative to the map.
 import * as api from './api.js';
-import { t, h, ha, button, localized, formatValue, formatNumber } from './i18n.js';
+import { t, h, ha, button, localized, formatValue, formatNumber, unitText } from './i18n.js';
 import { sortRows, sortHeader, refocusSort, LANDS } from './table.js';
 
 const PAGE = 100;
@@ -28,7 +28,7 @@ export function initRanking(root, ctx) {
   async function load() {
     const s = ctx.state;
     const land = s.level === 'land' ? '' : s.rland;
-    const want = `${s.level}|${s.indicator}|${s.year}|${land}`;
+    const want = `${s.level}|${s.indicator}|${s.year}|${land}|${s.normalize}`;
     if (want === sig && data) return render();
     ctrl?.abort();
     const mine = (ctrl = new AbortController());
@@ -36,7 +36,7 @@ export function initRanking(root, ctx) {
     error = '';
     root.setAttribute('aria-busy', 'true');
     try {
-      data = await api.fetchRanking({ level: s.level, indicator: s.indicator, year: s.year, land }, mine.signal);
+      data = await api.fetchRanking({ level: s.level, indicator: s.indicator, year: s.year, land, normalize: s.normalize }, mine.signal);
     } catch (err) {
       if (err.name === 'AbortError') return;
       data = null;
@@ -62,7 +62,8 @@ export function initRanking(root, ctx) {
 
   function render() {
     const s = ctx.state;
-    const ind = ctx.indicator(s.indicator);
+    // unit and decimals of what is ranked: the server's, normalised like the map
+    const ind = { ...ctx.indicator(s.indicator), unit: data?.indicator?.unit, decimals: data?.indicator?.decimals };
     landSelect.replaceChildren(new Option(t('ranking_all_lands'), ''), ...LANDS.map(([k, n]) => new Option(n, k)));
     landSelect.value = s.rland;
     const filters = s.level === 'land' ? null : h('div', 'field field--inline', ha('label', null, { for: 'ranking-land' }, t('ranking_land')), landSelect);
@@ -78,7 +79,7 @@ export function initRanking(root, ctx) {
     const sel = s.selected;
     const selIndex = rows.findIndex((r) => r.key === sel);
     if (selIndex >= shown) shown = Math.ceil((selIndex + 1) / PAGE) * PAGE;
-    const title = localized(ind, 'title');
+    const title = localized(ind, 'title') + (data.normalization ? ` (${unitText(ind.unit)})` : '');
     const table = ha('table', 'data-table', { id: 'ranking-table' });
     table.append(h('caption', null, t('ranking_caption', title, data.year, t('level_' + s.level), formatNumber(rows.length))));
     table.append(h('thead', null, sortHeader(columns(), sort, onSort)));
