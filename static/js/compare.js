@@ -3,6 +3,7 @@
 import * as api from './api.js';
 import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber, unitText } from './i18n.js';
 import { barChart } from './chart.js';
+import { loader } from './panel.js';
 
 export const MAX_COMPARE = 10;
 export const COLORS = ['#1f78b4', '#d95f02', '#33a02c', '#6a3d9a', '#b15928', '#e7298a', '#1b9e77', '#666666', '#a6761d', '#386cb0'];
@@ -12,43 +13,22 @@ export const COLORS = ['#1f78b4', '#d95f02', '#33a02c', '#6a3d9a', '#b15928', '#
  * Returns {load(), render()}.
  */
 export function initCompare(root, ctx) {
-  let data = null;
-  let sig = '';
+  const answer = loader(root, render);
   let chartId = '';
-  let ctrl = null;
-  let error = '';
 
-  async function load() {
-    const keys = ctx.state.compare;
-    const want = `${keys.join(',')}|${ctx.state.normalize}`;
+  function load() {
+    const { compare: keys, normalize } = ctx.state;
     if (!keys.length) {
-      data = null;
-      sig = '';
+      answer.reset();
       return render();
     }
-    if (want === sig && data) return render();
-    ctrl?.abort();
-    const mine = (ctrl = new AbortController());
-    sig = want;
-    error = '';
-    root.setAttribute('aria-busy', 'true');
-    render();
-    try {
-      data = await api.fetchCompare({ keys, normalize: ctx.state.normalize }, mine.signal);
-    } catch (err) {
-      if (err.name === 'AbortError') return;
-      data = null;
-      sig = '';
-      error = t('err_load', err.status === 0 ? t('err_network') : err.message);
-    }
-    if (mine === ctrl) root.setAttribute('aria-busy', 'false');
-    render();
+    return answer.load(`${keys.join(',')}|${normalize}`, (signal) => api.fetchCompare({ keys, normalize }, signal));
   }
 
   function chips() {
     const list = ha('ul', 'chips', { 'aria-label': t('tab_compare') });
     ctx.state.compare.forEach((key, i) => {
-      const reg = data?.regions?.find((r) => r.key === key);
+      const reg = answer.data?.regions?.find((r) => r.key === key);
       const name = reg?.name ?? key;
       const dot = h('span', 'chip__dot');
       dot.style.backgroundColor = COLORS[i % COLORS.length];
@@ -63,7 +43,7 @@ export function initCompare(root, ctx) {
     return list;
   }
 
-  function chart() {
+  function chart(data) {
     const id = chartId && data?.indicators?.some((x) => x.id === chartId) ? chartId : ctx.state.indicator;
     const row = data?.indicators?.find((x) => x.id === id);
     if (!row) return null;
@@ -80,7 +60,7 @@ export function initCompare(root, ctx) {
       barChart({ bars, title, desc, decimals: ind.decimals }));
   }
 
-  function table() {
+  function table(data) {
     const regions = data.regions;
     const tbl = ha('table', 'data-table data-table--compare', { id: 'compare-table' });
     // cells wrap (fixed layout); from four regions on the table scrolls sideways instead of squeezing
@@ -131,9 +111,10 @@ export function initCompare(root, ctx) {
     if (!s.compare.length) parts.push(h('p', 'empty', t('compare_empty')));
     else {
       parts.push(chips());
-      if (error) parts.push(h('p', 'panel-error', error), button(t('retry'), 'button', () => { sig = ''; load(); }));
+      const data = answer.data;
+      if (answer.error) parts.push(...answer.errorParts(load));
       else if (!data) parts.push(h('p', 'muted', t('loading_short')));
-      else parts.push(chart() ?? '', h('p', 'muted small', t('compare_chart_hint')), table(), h('p', 'info__src', `${t('source')}: ${(data.attribution ?? []).join(' · ')}`));
+      else parts.push(chart(data) ?? '', h('p', 'muted small', t('compare_chart_hint')), table(data), h('p', 'info__src', `${t('source')}: ${(data.attribution ?? []).join(' · ')}`));
     }
     root.replaceChildren(...parts);
   }

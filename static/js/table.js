@@ -62,3 +62,42 @@ export function landFilter(id, value, onChange) {
 
 /** Is a regional key in a Land ('' = everywhere)? */
 export const inLand = (key, land) => !land || String(key ?? '').startsWith(land);
+
+/**
+ * sorter(root, initial, render): a table's sort order. header(columns) is its header row (a click
+ * sorts, renders and puts the focus back on the column); rows(rows, columns) sorts them.
+ */
+export function sorter(root, initial, render) {
+  let sort = initial;
+  return {
+    header: (columns) => h('thead', null, sortHeader(columns, sort, (next) => {
+      sort = next;
+      render();
+      refocusSort(root);
+    })),
+    rows: (rows, columns) => sortRows(rows, columns, sort),
+  };
+}
+
+/**
+ * A results table of regions in its scroll box: caption, sortable header, one row per region
+ * (cells(r) gives its cells; the row carries its key and marks the selected region).
+ */
+export function regionTable({ id, className, caption, columns, sort, rows, selected, cells }) {
+  const tbl = ha('table', ['data-table', className].filter(Boolean).join(' '), { id });
+  tbl.append(h('caption', null, caption), sort.header(columns));
+  const body = h('tbody');
+  for (const r of rows) {
+    const tr = h('tr', r.key === selected ? 'is-selected' : null, ...cells(r));
+    tr.dataset.key = r.key;
+    body.append(tr);
+  }
+  tbl.append(body);
+  return h('div', 'table-scroll', tbl);
+}
+
+/** A region's row header: its name as a button that selects it (the card returns the focus here). */
+export const regionHeader = (r, selected, onSelect, { before = null, after = null } = {}) =>
+  ha('th', null, { scope: 'row' }, before ?? '',
+    button(r.name, 'linklike', (e) => onSelect(r.key, { name: r.name, zoom: true, opener: e.currentTarget }), { 'aria-current': r.key === selected ? 'true' : null }),
+    after ?? '');
