@@ -46,9 +46,11 @@ type CompareIndicator struct {
 	// YearRule says how the year was chosen: "requested", "common" (latest
 	// year with a value for every region) or "latest per region".
 	YearRule string `json:"year_rule"`
-	// Normalization says how the values were divided (nil: as published).
-	Normalization *atlas.NormalizationInfo `json:"normalization,omitempty"`
-	Values        []CompareValue           `json:"values"`
+	// Normalization says how the values were divided (nil: as published),
+	// NormalizationNote why a normalisation asked for was not applied.
+	Normalization     *atlas.NormalizationInfo `json:"normalization,omitempty"`
+	NormalizationNote string                   `json:"normalization_note,omitempty"`
+	Values            []CompareValue           `json:"values"`
 	// Germany is Germany's value in the comparison's year (official DG row
 	// or a sum of counts over regions that all have one); nil when the
 	// regions are compared in different years.
@@ -138,25 +140,41 @@ func (a *Analyzer) Compare(ctx context.Context, q CompareQuery) (*Comparison, er
 		}
 	}
 	for _, ind := range inds {
+		ci := CompareIndicator{ID: ind.ID, Title: ind.Title, Unit: ind.Unit, Decimals: ind.Decimals, Direction: ind.Direction, Source: ind.Source, Licence: ind.Licence, Attribution: ind.Attribution, Values: []CompareValue{}}
+		// valued[r] = years with a value for region r, divided by norm.
+		valuedBy := func(norm atlas.Normalization) ([][]int, bool, error) {
+			valued, found := make([][]int, len(regs)), false
+			for ri, r := range regs {
+				if !slices.Contains(ind.Levels, r.ref.Level) {
+					continue
+				}
+				for _, y := range ind.Years {
+					c, err := a.normColumn(ctx, ind, r.ref.Level, y, norm)
+					if err != nil {
+						return nil, false, err
+					}
+					if !math.IsNaN(c.vals[r.idx]) {
+						valued[ri], found = append(valued[ri], y), true
+					}
+				}
+			}
+			return valued, found, nil
+		}
 		norm := atlas.NormNone
 		if slices.Contains(atlas.Normalizations(ind), q.Normalize) {
 			norm = q.Normalize
 		}
-		ci := CompareIndicator{ID: ind.ID, Title: ind.Title, Unit: ind.Unit, Decimals: ind.Decimals, Direction: ind.Direction, Source: ind.Source, Licence: ind.Licence, Attribution: ind.Attribution, Values: []CompareValue{}}
-		// years[r] = years with a value for region r.
-		valued := make([][]int, len(regs))
-		for ri, r := range regs {
-			if !slices.Contains(ind.Levels, r.ref.Level) {
-				continue
-			}
-			for _, y := range ind.Years {
-				c, err := a.normColumn(ctx, ind, r.ref.Level, y, norm)
-				if err != nil {
-					return nil, err
-				}
-				if !math.IsNaN(c.vals[r.idx]) {
-					valued[ri] = append(valued[ri], y)
-				}
+		valued, found, err := valuedBy(norm)
+		if err != nil {
+			return nil, err
+		}
+		if norm != atlas.NormNone && !found {
+			// no base in any year with values (a count of 2019, populations of 2021 and 2023):
+			// the published values, in their own unit, and the reason
+			ci.NormalizationNote = "nicht umgerechnet: die Daten haben keine Bezugsgröße (Bevölkerung, Fläche) für die Jahre dieses Indikators"
+			norm = atlas.NormNone
+			if valued, _, err = valuedBy(norm); err != nil {
+				return nil, err
 			}
 		}
 		year := q.Year

@@ -727,11 +727,12 @@ func TestCompareAndRankingFollowTheMapsNormalization(t *testing.T) {
 	}
 	var cmp struct {
 		Indicators []struct {
-			ID            string                   `json:"id"`
-			Unit          string                   `json:"unit"`
-			Decimals      int                      `json:"decimals"`
-			Normalization *atlas.NormalizationInfo `json:"normalization"`
-			Values        []struct {
+			ID                string                   `json:"id"`
+			Unit              string                   `json:"unit"`
+			Decimals          int                      `json:"decimals"`
+			Normalization     *atlas.NormalizationInfo `json:"normalization"`
+			NormalizationNote string                   `json:"normalization_note"`
+			Values            []struct {
 				Key   string   `json:"key"`
 				Year  *int     `json:"year"`
 				Value *float64 `json:"value"`
@@ -741,11 +742,15 @@ func TestCompareAndRankingFollowTheMapsNormalization(t *testing.T) {
 			Germany *germanyValue `json:"germany"`
 		} `json:"indicators"`
 	}
-	getJSONOK(t, e, "/api/v1/compare?keys=09162,09184,14713&indicators=dwellings_zensus2022,unemployment_rate&normalize=per1000", &cmp)
-	if len(cmp.Indicators) != 2 {
+	getJSONOK(t, e, "/api/v1/compare?keys=09162,09184,14713&indicators=dwellings_zensus2022,unemployment_rate,unemployed_foreigners&normalize=per1000", &cmp)
+	if len(cmp.Indicators) != 3 {
 		t.Fatalf("compare: %d indicators", len(cmp.Indicators))
 	}
-	ps, ur := cmp.Indicators[0], cmp.Indicators[1]
+	ps, ur, uf := cmp.Indicators[0], cmp.Indicators[1], cmp.Indicators[2]
+	// a count of 2017–2020 with populations of 2021 and 2023 only: published values, and why
+	if uf.Normalization != nil || uf.NormalizationNote == "" || uf.Unit != "Personen" || uf.Values[0].Value == nil {
+		t.Errorf("a count without a base year: %+v", uf)
+	}
 	if ps.ID != "dwellings_zensus2022" || ps.Unit != mapv.Unit || ps.Normalization == nil || ps.Normalization.Base != "population_zensus2022" || ps.Decimals != 1 {
 		t.Errorf("compare row %s: unit %q (map %q), normalization %+v, decimals %d", ps.ID, ps.Unit, mapv.Unit, ps.Normalization, ps.Decimals)
 	}

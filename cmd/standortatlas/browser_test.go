@@ -404,7 +404,7 @@ func TestBrowserAtlas(t *testing.T) {
 		waitFor(t, ctx, "the comparison table", `document.querySelectorAll('#compare-table thead th').length === 4 && document.querySelectorAll('.compare__chart svg rect').length === 2`)
 		// the regions and Germany's value of the comparison's year (the raw file's DG row:
 		// 5,9 % in 2020, the latest year both regions have)
-		if g := js[string](t, ctx, `document.querySelector('#compare-table thead th:last-child').textContent + ' ' + (document.querySelector('#compare-table tr.is-current td:last-child')?.textContent ?? '')`); g != "Deutschland 5,9\u00a0%2020 · amtlich" {
+		if g := js[string](t, ctx, `document.querySelector('#compare-table thead th:last-child').textContent + ' ' + (document.querySelector('#compare-table tr.is-current td:last-child')?.textContent ?? '')`); g != "Deutschland 5,92020 · amtlich" {
 			t.Errorf("comparison's Germany column: %q", g)
 		}
 		if rows := js[int](t, ctx, `document.querySelectorAll('#compare-table tbody tr:not(.data-table__group)').length`); rows < 20 {
@@ -794,7 +794,8 @@ func TestBrowserTables(t *testing.T) {
 		}
 		do(t, ctx, "open the comparison per 1,000", chromedp.Navigate(srv.url+"/?tab=compare&compare=09162,09184&"+q))
 		waitFor(t, ctx, "the comparison", `document.querySelector('#compare-table tr.is-current td') !== null`)
-		if cell := js[string](t, ctx, `document.querySelector('#compare-table tr.is-current td').firstChild.textContent`); cell != mapValue {
+		// the cells hold the numbers, the unit stands once beside the indicator
+		if cell := js[string](t, ctx, `(() => { const tr = document.querySelector('#compare-table tr.is-current'); return tr.querySelector('td').firstChild.textContent + '\u00a0' + tr.querySelector('th .data-table__sub').textContent; })()`); cell != mapValue {
 			t.Errorf("comparison shows München as %q, the map %q", cell, mapValue)
 		}
 		if href := js[string](t, ctx, `document.getElementById('export-csv').href`); !strings.Contains(href, "normalize=per1000") {

@@ -1,7 +1,7 @@
 // compare.js: several regions side by side — chips to remove them, a table (indicators × regions,
 // value and rank) and a bar chart of one indicator (the map's, or the row chosen in the table).
 import * as api from './api.js';
-import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber, unitText } from './i18n.js';
+import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber, unitText, regionType } from './i18n.js';
 import { barChart } from './chart.js';
 import { loader } from './panel.js';
 
@@ -16,6 +16,13 @@ export function initCompare(root, ctx) {
   const answer = loader(root, render);
   let chartId = '';
 
+  // a region's name, with its type where another compared region has the same name
+  // (München the city and München the Landkreis)
+  const label = (r) => {
+    const regions = answer.data?.regions ?? [];
+    return r.type && regions.some((x) => x.key !== r.key && x.name === r.name) ? `${r.name} (${regionType(r.type)})` : r.name;
+  };
+
   function load() {
     const { compare: keys, normalize } = ctx.state;
     if (!keys.length) {
@@ -29,7 +36,7 @@ export function initCompare(root, ctx) {
     const list = ha('ul', 'chips', { 'aria-label': t('tab_compare') });
     ctx.state.compare.forEach((key, i) => {
       const reg = answer.data?.regions?.find((r) => r.key === key);
-      const name = reg?.name ?? key;
+      const name = reg ? label(reg) : key;
       const dot = h('span', 'chip__dot');
       dot.style.backgroundColor = COLORS[i % COLORS.length];
       const pick = button(name, 'linklike chip__name', () => ctx.onSelect(key, { name, zoom: true, focus: true }));
@@ -50,7 +57,7 @@ export function initCompare(root, ctx) {
     const ind = { ...(ctx.indicator(id) ?? row), decimals: row.decimals };
     const bars = data.regions.map((r, i) => {
       const v = row.values.find((x) => x.key === r.key);
-      return { label: r.name, value: v?.value ?? NaN, color: COLORS[i % COLORS.length] };
+      return { label: label(r), value: v?.value ?? NaN, color: COLORS[i % COLORS.length] };
     });
     const title = t('compare_chart', localized(ind, 'title'));
     const desc = bars.map((b) => `${b.label}: ${formatValue(Number.isFinite(b.value) ? b.value : null, row.unit, null, ind.decimals)}`).join('; ');
@@ -64,12 +71,12 @@ export function initCompare(root, ctx) {
     const regions = data.regions;
     const tbl = ha('table', 'data-table data-table--compare', { id: 'compare-table' });
     // cells wrap (fixed layout); from four regions on the table scrolls sideways instead of squeezing
-    tbl.style.minWidth = `${10 + regions.length * 7}rem`;
-    tbl.append(h('caption', null, t('compare_caption')));
     // Germany's value of the year beside the regions: the source's official row or a correct
     // sum of counts (the server says which), never a mean of rates
     const withGermany = data.indicators.some((row) => row.germany);
-    tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, r.name)),
+    tbl.style.minWidth = `${10 + (regions.length + (withGermany ? 1 : 0)) * 6}rem`;
+    tbl.append(h('caption', null, t('compare_caption')));
+    tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, label(r))),
       withGermany ? ha('th', 'num', { scope: 'col' }, t('profile_germany')) : '')));
     const body = h('tbody');
     let topic = null;
@@ -88,14 +95,18 @@ export function initCompare(root, ctx) {
       const cells = regions.map((r) => {
         const v = row.values.find((x) => x.key === r.key);
         if (!v) return h('td', 'num', '–');
-        return h('td', 'num', formatValue(v.value, row.unit, v.flag, ind.decimals),
+        return h('td', 'num', formatValue(v.value, '', v.flag, ind.decimals),
           h('span', 'data-table__sub', [v.year, v.rank ? `(${formatNumber(v.rank)}/${formatNumber(v.of)})` : ''].filter(Boolean).join(' ')));
       });
       const g = row.germany;
       const germany = !withGermany ? '' : g?.value != null
-        ? h('td', 'num', formatValue(g.value, row.unit, g.flag, ind.decimals), h('span', 'data-table__sub', [g.year, g.basis ? t('basis_' + g.basis) : ''].filter(Boolean).join(' · ')))
+        ? h('td', 'num', formatValue(g.value, '', g.flag, ind.decimals), h('span', 'data-table__sub', [g.year, g.basis ? t('basis_' + g.basis) : ''].filter(Boolean).join(' · ')))
         : h('td', 'num', '–');
-      body.append(h('tr', row.id === ctx.state.indicator ? 'is-current' : null, ha('th', null, { scope: 'row' }, pick), ...cells, germany));
+      // the unit once beside the indicator (the cells hold numbers only, so they never break
+      // inside a word); why a normalisation was not applied, where it was not
+      const head = ha('th', null, { scope: 'row' }, pick, h('span', 'data-table__sub', unitText(row.unit)),
+        row.normalization_note ? h('span', 'data-table__sub', t('compare_not_normalized')) : null);
+      body.append(h('tr', row.id === ctx.state.indicator ? 'is-current' : null, head, ...cells, germany));
     }
     tbl.append(body);
     return h('div', 'table-scroll', tbl);

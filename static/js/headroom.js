@@ -8,6 +8,7 @@ import { sorter, regionTable, regionHeader } from './table.js';
 import { loader, replaceKeepingFocus, scopeField, arrivalsField } from './panel.js';
 
 export const HEADROOM_KEYS = ['ks', 'population', 'model'];
+const SCOPE_COLOR = '#c9d6e3';
 
 /**
  * initHeadroom(root, ctx): ctx = {state, update(patch), onSelect(key, opts)}.
@@ -82,5 +83,34 @@ export function initHeadroom(root, ctx) {
     replaceKeepingFocus(root, parts);
   }
 
-  return { load, render, get data() { return answer.data; } };
+  /**
+   * The map beside the table: the regions in scope in one neutral colour (the API gives headroom
+   * no classes, so the map does not rank them), each with its value when hovered or chosen.
+   */
+  function mapView() {
+    const data = answer.data;
+    if (!data?.regions) return null;
+    const byKey = new Map(data.regions.map((r) => [r.key, r]));
+    return {
+      id: `headroom/${data.level}/${ctx.state.hland}`,
+      level: data.level,
+      fill: (key) => (byKey.has(key) ? SCOPE_COLOR : null),
+      valueText: (key) => {
+        const r = byKey.get(key);
+        if (!r) return t('not_in_scope');
+        return r.capacity_per_arrival === null ? t('no_data') : `${t('hr_col_cpa')}: ${formatNumber(r.capacity_per_arrival, 2)}`;
+      },
+      legend: {
+        title: t('tab_headroom'),
+        meta: data.key?.label ?? '',
+        unit: '',
+        rows: [{ color: SCOPE_COLOR, label: t('hr_map_scope'), count: data.regions.length }],
+        stats: t('hr_table_only'),
+      },
+      attribution: data.attribution ?? [],
+      land: ctx.state.hland || null,
+    };
+  }
+
+  return { load, render, mapView, get data() { return answer.data; } };
 }

@@ -341,6 +341,7 @@ function indicatorMapView() {
 function mapViewForTab() {
   if (state.tab === 'index') return mod.index?.mapView() ?? null;
   if (state.tab === 'distribution') return mod.dist?.mapView() ?? null;
+  if (state.tab === 'headroom') return mod.headroom?.mapView() ?? null;
   return indicatorMapView();
 }
 
@@ -350,7 +351,7 @@ async function applyMapView(mv) {
   const [tile, ...outTiles] = await Promise.all([tileInfo(mv.level), ...outlines.map(tileInfo)]);
   // another view (index, distribution) at another level shows Germany again, unless the chosen
   // region belongs to that level; a level change within a view keeps the user's zoom
-  const kind = (v) => (v.id.startsWith('index/') || v.id.startsWith('distribution/') ? v.id.split('/')[0] : 'indicator');
+  const kind = (v) => (['index', 'distribution', 'headroom'].includes(v.id.split('/')[0]) ? v.id.split('/')[0] : 'indicator');
   if (currentMV && kind(currentMV) !== kind(mv) && currentMV.level !== mv.level && !(state.selected && levelOfKey(state.selected) === mv.level)) map.fitGermany();
   currentMV = mv;
   map.setLevel(mv.level, tile.template, tile.bounds);
@@ -450,7 +451,7 @@ async function refresh() {
     if (mine !== gen) return;
     const mv = mapViewForTab();
     if (mv) await applyMapView(mv);
-    if (state.tab === 'distribution' && map) {
+    if ((state.tab === 'distribution' || state.tab === 'headroom') && map) {
       if (mv?.land) zoomToRegion(mv.land);
       else if (zoomedLand) {
         zoomedLand = '';
@@ -515,7 +516,18 @@ async function select(key, opts = {}) {
   // the chosen region is shown where no panel (the card, the legend) covers it
   if (opts.zoom) map?.zoomTo(geom, key, MAX_ZOOM[levelOfKey(key)] ?? 10, covers());
   else map?.keepClear(geom, key, covers());
+  // the card grows while the profile arrives (on a phone upwards, over the map): for a few seconds
+  // the region is kept clear of it again whenever its size changes
+  if (typeof ResizeObserver === 'function' && $('info')) {
+    cardWatch?.disconnect();
+    const watch = (cardWatch = new ResizeObserver(() => {
+      if (state.selected === key && !opts.zoom) map?.keepClear(geom, key, covers());
+    }));
+    watch.observe($('info'));
+    setTimeout(() => watch.disconnect(), 3000);
+  }
 }
+let cardWatch = null;
 
 /** The screen rectangles of the panels over the map (the card, the legend), where shown. */
 function covers() {
