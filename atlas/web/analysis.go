@@ -146,7 +146,7 @@ func (h *handlers) index(c echo.Context) error {
 	if q.Years, err = indicatorYearsParam(c, "years"); err != nil {
 		return err
 	}
-	q.Method = c.QueryParam("method")
+	q.Method, q.Land = c.QueryParam("method"), c.QueryParam("land")
 	return h.answer(c, func(ctx context.Context) (any, error) { return h.an.Index(ctx, q) }, "index_"+q.Level.String())
 }
 

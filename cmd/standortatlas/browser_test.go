@@ -819,6 +819,17 @@ func TestBrowserTables(t *testing.T) {
 		if p := js[string](t, ctx, sortedByEveryColumn+`('index-table')`); p != "" {
 			t.Errorf("index of Bayern: %s", p)
 		}
+		// the CSV exports the Kreise of Bayern the table shows (all of them, not only the first page)
+		n, body := csvRows("export-csv")
+		bavarian := 0
+		for _, line := range strings.Split(body, "\n")[1:] {
+			if f := strings.Split(line, ","); len(f) > 1 && strings.HasPrefix(f[1], "09") {
+				bavarian++
+			}
+		}
+		if n < 90 || bavarian != n {
+			t.Errorf("index CSV of Bayern: %d rows, %d of them in Bayern", n, bavarian)
+		}
 	})
 
 	t.Run("distribution", func(t *testing.T) {

@@ -149,7 +149,9 @@ export function csvURL(tab, s, format = 'csv') {
     case 'compare':
       return s.compare.length ? url(BASE + '/compare', { ...compareParams(s), format }).href : null;
     case 'index':
-      return weightsParam(s.weights) ? url(BASE + '/index', { level: s.ilevel, weights: weightsParam(s.weights), method: s.imethod, format }).href : null;
+      return weightsParam(s.weights)
+        ? url(BASE + '/index', { level: s.ilevel, weights: weightsParam(s.weights), method: s.imethod, land: s.ilevel === 'land' ? undefined : s.iland, format }).href
+        : null;
     case 'distribution':
       return weightsParam(s.dweights) ? url(BASE + '/distribution', { ...distributionParams(s), format }).href : null;
     case 'ranking':

@@ -37,7 +37,6 @@ export function initIndex(root, ctx) {
   const sort = sorter(root, { col: 'rank', dir: 'asc' }, render);
   let shown = PAGE;
   const setWeight = weightSetter(ctx, 'weights');
-  let land = ''; // the table's Land filter (Kreise, Gemeinden)
 
   const colorOfPart = (id) => PART_COLORS[Math.max(0, ctx.state.weights.findIndex((x) => x.id === id)) % PART_COLORS.length];
 
@@ -101,7 +100,7 @@ export function initIndex(root, ctx) {
       { col: 'index', label: t('index_value'), numeric: true, value: (r) => r.index },
       { col: 'contrib', label: t('index_contrib'), numeric: true, value: (r) => r.contributions?.[first] ?? null },
     ];
-    const byLand = ctx.state.ilevel === 'land' ? '' : land;
+    const byLand = ctx.state.ilevel === 'land' ? '' : ctx.state.iland;
     const regions = sort.rows((data.regions ?? []).filter((r) => inLand(r.key, byLand)), columns);
     const sel = ctx.state.selected;
     const cells = (r) => {
@@ -119,10 +118,9 @@ export function initIndex(root, ctx) {
     };
     const tbl = regionTable({ id: 'index-table', caption: t('index_table_caption', t('level_' + ctx.state.ilevel)), columns, sort, selected: sel, rows: regions.slice(0, shown), cells });
     const more = shown < regions.length ? button(t('ranking_more', Math.min(PAGE, regions.length - shown)), 'button', () => { shown += PAGE; render(); }) : null;
-    const filter = ctx.state.ilevel === 'land' ? null : landFilter('index-land', land, (v) => {
-      land = v;
+    const filter = ctx.state.ilevel === 'land' ? null : landFilter('index-land', ctx.state.iland, (v) => {
       shown = PAGE;
-      render();
+      ctx.update({ iland: v }); // the CSV link follows
       root.querySelector('#index-land')?.focus();
     });
     return [filter, tbl, more];

@@ -50,6 +50,7 @@ const state = {
   places: false,
   pcats: [], // place categories shown; [] = all with data
   rland: '', // the ranking table's Land filter (its CSV exports the same rows)
+  iland: '', // the index table's Land filter (Kreise, Gemeinden; its CSV exports the same rows)
   view: null, // {lat, lng, zoom} once the map was moved (or from a shared link)
   indicators: [], // GET /api/v1/indicators
 };
