@@ -789,6 +789,9 @@ func TestBrowserTables(t *testing.T) {
 		if cell := js[string](t, ctx, `document.querySelector('#ranking-table tbody tr[data-key="09162"] td:last-child').textContent`); cell != mapValue {
 			t.Errorf("ranking shows München as %q, the map %q", cell, mapValue)
 		}
+		// the map's legend and values with the decimals of the rate (the count has none)
+		minText := js[string](t, ctx, `fetch('/api/v1/values?`+q+`').then((r) => r.json()).then((d) => 'Min. ' + d.stats.min.toLocaleString('de-DE', {minimumFractionDigits: 1, maximumFractionDigits: 1}))`)
+		waitFor(t, ctx, "the legend per 1,000 with one decimal", `document.getElementById('legend').textContent.includes('`+minText+`')`)
 		if n, body := csvRows("export-csv"); n != 400 || !strings.Contains(body, "Normiert") || !strings.Contains(body, "je 1.000 Einw.") {
 			t.Errorf("ranking CSV per 1,000: %d rows, %.300q", n, body)
 		}

@@ -332,9 +332,9 @@ function indicatorMapView() {
     fill: (key) => colorFor(byKey[key]?.class, values.legend),
     valueText: (key) => {
       const v = byKey[key];
-      return v ? formatValue(v.value, values.unit ?? ind.unit, v.flag, ind.decimals) : t('no_data');
+      return v ? formatValue(v.value, values.unit ?? ind.unit, v.flag, values.decimals ?? ind.decimals) : t('no_data');
     },
-    legend: serverLegend(values, localized(ind, 'title'), ind.decimals),
+    legend: serverLegend(values, localized(ind, 'title'), values.decimals ?? ind.decimals),
     attribution: values.attribution ?? [],
   };
 }
