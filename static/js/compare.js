@@ -1,9 +1,10 @@
 // compare.js: several regions side by side — chips to remove them, a table (indicators × regions,
 // value and rank) and a bar chart of one indicator (the map's, or the row chosen in the table).
 import * as api from './api.js';
-import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber, unitText, regionType } from './i18n.js';
+import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber, unitText } from './i18n.js';
 import { barChart } from './chart.js';
 import { loader } from './panel.js';
+import { regionLabels } from './table.js';
 
 export const MAX_COMPARE = 10;
 export const COLORS = ['#1f78b4', '#d95f02', '#33a02c', '#6a3d9a', '#b15928', '#e7298a', '#1b9e77', '#666666', '#a6761d', '#386cb0'];
@@ -17,11 +18,7 @@ export function initCompare(root, ctx) {
   let chartId = '';
 
   // a region's name, with its type where another compared region has the same name
-  // (München the city and München the Landkreis)
-  const label = (r) => {
-    const regions = answer.data?.regions ?? [];
-    return r.type && regions.some((x) => x.key !== r.key && x.name === r.name) ? `${r.name} (${regionType(r.type)})` : r.name;
-  };
+  const label = (r) => regionLabels(answer.data?.regions ?? [])(r);
 
   function load() {
     const { compare: keys, normalize } = ctx.state;

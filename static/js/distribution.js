@@ -129,7 +129,7 @@ export function initDistribution(root, ctx) {
       if (data.reference?.note) parts.push(h('p', 'info__src', data.reference.note));
       if (data.sensitivity?.method) parts.push(h('p', 'info__src', data.sensitivity.method));
       for (const n of data.notes ?? []) parts.push(h('p', 'info__src', n));
-      parts.push(h('details', 'info__section', {}, h('summary', null, 'Formel / formula'), h('p', 'info__src', data.formula ?? '')));
+      parts.push(h('details', 'info__section', h('summary', null, t('hr_formula')), h('p', 'info__src', data.formula ?? '')));
       parts.push(h('p', 'info__src', ha('a', null, { href: `${getLang() === 'en' ? '/en' : ''}/methods/distribution`, target: '_blank', rel: 'noopener' }, getLang() === 'en' ? 'How the key and its band are calculated' : 'So werden Schlüssel und Band berechnet')));
     }
     replaceKeepingFocus(root, parts);

@@ -4,7 +4,7 @@
 // this measure, so the view is a table only; the browser computes nothing but the sort order.
 import * as api from './api.js';
 import { t, h, ha, formatNumber } from './i18n.js';
-import { sorter, regionTable, regionHeader } from './table.js';
+import { sorter, regionTable, regionHeader, regionLabels } from './table.js';
 import { loader, replaceKeepingFocus, scopeField, arrivalsField } from './panel.js';
 
 export const HEADROOM_KEYS = ['ks', 'population', 'model'];
@@ -26,8 +26,9 @@ export function initHeadroom(root, ctx) {
 
   function table(data) {
     const s = ctx.state;
+    const label = regionLabels(data.regions ?? []); // the name column sorts by what it shows
     const columns = [
-      { col: 'name', label: t('col_area'), value: (r) => r.name },
+      { col: 'name', label: t('col_area'), value: label },
       { col: 'capacity', label: t('hr_col_capacity'), numeric: true, value: (r) => r.capacity },
       { col: 'share', label: t('hr_col_share'), numeric: true, value: (r) => r.share },
       { col: 'expected', label: t('hr_col_expected'), numeric: true, value: (r) => r.expected_arrivals },
@@ -39,7 +40,7 @@ export function initHeadroom(root, ctx) {
       caption: t('hr_caption', formatNumber(data.arrivals_in_scope ?? data.arrivals ?? 0, 0), data.capacity?.title ?? '', data.capacity?.year ?? '', data.key?.label ?? ''),
       rows: sort.rows(data.regions ?? [], columns),
       cells: (r) => [
-        regionHeader(r, s.selected, ctx.onSelect),
+        regionHeader(r, s.selected, ctx.onSelect, { label: label(r) }),
         h('td', 'num', r.capacity === null ? t('no_data') : formatNumber(r.capacity, 0)),
         h('td', 'num', formatNumber(r.share, 2)),
         h('td', 'num', formatNumber(r.expected_arrivals, 0)),

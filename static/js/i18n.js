@@ -230,7 +230,7 @@ const STRINGS = {
   hr_table_only: ['Die Karte zeigt nur, welche Gebiete im Bereich liegen: Für den Spielraum gibt es keine Kartenklassen. Die Werte stehen in der Tabelle und beim Gebiet.', 'The map shows only which areas are in scope: headroom has no map classes. The values are in the table and in each area’s card.'],
   hr_map_scope: ['im Bereich (Werte in der Tabelle)', 'in scope (values in the table)'],
   hr_missing: ['Nicht in den Daten', 'Not in the data'],
-  hr_formula: ['Formel', 'Formula'],
+  hr_formula: ['Formel', 'Formula'], // index, distribution and headroom
   dist_intro: ['Verteilungsschlüssel aus Bevölkerung und Kapazitäten, verglichen mit dem Königsteiner Schlüssel (Länder) bzw. dem Bevölkerungsanteil (Kreise eines Landes).', 'A distribution key from population and capacities, compared with the Königsteiner Schlüssel (Länder) or the population share (Kreise of one Land).'],
   dist_scope: ['Bereich', 'Scope'],
   dist_scope_lands: ['Länder (gegen Königsteiner Schlüssel)', 'Länder (against the Königsteiner Schlüssel)'],

@@ -6,7 +6,7 @@ import { t, h, ha, button, localized, formatNumber, getLang } from './i18n.js';
 import { indicatorOptions } from './controls.js';
 import { stackBar } from './chart.js';
 import { classedMapView } from './legend.js';
-import { sorter, regionTable, regionHeader, landFilter, inLand } from './table.js';
+import { sorter, regionTable, regionHeader, regionLabels, landFilter, inLand } from './table.js';
 import { loader, replaceKeepingFocus, weightRow, weightSetter } from './panel.js';
 
 // Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -94,9 +94,10 @@ export function initIndex(root, ctx) {
   function table(data) {
     // every column sorts (the contributions by the first component's); Kreise and Gemeinden filter by Land
     const first = ctx.state.weights.find((x) => x.w > 0)?.id;
+    const label = regionLabels(data.regions ?? []); // the name column sorts by what it shows
     const columns = [
       { col: 'rank', label: t('col_rank'), numeric: true, value: (r) => r.rank },
-      { col: 'name', label: t('col_area'), value: (r) => r.name },
+      { col: 'name', label: t('col_area'), value: label },
       { col: 'index', label: t('index_value'), numeric: true, value: (r) => r.index },
       { col: 'contrib', label: t('index_contrib'), numeric: true, value: (r) => r.contributions?.[first] ?? null },
     ];
@@ -111,7 +112,7 @@ export function initIndex(root, ctx) {
       }));
       return [
         h('td', 'num', formatNumber(r.rank)),
-        regionHeader(r, sel, ctx.onSelect),
+        regionHeader(r, sel, ctx.onSelect, { label: label(r) }),
         h('td', 'num', formatNumber(r.index, 1)),
         h('td', null, stackBar(parts, 100, { width: 90, height: 10 }), h('span', 'visually-hidden', parts.map((p) => p.label).join('; '))),
       ];
@@ -174,7 +175,7 @@ export function initIndex(root, ctx) {
       const focus = data.regions.find((r) => r.key === s.selected) ?? data.regions[0];
       parts.push(contributions(focus));
       if (data.incomplete?.length) parts.push(h('p', 'muted small', t('index_incomplete', formatNumber(data.incomplete.length))));
-      parts.push(...table(data), h('details', 'info__section', {}, h('summary', null, 'Formel / formula'), h('p', 'info__src', data.formula ?? '')),
+      parts.push(...table(data), h('details', 'info__section', h('summary', null, t('hr_formula')), h('p', 'info__src', data.formula ?? '')),
         h('p', 'info__src', ha('a', null, { href: `${getLang() === 'en' ? '/en' : ''}/methods/index`, target: '_blank', rel: 'noopener' }, getLang() === 'en' ? 'How the index is calculated' : 'So wird der Index berechnet')));
     }
     replaceKeepingFocus(root, parts);

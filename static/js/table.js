@@ -1,7 +1,7 @@
 // table.js: what every results table shares — header buttons that sort by their column (aria-sort
 // on the header cell, keyboard reachable), one sort rule (regions without a value last, in both
 // directions) and the filter by Land.
-import { t, h, ha, button } from './i18n.js';
+import { t, h, ha, button, regionType } from './i18n.js';
 
 export const LANDS = [
   ['01', 'Schleswig-Holstein'], ['02', 'Hamburg'], ['03', 'Niedersachsen'], ['04', 'Bremen'],
@@ -96,8 +96,18 @@ export function regionTable({ id, className, caption, columns, sort, rows, selec
   return h('div', 'table-scroll', tbl);
 }
 
-/** A region's row header: its name as a button that selects it (the card returns the focus here). */
-export const regionHeader = (r, selected, onSelect, { before = null, after = null } = {}) =>
+/**
+ * regionLabels(rows): a region's name, with its type where two of the rows share the name
+ * (München the Kreisfreie Stadt and München the Landkreis).
+ */
+export function regionLabels(rows) {
+  const count = new Map();
+  for (const r of rows) count.set(r.name, (count.get(r.name) ?? 0) + 1);
+  return (r) => (r.type && count.get(r.name) > 1 ? `${r.name} (${regionType(r.type)})` : r.name);
+}
+
+/** A region's row header: its name (or label) as a button that selects it (the card returns the focus here). */
+export const regionHeader = (r, selected, onSelect, { before = null, after = null, label = r.name } = {}) =>
   ha('th', null, { scope: 'row' }, before ?? '',
-    button(r.name, 'linklike', (e) => onSelect(r.key, { name: r.name, zoom: true, opener: e.currentTarget }), { 'aria-current': r.key === selected ? 'true' : null }),
+    button(label, 'linklike', (e) => onSelect(r.key, { name: r.name, zoom: true, opener: e.currentTarget }), { 'aria-current': r.key === selected ? 'true' : null }),
     after ?? '');
