@@ -695,8 +695,8 @@ function wireApp() {
     });
   });
   $('export-png').addEventListener('click', () => exportPNG().catch((err) => announce(t('err_load', err.message))));
-  if (window.matchMedia('(max-width: 699px)').matches) {
-    // phones: the legend starts folded (the button says "Legende")
+  if (window.matchMedia('(max-width: 699px), (max-height: 560px)').matches) {
+    // phones and short windows: the legend starts folded (the button says "Legende")
     $('legend-toggle').setAttribute('aria-expanded', 'false');
     $('legend').hidden = true;
   }
