@@ -436,6 +436,9 @@ func (v *MapView) appendHead(b []byte, unit bool) []byte {
 	if unit {
 		b = append(b, `,"unit":`...)
 		b = appendJSONString(b, v.Ind.Unit)
+		// the decimals the values are shown with (one more for a rate per 1,000 than for the count)
+		b = append(b, `,"decimals":`...)
+		b = strconv.AppendInt(b, int64(v.Ind.Decimals), 10)
 	}
 	return b
 }

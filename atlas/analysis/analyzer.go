@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -96,20 +97,26 @@ func (a *Analyzer) column(ctx context.Context, id string, l atlas.Level, year in
 		if err != nil {
 			return nil, err
 		}
-		c := &column{vals: make([]float64, len(d.Regions)), flags: make([]atlas.Flag, len(d.Regions))}
-		for i, r := range d.Regions {
-			v, ok := m[r.Key]
-			if !ok {
-				c.vals[i], c.flags[i] = math.NaN(), atlas.FlagMissing
-				continue
-			}
-			c.vals[i], c.flags[i] = v.Value, v.Flag
-			if !math.IsNaN(v.Value) {
-				c.n++
-			}
-		}
-		return c, nil
+		return align(d.Regions, m), nil
 	})
+}
+
+// align lines values by key up with regions (NaN and missing where a
+// region has none).
+func align(regions []atlas.Region, m map[string]atlas.Value) *column {
+	c := &column{vals: make([]float64, len(regions)), flags: make([]atlas.Flag, len(regions))}
+	for i, r := range regions {
+		v, ok := m[r.Key]
+		if !ok {
+			c.vals[i], c.flags[i] = math.NaN(), atlas.FlagMissing
+			continue
+		}
+		c.vals[i], c.flags[i] = v.Value, v.Flag
+		if !math.IsNaN(v.Value) {
+			c.n++
+		}
+	}
+	return c
 }
 
 // yearsAt returns the years in which ind has a value for at least one
@@ -205,4 +212,46 @@ func levelParam(l atlas.Level, allowed ...atlas.Level) error {
 		return nil
 	}
 	return &atlas.ParamError{Param: "level", Value: l.String(), Reason: fmt.Sprintf("must be one of %v here", allowed)}
+}
+
+type normColKey struct {
+	colKey
+	norm atlas.Normalization
+}
+
+// normalizedColumn is a column divided as the map divides it
+// (atlas.Snapshot.NormalizedValues), with the normalised indicator; info
+// is nil when no normalisation was asked for, or when the data have no
+// base of that year (then every value is NaN).
+type normalizedColumn struct {
+	*column
+	ind  atlas.Indicator
+	info *atlas.NormalizationInfo
+}
+
+// normColumn returns ind's column at level l and year, normalised by n
+// (atlas.NormNone: the published values).
+func (a *Analyzer) normColumn(ctx context.Context, ind atlas.Indicator, l atlas.Level, year int, n atlas.Normalization) (*normalizedColumn, error) {
+	if n == atlas.NormNone {
+		c, err := a.column(ctx, ind.ID, l, year)
+		return &normalizedColumn{column: c, ind: ind}, err
+	}
+	snap, err := a.svc.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return atlas.Derive(ctx, snap, normColKey{colKey{ind.ID, l, year}, n}, func(ctx context.Context) (*normalizedColumn, error) {
+		d, err := snap.Level(ctx, l)
+		if err != nil {
+			return nil, err
+		}
+		m, nind, info, err := snap.NormalizedValues(ctx, ind, l, year, n, 0)
+		var pe *atlas.ParamError
+		if errors.As(err, &pe) {
+			m, nind, info = nil, ind, nil // no base of that year: no values
+		} else if err != nil {
+			return nil, err
+		}
+		return &normalizedColumn{column: align(d.Regions, m), ind: nind, info: info}, nil
+	})
 }

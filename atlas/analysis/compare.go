@@ -18,6 +18,10 @@ type CompareQuery struct {
 	Keys       []string
 	Indicators []string // empty = every indicator with values at one of the regions' levels
 	Year       int      // 0 = the latest year common to all regions, else each region's latest
+	// Normalize divides every indicator it applies to (atlas.Normalizations)
+	// by the population or area of the same year, as the map does; the
+	// other indicators are compared as published.
+	Normalize atlas.Normalization
 }
 
 // Comparison is the answer to a CompareQuery.
@@ -34,14 +38,19 @@ type CompareIndicator struct {
 	ID          string          `json:"id"`
 	Title       string          `json:"title"`
 	Unit        string          `json:"unit"`
+	Decimals    int             `json:"decimals"`
 	Direction   atlas.Direction `json:"direction"`
 	Source      string          `json:"source"`
 	Licence     string          `json:"licence"`
 	Attribution string          `json:"attribution"`
 	// YearRule says how the year was chosen: "requested", "common" (latest
 	// year with a value for every region) or "latest per region".
-	YearRule string         `json:"year_rule"`
-	Values   []CompareValue `json:"values"`
+	YearRule string `json:"year_rule"`
+	// Normalization says how the values were divided (nil: as published),
+	// NormalizationNote why a normalisation asked for was not applied.
+	Normalization     *atlas.NormalizationInfo `json:"normalization,omitempty"`
+	NormalizationNote string                   `json:"normalization_note,omitempty"`
+	Values            []CompareValue           `json:"values"`
 	// Germany is Germany's value in the comparison's year (official DG row
 	// or a sum of counts over regions that all have one); nil when the
 	// regions are compared in different years.
@@ -131,21 +140,41 @@ func (a *Analyzer) Compare(ctx context.Context, q CompareQuery) (*Comparison, er
 		}
 	}
 	for _, ind := range inds {
-		ci := CompareIndicator{ID: ind.ID, Title: ind.Title, Unit: ind.Unit, Direction: ind.Direction, Source: ind.Source, Licence: ind.Licence, Attribution: ind.Attribution, Values: []CompareValue{}}
-		// years[r] = years with a value for region r.
-		valued := make([][]int, len(regs))
-		for ri, r := range regs {
-			if !slices.Contains(ind.Levels, r.ref.Level) {
-				continue
+		ci := CompareIndicator{ID: ind.ID, Title: ind.Title, Unit: ind.Unit, Decimals: ind.Decimals, Direction: ind.Direction, Source: ind.Source, Licence: ind.Licence, Attribution: ind.Attribution, Values: []CompareValue{}}
+		// valued[r] = years with a value for region r, divided by norm.
+		valuedBy := func(norm atlas.Normalization) ([][]int, bool, error) {
+			valued, found := make([][]int, len(regs)), false
+			for ri, r := range regs {
+				if !slices.Contains(ind.Levels, r.ref.Level) {
+					continue
+				}
+				for _, y := range ind.Years {
+					c, err := a.normColumn(ctx, ind, r.ref.Level, y, norm)
+					if err != nil {
+						return nil, false, err
+					}
+					if !math.IsNaN(c.vals[r.idx]) {
+						valued[ri], found = append(valued[ri], y), true
+					}
+				}
 			}
-			for _, y := range ind.Years {
-				c, err := a.column(ctx, ind.ID, r.ref.Level, y)
-				if err != nil {
-					return nil, err
-				}
-				if !math.IsNaN(c.vals[r.idx]) {
-					valued[ri] = append(valued[ri], y)
-				}
+			return valued, found, nil
+		}
+		norm := atlas.NormNone
+		if slices.Contains(atlas.Normalizations(ind), q.Normalize) {
+			norm = q.Normalize
+		}
+		valued, found, err := valuedBy(norm)
+		if err != nil {
+			return nil, err
+		}
+		if norm != atlas.NormNone && !found {
+			// no base in any year with values (a count of 2019, populations of 2021 and 2023):
+			// the published values, in their own unit, and the reason
+			ci.NormalizationNote = "nicht umgerechnet: die Daten haben keine Bezugsgröße (Bevölkerung, Fläche) für die Jahre dieses Indikators"
+			norm = atlas.NormNone
+			if valued, _, err = valuedBy(norm); err != nil {
+				return nil, err
 			}
 		}
 		year := q.Year
@@ -176,15 +205,23 @@ func (a *Analyzer) Compare(ctx context.Context, q CompareQuery) (*Comparison, er
 			switch {
 			case !slices.Contains(ind.Levels, r.ref.Level):
 				cv.Note = fmt.Sprintf("keine Werte auf der Ebene %s", r.ref.Level)
+			case y == 0 && norm != atlas.NormNone:
+				cv.Note = fmt.Sprintf("kein Wert mit Bezugsgröße (%s) in den Daten", norm)
 			case y == 0:
 				cv.Note = "kein Wert in den Daten"
 			case !slices.Contains(ind.Years, y):
 				cv.Year = &y
 				cv.Note = fmt.Sprintf("keine Werte für %d", y)
 			default:
-				c, err := a.column(ctx, ind.ID, r.ref.Level, y)
+				c, err := a.normColumn(ctx, ind, r.ref.Level, y, norm)
 				if err != nil {
 					return nil, err
+				}
+				if c.info != nil && ci.Normalization == nil {
+					ci.Normalization, ci.Title, ci.Unit, ci.Decimals, ci.Attribution = c.info, c.ind.Title, c.ind.Unit, c.ind.Decimals, c.ind.Attribution
+				}
+				if c.info == nil && norm != atlas.NormNone {
+					cv.Note = fmt.Sprintf("keine Bezugsgröße für %d (%s)", y, norm)
 				}
 				yy := y
 				cv.Year, cv.Value, cv.Flag = &yy, valPtr(c.vals[r.idx]), flagPtr(c.flags[r.idx])
@@ -195,14 +232,14 @@ func (a *Analyzer) Compare(ctx context.Context, q CompareQuery) (*Comparison, er
 			}
 			ci.Values = append(ci.Values, cv)
 		}
-		if year != 0 {
-			if ci.Germany, err = a.germanyReference(ctx, ind, year); err != nil {
+		if year != 0 && (norm == atlas.NormNone || ci.Normalization != nil) {
+			if ci.Germany, err = a.germanyNormalized(ctx, ind, year, ci.Normalization); err != nil {
 				return nil, err
 			}
 		}
 		out.Indicators = append(out.Indicators, ci)
-		if !slices.Contains(out.Attribution, ind.Attribution) {
-			out.Attribution = append(out.Attribution, ind.Attribution)
+		if !slices.Contains(out.Attribution, ci.Attribution) {
+			out.Attribution = append(out.Attribution, ci.Attribution)
 		}
 	}
 	return out, nil
@@ -231,8 +268,9 @@ type Ranking struct {
 	Unranked      int                      `json:"unranked"`
 	TieRule       string                   `json:"tie_rule"`
 	Entries       []RankEntry              `json:"entries"`
-	// Germany is Germany's value of the year (unnormalised rankings only),
-	// Land the ranked Land's value when the ranking is limited to one Land.
+	// Germany is Germany's value of the year (normalised like the ranking:
+	// Germany's count divided by Germany's base), Land the ranked Land's
+	// value when the ranking is limited to one Land (unnormalised rankings only).
 	Germany     *Reference        `json:"germany,omitempty"`
 	LandValue   *Reference        `json:"land_value,omitempty"`
 	Boundaries  map[string]string `json:"boundaries"`
@@ -298,10 +336,10 @@ func (a *Analyzer) Ranking(ctx context.Context, q RankingQuery) (*Ranking, error
 		TieRule:     "gleiche Werte teilen sich den besten Rang (1, 2, 2, 4); Gebiete ohne Wert am Ende mit rank null",
 		Boundaries:  map[string]string{"name": li.set.Name, "gebietsstand": li.set.Gebietsstand},
 		Attribution: atlas.Attribution(nind, li.set)}
+	if out.Germany, err = a.germanyNormalized(ctx, ind, q.Year, norm); err != nil {
+		return nil, err
+	}
 	if norm == nil {
-		if out.Germany, err = a.germanyReference(ctx, ind, q.Year); err != nil {
-			return nil, err
-		}
 		if q.Land != "" && q.Level != atlas.LevelLand {
 			if out.LandValue, err = a.landReference(ctx, ind, atlas.Region{Key: q.Land}, q.Level, q.Year); err != nil {
 				return nil, err

@@ -59,6 +59,9 @@ func (c *Comparison) WriteCSV(w io.Writer) error {
 			_ = cw.Write([]string{ind.ID, ind.Title, ind.Unit, v.Key, names[v.Key], v.Level.String(), csvInt(v.Year), csvFloat(v.Value), csvFlag(v.Flag), csvInt(v.Rank), csvInt(v.Of), ind.YearRule})
 		}
 		footer = append(footer, fmt.Sprintf("Quelle %s: %s; Lizenz: %s", ind.ID, ind.Source, ind.Licence))
+		if n := ind.Normalization; n != nil {
+			footer = append(footer, fmt.Sprintf("Normiert %s: %s; Bezugsgröße %s %d (%s)", ind.ID, n.Formula, n.Base, n.BaseYear, n.BaseSource))
+		}
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -84,6 +84,7 @@ type HeadroomKey struct {
 type HeadroomRegion struct {
 	Key                 string      `json:"key"`
 	Name                string      `json:"name"`
+	Type                string      `json:"type,omitempty"`
 	Capacity            *float64    `json:"capacity"`
 	Flag                *atlas.Flag `json:"flag"`
 	Share               float64     `json:"share"`
@@ -212,7 +213,7 @@ func (a *Analyzer) Headroom(ctx context.Context, q HeadroomQuery) (*HeadroomResu
 	}
 	for r, i := range scope {
 		reg := lvl.regions[i]
-		hr := HeadroomRegion{Key: reg.Key, Name: reg.Name, Capacity: valPtr(capS.vals[i]), Flag: flagPtr(capS.flags[i]), Share: 100 * shares[r]}
+		hr := HeadroomRegion{Key: reg.Key, Name: reg.Name, Type: reg.Type, Capacity: valPtr(capS.vals[i]), Flag: flagPtr(capS.flags[i]), Share: 100 * shares[r]}
 		hr.ExpectedArrivals = res.ArrivalsInScope * shares[r]
 		if hr.Capacity != nil && hr.ExpectedArrivals > 0 {
 			cpa := *hr.Capacity / hr.ExpectedArrivals

@@ -67,6 +67,9 @@ type IndexQuery struct {
 	Method  string         // "minmax" (default) or "zscore"
 	Year    int            // one year for every indicator (0 = each indicator's latest year at the level)
 	Years   map[string]int // per-indicator years, overriding Year
+	// Land limits the answer to the regions of one Land (2-digit key) as
+	// the table shows them; scaling, ranks and classes stay Germany's.
+	Land string
 }
 
 // IndexResult is a composite index per region.
@@ -171,6 +174,9 @@ func (a *Analyzer) Index(ctx context.Context, q IndexQuery) (*IndexResult, error
 	}
 	if err := checkWeights(q.Weights); err != nil {
 		return nil, err
+	}
+	if q.Land != "" && (q.Level == atlas.LevelLand || !atlas.ValidKey(atlas.LevelLand, q.Land)) {
+		return nil, &atlas.ParamError{Param: "land", Value: q.Land, Reason: "a 2-digit Land key, with level kreis or gemeinde"}
 	}
 	li, err := a.level(ctx, q.Level)
 	if err != nil {
@@ -309,6 +315,12 @@ func (a *Analyzer) Index(ctx context.Context, q IndexQuery) (*IndexResult, error
 	}
 	if len(years) > 1 {
 		res.Notes = append(res.Notes, "Die Indikatoren stammen aus verschiedenen Jahren (siehe components[].year).")
+	}
+	if q.Land != "" {
+		res.Regions = slices.DeleteFunc(res.Regions, func(r IndexRegion) bool { return !strings.HasPrefix(r.Key, q.Land) })
+		res.Incomplete = slices.DeleteFunc(res.Incomplete, func(r IncompleteRegion) bool { return !strings.HasPrefix(r.Key, q.Land) })
+		res.Query += "&land=" + q.Land
+		res.Notes = append(res.Notes, fmt.Sprintf("Nur die Gebiete des Landes %s; Skalierung, Ränge und Klassen über ganz Deutschland.", q.Land))
 	}
 	return res, nil
 }

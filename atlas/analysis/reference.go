@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/standortatlas/standortatlas/atlas"
@@ -159,4 +160,33 @@ func ownNote(ind atlas.Indicator) string {
 		return "Σ Zähler ÷ Σ Nenner derselben Quelle und desselben Stichtags, eigene Berechnung"
 	}
 	return "eigene Berechnung (" + ind.Aggregation + ")"
+}
+
+// germanyNormalized is Germany's value of ind in year, divided like the
+// regions' values when info says they were (nil: as published): Germany's
+// value over Germany's base of the base year, a ratio of totals, never a
+// mean of the regions' rates. Without both totals Germany gets no value.
+func (a *Analyzer) germanyNormalized(ctx context.Context, ind atlas.Indicator, year int, info *atlas.NormalizationInfo) (*Reference, error) {
+	num, err := a.germanyReference(ctx, ind, year)
+	if err != nil || info == nil {
+		return num, err
+	}
+	bind, err := a.svc.Indicator(ctx, info.Base)
+	if err != nil {
+		return nil, err
+	}
+	den, err := a.germanyReference(ctx, bind, info.BaseYear)
+	if err != nil {
+		return nil, err
+	}
+	ref := &Reference{Key: num.Key, Name: num.Name, Year: year, Flag: num.Flag, Basis: BasisOwn}
+	if num.Value == nil || den.Value == nil || *den.Value <= 0 {
+		ref.Flag, ref.Basis = nil, ""
+		ref.Note = fmt.Sprintf("kein Deutschlandwert %s: %s", info.Unit, strings.TrimSpace(num.Note+" "+den.Note))
+		return ref, nil
+	}
+	v := *num.Value / *den.Value * info.Factor
+	ref.Value = &v
+	ref.Note = fmt.Sprintf("Deutschland %s (%s) ÷ %s %d (%s) × %s, eigene Berechnung", ind.ID, num.Basis, info.Base, info.BaseYear, den.Basis, strconv.FormatFloat(info.Factor, 'f', -1, 64))
+	return ref, nil
 }

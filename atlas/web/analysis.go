@@ -100,6 +100,9 @@ func (h *handlers) compare(c echo.Context) error {
 	if q.Year, err = yearParam(c, "year"); err != nil {
 		return err
 	}
+	if q.Normalize, err = atlas.ParseNormalization(c.QueryParam("normalize")); err != nil {
+		return err
+	}
 	if len(q.Keys) == 0 {
 		return &atlas.ParamError{Param: "keys", Value: "", Reason: "required: up to 10 regional keys separated by commas"}
 	}
@@ -143,7 +146,7 @@ func (h *handlers) index(c echo.Context) error {
 	if q.Years, err = indicatorYearsParam(c, "years"); err != nil {
 		return err
 	}
-	q.Method = c.QueryParam("method")
+	q.Method, q.Land = c.QueryParam("method"), c.QueryParam("land")
 	return h.answer(c, func(ctx context.Context) (any, error) { return h.an.Index(ctx, q) }, "index_"+q.Level.String())
 }
 

@@ -716,3 +716,114 @@ func TestCatalogueNormalizeMatchesMapQuery(t *testing.T) {
 		t.Errorf("catalogue has %d of the %d indicators checked", seen, len(want))
 	}
 }
+
+// Every view follows the map's normalisation: the ranking and the
+// comparison of a count per 1,000 inhabitants show the values, units and
+// ranks the map shows (/values with the same normalize), rates stay as
+// published, and Germany's value is Germany's count over Germany's
+// population, not the published count.
+func TestCompareAndRankingFollowTheMapsNormalization(t *testing.T) {
+	type germanyValue struct {
+		Value *float64 `json:"value"`
+	}
+	e, svc := seededEcho(t)
+	ctx := context.Background()
+	var mapv struct {
+		Unit   string `json:"unit"`
+		Values map[string]struct {
+			Value *float64 `json:"value"`
+		} `json:"values"`
+	}
+	getJSONOK(t, e, "/api/v1/values?level=kreis&indicator=dwellings_zensus2022&year=2022&normalize=per1000", &mapv)
+	if !strings.Contains(mapv.Unit, "je 1.000 Einw.") || mapv.Values["09162"].Value == nil {
+		t.Fatalf("map: unit %q, München %v", mapv.Unit, mapv.Values["09162"].Value)
+	}
+	var cmp struct {
+		Indicators []struct {
+			ID                string                   `json:"id"`
+			Unit              string                   `json:"unit"`
+			Decimals          int                      `json:"decimals"`
+			Normalization     *atlas.NormalizationInfo `json:"normalization"`
+			NormalizationNote string                   `json:"normalization_note"`
+			Values            []struct {
+				Key   string   `json:"key"`
+				Year  *int     `json:"year"`
+				Value *float64 `json:"value"`
+				Rank  *int     `json:"rank"`
+				Of    *int     `json:"of"`
+			} `json:"values"`
+			Germany *germanyValue `json:"germany"`
+		} `json:"indicators"`
+	}
+	getJSONOK(t, e, "/api/v1/compare?keys=09162,09184,14713&indicators=dwellings_zensus2022,unemployment_rate,unemployed_foreigners&normalize=per1000", &cmp)
+	if len(cmp.Indicators) != 3 {
+		t.Fatalf("compare: %d indicators", len(cmp.Indicators))
+	}
+	ps, ur, uf := cmp.Indicators[0], cmp.Indicators[1], cmp.Indicators[2]
+	// a count of 2017–2020 with populations of 2021 and 2023 only: published values, and why
+	if uf.Normalization != nil || uf.NormalizationNote == "" || uf.Unit != "Personen" || uf.Values[0].Value == nil {
+		t.Errorf("a count without a base year: %+v", uf)
+	}
+	if ps.ID != "dwellings_zensus2022" || ps.Unit != mapv.Unit || ps.Normalization == nil || ps.Normalization.Base != "population_zensus2022" || ps.Decimals != 1 {
+		t.Errorf("compare row %s: unit %q (map %q), normalization %+v, decimals %d", ps.ID, ps.Unit, mapv.Unit, ps.Normalization, ps.Decimals)
+	}
+	if ur.ID != "unemployment_rate" || ur.Normalization != nil || strings.Contains(ur.Unit, "Einw.") {
+		t.Errorf("a rate is compared as published: %+v", ur)
+	}
+	var rk struct {
+		Indicator struct {
+			Unit string `json:"unit"`
+		} `json:"indicator"`
+		Entries []struct {
+			Key   string   `json:"key"`
+			Rank  *int     `json:"rank"`
+			Value *float64 `json:"value"`
+		} `json:"entries"`
+		Germany *germanyValue `json:"germany"`
+	}
+	getJSONOK(t, e, "/api/v1/ranking?level=kreis&indicator=dwellings_zensus2022&year=2022&normalize=per1000", &rk)
+	if rk.Indicator.Unit != mapv.Unit {
+		t.Errorf("ranking unit %q, map %q", rk.Indicator.Unit, mapv.Unit)
+	}
+	rankOf := map[string]int{}
+	for _, x := range rk.Entries {
+		if x.Rank != nil {
+			rankOf[x.Key] = *x.Rank
+		}
+		if m := mapv.Values[x.Key].Value; (m == nil) != (x.Value == nil) || m != nil && *m != *x.Value {
+			t.Errorf("ranking %s = %v, map %v", x.Key, x.Value, m)
+		}
+	}
+	for _, v := range ps.Values {
+		m := mapv.Values[v.Key].Value
+		if v.Value == nil || m == nil || *v.Value != *m || v.Year == nil || *v.Year != 2022 {
+			t.Errorf("compare %s = %v (%v), map %v", v.Key, v.Value, v.Year, m)
+			continue
+		}
+		if v.Rank == nil || *v.Rank != rankOf[v.Key] {
+			t.Errorf("compare rank of %s = %v, ranking %d", v.Key, v.Rank, rankOf[v.Key])
+		}
+	}
+	// Germany: Germany's count over Germany's population of the same year
+	// (the DG row where the source has one, else the sum of the Länder)
+	germany := func(id string) float64 {
+		if dg, _ := svc.Store().Values(ctx, id, atlas.LevelGermany, 2022); len(dg) == 1 {
+			return dg[atlas.GermanyKey].Value
+		}
+		lands, _ := svc.Store().Values(ctx, id, atlas.LevelLand, 2022)
+		if len(lands) != 16 {
+			t.Fatalf("%s: %d Länder", id, len(lands))
+		}
+		total := 0.0
+		for _, v := range lands {
+			total += v.Value
+		}
+		return total
+	}
+	want := germany("dwellings_zensus2022") / germany("population_zensus2022") * 1000
+	for _, g := range []*germanyValue{rk.Germany, ps.Germany} {
+		if g == nil || g.Value == nil || math.Abs(*g.Value-want) > 1e-9 {
+			t.Errorf("Germany per 1,000: %+v, by hand %v", g, want)
+		}
+	}
+}

@@ -173,7 +173,7 @@ func TestBrowserShowsKreisChoropleth(t *testing.T) {
 	b := newBrowser(t)
 	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
 	ready := chromedp.CSS(`#map[data-view="kreis/unemployment_rate/2019"]`)
-	if err := chromedp.Do(b.ctx, chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"), chromedp.WaitVisible(ready)); err != nil {
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(srv.url+unemployment2019), chromedp.WaitVisible(ready)); err != nil {
 		t.Fatal(err)
 	}
 	features := value(t, b.ctx, chromedp.AttributeValue(chromedp.CSS("#map"), "data-features"))
@@ -249,6 +249,26 @@ func mapView(id string) string {
 	return `document.querySelector('#map[data-view="` + id + `"]') !== null`
 }
 
+// The map most tests open: the unemployment rate of the Kreise in 2019.
+const (
+	unemployment2019 = "/?level=kreis&indicator=unemployment_rate&year=2019"
+	unemploymentView = "kreis/unemployment_rate/2019"
+)
+
+// openView runs the setup actions (a viewport, a blank page first), opens
+// url and waits until the map shows view, drawn and counted.
+func openView(t *testing.T, ctx context.Context, url, view string, setup ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	do(t, ctx, "open "+url, append(setup, chromedp.Navigate(url))...)
+	waitFor(t, ctx, view, mapView(view))
+}
+
+// legendText is the text of the map's legend.
+func legendText(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return js[string](t, ctx, `document.getElementById('legend').textContent`)
+}
+
 // setSelect chooses an option of a <select> as a user would (value, then a change event).
 func setSelect(id, value string) string {
 	return `(() => { const s = document.getElementById('` + id + `'); s.value = '` + value + `'; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value; })()`
@@ -264,13 +284,11 @@ func TestBrowserAtlas(t *testing.T) {
 		// A visitor's first view of a running server: a first load warms the server (tiles are
 		// rendered on demand) and the browser; then the browser cache is cleared and the page
 		// loaded again.
-		do(t, ctx, "warm up", chromedp.Navigate(kreis))
-		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		openView(t, ctx, kreis, unemploymentView)
 		if _, err := chromedp.Call(ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
 			t.Fatal(err)
 		}
-		do(t, ctx, "open the atlas", chromedp.Navigate("about:blank"), chromedp.Navigate(kreis))
-		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		openView(t, ctx, kreis, unemploymentView, chromedp.Navigate("about:blank"))
 		if f, v := js[string](t, ctx, `document.getElementById('map').dataset.features`), js[string](t, ctx, `document.getElementById('map').dataset.valued`); f != "400" || v != "400" {
 			t.Errorf("first view: %s features, %s coloured; want 400 coloured Kreise", f, v)
 		}
@@ -341,8 +359,7 @@ func TestBrowserAtlas(t *testing.T) {
 	})
 
 	t.Run("ranking table, sorting and the profile", func(t *testing.T) {
-		do(t, ctx, "open the atlas", chromedp.Navigate(kreis))
-		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		openView(t, ctx, kreis, unemploymentView)
 		do(t, ctx, "ranking tab", chromedp.Click(chromedp.CSS("#tab-ranking")))
 		waitFor(t, ctx, "the ranking table", `document.querySelectorAll('#ranking-table tbody tr').length >= 100`)
 		if c := js[string](t, ctx, `document.querySelector('#ranking-table caption').textContent`); !strings.Contains(c, "Arbeitslosenquote") || !strings.Contains(c, "400") {
@@ -387,7 +404,7 @@ func TestBrowserAtlas(t *testing.T) {
 		waitFor(t, ctx, "the comparison table", `document.querySelectorAll('#compare-table thead th').length === 4 && document.querySelectorAll('.compare__chart svg rect').length === 2`)
 		// the regions and Germany's value of the comparison's year (the raw file's DG row:
 		// 5,9 % in 2020, the latest year both regions have)
-		if g := js[string](t, ctx, `document.querySelector('#compare-table thead th:last-child').textContent + ' ' + (document.querySelector('#compare-table tr.is-current td:last-child')?.textContent ?? '')`); g != "Deutschland 5,9\u00a0%2020 · amtlich" {
+		if g := js[string](t, ctx, `document.querySelector('#compare-table thead th:last-child').textContent + ' ' + (document.querySelector('#compare-table tr.is-current td:last-child')?.textContent ?? '')`); g != "Deutschland 5,92020 · amtlich" {
 			t.Errorf("comparison's Germany column: %q", g)
 		}
 		if rows := js[int](t, ctx, `document.querySelectorAll('#compare-table tbody tr:not(.data-table__group)').length`); rows < 20 {
@@ -420,7 +437,7 @@ func TestBrowserAtlas(t *testing.T) {
 		if n := js[int](t, ctx, `document.querySelectorAll('.contrib li').length`); n < 2 {
 			t.Errorf("contributions list has %d entries", n)
 		}
-		if !strings.Contains(js[string](t, ctx, `document.getElementById('legend').textContent`), "Kapazitätsindex") {
+		if !strings.Contains(legendText(t, ctx), "Kapazitätsindex") {
 			t.Errorf("index legend missing")
 		}
 		screenshot(t, ctx, "atlas-index.png")
@@ -429,7 +446,7 @@ func TestBrowserAtlas(t *testing.T) {
 	t.Run("distribution key against the Königsteiner Schlüssel", func(t *testing.T) {
 		do(t, ctx, "distribution tab", chromedp.Click(chromedp.CSS("#tab-distribution")))
 		waitFor(t, ctx, "the difference map", mapView("distribution/land")+` && document.querySelectorAll('#distribution-table tbody tr').length === 16`)
-		legend := js[string](t, ctx, `document.getElementById('legend').textContent`)
+		legend := legendText(t, ctx)
 		if !strings.Contains(legend, "Prozentpunkte") || !strings.Contains(legend, "Königsteiner") {
 			t.Errorf("distribution legend = %q", legend)
 		}
@@ -443,8 +460,7 @@ func TestBrowserAtlas(t *testing.T) {
 	})
 
 	t.Run("places layer", func(t *testing.T) {
-		do(t, ctx, "open the atlas", chromedp.Navigate(kreis))
-		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		openView(t, ctx, kreis, unemploymentView)
 		do(t, ctx, "show places", chromedp.Click(chromedp.CSS("#places-toggle")))
 		waitFor(t, ctx, "places on the map", `Number(document.getElementById('map').dataset.places) > 0 && document.querySelectorAll('.marker-cluster, .leaflet-places-pane canvas').length > 0`)
 		note := js[string](t, ctx, `document.querySelector('.check--nodata .check__note')?.textContent ?? ''`)
@@ -485,8 +501,7 @@ func TestBrowserAtlas(t *testing.T) {
 	})
 
 	t.Run("embed views", func(t *testing.T) {
-		do(t, ctx, "embed the index", chromedp.Navigate(srv.url+"/embed?tab=index&ilevel=kreis&weights=childcare_under3:2,unemployment_rate:1&level=kreis&indicator=unemployment_rate&year=2019"))
-		waitFor(t, ctx, "the embedded index map", mapView("index/kreis"))
+		openView(t, ctx, srv.url+"/embed?tab=index&ilevel=kreis&weights=childcare_under3:2,unemployment_rate:1&level=kreis&indicator=unemployment_rate&year=2019", "index/kreis")
 		back := js[string](t, ctx, `document.getElementById('open-atlas').href`)
 		if !strings.Contains(back, "tab=index") || !strings.Contains(back, "weights=childcare_under3%3A2") {
 			t.Errorf("embed link back = %q", back)
@@ -495,16 +510,14 @@ func TestBrowserAtlas(t *testing.T) {
 			t.Errorf("embed without sources")
 		}
 		screenshot(t, ctx, "embed-index.png")
-		do(t, ctx, "embed Gemeinden", chromedp.Navigate(srv.url+"/embed?level=gemeinde&indicator=vacancy_rate_zensus2022&year=2022&lang=en"))
-		waitFor(t, ctx, "the embedded Gemeinde map", mapView("gemeinde/vacancy_rate_zensus2022/2022"))
+		openView(t, ctx, srv.url+"/embed?level=gemeinde&indicator=vacancy_rate_zensus2022&year=2022&lang=en", "gemeinde/vacancy_rate_zensus2022/2022")
 		if l := js[string](t, ctx, `document.getElementById('embed-legend').textContent`); !strings.Contains(l, "Unit") {
 			t.Errorf("English embed legend = %q", l)
 		}
 	})
 
 	t.Run("English and phone width", func(t *testing.T) {
-		do(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844), chromedp.Navigate(kreis))
-		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		openView(t, ctx, kreis, unemploymentView, chromedp.EmulateViewport(390, 844))
 		if w := js[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
 			t.Errorf("page is %d px wide at 390 px", w)
 		}
@@ -593,8 +606,7 @@ func TestBrowserLinks(t *testing.T) {
 	notice := `document.getElementById('notice').textContent`
 
 	t.Run("share link restores zoom and centre", func(t *testing.T) {
-		do(t, ctx, "open the atlas", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
-		waitFor(t, ctx, "the Kreis choropleth", mapView("kreis/unemployment_rate/2019"))
+		openView(t, ctx, srv.url+unemployment2019, unemploymentView, chromedp.EmulateViewport(1366, 900))
 		// the user zooms in twice with the keyboard (+ on the focused map) and the link follows
 		do(t, ctx, "zoom in", chromedp.Focus(chromedp.CSS("#map")), chromedp.KeyEvent("+"))
 		waitFor(t, ctx, "first zoom", `new URLSearchParams(location.search).has('view')`)
@@ -603,8 +615,7 @@ func TestBrowserLinks(t *testing.T) {
 		link := js[string](t, ctx, `location.href`)
 		zoom := js[string](t, ctx, `document.getElementById('map').dataset.zoom`)
 		center := js[string](t, ctx, `document.getElementById('map').dataset.center`)
-		do(t, ctx, "open the shared link", chromedp.Navigate("about:blank"), chromedp.Navigate(link))
-		waitFor(t, ctx, "the shared view", mapView("kreis/unemployment_rate/2019"))
+		openView(t, ctx, link, unemploymentView, chromedp.Navigate("about:blank"))
 		z2 := js[string](t, ctx, `document.getElementById('map').dataset.zoom`)
 		c2 := js[string](t, ctx, `document.getElementById('map').dataset.center`)
 		if z2 != zoom || !closeLatLng(center, c2, 0.001) {
@@ -624,8 +635,7 @@ func TestBrowserLinks(t *testing.T) {
 	})
 
 	t.Run("breaks that are not ascending", func(t *testing.T) {
-		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&method=manual&breaks=9,3,5"))
-		waitFor(t, ctx, "the map with quantiles", mapView("kreis/unemployment_rate/2019"))
+		openView(t, ctx, srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&method=manual&breaks=9,3,5", unemploymentView)
 		if v := js[string](t, ctx, `document.getElementById('map').dataset.valued`); v != "400" {
 			t.Errorf("%s Kreise coloured", v)
 		}
@@ -638,8 +648,7 @@ func TestBrowserLinks(t *testing.T) {
 	})
 
 	t.Run("index weights nobody can use", func(t *testing.T) {
-		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?tab=index&weights=nonsense:2,population:1"))
-		waitFor(t, ctx, "the index map with the default weights", mapView("index/kreis"))
+		openView(t, ctx, srv.url+"/?tab=index&weights=nonsense:2,population:1", "index/kreis")
 		if v := js[int](t, ctx, `Number(document.getElementById('map').dataset.valued)`); v == 0 {
 			t.Errorf("index map without colours")
 		}
@@ -665,7 +674,7 @@ func TestBrowserLinks(t *testing.T) {
 
 	t.Run("standard-deviation classes as many as the control says", func(t *testing.T) {
 		do(t, ctx, "open", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&method=stddev&classes=5"))
-		waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019")+` && document.querySelectorAll('#legend .legend__row:not(.legend__row--nodata)').length > 0`)
+		waitFor(t, ctx, "the map", mapView(unemploymentView)+` && document.querySelectorAll('#legend .legend__row:not(.legend__row--nodata)').length > 0`)
 		rows := js[int](t, ctx, `document.querySelectorAll('#legend .legend__row:not(.legend__row--nodata)').length`)
 		control := js[string](t, ctx, `document.getElementById('f-classes').value`)
 		if control != "6" || rows != 6 || !strings.Contains(js[string](t, ctx, `location.search`), "classes=6") {
@@ -771,6 +780,32 @@ func TestBrowserTables(t *testing.T) {
 		}
 	})
 
+	t.Run("normalised", func(t *testing.T) {
+		// the map per 1,000 inhabitants: the ranking, the comparison and their CSV follow it
+		const q = "level=kreis&indicator=dwellings_zensus2022&year=2022&normalize=per1000"
+		do(t, ctx, "open the ranking per 1,000", chromedp.Navigate(srv.url+"/?tab=ranking&"+q))
+		waitFor(t, ctx, "the ranking table", `document.querySelector('#ranking-table tbody tr[data-key="09162"]') !== null`)
+		mapValue := js[string](t, ctx, `fetch('/api/v1/values?`+q+`').then((r) => r.json()).then((d) => d.values['09162'].value.toLocaleString('de-DE', {minimumFractionDigits: 1, maximumFractionDigits: 1}) + '\u00a0Wohnungen je 1.000 Einw.')`)
+		if cell := js[string](t, ctx, `document.querySelector('#ranking-table tbody tr[data-key="09162"] td:last-child').textContent`); cell != mapValue {
+			t.Errorf("ranking shows München as %q, the map %q", cell, mapValue)
+		}
+		// the map's legend and values with the decimals of the rate (the count has none)
+		minText := js[string](t, ctx, `fetch('/api/v1/values?`+q+`').then((r) => r.json()).then((d) => 'Min. ' + d.stats.min.toLocaleString('de-DE', {minimumFractionDigits: 1, maximumFractionDigits: 1}))`)
+		waitFor(t, ctx, "the legend per 1,000 with one decimal", `document.getElementById('legend').textContent.includes('`+minText+`')`)
+		if n, body := csvRows("export-csv"); n != 400 || !strings.Contains(body, "Normiert") || !strings.Contains(body, "je 1.000 Einw.") {
+			t.Errorf("ranking CSV per 1,000: %d rows, %.300q", n, body)
+		}
+		do(t, ctx, "open the comparison per 1,000", chromedp.Navigate(srv.url+"/?tab=compare&compare=09162,09184&"+q))
+		waitFor(t, ctx, "the comparison", `document.querySelector('#compare-table tr.is-current td') !== null`)
+		// the cells hold the numbers, the unit stands once beside the indicator
+		if cell := js[string](t, ctx, `(() => { const tr = document.querySelector('#compare-table tr.is-current'); return tr.querySelector('td').firstChild.textContent + '\u00a0' + tr.querySelector('th .data-table__sub').textContent; })()`); cell != mapValue {
+			t.Errorf("comparison shows München as %q, the map %q", cell, mapValue)
+		}
+		if href := js[string](t, ctx, `document.getElementById('export-csv').href`); !strings.Contains(href, "normalize=per1000") {
+			t.Errorf("comparison CSV %q is not normalised", href)
+		}
+	})
+
 	t.Run("index", func(t *testing.T) {
 		do(t, ctx, "open the Länder index", chromedp.Navigate(srv.url+"/?tab=index&ilevel=land"))
 		waitFor(t, ctx, "the Länder index", mapView("index/land")+` && document.querySelectorAll('#index-table tbody tr').length === 16`)
@@ -786,6 +821,17 @@ func TestBrowserTables(t *testing.T) {
 		waitFor(t, ctx, "the Kreise of Bayern", `(() => { const rows = [...document.querySelectorAll('#index-table tbody tr')]; return rows.length >= 50 && rows.every(r => r.dataset.key.startsWith('09')); })()`)
 		if p := js[string](t, ctx, sortedByEveryColumn+`('index-table')`); p != "" {
 			t.Errorf("index of Bayern: %s", p)
+		}
+		// the CSV exports the Kreise of Bayern the table shows (all of them, not only the first page)
+		n, body := csvRows("export-csv")
+		bavarian := 0
+		for _, line := range strings.Split(body, "\n")[1:] {
+			if f := strings.Split(line, ","); len(f) > 1 && strings.HasPrefix(f[1], "09") {
+				bavarian++
+			}
+		}
+		if n < 90 || bavarian != n {
+			t.Errorf("index CSV of Bayern: %d rows, %d of them in Bayern", n, bavarian)
 		}
 	})
 
@@ -816,10 +862,9 @@ func TestBrowserCaveatsAndDomains(t *testing.T) {
 	ctx := b.ctx
 	legendOf := func(page, view string) string {
 		t.Helper()
-		do(t, ctx, "open "+page, chromedp.Navigate(srv.url+page))
-		waitFor(t, ctx, view, mapView(view))
+		openView(t, ctx, srv.url+page, view)
 		waitFor(t, ctx, "legend caveat", `document.querySelector('#legend .legend__caveat') !== null`)
-		return js[string](t, ctx, `document.getElementById('legend').textContent`)
+		return legendText(t, ctx)
 	}
 	nat := legendOf("/?level=kreis&indicator=naturalisations&year=2016", "kreis/naturalisations/2016")
 	for _, want := range []string{"Stand 2016", "Werte für 400 von 400", "Deutschland 2016", "amtlich"} {
@@ -887,8 +932,7 @@ func TestBrowserLayout(t *testing.T) {
 	}
 	screenshot(t, ctx, "layout-region-east.png")
 
-	do(t, ctx, "search Görlitz", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
-	waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019"))
+	openView(t, ctx, srv.url+unemployment2019, unemploymentView)
 	do(t, ctx, "type", chromedp.Click(chromedp.CSS("#search")), chromedp.SendKeys(chromedp.CSS("#search"), "Görlitz"))
 	waitFor(t, ctx, "results", `document.querySelectorAll('#search-list [role="option"]').length > 0`)
 	do(t, ctx, "choose", chromedp.KeyEvent(kb.Enter))
@@ -896,8 +940,7 @@ func TestBrowserLayout(t *testing.T) {
 	clear("search result Görlitz")
 
 	// a click into the east of Germany: whatever it hits stays visible next to the card
-	do(t, ctx, "fresh map", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
-	waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019"))
+	openView(t, ctx, srv.url+unemployment2019, unemploymentView)
 	x := js[float64](t, ctx, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return r.left + r.width * 0.78; })()`)
 	y := js[float64](t, ctx, `(() => { const r = document.getElementById('map').getBoundingClientRect(); return r.top + r.height * 0.42; })()`)
 	do(t, ctx, "click in the east", chromedp.MouseClickXY(x, y))
@@ -952,7 +995,7 @@ func TestBrowserEmbed(t *testing.T) {
 		for _, q := range []string{"level=kreis&indicator=unemployment_rate&year=2019", "level=kreis&indicator=unemployment_rate&year=2019&region=09162"} {
 			name := fmt.Sprintf("%dx%d %s", size[0], size[1], q)
 			do(t, ctx, name, chromedp.EmulateViewport(size[0], size[1]), chromedp.Navigate(srv.url+"/embed?"+q))
-			waitFor(t, ctx, name, mapView("kreis/unemployment_rate/2019"))
+			waitFor(t, ctx, name, mapView(unemploymentView))
 			var c check
 			if err := json.Unmarshal([]byte(js[string](t, ctx, embedCheck)), &c); err != nil {
 				t.Fatal(err)
@@ -977,8 +1020,7 @@ func TestBrowserEmbed(t *testing.T) {
 	waitFor(t, ctx, "the sources", `!document.getElementById('embed-sources').hidden && document.getElementById('embed-sources').textContent.includes('dl-de/by-2-0')`)
 
 	// the embed code in an article: the iframe takes the height the embed asks for
-	do(t, ctx, "the atlas", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
-	waitFor(t, ctx, "the map", mapView("kreis/unemployment_rate/2019"))
+	openView(t, ctx, srv.url+unemployment2019, unemploymentView, chromedp.EmulateViewport(1280, 800))
 	do(t, ctx, "open the embed dialog", chromedp.Click(chromedp.CSS("#embed-open")))
 	code := js[string](t, ctx, `document.getElementById('embed-code').value`)
 	// a newspaper's page on another origin (frame-ancestors admits any web origin, not data:)
@@ -1065,13 +1107,13 @@ func TestBrowserLabels(t *testing.T) {
 	srv := startServer(t, filepath.Join(t.TempDir(), "atlas.db"))
 	ctx := b.ctx
 	labels := `[...document.querySelectorAll('.sa-label')].map(l => l.textContent)`
-	do(t, ctx, "Germany", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
-	waitFor(t, ctx, "Länder names", mapView("kreis/unemployment_rate/2019")+` && Number(document.getElementById('map').dataset.labels) >= 10`)
+	do(t, ctx, "Germany", chromedp.EmulateViewport(1366, 900), chromedp.Navigate(srv.url+unemployment2019))
+	waitFor(t, ctx, "Länder names", mapView(unemploymentView)+` && Number(document.getElementById('map').dataset.labels) >= 10`)
 	if l := js[[]string](t, ctx, labels); !slices.Contains(l, "Bayern") || !slices.Contains(l, "Sachsen") || slices.Contains(l, "Leipzig") {
 		t.Errorf("labels on Germany: %q", l)
 	}
 	do(t, ctx, "around Leipzig", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019&view=51.34,12.37,9"))
-	waitFor(t, ctx, "Kreis and city names", mapView("kreis/unemployment_rate/2019")+` && [...document.querySelectorAll('.sa-label')].some(l => l.textContent === 'Leipzig')`)
+	waitFor(t, ctx, "Kreis and city names", mapView(unemploymentView)+` && [...document.querySelectorAll('.sa-label')].some(l => l.textContent === 'Leipzig')`)
 	l := js[[]string](t, ctx, labels)
 	if slices.Contains(l, "Bayern") || len(l) < 5 {
 		t.Errorf("labels around Leipzig: %q", l)
@@ -1098,8 +1140,7 @@ func TestBrowserPaletteAndHeadroom(t *testing.T) {
 	do(t, ctx, "desktop", chromedp.EmulateViewport(1366, 900))
 
 	t.Run("palette", func(t *testing.T) {
-		do(t, ctx, "open the map", chromedp.Navigate(srv.url+"/?level=kreis&indicator=unemployment_rate&year=2019"))
-		waitFor(t, ctx, "the Kreis map", mapView("kreis/unemployment_rate/2019"))
+		openView(t, ctx, srv.url+unemployment2019, unemploymentView)
 		before := js[[]string](t, ctx, legendColors)
 		if n := js[int](t, ctx, `document.querySelectorAll('#f-scheme option').length`); n != 11 {
 			t.Errorf("scheme options = %d, want the default and 10 schemes", n)
@@ -1119,14 +1160,14 @@ func TestBrowserPaletteAndHeadroom(t *testing.T) {
 		// the shared link restores the scheme; so does the embed
 		do(t, ctx, "open the shared link", chromedp.Navigate(link))
 		want, _ := json.Marshal(after)
-		waitFor(t, ctx, "the shared map in Purples", mapView("kreis/unemployment_rate/2019")+` && document.getElementById('f-scheme').value === 'Purples' && JSON.stringify(`+legendColors+`) === '`+string(want)+`'`)
+		waitFor(t, ctx, "the shared map in Purples", mapView(unemploymentView)+` && document.getElementById('f-scheme').value === 'Purples' && JSON.stringify(`+legendColors+`) === '`+string(want)+`'`)
 		do(t, ctx, "open the embed dialog", chromedp.Click(chromedp.CSS("#embed-open")))
 		code := js[string](t, ctx, `document.getElementById('embed-code').value`)
 		if !strings.Contains(code, "scheme=Purples") {
 			t.Errorf("embed snippet without the scheme: %q", code)
 		}
 		do(t, ctx, "open the embed", chromedp.Navigate(js[string](t, ctx, `document.getElementById('embed-preview').href`)))
-		waitFor(t, ctx, "the embed in Purples", mapView("kreis/unemployment_rate/2019")+` && (() => { const d = new Set(`+drawnColors+`); return ['242,240,247', '84,39,143'].every((c) => d.has(c)); })()`)
+		waitFor(t, ctx, "the embed in Purples", mapView(unemploymentView)+` && (() => { const d = new Set(`+drawnColors+`); return ['242,240,247', '84,39,143'].every((c) => d.has(c)); })()`)
 	})
 
 	t.Run("normalisation hint", func(t *testing.T) {

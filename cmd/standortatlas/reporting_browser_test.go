@@ -136,7 +136,7 @@ func TestBrowserReporting(t *testing.T) {
 		if valued != "2" || notReported != "94" || paths < 96 {
 			t.Errorf("map: %s coloured, %s keine Meldung, %d shapes; want 2, 94 and the 96 Kreise of Bayern", valued, notReported, paths)
 		}
-		legend := js[string](t, ctx, `document.getElementById('legend').textContent`)
+		legend := legendText(t, ctx)
 		stand := js[string](t, ctx, `document.getElementById('meldestand').textContent`)
 		if !strings.Contains(legend, "keine Meldung (94)") || !strings.Contains(stand, "2 von 96 gemeldet (2 %)") || !strings.Contains(stand, "Meldestand "+period) {
 			t.Errorf("legend %q, Meldestand %q", legend, stand)

@@ -92,12 +92,16 @@ export const fetchRegion = (key, signal) => getJSON(`${BASE}/regions/${encodeURI
 /** The motion's eight domains for a region: indicators with Land and Germany, or what is missing. */
 export const fetchDomains = (key, signal) => getJSON(`${BASE}/regions/${encodeURIComponent(key)}/domains`, {}, signal);
 
-/** Up to 10 regions side by side. */
-export const fetchCompare = (keys, signal) => getJSON(BASE + '/compare', { keys }, signal);
+/** Up to 10 regions side by side; counts divided as the map divides them (normalize). */
+export const fetchCompare = ({ keys, normalize }, signal) => getJSON(BASE + '/compare', compareParams({ compare: keys, normalize }), signal);
 
-/** Regions of a level ranked by an indicator. */
-export const fetchRanking = ({ level, indicator, year, land }, signal) =>
-  getJSON(BASE + '/ranking', { level, indicator, year: year || undefined, land }, signal);
+const compareParams = ({ compare, normalize }) => ({ keys: compare, normalize: normalize || undefined });
+
+/** Regions of a level ranked by an indicator, normalised as the map is. */
+export const fetchRanking = (q, signal) => getJSON(BASE + '/ranking', rankingParams(q), signal);
+
+const rankingParams = ({ level, indicator, year, land, normalize }) =>
+  ({ level, indicator, year: year || undefined, land: level === 'land' ? undefined : land, normalize: normalize || undefined });
 
 /** The composite capacity index. */
 export const fetchIndex = ({ level, weights, method }, signal) =>
@@ -143,13 +147,15 @@ export const fetchNames = (level, signal) => getJSON(BASE + '/ranking', { level,
 export function csvURL(tab, s, format = 'csv') {
   switch (tab) {
     case 'compare':
-      return s.compare.length ? url(BASE + '/compare', { keys: s.compare, format }).href : null;
+      return s.compare.length ? url(BASE + '/compare', { ...compareParams(s), format }).href : null;
     case 'index':
-      return weightsParam(s.weights) ? url(BASE + '/index', { level: s.ilevel, weights: weightsParam(s.weights), method: s.imethod, format }).href : null;
+      return weightsParam(s.weights)
+        ? url(BASE + '/index', { level: s.ilevel, weights: weightsParam(s.weights), method: s.imethod, land: s.ilevel === 'land' ? undefined : s.iland, format }).href
+        : null;
     case 'distribution':
       return weightsParam(s.dweights) ? url(BASE + '/distribution', { ...distributionParams(s), format }).href : null;
     case 'ranking':
-      return s.indicator ? url(BASE + '/ranking', { level: s.level, indicator: s.indicator, year: s.year || undefined, land: s.level === 'land' ? undefined : s.rland, format }).href : null;
+      return s.indicator ? url(BASE + '/ranking', { ...rankingParams({ ...s, land: s.rland }), format }).href : null;
     default:
       // the map: every region of the level, the data standard's long form
       return s.indicator ? url(BASE + '/export', { level: s.level, indicator: s.indicator, year: s.year || undefined, format }).href : null;

@@ -1,8 +1,10 @@
 // compare.js: several regions side by side — chips to remove them, a table (indicators × regions,
 // value and rank) and a bar chart of one indicator (the map's, or the row chosen in the table).
 import * as api from './api.js';
-import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber } from './i18n.js';
+import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber, unitText } from './i18n.js';
 import { barChart } from './chart.js';
+import { loader } from './panel.js';
+import { regionLabels } from './table.js';
 
 export const MAX_COMPARE = 10;
 export const COLORS = ['#1f78b4', '#d95f02', '#33a02c', '#6a3d9a', '#b15928', '#e7298a', '#1b9e77', '#666666', '#a6761d', '#386cb0'];
@@ -12,44 +14,26 @@ export const COLORS = ['#1f78b4', '#d95f02', '#33a02c', '#6a3d9a', '#b15928', '#
  * Returns {load(), render()}.
  */
 export function initCompare(root, ctx) {
-  let data = null;
-  let sig = '';
+  const answer = loader(root, render);
   let chartId = '';
-  let ctrl = null;
-  let error = '';
 
-  async function load() {
-    const keys = ctx.state.compare;
-    const want = keys.join(',');
+  // a region's name, with its type where another compared region has the same name
+  const label = (r) => regionLabels(answer.data?.regions ?? [])(r);
+
+  function load() {
+    const { compare: keys, normalize } = ctx.state;
     if (!keys.length) {
-      data = null;
-      sig = '';
+      answer.reset();
       return render();
     }
-    if (want === sig && data) return render();
-    ctrl?.abort();
-    const mine = (ctrl = new AbortController());
-    sig = want;
-    error = '';
-    root.setAttribute('aria-busy', 'true');
-    render();
-    try {
-      data = await api.fetchCompare(keys, mine.signal);
-    } catch (err) {
-      if (err.name === 'AbortError') return;
-      data = null;
-      sig = '';
-      error = t('err_load', err.status === 0 ? t('err_network') : err.message);
-    }
-    if (mine === ctrl) root.setAttribute('aria-busy', 'false');
-    render();
+    return answer.load(`${keys.join(',')}|${normalize}`, (signal) => api.fetchCompare({ keys, normalize }, signal));
   }
 
   function chips() {
     const list = ha('ul', 'chips', { 'aria-label': t('tab_compare') });
     ctx.state.compare.forEach((key, i) => {
-      const reg = data?.regions?.find((r) => r.key === key);
-      const name = reg?.name ?? key;
+      const reg = answer.data?.regions?.find((r) => r.key === key);
+      const name = reg ? label(reg) : key;
       const dot = h('span', 'chip__dot');
       dot.style.backgroundColor = COLORS[i % COLORS.length];
       const pick = button(name, 'linklike chip__name', () => ctx.onSelect(key, { name, zoom: true, focus: true }));
@@ -63,38 +47,38 @@ export function initCompare(root, ctx) {
     return list;
   }
 
-  function chart() {
+  function chart(data) {
     const id = chartId && data?.indicators?.some((x) => x.id === chartId) ? chartId : ctx.state.indicator;
     const row = data?.indicators?.find((x) => x.id === id);
     if (!row) return null;
-    const ind = ctx.indicator(id) ?? row;
+    const ind = { ...(ctx.indicator(id) ?? row), decimals: row.decimals };
     const bars = data.regions.map((r, i) => {
       const v = row.values.find((x) => x.key === r.key);
-      return { label: r.name, value: v?.value ?? NaN, color: COLORS[i % COLORS.length] };
+      return { label: label(r), value: v?.value ?? NaN, color: COLORS[i % COLORS.length] };
     });
     const title = t('compare_chart', localized(ind, 'title'));
     const desc = bars.map((b) => `${b.label}: ${formatValue(Number.isFinite(b.value) ? b.value : null, row.unit, null, ind.decimals)}`).join('; ');
     const year = row.values.find((v) => v.year)?.year;
     return h('figure', 'compare__chart',
-      h('figcaption', 'compare__chart-title', `${title}${year ? ', ' + year : ''}${row.unit ? ' (' + row.unit + ')' : ''}`),
+      h('figcaption', 'compare__chart-title', `${title}${year ? ', ' + year : ''}${row.unit ? ' (' + unitText(row.unit) + ')' : ''}`),
       barChart({ bars, title, desc, decimals: ind.decimals }));
   }
 
-  function table() {
+  function table(data) {
     const regions = data.regions;
     const tbl = ha('table', 'data-table data-table--compare', { id: 'compare-table' });
     // cells wrap (fixed layout); from four regions on the table scrolls sideways instead of squeezing
-    tbl.style.minWidth = `${10 + regions.length * 7}rem`;
-    tbl.append(h('caption', null, t('compare_caption')));
     // Germany's value of the year beside the regions: the source's official row or a correct
     // sum of counts (the server says which), never a mean of rates
     const withGermany = data.indicators.some((row) => row.germany);
-    tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, r.name)),
+    tbl.style.minWidth = `${10 + (regions.length + (withGermany ? 1 : 0)) * 6}rem`;
+    tbl.append(h('caption', null, t('compare_caption')));
+    tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, label(r))),
       withGermany ? ha('th', 'num', { scope: 'col' }, t('profile_germany')) : '')));
     const body = h('tbody');
     let topic = null;
     for (const row of data.indicators) {
-      const ind = ctx.indicator(row.id) ?? row;
+      const ind = { ...(ctx.indicator(row.id) ?? row), decimals: row.decimals };
       const tt = topicTitle(ind);
       if (tt !== topic) {
         topic = tt;
@@ -108,14 +92,18 @@ export function initCompare(root, ctx) {
       const cells = regions.map((r) => {
         const v = row.values.find((x) => x.key === r.key);
         if (!v) return h('td', 'num', '–');
-        return h('td', 'num', formatValue(v.value, row.unit, v.flag, ind.decimals),
+        return h('td', 'num', formatValue(v.value, '', v.flag, ind.decimals),
           h('span', 'data-table__sub', [v.year, v.rank ? `(${formatNumber(v.rank)}/${formatNumber(v.of)})` : ''].filter(Boolean).join(' ')));
       });
       const g = row.germany;
       const germany = !withGermany ? '' : g?.value != null
-        ? h('td', 'num', formatValue(g.value, row.unit, g.flag, ind.decimals), h('span', 'data-table__sub', [g.year, g.basis ? t('basis_' + g.basis) : ''].filter(Boolean).join(' · ')))
+        ? h('td', 'num', formatValue(g.value, '', g.flag, ind.decimals), h('span', 'data-table__sub', [g.year, g.basis ? t('basis_' + g.basis) : ''].filter(Boolean).join(' · ')))
         : h('td', 'num', '–');
-      body.append(h('tr', row.id === ctx.state.indicator ? 'is-current' : null, ha('th', null, { scope: 'row' }, pick), ...cells, germany));
+      // the unit once beside the indicator (the cells hold numbers only, so they never break
+      // inside a word); why a normalisation was not applied, where it was not
+      const head = ha('th', null, { scope: 'row' }, pick, h('span', 'data-table__sub', unitText(row.unit)),
+        row.normalization_note ? h('span', 'data-table__sub', t('compare_not_normalized')) : null);
+      body.append(h('tr', row.id === ctx.state.indicator ? 'is-current' : null, head, ...cells, germany));
     }
     tbl.append(body);
     return h('div', 'table-scroll', tbl);
@@ -131,9 +119,10 @@ export function initCompare(root, ctx) {
     if (!s.compare.length) parts.push(h('p', 'empty', t('compare_empty')));
     else {
       parts.push(chips());
-      if (error) parts.push(h('p', 'panel-error', error), button(t('retry'), 'button', () => { sig = ''; load(); }));
+      const data = answer.data;
+      if (answer.error) parts.push(...answer.errorParts(load));
       else if (!data) parts.push(h('p', 'muted', t('loading_short')));
-      else parts.push(chart() ?? '', h('p', 'muted small', t('compare_chart_hint')), table(), h('p', 'info__src', `${t('source')}: ${(data.attribution ?? []).join(' · ')}`));
+      else parts.push(chart(data) ?? '', h('p', 'muted small', t('compare_chart_hint')), table(data), h('p', 'info__src', `${t('source')}: ${(data.attribution ?? []).join(' · ')}`));
     }
     root.replaceChildren(...parts);
   }

@@ -3,111 +3,74 @@
 // Land: a plain explanation and a table that sorts by every column. The API gives no classes for
 // this measure, so the view is a table only; the browser computes nothing but the sort order.
 import * as api from './api.js';
-import { t, h, ha, button, formatNumber, parseNumber } from './i18n.js';
-import { LANDS, sortRows, sortHeader, refocusSort } from './table.js';
+import { t, h, ha, formatNumber } from './i18n.js';
+import { sorter, regionTable, regionHeader, regionLabels } from './table.js';
+import { loader, replaceKeepingFocus, scopeField, arrivalsField } from './panel.js';
 
 export const HEADROOM_KEYS = ['ks', 'population', 'model'];
+const SCOPE_COLOR = '#c9d6e3';
 
 /**
  * initHeadroom(root, ctx): ctx = {state, update(patch), onSelect(key, opts)}.
  * Returns {load(), render()}.
  */
 export function initHeadroom(root, ctx) {
-  let data = null;
-  let sig = '';
-  let ctrl = null;
-  let error = '';
-  let sort = { col: 'cpa', dir: 'asc' }; // the least headroom first
+  const answer = loader(root, render);
+  const sort = sorter(root, { col: 'cpa', dir: 'asc' }, render); // the least headroom first
 
-  async function load() {
+  function load() {
     const s = ctx.state;
     const want = `${s.hland}|${s.hkey}|${s.arrivals}|${s.ks}|${s.hkey === 'model' ? api.weightsParam(s.dweights) : ''}`;
-    if (want === sig && (data || error)) return render();
-    ctrl?.abort();
-    const mine = (ctrl = new AbortController());
-    sig = want;
-    error = '';
-    data = null;
-    render();
-    root.setAttribute('aria-busy', 'true');
-    try {
-      data = await api.fetchHeadroom(s, mine.signal);
-    } catch (err) {
-      if (err.name === 'AbortError') return;
-      data = null;
-      error = t('err_load', err.status === 0 ? t('err_network') : err.message);
-    }
-    if (mine === ctrl) root.setAttribute('aria-busy', 'false');
-    render();
+    return answer.load(want, (signal) => api.fetchHeadroom(s, signal), { clear: true });
   }
 
-  function table() {
+  function table(data) {
     const s = ctx.state;
-    const tbl = ha('table', 'data-table data-table--headroom', { id: 'headroom-table' });
-    tbl.append(h('caption', null, t('hr_caption', formatNumber(data.arrivals_in_scope ?? data.arrivals ?? 0, 0), data.capacity?.title ?? '', data.capacity?.year ?? '', data.key?.label ?? '')));
+    const label = regionLabels(data.regions ?? []); // the name column sorts by what it shows
     const columns = [
-      { col: 'name', label: t('col_area'), value: (r) => r.name },
+      { col: 'name', label: t('col_area'), value: label },
       { col: 'capacity', label: t('hr_col_capacity'), numeric: true, value: (r) => r.capacity },
       { col: 'share', label: t('hr_col_share'), numeric: true, value: (r) => r.share },
       { col: 'expected', label: t('hr_col_expected'), numeric: true, value: (r) => r.expected_arrivals },
       { col: 'cpa', label: t('hr_col_cpa'), numeric: true, value: (r) => r.capacity_per_arrival },
       { col: 'apc', label: t('hr_col_apc'), numeric: true, value: (r) => r.arrivals_per_capacity },
     ];
-    tbl.append(h('thead', null, sortHeader(columns, sort, (next) => {
-      sort = next;
-      render();
-      refocusSort(root);
-    })));
-    const body = h('tbody');
-    for (const r of sortRows(data.regions ?? [], columns, sort)) {
-      const pick = button(r.name, 'linklike', (e) => ctx.onSelect(r.key, { name: r.name, zoom: true, opener: e.currentTarget }), { 'aria-current': r.key === s.selected ? 'true' : null });
-      const tr = h('tr', r.key === s.selected ? 'is-selected' : null,
-        ha('th', null, { scope: 'row' }, pick),
+    return regionTable({
+      id: 'headroom-table', className: 'data-table--headroom', columns, sort, selected: s.selected,
+      caption: t('hr_caption', formatNumber(data.arrivals_in_scope ?? data.arrivals ?? 0, 0), data.capacity?.title ?? '', data.capacity?.year ?? '', data.key?.label ?? ''),
+      rows: sort.rows(data.regions ?? [], columns),
+      cells: (r) => [
+        regionHeader(r, s.selected, ctx.onSelect, { label: label(r) }),
         h('td', 'num', r.capacity === null ? t('no_data') : formatNumber(r.capacity, 0)),
         h('td', 'num', formatNumber(r.share, 2)),
         h('td', 'num', formatNumber(r.expected_arrivals, 0)),
         h('td', 'num', r.capacity_per_arrival === null ? '–' : formatNumber(r.capacity_per_arrival, 2)),
-        h('td', 'num', r.arrivals_per_capacity === null ? '–' : formatNumber(r.arrivals_per_capacity, 2)));
-      tr.dataset.key = r.key;
-      body.append(tr);
-    }
-    tbl.append(body);
-    return h('div', 'table-scroll', tbl);
+        h('td', 'num', r.arrivals_per_capacity === null ? '–' : formatNumber(r.arrivals_per_capacity, 2)),
+      ],
+    });
   }
 
   function render() {
     const s = ctx.state;
-    const scope = ha('select', null, { id: 'hr-scope' });
-    scope.append(new Option(t('hr_scope_lands'), ''), ...LANDS.filter(([k]) => !['02', '11'].includes(k)).map(([k, n]) => new Option(t('dist_scope_land', n), k)));
-    scope.value = s.hland;
-    scope.addEventListener('change', () => ctx.update({ hland: scope.value, selected: null }));
-
     const key = ha('select', null, { id: 'hr-key' });
     key.append(...HEADROOM_KEYS.map((k) => new Option(t('hr_key_' + k), k)));
     key.value = s.hkey;
     key.addEventListener('change', () => ctx.update({ hkey: key.value }));
 
-    const arrivals = ha('input', null, { id: 'hr-arrivals', type: 'text', inputmode: 'numeric', value: formatNumber(s.arrivals, 0), autocomplete: 'off' });
-    const setArrivals = () => {
-      const n = Math.round(parseNumber(arrivals.value.replace(/\./g, '')));
-      if (Number.isFinite(n) && n >= 1 && n <= 1e9) ctx.update({ arrivals: n });
-    };
-    arrivals.addEventListener('change', setArrivals);
-    arrivals.addEventListener('keydown', (e) => e.key === 'Enter' && (e.preventDefault(), setArrivals()));
-
     const parts = [
       h('p', null, t('hr_intro')),
       h('p', 'muted small', t('hr_read')),
-      h('div', 'field', ha('label', null, { for: 'hr-scope' }, t('dist_scope')), scope),
+      scopeField('hr-scope', s.hland, t('hr_scope_lands'), (hland) => ctx.update({ hland, selected: null })),
       h('div', 'field-row',
-        h('div', 'field', ha('label', null, { for: 'hr-arrivals' }, t('dist_arrivals')), arrivals),
+        arrivalsField('hr-arrivals', s.arrivals, 1, (arrivals) => ctx.update({ arrivals })),
         h('div', 'field', ha('label', null, { for: 'hr-key' }, t('hr_key')), key)),
       s.hkey === 'model' ? h('p', 'field__hint', t('hr_key_model_hint')) : null,
     ];
-    if (error) parts.push(h('p', 'panel-error', error));
+    const data = answer.data;
+    if (answer.error) parts.push(...answer.errorParts(load));
     else if (!data) parts.push(h('p', 'muted', t('loading_short')));
     else {
-      parts.push(table());
+      parts.push(table(data));
       parts.push(h('p', 'muted small', t('hr_table_only')));
       if (data.key?.note) parts.push(ha('p', 'info__src', { lang: 'de' }, data.key.note));
       for (const n of data.notes ?? []) parts.push(ha('p', 'info__src', { lang: 'de' }, n));
@@ -118,10 +81,37 @@ export function initHeadroom(root, ctx) {
       parts.push(h('p', 'info__src', (data.attribution ?? []).filter(Boolean).join(' · ')));
       parts.push(h('details', 'info__section', h('summary', null, t('hr_formula')), h('p', 'info__src', data.formula ?? '')));
     }
-    const hadFocus = document.activeElement && root.contains(document.activeElement) ? document.activeElement.id : '';
-    root.replaceChildren(...parts.filter(Boolean));
-    if (hadFocus) root.querySelector('#' + CSS.escape(hadFocus))?.focus();
+    replaceKeepingFocus(root, parts);
   }
 
-  return { load, render, get data() { return data; } };
+  /**
+   * The map beside the table: the regions in scope in one neutral colour (the API gives headroom
+   * no classes, so the map does not rank them), each with its value when hovered or chosen.
+   */
+  function mapView() {
+    const data = answer.data;
+    if (!data?.regions) return null;
+    const byKey = new Map(data.regions.map((r) => [r.key, r]));
+    return {
+      id: `headroom/${data.level}/${ctx.state.hland}`,
+      level: data.level,
+      fill: (key) => (byKey.has(key) ? SCOPE_COLOR : null),
+      valueText: (key) => {
+        const r = byKey.get(key);
+        if (!r) return t('not_in_scope');
+        return r.capacity_per_arrival === null ? t('no_data') : `${t('hr_col_cpa')}: ${formatNumber(r.capacity_per_arrival, 2)}`;
+      },
+      legend: {
+        title: t('tab_headroom'),
+        meta: data.key?.label ?? '',
+        unit: '',
+        rows: [{ color: SCOPE_COLOR, label: t('hr_map_scope'), count: data.regions.length }],
+        stats: t('hr_table_only'),
+      },
+      attribution: data.attribution ?? [],
+      land: ctx.state.hland || null,
+    };
+  }
+
+  return { load, render, mapView, get data() { return answer.data; } };
 }

@@ -61,6 +61,7 @@ const STRINGS = {
   norm_on_per100000: ['Gezeigt: je 100.000 Einwohner (vom Server berechnet).', 'Shown: per 100,000 inhabitants (computed by the server).'],
   norm_on_perkm2: ['Gezeigt: je km² (vom Server berechnet).', 'Shown: per km² (computed by the server).'],
   fb_normalize: ['Die Umrechnung je Einwohner oder Fläche ist für dieses Jahr und diese Ebene nicht möglich; gezeigt: die veröffentlichten Zahlen.', 'Per inhabitant or per area is not possible for this year and level; showing the published figures.'],
+  compare_not_normalized: ['nicht umgerechnet: keine Bevölkerung oder Fläche für diese Jahre', 'not converted: no population or area for these years'],
   norm_off: ['Absolute Zahlen zeigen', 'Show absolute counts'],
   breaks_hint: ['Aufsteigend, mit Semikolon getrennt, z. B. 3; 5; 7,5', 'Ascending, separated by semicolons, e.g. 3; 5; 7.5'],
   breaks_apply: ['Anwenden', 'Apply'],
@@ -226,9 +227,10 @@ const STRINGS = {
   hr_col_expected: ['Erwartete Ankommende', 'Expected arrivals'],
   hr_col_cpa: ['Kapazität je Person', 'Capacity per person'],
   hr_col_apc: ['Personen je Kapazität', 'Persons per capacity'],
-  hr_table_only: ['Nur als Tabelle: Die API liefert für den Spielraum keine Kartenklassen, darum färbt diese Ansicht die Karte nicht ein.', 'Table only: the API gives no map classes for headroom, so this view does not colour the map.'],
+  hr_table_only: ['Die Karte zeigt nur, welche Gebiete im Bereich liegen: Für den Spielraum gibt es keine Kartenklassen. Die Werte stehen in der Tabelle und beim Gebiet.', 'The map shows only which areas are in scope: headroom has no map classes. The values are in the table and in each area’s card.'],
+  hr_map_scope: ['im Bereich (Werte in der Tabelle)', 'in scope (values in the table)'],
   hr_missing: ['Nicht in den Daten', 'Not in the data'],
-  hr_formula: ['Formel', 'Formula'],
+  hr_formula: ['Formel', 'Formula'], // index, distribution and headroom
   dist_intro: ['Verteilungsschlüssel aus Bevölkerung und Kapazitäten, verglichen mit dem Königsteiner Schlüssel (Länder) bzw. dem Bevölkerungsanteil (Kreise eines Landes).', 'A distribution key from population and capacities, compared with the Königsteiner Schlüssel (Länder) or the population share (Kreise of one Land).'],
   dist_scope: ['Bereich', 'Scope'],
   dist_scope_lands: ['Länder (gegen Königsteiner Schlüssel)', 'Länder (against the Königsteiner Schlüssel)'],
@@ -377,7 +379,7 @@ export const germanOnly = (obj, field) => lang === 'en' && !obj?.[field + '_en']
 const UNITS_EN = {
   Anzahl: 'number', 'Einw. je km²': 'inhabitants per km²', Jahr: 'year', Jahre: 'years', Personen: 'persons',
   'Tsd. €': 'thousand €', Wohnungen: 'dwellings', 'je 1.000 Einw.': 'per 1,000 inhabitants', 'je 1.000 Einwohner': 'per 1,000 inhabitants',
-  'je 10.000 Einw.': 'per 10,000 inhabitants', 'je 100': 'per 100', 'je 100.000 Einw.': 'per 100,000 inhabitants', Prozentpunkte: 'percentage points',
+  'je 10.000 Einw.': 'per 10,000 inhabitants', 'je km²': 'per km²', 'je 100': 'per 100', 'je 100.000 Einw.': 'per 100,000 inhabitants', Prozentpunkte: 'percentage points',
 };
 
 // Region types (BEZ) in English; names stay as they are.
@@ -391,8 +393,13 @@ const TYPES_EN = {
 /** A region type in the page's language. */
 export const regionType = (ty) => (lang === 'en' && TYPES_EN[ty]) || ty || '';
 
-/** A unit in the page's language. */
-export const unitText = (u) => (lang === 'en' && UNITS_EN[u]) || u || '';
+/** A unit in the page's language; a normalised one ("Wohnungen je 1.000 Einw.") part by part. */
+export function unitText(u) {
+  if (lang !== 'en' || !u) return u || '';
+  if (UNITS_EN[u]) return UNITS_EN[u];
+  const m = /^(.+) (je (?:1\.000|100\.000) Einw\.|je km²)$/.exec(u);
+  return m ? `${UNITS_EN[m[1]] ?? m[1]} ${UNITS_EN[m[2]]}` : u;
+}
 
 /** A number the server wrote in German notation ("1.234,5", in legend labels) in the page's notation. */
 export const localNumbers = (s) => (lang === 'en' ? String(s ?? '').replace(/\d[\d.,]*\d|\d/g, (n) => n.replace(/[.,]/g, (c) => (c === '.' ? ',' : '.'))) : String(s ?? ''));

@@ -80,3 +80,25 @@ export function renderLegend(root, model) {
       model.notes ? ha('span', null, { lang: 'de' }, model.notes) : null) : null,
   );
 }
+
+/**
+ * The map view of an answer whose regions the server classed ({key, class} with its legend): the
+ * fill from the server's colours, text(region) for a region in the answer, missing for the others.
+ */
+export function classedMapView(id, data, { text, missing, legend }) {
+  const byKey = new Map((data.regions ?? []).map((r) => [r.key, r]));
+  return {
+    id,
+    level: data.level,
+    fill: (key) => {
+      const r = byKey.get(key);
+      return r ? classColor(r.class, data.legend) : null;
+    },
+    valueText: (key) => {
+      const r = byKey.get(key);
+      return r ? text(r) : missing;
+    },
+    legend: { ...legend, rows: (data.legend.classes ?? []).map((c) => ({ color: c.color, label: c.label, count: c.count })) },
+    attribution: data.attribution ?? [],
+  };
+}

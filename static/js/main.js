@@ -50,6 +50,7 @@ const state = {
   places: false,
   pcats: [], // place categories shown; [] = all with data
   rland: '', // the ranking table's Land filter (its CSV exports the same rows)
+  iland: '', // the index table's Land filter (Kreise, Gemeinden; its CSV exports the same rows)
   view: null, // {lat, lng, zoom} once the map was moved (or from a shared link)
   indicators: [], // GET /api/v1/indicators
 };
@@ -332,9 +333,9 @@ function indicatorMapView() {
     fill: (key) => colorFor(byKey[key]?.class, values.legend),
     valueText: (key) => {
       const v = byKey[key];
-      return v ? formatValue(v.value, values.unit ?? ind.unit, v.flag, ind.decimals) : t('no_data');
+      return v ? formatValue(v.value, values.unit ?? ind.unit, v.flag, values.decimals ?? ind.decimals) : t('no_data');
     },
-    legend: serverLegend(values, localized(ind, 'title'), ind.decimals),
+    legend: serverLegend(values, localized(ind, 'title'), values.decimals ?? ind.decimals),
     attribution: values.attribution ?? [],
   };
 }
@@ -342,6 +343,7 @@ function indicatorMapView() {
 function mapViewForTab() {
   if (state.tab === 'index') return mod.index?.mapView() ?? null;
   if (state.tab === 'distribution') return mod.dist?.mapView() ?? null;
+  if (state.tab === 'headroom') return mod.headroom?.mapView() ?? null;
   return indicatorMapView();
 }
 
@@ -351,7 +353,7 @@ async function applyMapView(mv) {
   const [tile, ...outTiles] = await Promise.all([tileInfo(mv.level), ...outlines.map(tileInfo)]);
   // another view (index, distribution) at another level shows Germany again, unless the chosen
   // region belongs to that level; a level change within a view keeps the user's zoom
-  const kind = (v) => (v.id.startsWith('index/') || v.id.startsWith('distribution/') ? v.id.split('/')[0] : 'indicator');
+  const kind = (v) => (['index', 'distribution', 'headroom'].includes(v.id.split('/')[0]) ? v.id.split('/')[0] : 'indicator');
   if (currentMV && kind(currentMV) !== kind(mv) && currentMV.level !== mv.level && !(state.selected && levelOfKey(state.selected) === mv.level)) map.fitGermany();
   currentMV = mv;
   map.setLevel(mv.level, tile.template, tile.bounds);
@@ -451,7 +453,7 @@ async function refresh() {
     if (mine !== gen) return;
     const mv = mapViewForTab();
     if (mv) await applyMapView(mv);
-    if (state.tab === 'distribution' && map) {
+    if ((state.tab === 'distribution' || state.tab === 'headroom') && map) {
       if (mv?.land) zoomToRegion(mv.land);
       else if (zoomedLand) {
         zoomedLand = '';
@@ -516,7 +518,18 @@ async function select(key, opts = {}) {
   // the chosen region is shown where no panel (the card, the legend) covers it
   if (opts.zoom) map?.zoomTo(geom, key, MAX_ZOOM[levelOfKey(key)] ?? 10, covers());
   else map?.keepClear(geom, key, covers());
+  // the card grows while the profile arrives (on a phone upwards, over the map): for a few seconds
+  // the region is kept clear of it again whenever its size changes
+  if (typeof ResizeObserver === 'function' && $('info')) {
+    cardWatch?.disconnect();
+    const watch = (cardWatch = new ResizeObserver(() => {
+      if (state.selected === key && !opts.zoom) map?.keepClear(geom, key, covers());
+    }));
+    watch.observe($('info'));
+    setTimeout(() => watch.disconnect(), 3000);
+  }
 }
+let cardWatch = null;
 
 /** The screen rectangles of the panels over the map (the card, the legend), where shown. */
 function covers() {
@@ -683,8 +696,8 @@ function wireApp() {
     });
   });
   $('export-png').addEventListener('click', () => exportPNG().catch((err) => announce(t('err_load', err.message))));
-  if (window.matchMedia('(max-width: 699px)').matches) {
-    // phones: the legend starts folded (the button says "Legende")
+  if (window.matchMedia('(max-width: 699px), (max-height: 560px)').matches) {
+    // phones and short windows: the legend starts folded (the button says "Legende")
     $('legend-toggle').setAttribute('aria-expanded', 'false');
     $('legend').hidden = true;
   }

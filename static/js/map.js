@@ -273,9 +273,10 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
       } else if ((x0 + x1) / 2 > m.width / 2) pad.right = Math.max(pad.right, m.width - x0 + 16);
       else pad.left = Math.max(pad.left, x1 + 16);
     }
-    // never less than a third of the map left for the region
+    // never less than a third of the map's width left for the region, a fifth of its height (the
+    // phone's card covers the lower two thirds: the region goes into the strip above it)
     if (pad.left + pad.right > m.width * 0.67) pad.left = pad.right = 24;
-    if (pad.top + pad.bottom > m.height * 0.67) pad.top = pad.bottom = 24;
+    if (pad.top + pad.bottom > m.height * 0.8) pad.top = pad.bottom = 24;
     return { paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom] };
   }
 

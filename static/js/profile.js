@@ -92,7 +92,7 @@ export function initProfile(box, ctx) {
     }
     const landPoint = atYear(landEntry, year);
     // Land and Germany of the same year, with their basis ("amtlich" or "eigene Berechnung").
-    const basis = (r) => (r?.basis ? ` (${r.basis})` : '');
+    const basis = (r) => (r?.basis ? ` (${t('basis_' + r.basis)})` : '');
     const landValue = point?.land ? fmt(point.land.value) + basis(point.land)
       : landPoint ? fmt(landPoint.value, landPoint.flag) : entry.land && entry.land.year === year ? fmt(entry.land.value, entry.land.flag) + basis(entry.land) : null;
     const germany = point?.germany ? fmt(point.germany.value) + basis(point.germany)

@@ -1,7 +1,7 @@
 // table.js: what every results table shares — header buttons that sort by their column (aria-sort
 // on the header cell, keyboard reachable), one sort rule (regions without a value last, in both
 // directions) and the filter by Land.
-import { t, h, ha, button } from './i18n.js';
+import { t, h, ha, button, regionType } from './i18n.js';
 
 export const LANDS = [
   ['01', 'Schleswig-Holstein'], ['02', 'Hamburg'], ['03', 'Niedersachsen'], ['04', 'Bremen'],
@@ -62,3 +62,52 @@ export function landFilter(id, value, onChange) {
 
 /** Is a regional key in a Land ('' = everywhere)? */
 export const inLand = (key, land) => !land || String(key ?? '').startsWith(land);
+
+/**
+ * sorter(root, initial, render): a table's sort order. header(columns) is its header row (a click
+ * sorts, renders and puts the focus back on the column); rows(rows, columns) sorts them.
+ */
+export function sorter(root, initial, render) {
+  let sort = initial;
+  return {
+    header: (columns) => h('thead', null, sortHeader(columns, sort, (next) => {
+      sort = next;
+      render();
+      refocusSort(root);
+    })),
+    rows: (rows, columns) => sortRows(rows, columns, sort),
+  };
+}
+
+/**
+ * A results table of regions in its scroll box: caption, sortable header, one row per region
+ * (cells(r) gives its cells; the row carries its key and marks the selected region).
+ */
+export function regionTable({ id, className, caption, columns, sort, rows, selected, cells }) {
+  const tbl = ha('table', ['data-table', className].filter(Boolean).join(' '), { id });
+  tbl.append(h('caption', null, caption), sort.header(columns));
+  const body = h('tbody');
+  for (const r of rows) {
+    const tr = h('tr', r.key === selected ? 'is-selected' : null, ...cells(r));
+    tr.dataset.key = r.key;
+    body.append(tr);
+  }
+  tbl.append(body);
+  return h('div', 'table-scroll', tbl);
+}
+
+/**
+ * regionLabels(rows): a region's name, with its type where two of the rows share the name
+ * (München the Kreisfreie Stadt and München the Landkreis).
+ */
+export function regionLabels(rows) {
+  const count = new Map();
+  for (const r of rows) count.set(r.name, (count.get(r.name) ?? 0) + 1);
+  return (r) => (r.type && count.get(r.name) > 1 ? `${r.name} (${regionType(r.type)})` : r.name);
+}
+
+/** A region's row header: its name (or label) as a button that selects it (the card returns the focus here). */
+export const regionHeader = (r, selected, onSelect, { before = null, after = null, label = r.name } = {}) =>
+  ha('th', null, { scope: 'row' }, before ?? '',
+    button(label, 'linklike', (e) => onSelect(r.key, { name: r.name, zoom: true, opener: e.currentTarget }), { 'aria-current': r.key === selected ? 'true' : null }),
+    after ?? '');
