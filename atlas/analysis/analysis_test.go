@@ -642,6 +642,26 @@ func TestHeadroom(t *testing.T) {
 	if math.Abs(sum-100000) > 1e-6 {
 		t.Errorf("expected arrivals sum to %v", sum)
 	}
+	// The map is classified as every map: 5 quantile classes of capacity
+	// per arrival whose counts add up to the 16 Länder, classes rising
+	// with the value.
+	if len(res.Legend.Classes) != 5 {
+		t.Fatalf("legend %+v", res.Legend)
+	}
+	counted := 0
+	for _, c := range res.Legend.Classes {
+		counted += c.Count
+	}
+	if counted != len(res.Regions) || counted != 16 {
+		t.Errorf("legend counts %d regions of %d", counted, len(res.Regions))
+	}
+	for _, a := range res.Regions {
+		for _, b := range res.Regions {
+			if *a.CapacityPerArrival < *b.CapacityPerArrival && a.Class > b.Class {
+				t.Errorf("%s (%v) in class %d above %s (%v) in class %d", a.Key, *a.CapacityPerArrival, a.Class, b.Key, *b.CapacityPerArrival, b.Class)
+			}
+		}
+	}
 	_, err = testAn.Headroom(ctx, analysis.HeadroomQuery{Level: atlas.LevelLand, Arrivals: 1000, Capacity: "kita_places"})
 	if !isParam(err, "capacity") || !strings.Contains(err.Error(), "nicht in den Daten") {
 		t.Errorf("kita_places: %v", err)

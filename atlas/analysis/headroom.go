@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -57,7 +58,16 @@ type HeadroomResult struct {
 	SeedVersion       string            `json:"seed_version,omitempty"`
 	Attribution       []string          `json:"attribution"`
 	Notes             []string          `json:"notes"`
+	// Legend classes capacity per expected arrival for the map, as every
+	// map of the atlas is classified (HeadroomClasses; no data = no
+	// capacity value or no expected arrival); Regions[].Class is each
+	// region's class.
+	Legend atlas.Legend `json:"legend"`
 }
+
+// HeadroomClasses is how the headroom map is classified: capacity per
+// expected arrival in quantiles, more capacity darker.
+var HeadroomClasses = atlas.ColumnClasses{Method: atlas.MethodQuantile, Classes: 5, Decimals: 2, Scheme: "Blues"}
 
 // HeadroomCapacity describes the capacity used.
 type HeadroomCapacity struct {
@@ -91,6 +101,7 @@ type HeadroomRegion struct {
 	ExpectedArrivals    float64     `json:"expected_arrivals"`
 	CapacityPerArrival  *float64    `json:"capacity_per_arrival"`
 	ArrivalsPerCapacity *float64    `json:"arrivals_per_capacity"`
+	Class               int         `json:"class"` // of CapacityPerArrival in HeadroomResult.Legend; -1 without a value
 }
 
 // Headroom relates a capacity count to the arrivals a key assigns.
@@ -232,6 +243,21 @@ func (a *Analyzer) Headroom(ctx context.Context, q HeadroomQuery) (*HeadroomResu
 	}
 	if q.Level == atlas.LevelKreis {
 		res.Query += "&land=" + q.Land
+	}
+	column := make([]float64, len(res.Regions))
+	for i, r := range res.Regions {
+		column[i] = math.NaN()
+		if r.CapacityPerArrival != nil {
+			column[i] = *r.CapacityPerArrival
+		}
+	}
+	cl, lg, err := atlas.ClassifyColumn(column, HeadroomClasses)
+	if err != nil {
+		return nil, err
+	}
+	res.Legend = lg
+	for i := range res.Regions {
+		res.Regions[i].Class = cl.ClassOf(column[i])
 	}
 	if ind.ID == VacantDwellings {
 		res.Notes = append(res.Notes, "Leerstehende Wohnungen sind abgeleitet (Wohnungen × Leerstandsquote, Zensus 2022), nicht amtlich veröffentlicht; ein Leerstand ist nicht automatisch bewohnbar oder verfügbar.")

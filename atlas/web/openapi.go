@@ -194,7 +194,7 @@ func analysisPaths() oaObj {
 				oaQuery("perturb", "relative weight change of the sensitivity band (default 0.2)", oaNumber()), formatParam()},
 			"application/json", "text/csv"),
 		"/api/v1/headroom": oaGet("headroom", "capacity per expected arrival",
-			"capacity (e.g. derived vacant dwellings) divided by the arrivals a key assigns (ks, population or model); capacities without real data (Kita places …) are listed as missing",
+			"capacity (e.g. derived vacant dwellings) divided by the arrivals a key assigns (ks, population or model); capacities without real data (Kita places …) are listed as missing; capacity per arrival classified for the map (legend, class per region)",
 			[]oaObj{levelParamDoc("land"), oaQuery("land", "for level=kreis: the Land", oaString()), oaQuery("capacity", "capacity count (default dwellings_vacant_zensus2022)", oaString()), oaQuery("capacity_year", "year of the capacity", oaInt()),
 				oaQuery("key", "distribution key", oaEnum("ks", "population", "model")), oaQuery("weights", "for key=model", oaString()), years, oaQuery("year", "one year for the model's indicators", oaInt()),
 				oaParam("arrivals", "query", "persons arriving in Germany", true, oaNumber()), ks}),

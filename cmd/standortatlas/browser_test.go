@@ -1187,6 +1187,8 @@ func TestBrowserPaletteAndHeadroom(t *testing.T) {
 		if p := js[string](t, ctx, sortedByEveryColumn+`('headroom-table')`); p != "" {
 			t.Errorf("headroom: %s", p)
 		}
+		// the map shows capacity per arrival in the server's five classes, every class colour drawn
+		waitFor(t, ctx, "the headroom map in classes", `(() => { const l = `+legendColors+`; const d = new Set(`+drawnColors+`); return l.length === 5 && l.every((c) => d.has(c)); })()`)
 		js[string](t, ctx, setSelect("hr-scope", "09"))
 		waitFor(t, ctx, "the Kreise of Bayern", `(() => { const rows = [...document.querySelectorAll('#headroom-table tbody tr')]; return rows.length >= 50 && rows.every((r) => r.dataset.key.startsWith('09')); })()`)
 		if p := js[string](t, ctx, sortedByEveryColumn+`('headroom-table')`); p != "" {

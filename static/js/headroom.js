@@ -1,14 +1,14 @@
 // headroom.js: the headroom view (GET /api/v1/headroom) — a capacity count (derived vacant
 // dwellings) against the arrivals a distribution key assigns to each Land, or to each Kreis of one
-// Land: a plain explanation and a table that sorts by every column. The API gives no classes for
-// this measure, so the view is a table only; the browser computes nothing but the sort order.
+// Land: a plain explanation, a table that sorts by every column and a map of capacity per arrival
+// in the server's classes; the browser computes nothing but the sort order.
 import * as api from './api.js';
 import { t, h, ha, formatNumber } from './i18n.js';
 import { sorter, regionTable, regionHeader, regionLabels } from './table.js';
 import { loader, replaceKeepingFocus, scopeField, arrivalsField } from './panel.js';
+import { classedMapView } from './legend.js';
 
 export const HEADROOM_KEYS = ['ks', 'population', 'model'];
-const SCOPE_COLOR = '#c9d6e3';
 
 /**
  * initHeadroom(root, ctx): ctx = {state, update(patch), onSelect(key, opts)}.
@@ -71,7 +71,6 @@ export function initHeadroom(root, ctx) {
     else if (!data) parts.push(h('p', 'muted', t('loading_short')));
     else {
       parts.push(table(data));
-      parts.push(h('p', 'muted small', t('hr_table_only')));
       if (data.key?.note) parts.push(ha('p', 'info__src', { lang: 'de' }, data.key.note));
       for (const n of data.notes ?? []) parts.push(ha('p', 'info__src', { lang: 'de' }, n));
       if (data.missing_capacities?.length) {
@@ -84,33 +83,23 @@ export function initHeadroom(root, ctx) {
     replaceKeepingFocus(root, parts);
   }
 
-  /**
-   * The map beside the table: the regions in scope in one neutral colour (the API gives headroom
-   * no classes, so the map does not rank them), each with its value when hovered or chosen.
-   */
+  /** The map beside the table: capacity per arrival in the server's classes (more is darker). */
   function mapView() {
     const data = answer.data;
-    if (!data?.regions) return null;
-    const byKey = new Map(data.regions.map((r) => [r.key, r]));
-    return {
-      id: `headroom/${data.level}/${ctx.state.hland}`,
-      level: data.level,
-      fill: (key) => (byKey.has(key) ? SCOPE_COLOR : null),
-      valueText: (key) => {
-        const r = byKey.get(key);
-        if (!r) return t('not_in_scope');
-        return r.capacity_per_arrival === null ? t('no_data') : `${t('hr_col_cpa')}: ${formatNumber(r.capacity_per_arrival, 2)}`;
-      },
+    if (!data?.legend) return null;
+    const mv = classedMapView(`headroom/${data.level}/${ctx.state.hland}`, data, {
+      text: (r) => (r.capacity_per_arrival === null ? t('no_data') : `${t('hr_col_cpa')}: ${formatNumber(r.capacity_per_arrival, 2)}`),
+      missing: t('not_in_scope'),
       legend: {
-        title: t('tab_headroom'),
-        meta: data.key?.label ?? '',
+        title: t('hr_col_cpa'),
+        meta: [data.land?.name ?? t('level_land'), data.key?.label].filter(Boolean).join(' · '),
         unit: '',
-        rows: [{ color: SCOPE_COLOR, label: t('hr_map_scope'), count: data.regions.length }],
-        stats: t('hr_table_only'),
+        noData: { color: data.legend.no_data?.color, label: t('no_data'), count: data.legend.no_data?.count ?? null },
+        stats: t('hr_map_note'),
       },
-      attribution: data.attribution ?? [],
-      land: ctx.state.hland || null,
-    };
+    });
+    mv.legend.rows.reverse();
+    return { ...mv, land: ctx.state.hland || null };
   }
 
   return { load, render, mapView, get data() { return answer.data; } };

@@ -227,8 +227,7 @@ const STRINGS = {
   hr_col_expected: ['Erwartete Ankommende', 'Expected arrivals'],
   hr_col_cpa: ['Kapazität je Person', 'Capacity per person'],
   hr_col_apc: ['Personen je Kapazität', 'Persons per capacity'],
-  hr_table_only: ['Die Karte zeigt nur, welche Gebiete im Bereich liegen: Für den Spielraum gibt es keine Kartenklassen. Die Werte stehen in der Tabelle und beim Gebiet.', 'The map shows only which areas are in scope: headroom has no map classes. The values are in the table and in each area’s card.'],
-  hr_map_scope: ['im Bereich (Werte in der Tabelle)', 'in scope (values in the table)'],
+  hr_map_note: ['Leerstehende Wohnungen je erwarteter Person, in Quantilen; dunkler = mehr Spielraum. Die Werte stehen in der Tabelle.', 'Vacant dwellings per expected person, in quantiles; darker = more headroom. The values are in the table.'],
   hr_missing: ['Nicht in den Daten', 'Not in the data'],
   hr_formula: ['Formel', 'Formula'], // index, distribution and headroom
   dist_intro: ['Verteilungsschlüssel aus Bevölkerung und Kapazitäten, verglichen mit dem Königsteiner Schlüssel (Länder) bzw. dem Bevölkerungsanteil (Kreise eines Landes).', 'A distribution key from population and capacities, compared with the Königsteiner Schlüssel (Länder) or the population share (Kreise of one Land).'],
