@@ -566,13 +566,8 @@ func (a *Analyzer) Distribution(ctx context.Context, q DistributionQuery) (*Dist
 	for i, r := range res.Regions {
 		diffs[i] = r.DiffPP
 	}
-	cl, lg, err := atlas.ClassifyColumn(diffs, DistributionClasses)
-	if err != nil {
+	if res.Legend, err = classifyForMap(diffs, len(diffs), DistributionClasses, func(i, c int) { res.Regions[i].Class = c }); err != nil {
 		return nil, err
-	}
-	res.Legend = lg
-	for i := range res.Regions {
-		res.Regions[i].Class = cl.ClassOf(diffs[i])
 	}
 	return res, nil
 }

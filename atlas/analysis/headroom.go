@@ -251,13 +251,8 @@ func (a *Analyzer) Headroom(ctx context.Context, q HeadroomQuery) (*HeadroomResu
 			column[i] = *r.CapacityPerArrival
 		}
 	}
-	cl, lg, err := atlas.ClassifyColumn(column, HeadroomClasses)
-	if err != nil {
+	if res.Legend, err = classifyForMap(column, len(column), HeadroomClasses, func(i, c int) { res.Regions[i].Class = c }); err != nil {
 		return nil, err
-	}
-	res.Legend = lg
-	for i := range res.Regions {
-		res.Regions[i].Class = cl.ClassOf(column[i])
 	}
 	if ind.ID == VacantDwellings {
 		res.Notes = append(res.Notes, "Leerstehende Wohnungen sind abgeleitet (Wohnungen × Leerstandsquote, Zensus 2022), nicht amtlich veröffentlicht; ein Leerstand ist nicht automatisch bewohnbar oder verfügbar.")

@@ -292,13 +292,8 @@ func (a *Analyzer) Index(ctx context.Context, q IndexQuery) (*IndexResult, error
 	for range res.Incomplete {
 		column = append(column, math.NaN())
 	}
-	cl, lg, err := atlas.ClassifyColumn(column, IndexClasses)
-	if err != nil {
+	if res.Legend, err = classifyForMap(column, len(scores), IndexClasses, func(i, c int) { res.Regions[i].Class = c }); err != nil {
 		return nil, err
-	}
-	res.Legend = lg
-	for i := range res.Regions {
-		res.Regions[i].Class = cl.ClassOf(scores[i])
 	}
 	for i, r := range ranks(scores) {
 		res.Regions[i].Rank = r
