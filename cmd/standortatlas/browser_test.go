@@ -804,6 +804,12 @@ func TestBrowserTables(t *testing.T) {
 		if href := js[string](t, ctx, `document.getElementById('export-csv').href`); !strings.Contains(href, "normalize=per1000") {
 			t.Errorf("comparison CSV %q is not normalised", href)
 		}
+		// the region card says what the normalised map shows beside the published count
+		do(t, ctx, "open München's card on the map per 1,000", chromedp.Navigate(srv.url+"/?region=09162&"+q))
+		waitFor(t, ctx, "the card's map line", `document.querySelector('#info .info__mapvalue') !== null`)
+		if line := js[string](t, ctx, `document.querySelector('#info .info__mapvalue').textContent`); line != "Auf der Karte: "+mapValue {
+			t.Errorf("card: %q, want the map's %q", line, mapValue)
+		}
 	})
 
 	t.Run("index", func(t *testing.T) {

@@ -163,6 +163,7 @@ const STRINGS = {
   profile_similar: ['Ähnliche Gebiete', 'Similar areas'],
   profile_children: ['{0} Gemeinden', '{0} municipalities'],
   profile_in: ['in {0}', 'in {0}'],
+  profile_map_value: ['Auf der Karte: {0}', 'On the map: {0}'],
   profile_no_value: ['Kein Wert für diesen Indikator.', 'No value for this indicator.'],
   profile_show_map: ['Auf der Karte zeigen', 'Show on the map'],
   add_compare: ['Zum Vergleich', 'Add to comparison'],

@@ -547,6 +547,13 @@ function valueOf(key) {
   return v && values.indicator === state.indicator && !values.normalization ? v : null;
 }
 
+// the map's value of a region when the map is normalised (per inhabitants or area), with its unit and
+// decimals, for the card's "on the map" line; null otherwise
+function mapValueOf(key) {
+  const v = values?.values?.[key];
+  return v && values.indicator === state.indicator && values.normalization ? { ...v, unit: values.unit, decimals: values.decimals } : null;
+}
+
 function rankOf(key) {
   const v = valueOf(key)?.value;
   const all = Object.values(values?.values ?? {}).map((x) => x.value).filter(Number.isFinite);
@@ -768,6 +775,7 @@ if (!leafletLoaded()) {
     state,
     indicator,
     valueOf,
+    mapValueOf,
     rankOf,
     announce,
     onClose: () => select(null),

@@ -25,7 +25,8 @@ function profileOf(key) {
 export const clearProfiles = () => cache.clear();
 
 /**
- * initProfile(box, ctx): ctx = {state, indicator(id), valueOf(key) -> {value, flag}|null, rankOf(key),
+ * initProfile(box, ctx): ctx = {state, indicator(id), valueOf(key) -> {value, flag}|null,
+ * mapValueOf(key) -> {value, flag, unit, decimals}|null (a normalised map's value), rankOf(key),
  * onClose(), onSelect(key, opts), onIndicator(id, level), onCompare(key), announce(text)}.
  * Returns {show(key, {name, focus}), hide(), refresh()}.
  */
@@ -117,6 +118,8 @@ export function initProfile(box, ctx) {
       chart = h('figure', 'info__chart', lineChart({ series, title: `${t('profile_series')}: ${localized(ind, 'title')}`, desc, decimals: ind.decimals }),
         h('figcaption', 'visually-hidden', desc));
     }
+    // a normalised map shows the count divided by a base: the card says what the map shows beside the published value
+    const mv = p.level === ctx.state.level && ind.id === ctx.state.indicator && year === ctx.state.year ? ctx.mapValueOf?.(p.key) : null;
     const stale = year && new Date().getFullYear() - year > STALE_YEARS;
     const cov = (ind.coverage ?? []).find((c) => c.level === p.level);
     const partial = ind.partial && cov ? `${de('nur Teilabdeckung', 'partial coverage')}: ${formatNumber(cov.regions)}/${formatNumber(cov.of)}` : '';
@@ -124,6 +127,7 @@ export function initProfile(box, ctx) {
       h('p', 'info__indicator', `${localized(ind, 'title')}, ${year}`, stale ? h('strong', 'info__stand', ` · ${de('Stand', 'as of')} ${year}`) : null),
       partial || ind.notes ? h('p', 'info__note', partial, partial && ind.notes ? ' — ' : null, ind.notes ? ha('span', null, { lang: 'de' }, ind.notes) : null) : null,
       h('p', 'info__value', fmt(point?.value, point?.flag)),
+      mv ? h('p', 'info__mapvalue', t('profile_map_value', formatValue(mv.value, mv.unit, mv.flag, mv.decimals))) : null,
       rank ? h('p', 'info__rank', [t('profile_rank', formatNumber(rank.rank), formatNumber(rank.of)), rank.pct != null ? t('profile_percentile', formatNumber(rank.pct, 0)) : ''].filter(Boolean).join(' · ')) : null,
       refs,
       chart,
