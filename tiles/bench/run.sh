@@ -10,6 +10,11 @@
 #
 #   tiles/bench/run.sh                  # 64 connections, 30 s
 #   CONNS=128 DURATION=60s tiles/bench/run.sh
+#   SPLIT=1 tiles/bench/run.sh          # server on CPU 1 (GOMAXPROCS=1), wrk on CPU 0
+#
+# On a 2-core machine the server and wrk compete for the same CPUs by
+# default, and the tail (p99) then measures mostly that competition; SPLIT=1
+# gives each its own CPU, as a load generator on another machine would.
 #
 # Needs wrk (apt-get install -y wrk) and curl.
 set -euo pipefail
@@ -22,6 +27,12 @@ DURATION=${DURATION:-30s}
 CPUS=${CPUS:-0-1}
 BIN=${BIN:-bin/standortatlas}
 LOG=${LOG:-/tmp/standortatlas-tilebench.log}
+WRK=(wrk)
+if [ "${SPLIT:-0}" = 1 ]; then
+	CPUS=1
+	export GOMAXPROCS=1
+	WRK=(taskset -c 0 wrk)
+fi
 
 for tool in wrk curl taskset; do
 	command -v "$tool" >/dev/null || { echo "run.sh: $tool missing (apt-get install -y wrk curl util-linux)" >&2; exit 1; }
@@ -52,10 +63,10 @@ done
 v=$(curl -fs "http://$ADDR/tiles/kreis.json" | sed -n 's/.*"data_version":\([0-9]*\).*/\1/p')
 echo "RSS after start, all levels ready and z0–z8 warm: $(rss VmRSS) (peak so far $(rss VmHWM))"
 echo "server pid $pid on CPUs $CPUS, data version $v; caching all z5–z12 tiles…"
-wrk -t"$THREADS" -c"$CONNS" -d20s -s tiles/bench/tiles.lua "http://$ADDR" -- "$v" >/dev/null
+"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d20s -s tiles/bench/tiles.lua "http://$ADDR" -- "$v" >/dev/null
 echo "warm tiles, $CONNS connections, $DURATION:"
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$ADDR" -- "$v"
+"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$ADDR" -- "$v"
 echo "RSS after the gzip run: $(rss VmRSS), peak $(rss VmHWM)"
 echo "warm tiles without Accept-Encoding (identity), $CONNS connections, $DURATION:"
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$ADDR" -- "$v" identity
+"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$ADDR" -- "$v" identity
 echo "RSS after load: $(rss VmRSS), peak $(rss VmHWM)"
