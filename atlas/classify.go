@@ -51,6 +51,11 @@ type Class struct {
 type Classification struct {
 	Method  Method  `json:"method"`
 	Classes []Class `json:"classes"`
+	// OpenBelow and OpenAbove mark an outer bound that is a step of the
+	// classification beyond the data (standard deviations), not a value:
+	// the legend labels such a class "< b" or "≥ b".
+	OpenBelow bool `json:"-"`
+	OpenAbove bool `json:"-"`
 }
 
 // MinClasses and MaxClasses bound the number of classes.
@@ -290,7 +295,7 @@ func stddevClasses(xs []float64, k, decimals int) (Classification, bool) {
 	lo := math.Min(xs[0], breaks[0]-sd)
 	hi := math.Max(xs[len(xs)-1], breaks[len(breaks)-1]+sd)
 	bounds := append(append([]float64{lo}, breaks...), hi)
-	c := Classification{Method: MethodStdDev}
+	c := Classification{Method: MethodStdDev, OpenBelow: lo < xs[0], OpenAbove: hi > xs[len(xs)-1]}
 	for i := 0; i+1 < len(bounds); i++ {
 		c.Classes = append(c.Classes, Class{Lower: bounds[i], Upper: bounds[i+1]})
 	}
@@ -376,7 +381,7 @@ func ClassifyBreaks(values []float64, breaks []float64) (Classification, error) 
 // values (NaN ignored): used for fixed breaks, where the classes come from the
 // pooled values of all years and the counts from one year.
 func (c Classification) Recount(values []float64) Classification {
-	out := Classification{Method: c.Method, Classes: make([]Class, len(c.Classes))}
+	out := Classification{Method: c.Method, Classes: make([]Class, len(c.Classes)), OpenBelow: c.OpenBelow, OpenAbove: c.OpenAbove}
 	for i, cl := range c.Classes {
 		out.Classes[i] = Class{Lower: cl.Lower, Upper: cl.Upper}
 	}

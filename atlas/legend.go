@@ -147,6 +147,12 @@ func legendOf(unit string, decimals int, cl Classification, m Method, scheme str
 			label = "≥ " + formatSignedDE(c.Lower, dec)
 		case m == MethodSymmetric:
 			label = formatSignedDE(c.Lower, dec) + " – < " + formatSignedDE(c.Upper, dec)
+		case cl.OpenBelow && len(cl.Classes) > 1 && i == 0:
+			// a bound beyond the data is a step of the classification, not a
+			// value (a rate's lowest class would read "−1,6 – < 0,5")
+			label = "< " + FormatDE(c.Upper, dec)
+		case cl.OpenAbove && len(cl.Classes) > 1 && last:
+			label = "≥ " + FormatDE(c.Lower, dec)
 		case last:
 			label = FormatDE(c.Lower, dec) + " – " + FormatDE(c.Upper, dec)
 		}

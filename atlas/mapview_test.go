@@ -48,6 +48,12 @@ func TestStdDevClassesCentredOnTheMean(t *testing.T) {
 			t.Errorf("k=%d: %d stddev classes (%v), want %d", k, len(c.Classes), err, want)
 		}
 	}
+	// The legend's outer classes are open: their far bounds are steps of
+	// the classification (−2.8 and 12.7 here), not values of the data.
+	_, lg, err := ClassifyColumn(values, ColumnClasses{Method: MethodStdDev, Classes: 6, Decimals: 1})
+	if err != nil || lg.Classes[0].Label != "< "+FormatDE(-0.2, 1) || lg.Classes[1].Label != FormatDE(-0.2, 1)+" – < 2,4" || lg.Classes[5].Label != "≥ 10,2" {
+		t.Errorf("stddev legend %+v, %v", lg.Classes, err)
+	}
 	// Four classes: mean − sd, mean, mean + sd.
 	c, _ := Classify([]float64{1, 3, 5, 7, 9}, 4, MethodStdDev, 3)
 	if len(c.Classes) != 4 || c.Classes[2].Lower != 5 {

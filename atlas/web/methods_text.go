@@ -82,11 +82,11 @@ var methodTexts = map[string]methodText{
 		Formula: [2][]string{{
 			"m = Σ xᵢ ÷ n, s = √(Σ (xᵢ − m)² ÷ n) (Standardabweichung der Grundgesamtheit).",
 			"k gerade, h = k ÷ 2 − 1: Grenzen m + j · s für j = −h … h (der Mittelwert m ungerundet, die übrigen auf die Nachkommastellen gerundet).",
-			"Äußere Grenzen: min(kleinster Wert, m − h·s − s) und max(größter Wert, m + h·s + s).",
+			"Äußere Grenzen: min(kleinster Wert, m − h·s − s) und max(größter Wert, m + h·s + s); liegt eine davon jenseits der Werte, heißt die Klasse in der Legende „< Grenze“ bzw. „≥ Grenze“.",
 		}, {
 			"m = Σ xᵢ ÷ n, s = √(Σ (xᵢ − m)² ÷ n) (population standard deviation).",
 			"k even, h = k ÷ 2 − 1: breaks m + j · s for j = −h … h (the mean m unrounded, the others rounded to the decimals).",
-			"Outer bounds: min(smallest value, m − h·s − s) and max(largest value, m + h·s + s).",
+			"Outer bounds: min(smallest value, m − h·s − s) and max(largest value, m + h·s + s); where one lies beyond the values, the legend labels that class “< break” or “≥ break”.",
 		}},
 	},
 	"classification/manual": {
