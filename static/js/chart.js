@@ -123,8 +123,10 @@ export function barChart({ bars, title, desc, decimals, unit, width = 300 }) {
   const X = (v) => m.l + ((v - lo) / (hi - lo || 1)) * (width - m.l - m.r);
   bars.forEach((b, i) => {
     const y = m.t + i * row;
-    const name = b.label.length > 16 ? b.label.slice(0, 15) + '…' : b.label;
-    root.append(svg('text', { x: m.l - 6, y: y + 15, 'text-anchor': 'end', class: b.strong ? 'chart__label chart__label--strong' : 'chart__label' }, name));
+    // a name cut to fit keeps its whole text as the label's title (hover, screen readers)
+    const cut = b.label.length > 16;
+    const name = cut ? b.label.slice(0, 15) + '…' : b.label;
+    root.append(svg('text', { x: m.l - 6, y: y + 15, 'text-anchor': 'end', class: b.strong ? 'chart__label chart__label--strong' : 'chart__label' }, name, cut ? svg('title', {}, b.label) : ''));
     if (Number.isFinite(b.value)) {
       const x = Math.min(X(0), X(b.value));
       root.append(svg('rect', { x, y: y + 4, width: Math.max(1, Math.abs(X(b.value) - X(0))), height: row - 8, fill: b.color ?? '#3182bd' }));
