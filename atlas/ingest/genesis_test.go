@@ -269,14 +269,7 @@ func TestGENESISMapColumns(t *testing.T) {
 // The auto-detected import of the seeds' full raw files equals the import
 // with the hand-written specs of seeds/manifest.json.
 func TestGENESISFullFilesMatchHandWrittenSpecs(t *testing.T) {
-	m, err := ReadManifest(os.DirFS("../../seeds"), "manifest.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	known := map[string]atlas.Indicator{}
-	for _, ind := range m.Indicators {
-		known[ind.ID] = ind
-	}
+	m, known := seedManifest(t)
 	for _, spec := range m.Tables {
 		if spec.ID != "rdb_13211_2015_2020" && spec.ID != "rdb_12411_2021" {
 			continue

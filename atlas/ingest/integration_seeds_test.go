@@ -18,14 +18,7 @@ import (
 // seedTable returns the manifest's table spec with id and the catalogue.
 func seedTable(t *testing.T, id string) (TableSpec, map[string]atlas.Indicator) {
 	t.Helper()
-	m, err := ReadManifest(os.DirFS("../../seeds"), "manifest.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	known := map[string]atlas.Indicator{}
-	for _, ind := range m.Indicators {
-		known[ind.ID] = ind
-	}
+	m, known := seedManifest(t)
 	for _, s := range m.Tables {
 		if s.ID == id {
 			return s, known

@@ -541,17 +541,19 @@ function covers() {
 // how close a chosen region is shown: a Kreis with its neighbours, a Gemeinde closer
 const MAX_ZOOM = { land: 7, kreis: 9, vwg: 10, gemeinde: 11 };
 
+// the map's value of a region for the current indicator, null without one
+const mapEntry = (key) => (values?.indicator === state.indicator ? values.values?.[key] ?? null : null);
+
+// a normalised map (per inhabitants or area) is not the indicator's own value: the card shows the profile's
 function valueOf(key) {
-  const v = values?.values?.[key];
-  // a normalised map (per inhabitants or area) is not the indicator's own value: the card shows the profile's
-  return v && values.indicator === state.indicator && !values.normalization ? v : null;
+  return values?.normalization ? null : mapEntry(key);
 }
 
-// the map's value of a region when the map is normalised (per inhabitants or area), with its unit and
-// decimals, for the card's "on the map" line; null otherwise
+// the map's value of a region when the map is normalised, with its unit and decimals, for the card's
+// "on the map" line; null otherwise
 function mapValueOf(key) {
-  const v = values?.values?.[key];
-  return v && values.indicator === state.indicator && values.normalization ? { ...v, unit: values.unit, decimals: values.decimals } : null;
+  const v = values?.normalization ? mapEntry(key) : null;
+  return v ? { ...v, unit: values.unit, decimals: values.decimals } : null;
 }
 
 function rankOf(key) {
