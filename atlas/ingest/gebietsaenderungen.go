@@ -112,7 +112,9 @@ func gaHeader(rows [][]string) (int, gaColumns, bool) {
 				c.pop = j
 			case strings.Contains(t, "fläche") && c.area < 0:
 				c.area = j
-				c.areaHa = strings.HasSuffix(t, "ha") || strings.Contains(t, "inha")
+				// "Fläche in ha", "Fläche (ha)", "Fläche [ha]"; km² otherwise
+				_, unit, _ := strings.Cut(t, "fläche")
+				c.areaHa = strings.Contains(unit, "ha") && !strings.Contains(unit, "km")
 			case (strings.Contains(t, "artder") || strings.Contains(t, "änderungsart")) && c.kind < 0:
 				c.kind = j
 			}

@@ -128,3 +128,13 @@ func TestGAKind(t *testing.T) {
 		}
 	}
 }
+
+// The area's unit is read from its header however the list writes it.
+func TestGAHeaderAreaUnit(t *testing.T) {
+	for head, ha := range map[string]bool{"Fläche in ha": true, "Fläche (ha)": true, "Fläche [ha]": true, "Fläche in km²": false, "Fläche (km²)": false} {
+		_, c, ok := gaHeader([][]string{{"Schlüssel bisher", "Schlüssel neu", "Änderungsart", head, "Bevölkerung"}})
+		if !ok || c.area != 3 || c.areaHa != ha {
+			t.Errorf("%q: ok %v, area column %d, in ha %v; want %v", head, ok, c.area, c.areaHa, ha)
+		}
+	}
+}
