@@ -230,7 +230,20 @@ func js[T any](t *testing.T, ctx context.Context, expr string) T {
 // waitFor polls a JavaScript predicate until it is truthy (at most 30 s).
 func waitFor(t *testing.T, ctx context.Context, what, predicate string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	// A poll that starts while the page is still navigating loses its
+	// JavaScript context ("Cannot find context with specified id"): poll
+	// again in the new page, within the same 30 s.
+	deadline := time.Now().Add(30 * time.Second)
+	var err error
+	for {
+		_, err = chromedp.Run(ctx, chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(50*time.Millisecond)))
+		lost := err != nil && (strings.Contains(err.Error(), "Cannot find context with specified id") || strings.Contains(err.Error(), "Execution context was destroyed"))
+		if !lost || time.Until(deadline) < 100*time.Millisecond {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
 		diag, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({map: Object.assign({}, document.getElementById('map')?.dataset), error: document.getElementById('error')?.textContent, url: location.search})`))
 		t.Fatalf("waiting for %s (%s): %v\n%s", what, predicate, err, diag)
 	}
