@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,6 +38,10 @@ type Crosswalk struct {
 	Rows     []CrosswalkRow
 	Merges   [][2]string // OLD=NEW after ToYear
 	full     bool        // Rows list every region of FromYear
+	// unread counts the changes of levels the crosswalk does not apply
+	// (a Gebietsänderungen list's Gemeindeverbände): a table of such a
+	// level is refused, not passed through on its old keys.
+	unread map[atlas.Level]int
 	// describe says how the crosswalk was made, for the Gebietsstand note.
 	describe string
 }
@@ -50,6 +55,7 @@ type CrosswalkRow struct {
 	// Population (in 1000) and Area (km²) of the piece of Old that lies in
 	// New at 31.12.FromYear; NaN when unknown.
 	Population, Area float64
+	unknown          string // why the shares are unknown (NaN)
 }
 
 // weight returns the piece's share and absolute weight for a base.
@@ -312,10 +318,42 @@ type xwAcc struct {
 	unknownShare string // a piece whose share the crosswalk cannot give
 }
 
-// Apply recodes the observations of the crosswalk's level; other levels
-// pass unchanged. catalogue gives each indicator's unit and measure.
+// Apply recodes the observations of the crosswalk's levels (a
+// Gebietsänderungen list has Kreise and Gemeinden); other levels pass
+// unchanged. catalogue gives each indicator's unit and measure.
 func (cw *Crosswalk) Apply(file string, obs []atlas.Observation, catalogue map[string]atlas.Indicator, override map[string]string) ([]atlas.Observation, []string, error) {
-	level := cw.level()
+	present := map[atlas.Level]bool{}
+	for _, o := range obs {
+		present[o.Level] = true
+	}
+	for l, n := range cw.unread {
+		if present[l] {
+			return nil, nil, invalidf("%s: crosswalk %s: the list has %d change(s) of the level %s, which this atlas does not apply; the table's %s values would keep their old keys: import them on their own Gebietsstand", path.Base(file), cw.Source, n, l, l)
+		}
+	}
+	levels := cw.levels()
+	var applied []atlas.Level
+	for _, l := range levels {
+		if present[l] {
+			applied = append(applied, l)
+		}
+	}
+	if len(applied) == 0 {
+		applied = levels[:1]
+	}
+	var report []string
+	for _, l := range applied {
+		var notes []string
+		var err error
+		if obs, notes, err = cw.applyLevel(file, obs, l, catalogue, override); err != nil {
+			return nil, nil, err
+		}
+		report = append(report, notes...)
+	}
+	return obs, report, nil
+}
+
+func (cw *Crosswalk) applyLevel(file string, obs []atlas.Observation, level atlas.Level, catalogue map[string]atlas.Indicator, override map[string]string) ([]atlas.Observation, []string, error) {
 	methods := map[string][2]string{}
 	for _, o := range obs {
 		if o.Level != level {
@@ -340,16 +378,27 @@ func (cw *Crosswalk) Apply(file string, obs []atlas.Observation, catalogue map[s
 	return append(out, recoded...), cw.report(file, obs, level, methods), nil
 }
 
-func (cw *Crosswalk) level() atlas.Level {
-	if cw.Level != 0 {
-		return cw.Level
-	}
-	for _, m := range cw.Merges {
-		if l, ok := atlas.LevelOfKey(m[0]); ok {
-			return l
+// levels are the levels the crosswalk recodes, the first the main one.
+func (cw *Crosswalk) levels() []atlas.Level {
+	var out []atlas.Level
+	add := func(l atlas.Level) {
+		if l != 0 && !slices.Contains(out, l) {
+			out = append(out, l)
 		}
 	}
-	return atlas.LevelKreis
+	add(cw.Level)
+	for _, r := range cw.Rows {
+		l, _ := atlas.LevelOfKey(r.Old)
+		add(l)
+	}
+	for _, m := range cw.Merges {
+		l, _ := atlas.LevelOfKey(m[0])
+		add(l)
+	}
+	if len(out) == 0 {
+		add(atlas.LevelKreis)
+	}
+	return out
 }
 
 // index maps old keys to their pieces; final follows merges.
@@ -408,6 +457,9 @@ func (cw *Crosswalk) accumulate(obs []atlas.Observation, level atlas.Level, meth
 			share, w := r.weight(m[1])
 			if math.IsNaN(share) && m[0] == atlas.MeasureExtensive || math.IsNaN(r.PopShare) {
 				a.unknownShare = o.Key + " → " + r.New
+				if r.unknown != "" {
+					a.unknownShare += " (" + r.unknown + ")"
+				}
 			}
 			if m[0] == atlas.MeasureExtensive {
 				a.add(o.Value*share, o.Flag)
@@ -433,7 +485,7 @@ func (cw *Crosswalk) results(file string, sums map[xwTarget]*xwAcc, order []xwTa
 	for _, t := range order {
 		a, m := sums[t], methods[t.ind]
 		if a.unknownShare != "" {
-			return nil, invalidf("%s: %s %s: the crosswalk has a partial transfer %s that moves inhabitants, but not the %s share that moved (the list does not give the giving unit's size before the change); import the table on its own Gebietsstand, or recode it with a BBSR Umsteigeschlüssel",
+			return nil, invalidf("%s: %s %s: the crosswalk has a piece %s that moves inhabitants, but not the %s share that moved; import the table on its own Gebietsstand, or recode it with a BBSR Umsteigeschlüssel",
 				file, t.ind, t.key, a.unknownShare, m[1])
 		}
 		if a.unweighted && a.parts > 1 {

@@ -55,9 +55,10 @@ func TestReadBBSRCrosswalk(t *testing.T) {
 	}
 }
 
-// The Breitbandatlas uses Kreis keys of 2015: recoded to the Kreise of
-// 2020 with population weights, and Eisenach merged into the Wartburgkreis.
-func TestCrosswalkBroadband(t *testing.T) {
+// broadbandOnKeysOf2015 reads the real Breitbandatlas excerpt with the
+// seed's spec but without its crosswalk: values on the Kreis keys of 2015.
+func broadbandOnKeysOf2015(t *testing.T) (*TableResult, map[string]atlas.Indicator) {
+	t.Helper()
 	m, known := seedManifest(t)
 	spec := seedSpec(t, m, "breitband_2021_kreise")
 	spec.Crosswalk = nil
@@ -65,6 +66,13 @@ func TestCrosswalkBroadband(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return res, known
+}
+
+// The Breitbandatlas uses Kreis keys of 2015: recoded to the Kreise of
+// 2020 with population weights, and Eisenach merged into the Wartburgkreis.
+func TestCrosswalkBroadband(t *testing.T) {
+	res, known := broadbandOnKeysOf2015(t)
 	cw := bbsr(t, 2015)
 	cw.Merges, _ = ParseMerges([]string{"16056=16063"})
 	obs, report, err := cw.Apply("breitband.csv", res.Observations, known, nil)
