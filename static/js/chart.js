@@ -111,31 +111,34 @@ export function histogramChart({ bins, breaks, colorAt, title, desc, decimals, m
   return root;
 }
 
-/** Horizontal bars: bars [{label, value, color, strong}] sharing one axis from min(0, …) to max. */
+/** Horizontal bars: bars [{label, value, color, strong}] sharing one axis from min(0, …) to max.
+ * Each region's name stands on its own line above its bar, so that long names
+ * ("Sankt Wendel (Landkreis)", "München (Kreisfreie Stadt)") are read whole. */
 export function barChart({ bars, title, desc, decimals, unit, width = 300 }) {
-  const row = 22;
-  const m = { l: 100, r: 58, t: 4, b: 4 };
+  const row = 30;
+  const m = { l: 4, r: 58, t: 2, b: 2 };
   const height = m.t + m.b + bars.length * row;
   const root = frame(width, height, title, desc, 'chart chart--bars');
   const vals = bars.map((b) => b.value).filter(Number.isFinite);
   const lo = Math.min(0, ...vals);
   const hi = Math.max(0, ...vals) || 1;
   const X = (v) => m.l + ((v - lo) / (hi - lo || 1)) * (width - m.l - m.r);
+  const room = Math.floor((width - m.l) / 6); // characters of 11 px that fit on the line
   bars.forEach((b, i) => {
     const y = m.t + i * row;
-    // a name cut to fit keeps its whole text as the label's title (hover, screen readers)
-    const cut = b.label.length > 16;
-    const name = cut ? b.label.slice(0, 15) + '…' : b.label;
-    root.append(svg('text', { x: m.l - 6, y: y + 15, 'text-anchor': 'end', class: b.strong ? 'chart__label chart__label--strong' : 'chart__label' }, name, cut ? svg('title', {}, b.label) : ''));
+    // a name too long even for the whole line keeps its text as the label's title
+    const cut = b.label.length > room;
+    const name = cut ? b.label.slice(0, room - 1) + '…' : b.label;
+    root.append(svg('text', { x: m.l, y: y + 11, class: b.strong ? 'chart__label chart__label--strong' : 'chart__label' }, name, cut ? svg('title', {}, b.label) : ''));
     if (Number.isFinite(b.value)) {
       const x = Math.min(X(0), X(b.value));
-      root.append(svg('rect', { x, y: y + 4, width: Math.max(1, Math.abs(X(b.value) - X(0))), height: row - 8, fill: b.color ?? '#3182bd' }));
-      root.append(svg('text', { x: Math.max(X(0), X(b.value)) + 4, y: y + 15, class: 'chart__tick' }, formatNumber(b.value, decimals) + (unit ? ' ' + unit : '')));
+      root.append(svg('rect', { x, y: y + 14, width: Math.max(1, Math.abs(X(b.value) - X(0))), height: 12, fill: b.color ?? '#3182bd' }));
+      root.append(svg('text', { x: Math.max(X(0), X(b.value)) + 4, y: y + 24, class: 'chart__tick' }, formatNumber(b.value, decimals) + (unit ? ' ' + unit : '')));
     } else {
-      root.append(svg('text', { x: X(0) + 4, y: y + 15, class: 'chart__tick' }, '–'));
+      root.append(svg('text', { x: X(0) + 4, y: y + 24, class: 'chart__tick' }, '–'));
     }
+    root.append(svg('line', { x1: X(0), x2: X(0), y1: y + 13, y2: y + 27, stroke: MUTED }));
   });
-  root.append(svg('line', { x1: X(0), x2: X(0), y1: 0, y2: height, stroke: MUTED }));
   return root;
 }
 

@@ -64,6 +64,14 @@ export function initCompare(root, ctx) {
       barChart({ bars, title, desc, decimals: ind.decimals }));
   }
 
+  // a type added to tell equal names apart stands on its own line ("München" / "Landkreis"),
+  // so that a narrow column does not break "(Landkreis)" inside the word
+  function headerName(r) {
+    const l = label(r);
+    if (l === r.name || !l.startsWith(r.name + ' (')) return [l];
+    return [r.name, h('span', 'data-table__sub', l.slice(r.name.length + 2, -1))];
+  }
+
   function table(data) {
     const regions = data.regions;
     const tbl = ha('table', 'data-table data-table--compare', { id: 'compare-table' });
@@ -73,7 +81,7 @@ export function initCompare(root, ctx) {
     const withGermany = data.indicators.some((row) => row.germany);
     tbl.style.minWidth = `${10 + (regions.length + (withGermany ? 1 : 0)) * 6}rem`;
     tbl.append(h('caption', null, t('compare_caption')));
-    tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, label(r))),
+    tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, ...headerName(r))),
       withGermany ? ha('th', 'num', { scope: 'col' }, t('profile_germany')) : '')));
     const body = h('tbody');
     let topic = null;

@@ -302,17 +302,25 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
       // a Kreisfreie Stadt and its Gemeinde share a name: one label
       if (!bounds.contains(ll) || seen.has(x.name)) continue;
       const p = map.latLngToContainerPoint(ll);
-      const w = 7 * x.name.length + 8;
-      const box = { x0: p.x - w / 2, x1: p.x + w / 2, y0: p.y - 9, y1: p.y + 9 };
-      if (taken.some((b) => box.x0 < b.x1 && box.x1 > b.x0 && box.y0 < b.y1 && box.y1 > b.y0)) continue;
-      taken.push(box);
-      seen.add(x.name);
-      L.marker(ll, {
+      const marker = L.marker(ll, {
         pane: 'labels',
         interactive: false,
         keyboard: false,
         icon: L.divIcon({ className: `sa-label sa-label--${x.kind}`, html: `<span class="sa-label__text">${esc(x.name)}</span>`, iconSize: [0, 0] }),
       }).addTo(labelLayer);
+      // the label's drawn width; a label that would cross the map's edge
+      // moves inside it (NORDRHEIN-WESTFALEN on a phone)
+      const w = (marker.getElement()?.querySelector('.sa-label__text')?.offsetWidth || 7 * x.name.length) + 4;
+      const size = map.getSize();
+      const x0 = Math.min(Math.max(p.x, 4 + w / 2), size.x - 4 - w / 2);
+      const box = { x0: x0 - w / 2, x1: x0 + w / 2, y0: p.y - 9, y1: p.y + 9 };
+      if (w > size.x - 8 || taken.some((b) => box.x0 < b.x1 && box.x1 > b.x0 && box.y0 < b.y1 && box.y1 > b.y0)) {
+        labelLayer.removeLayer(marker);
+        continue;
+      }
+      if (x0 !== p.x) marker.setLatLng(map.containerPointToLatLng(L.point(x0, p.y)));
+      taken.push(box);
+      seen.add(x.name);
     }
     el.dataset.labels = String(labelLayer.getLayers().length);
   }
