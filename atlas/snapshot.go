@@ -284,6 +284,31 @@ func (snap *Snapshot) readLevel(ctx context.Context, l Level) (*StoredLevel, err
 	return sl, nil
 }
 
+// Derived returns the data the store keeps under name for level with its
+// regions (DerivedStore; nil when the store keeps none or has none under
+// that name). It is read in this snapshot's data version or not at all:
+// when the data changed, it fails with an error that DeriveCurrent retries.
+func (snap *Snapshot) Derived(ctx context.Context, l Level, name string) ([]byte, error) {
+	ds, ok := snap.svc.store.(DerivedStore)
+	if !ok {
+		return nil, nil
+	}
+	b, err := ds.Derived(ctx, l, name)
+	if err != nil {
+		return nil, fmt.Errorf("derived %s of level %s: %w", name, l, err)
+	}
+	if v, err := snap.svc.store.DataVersion(ctx); err != nil {
+		return nil, err
+	} else if v != snap.Version {
+		return nil, fmt.Errorf("derived %s of level %s: %w", name, l, errStale)
+	}
+	return b, nil
+}
+
+// IsStale reports whether err says that the data changed while they were
+// read for a snapshot (the snapshot is outdated; a newer one has them).
+func IsStale(err error) bool { return errors.Is(err, errStale) }
+
 type boundarySetsKey struct{}
 
 // BoundarySets lists the boundary set of each level.

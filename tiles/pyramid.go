@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 	"sync"
@@ -14,7 +15,9 @@ import (
 )
 
 // pyramid is a layer's geometry at every zoom: the full-resolution features
-// in world coordinates as one coverage, simplified per zoom on demand.
+// in world coordinates as one coverage, simplified per zoom on demand — or,
+// for a layer read with LoadPrebuilt, the zooms simplified before (at the
+// write of the boundaries), read on demand.
 type pyramid struct {
 	data      *LayerData
 	bound     orb.Bound // WGS84 bound of all features
@@ -25,6 +28,8 @@ type pyramid struct {
 	// feature's bound at any zoom lies within it: one index serves every
 	// zoom.
 	index rtree.RTreeG[int32]
+	// stored, when set, reads the zooms simplified before (cov is nil).
+	stored *prebuilt
 
 	// zooms holds the geometry by zoom, each built on first use with its
 	// own lock: a request for one zoom never waits for the build of another
@@ -33,8 +38,8 @@ type pyramid struct {
 }
 
 type zoomSlot struct {
-	once sync.Once
-	g    atomic.Pointer[zoomGeom]
+	mu sync.Mutex
+	g  atomic.Pointer[zoomGeom]
 }
 
 // zoomGeom is a layer simplified for one zoom.
@@ -80,39 +85,60 @@ func newPyramid(data *LayerData, maxZoom int, tolerance float64) *pyramid {
 	return p
 }
 
-// zoom returns the geometry of zoom z, simplifying the coverage with a
-// tolerance of p.tolerance tile units at that zoom the first time.
-func (p *pyramid) zoom(z int) *zoomGeom {
+// zoom returns the geometry of zoom z: simplified from the coverage with a
+// tolerance of p.tolerance tile units at that zoom, or read from the store
+// for a stored pyramid, the first time.
+func (p *pyramid) zoom(ctx context.Context, z int) (*zoomGeom, error) {
 	slot := &p.zooms[z]
-	slot.once.Do(func() { slot.g.Store(p.build(z)) })
-	return slot.g.Load()
+	if g := slot.g.Load(); g != nil {
+		return g, nil
+	}
+	slot.mu.Lock()
+	defer slot.mu.Unlock()
+	if g := slot.g.Load(); g != nil {
+		return g, nil
+	}
+	var g *zoomGeom
+	if p.stored != nil {
+		polys, full, err := p.load(ctx, z)
+		if err != nil {
+			return nil, err
+		}
+		g = newZoomGeom(z, polys, full, &p.index)
+	} else {
+		polys, full := p.simplify(z)
+		g = newZoomGeom(z, polys, full, &p.index)
+	}
+	slot.g.Store(g)
+	return g, nil
 }
 
-// build simplifies the coverage for zoom z.
-func (p *pyramid) build(z int) *zoomGeom {
-	var g *zoomGeom
+// simplify simplifies the coverage for zoom z.
+func (p *pyramid) simplify(z int) (polys []orb.MultiPolygon, full bool) {
 	// A lower zoom at full resolution shares its geometry with this one.
-	for lz := z - 1; lz >= 0 && g == nil; lz-- {
+	for lz := z - 1; lz >= 0; lz-- {
 		if lg := p.zooms[lz].g.Load(); lg != nil && lg.full {
-			g = &zoomGeom{polys: lg.polys, index: &p.index, full: true}
+			return lg.polys, true
 		}
 	}
-	if g == nil {
-		tol := p.tolerance / (Extent * float64(uint64(1)<<z))
-		polys, st := p.cov.SimplifyWithStats(tol)
-		full := false
-		if st.ArcVerticesOut*20 >= st.ArcVerticesIn*19 {
-			// Simplification keeps nearly every vertex from this zoom on:
-			// take the full-resolution geometry once and share it with all
-			// higher zooms rather than keep a copy per zoom.
-			polys, full = p.cov.Simplify(0), true
-		}
-		for _, mp := range polys {
-			orientPolygons(mp)
-		}
-		g = &zoomGeom{polys: geo.Compact(polys), index: &p.index, full: full}
+	tol := p.tolerance / (Extent * float64(uint64(1)<<z))
+	polys, st := p.cov.SimplifyWithStats(tol)
+	if st.ArcVerticesOut*20 >= st.ArcVerticesIn*19 {
+		// Simplification keeps nearly every vertex from this zoom on:
+		// take the full-resolution geometry once and share it with all
+		// higher zooms rather than keep a copy per zoom.
+		polys, full = p.cov.Simplify(0), true
 	}
-	polys := g.polys
+	for _, mp := range polys {
+		orientPolygons(mp)
+	}
+	return geo.Compact(polys), full
+}
+
+// newZoomGeom returns the geometry polys of zoom z with its anchors and
+// tile ranges.
+func newZoomGeom(z int, polys []orb.MultiPolygon, full bool, index *rtree.RTreeG[int32]) *zoomGeom {
+	g := &zoomGeom{polys: polys, index: index, full: full}
 	g.anchors = make([]orb.Point, len(polys))
 	for i, mp := range polys {
 		g.anchors[i] = anchorOf(mp)

@@ -300,7 +300,11 @@ func (s *Server) render(ctx context.Context, layer string, z int, x, y uint32, q
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.encodeTile(p, z, x, y, vals)
+	g, err := p.zoom(ctx, z)
+	if err != nil {
+		return nil, err
+	}
+	return s.encodeTile(p, g, z, x, y, vals)
 }
 
 // pyramid returns the geometry of a layer for every zoom: built once per
@@ -310,7 +314,7 @@ func (s *Server) pyramid(ctx context.Context, layer string) (*pyramid, error) {
 	if err != nil {
 		return nil, fmt.Errorf("layer %s: %w", layer, err)
 	}
-	return data.pyramid(s.opt.MaxZoom, s.opt.Tolerance), nil
+	return data.pyramid(s.opt.MaxZoom, s.opt.Tolerance)
 }
 
 // Coords returns the tiles of zoom z that features of the layer can reach
@@ -326,8 +330,12 @@ func (s *Server) Coords(ctx context.Context, layer string, z int) ([][2]uint32, 
 	if err != nil {
 		return nil, err
 	}
+	g, err := p.zoom(ctx, z)
+	if err != nil {
+		return nil, err
+	}
 	var out [][2]uint32
-	p.zoom(z).tiles(func(x, y uint32) { out = append(out, [2]uint32{x, y}) })
+	g.tiles(func(x, y uint32) { out = append(out, [2]uint32{x, y}) })
 	sortCoords(out)
 	return out, nil
 }
@@ -374,7 +382,11 @@ func (s *Server) Warm(ctx context.Context) error {
 			if err := s.yieldToRequests(ctx); err != nil {
 				return err
 			}
-			p.zoom(z).tiles(func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) })
+			g, err := p.zoom(ctx, z)
+			if err != nil {
+				return err
+			}
+			g.tiles(func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) })
 		}
 	}
 	work := make(chan job)
@@ -497,8 +509,7 @@ func (s *Server) KeepWarm(ctx context.Context, interval time.Duration) {
 
 // encodeTile cuts tile (z, x, y) from the layer's geometry at zoom z and
 // encodes it.
-func (s *Server) encodeTile(p *pyramid, z int, x, y uint32, vals *ValueSet) (*Tile, error) {
-	g := p.zoom(z)
+func (s *Server) encodeTile(p *pyramid, g *zoomGeom, z int, x, y uint32, vals *ValueSet) (*Tile, error) {
 	t := &Tile{Layer: p.data.Name, Z: z, X: x, Y: y, Version: p.data.Version}
 	idx := g.intersecting(worldBound(z, x, y), nil)
 	tl, _ := s.tilers.Get().(*tiler)

@@ -49,7 +49,10 @@ type Store struct {
 	opts Options
 }
 
-var _ atlas.Store = (*Store)(nil)
+var (
+	_ atlas.Store        = (*Store)(nil)
+	_ atlas.DerivedStore = (*Store)(nil)
+)
 
 // New returns a store on pool, whose schema must be migrated (see Migrate).
 // The store owns the pool: Close closes it. opts.WriteTimeout applies; the
@@ -314,4 +317,17 @@ func (s *Store) Locate(ctx context.Context, lon, lat float64, level atlas.Level)
 		return "", false, nil
 	}
 	return *k, true, nil
+}
+
+// Derived implements atlas.DerivedStore.
+func (s *Store) Derived(ctx context.Context, level atlas.Level, name string) ([]byte, error) {
+	var b []byte
+	err := s.pool.QueryRow(ctx, `SELECT data FROM derived WHERE level = $1 AND name = $2`, level.String(), name).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("read derived "+name+" of "+level.String(), err)
+	}
+	return b, nil
 }

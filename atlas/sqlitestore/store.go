@@ -36,7 +36,10 @@ type Store struct {
 	db *sql.DB
 }
 
-var _ atlas.Store = (*Store)(nil)
+var (
+	_ atlas.Store        = (*Store)(nil)
+	_ atlas.DerivedStore = (*Store)(nil)
+)
 
 // Open opens (creating if needed) the store file at path and applies the schema.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -252,4 +255,17 @@ func internFlag(b []byte) atlas.Flag {
 		}
 	}
 	return atlas.Flag(b)
+}
+
+// Derived implements atlas.DerivedStore.
+func (s *Store) Derived(ctx context.Context, level atlas.Level, name string) ([]byte, error) {
+	var b []byte
+	err := s.db.QueryRowContext(ctx, `SELECT data FROM derived WHERE level = ? AND name = ?`, level.String(), name).Scan(&b)
+	if errNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read derived %s of %s: %w", name, level, err)
+	}
+	return b, nil
 }
