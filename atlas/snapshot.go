@@ -284,25 +284,26 @@ func (snap *Snapshot) readLevel(ctx context.Context, l Level) (*StoredLevel, err
 	return sl, nil
 }
 
-// Derived returns the data the store keeps under name for level with its
-// regions (DerivedStore; nil when the store keeps none or has none under
-// that name). It is read in this snapshot's data version or not at all:
-// when the data changed, it fails with an error that DeriveCurrent retries.
-func (snap *Snapshot) Derived(ctx context.Context, l Level, name string) ([]byte, error) {
+// Derived returns the data the store keeps under names for level with its
+// regions, by name (DerivedStore; names it has none under are left out,
+// all of them when the store keeps none). They are read in this
+// snapshot's data version or not at all: when the data changed, it fails
+// with an error that DeriveCurrent retries.
+func (snap *Snapshot) Derived(ctx context.Context, l Level, names []string) (map[string][]byte, error) {
 	ds, ok := snap.svc.store.(DerivedStore)
 	if !ok {
 		return nil, nil
 	}
-	b, err := ds.Derived(ctx, l, name)
+	m, err := ds.Derived(ctx, l, names)
 	if err != nil {
-		return nil, fmt.Errorf("derived %s of level %s: %w", name, l, err)
+		return nil, fmt.Errorf("derived data of level %s: %w", l, err)
 	}
 	if v, err := snap.svc.store.DataVersion(ctx); err != nil {
 		return nil, err
 	} else if v != snap.Version {
-		return nil, fmt.Errorf("derived %s of level %s: %w", name, l, errStale)
+		return nil, fmt.Errorf("derived data of level %s: %w", l, errStale)
 	}
-	return b, nil
+	return m, nil
 }
 
 // IsStale reports whether err says that the data changed while they were

@@ -92,7 +92,7 @@ type Store interface {
 // given (a repair of their geometry), so that it always belongs to the
 // regions stored.
 type DerivedStore interface {
-	// Derived returns the data stored under name for level; nil (and no
-	// error) when there is none.
-	Derived(ctx context.Context, level Level, name string) ([]byte, error)
+	// Derived returns the data stored for level under names, by name;
+	// names with none are left out.
+	Derived(ctx context.Context, level Level, names []string) (map[string][]byte, error)
 }

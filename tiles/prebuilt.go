@@ -1,34 +1,50 @@
 package tiles
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 )
 
 // A layer's zoom pyramid can be simplified before it is needed — when its
 // boundaries are written — and kept with them in the store: a cold tile then
-// only reads its zoom and clips it, instead of reading the full-resolution
-// geometry, building the coverage's topology and simplifying it (about
-// 170 ms for the Gemeinden at zoom 8). Prebuild makes the parts to store,
-// LoadPrebuilt reads them back.
+// only reads what it shows and clips it, instead of reading the
+// full-resolution geometry, building the coverage's topology and
+// simplifying it (about 170 ms for the Gemeinden at zoom 8). Prebuild makes
+// the parts to store, LoadPrebuilt reads them back.
+//
+// The features are grouped into cells: the tiles of zoom cellZoom that
+// hold the centres of their bounds. A part per cell holds its features
+// (ids, keys, names, types, world bounds), a part per zoom and cell their
+// geometry at that zoom; a small part per zoom says whether the zoom is at
+// full resolution or refers to the first zoom that is. A tile reads the
+// parts of the cells whose features can reach it — a few hundred kB for a
+// Gemeinde tile at zoom 8 instead of the whole layer's 3.8 MB.
 //
 // What is stored must be what the live pyramid would build, byte for byte:
 // the parts are named after prebuiltVersion and the tolerance. Whoever
 // changes how a zoom is simplified (geo.Coverage, orientPolygons, the
-// full-resolution rule of pyramid.simplify) must bump prebuiltVersion, so
-// that stored pyramids of earlier builds are no longer read (the tiles are
-// then simplified live until the boundaries are written again);
-// TestPrebuiltDigest fails as a reminder when the output changes.
-const prebuiltVersion = 1
+// full-resolution rule of pyramid.simplify) or the format here must bump
+// prebuiltVersion, so that stored pyramids of earlier builds are no longer
+// read (the tiles are then simplified live until the boundaries are written
+// again); TestPrebuiltDigest fails as a reminder when the output changes.
+const prebuiltVersion = 2
 
 // prebuiltMaxZoom is the highest zoom stored (the default MaxZoom).
 const prebuiltMaxZoom = 14
+
+// cellZoom is the zoom of the tiles that group features into cells (a
+// z8 tile lies within one cell; Germany spans about 40).
+const cellZoom = 9
 
 // PrebuiltPart is one named part of a stored pyramid.
 type PrebuiltPart struct {
@@ -49,157 +65,383 @@ func PrebuiltPrefix(opt Options) string {
 }
 
 func layerPartName(prefix string) string       { return prefix + "layer" }
+func cellPartName(prefix string, k int) string { return prefix + "c" + strconv.Itoa(k) }
 func zoomPartName(prefix string, z int) string { return prefix + "z" + strconv.Itoa(z) }
+func cellZoomPartName(prefix string, z, k int) string {
+	return prefix + "z" + strconv.Itoa(z) + ".c" + strconv.Itoa(k)
+}
+
+// Kinds of a zoom part.
+const (
+	zoomSimplified = 0 // its cells' geometry follows in the cell parts
+	zoomFull       = 1 // full resolution: likewise, and later zooms refer to it
+	zoomRef        = 2 // full resolution, that of the zoom named
+)
 
 // Prebuild simplifies data for every zoom up to the default MaxZoom with the
 // default tolerance, in zoom order as the warm-up does, and returns the
-// parts to store: the features (ids, keys, names, types, world bounds) and
-// each zoom's geometry (a zoom at full resolution refers to the first one).
-// data.Features must be in the order the store returns the regions (by
-// key).
+// parts to store. data.Features must be in the order the store returns the
+// regions (by key).
 func Prebuild(data *LayerData) []PrebuiltPart {
 	var opt Options
 	opt.defaults()
 	prefix := PrebuiltPrefix(opt)
 	p := newPyramid(data, prebuiltMaxZoom, opt.Tolerance)
-	parts := []PrebuiltPart{{Name: layerPartName(prefix), Data: encodeLayerPart(p)}}
+	// The cells, ordered by row and column, and their features in layer
+	// order. Features without geometry are in no cell: no tile shows them.
+	bounds := make([]orb.Bound, len(data.Features))
+	byCell := map[[2]uint32][]int{}
+	for i, f := range data.Features {
+		if len(f.Geom) == 0 {
+			continue
+		}
+		bounds[i] = projectMultiPolygon(f.Geom).Bound()
+		x, y, _, _ := tileRange(cellZoom, orb.Bound{Min: bounds[i].Center(), Max: bounds[i].Center()})
+		byCell[[2]uint32{x, y}] = append(byCell[[2]uint32{x, y}], i)
+	}
+	keys := make([][2]uint32, 0, len(byCell))
+	for k := range byCell {
+		keys = append(keys, k)
+	}
+	sortCoords(keys)
+	cells := make([][]int, len(keys))
+	layer := binary.LittleEndian.AppendUint32(nil, uint32(len(data.Features)))
+	layer = appendBound(layer, p.bound)
+	layer = binary.LittleEndian.AppendUint32(layer, uint32(len(keys)))
+	parts := []PrebuiltPart{{Name: layerPartName(prefix)}}
+	for k, key := range keys {
+		cells[k] = byCell[key]
+		cb := bounds[cells[k][0]]
+		var b []byte
+		for _, i := range cells[k] {
+			cb = cb.Union(bounds[i])
+			f := data.Features[i]
+			b = binary.LittleEndian.AppendUint32(b, uint32(i))
+			b = binary.LittleEndian.AppendUint64(b, f.ID)
+			for _, s := range []string{f.Key, f.Name, f.Type} {
+				b = binary.LittleEndian.AppendUint32(b, uint32(len(s)))
+				b = append(b, s...)
+			}
+			b = appendBound(b, bounds[i])
+		}
+		layer = appendBound(layer, cb)
+		layer = binary.LittleEndian.AppendUint32(layer, uint32(len(cells[k])))
+		parts = append(parts, PrebuiltPart{Name: cellPartName(prefix, k), Data: b})
+	}
+	parts[0].Data = layer
 	fullZoom := -1
 	for z := 0; z <= prebuiltMaxZoom; z++ {
 		g, _ := p.zoom(context.Background(), z) // a live pyramid never fails
-		var b []byte
 		switch {
 		case g.full && fullZoom >= 0:
-			b = append(b, 2)
-			b = binary.LittleEndian.AppendUint32(b, uint32(fullZoom))
+			parts = append(parts, PrebuiltPart{Name: zoomPartName(prefix, z), Data: binary.LittleEndian.AppendUint32([]byte{zoomRef}, uint32(fullZoom))})
+			continue
 		case g.full:
 			fullZoom = z
-			b = appendPolys(append(b, 1), g.polys)
+			parts = append(parts, PrebuiltPart{Name: zoomPartName(prefix, z), Data: []byte{zoomFull}})
 		default:
-			b = appendPolys(append(b, 0), g.polys)
+			parts = append(parts, PrebuiltPart{Name: zoomPartName(prefix, z), Data: []byte{zoomSimplified}})
 		}
-		parts = append(parts, PrebuiltPart{Name: zoomPartName(prefix, z), Data: b})
+		for k, members := range cells {
+			polys := make([]orb.MultiPolygon, len(members))
+			for j, i := range members {
+				polys[j] = g.polys[i]
+			}
+			parts = append(parts, PrebuiltPart{Name: cellZoomPartName(prefix, z, k), Data: appendPolys(nil, polys)})
+		}
 	}
 	return parts
 }
 
-// prebuilt reads a stored pyramid's zooms.
+// prebuilt reads a stored pyramid.
 type prebuilt struct {
 	prefix    string
-	read      func(ctx context.Context, name string) ([]byte, error)
+	read      func(ctx context.Context, names []string) (map[string][]byte, error)
 	tolerance float64
 	maxZoom   int
+	n         int // features
 	bound     orb.Bound
-	bounds    []orb.Bound // world bound by feature; empty for no geometry
-	hasGeom   []bool
+	cells     []cellInfo
+}
+
+type cellInfo struct {
+	bound orb.Bound // world bounds of its features
+	n     int       // its features
+}
+
+// cellSlot holds a cell's features, read on first use.
+type cellSlot struct {
+	m atomic.Pointer[cellFeatures]
+}
+
+type cellFeatures struct {
+	idx    []int32 // position in the layer
+	feats  []Feature
+	bounds []orb.Bound // world bounds at full resolution
+}
+
+// storedZoomSlot holds what a zoom part says, read on first use, and the
+// zoom's geometry by cell.
+type storedZoomSlot struct {
+	mu    sync.Mutex
+	read  atomic.Bool
+	kind  byte
+	ref   int // for zoomRef
+	cells []zoomGeomSlot
+}
+
+type zoomGeomSlot struct {
+	g atomic.Pointer[zoomGeom]
 }
 
 // LoadPrebuilt returns the layer whose pyramid is stored under prefix
-// (PrebuiltPrefix), read with read (nil when it has nothing under a name):
-// its features without geometry, the zooms read on first use. It returns
-// nil when nothing is stored under prefix. The caller sets the layer's
-// name, titles and version.
-func LoadPrebuilt(ctx context.Context, prefix string, read func(ctx context.Context, name string) ([]byte, error)) (*LayerData, error) {
+// (PrebuiltPrefix), read with read (the parts stored under the names
+// asked for, missing ones left out), the features and zooms of each cell
+// read on first use; its Features are nil. It returns nil when nothing is stored under prefix. The caller sets
+// the layer's name, titles and version.
+func LoadPrebuilt(ctx context.Context, prefix string, read func(ctx context.Context, names []string) (map[string][]byte, error)) (*LayerData, error) {
 	if prefix == "" {
 		return nil, nil
 	}
-	b, err := read(ctx, layerPartName(prefix))
+	parts, err := read(ctx, []string{layerPartName(prefix)})
+	b := parts[layerPartName(prefix)]
 	if err != nil || b == nil {
 		return nil, err
 	}
 	var opt Options
 	opt.defaults()
 	pb := &prebuilt{prefix: prefix, read: read, tolerance: opt.Tolerance, maxZoom: prebuiltMaxZoom}
-	d := &LayerData{stored: pb}
 	r := reader{b: b}
-	n := int(r.u32())
-	if r.err != nil || n > len(b) {
+	pb.n = int(r.u32())
+	pb.bound = r.bound()
+	nc := int(r.u32())
+	if r.err != nil || nc > len(b) {
 		return nil, fmt.Errorf("stored pyramid %s: %w", prefix, errCorrupt)
 	}
-	d.Features = make([]Feature, n)
-	pb.bounds = make([]orb.Bound, n)
-	pb.hasGeom = make([]bool, n)
-	for i := range d.Features {
-		f := &d.Features[i]
-		f.ID = r.u64()
-		f.Key, f.Name, f.Type = r.str(), r.str(), r.str()
-		pb.hasGeom[i] = r.u8() == 1
-		pb.bounds[i] = r.bound()
+	pb.cells = make([]cellInfo, nc)
+	for k := range pb.cells {
+		pb.cells[k] = cellInfo{bound: r.bound(), n: int(r.u32())}
 	}
-	pb.bound = r.bound()
 	if r.err != nil || r.off != len(b) {
 		return nil, fmt.Errorf("stored pyramid %s: %w", prefix, errCorrupt)
 	}
-	return d, nil
+	return &LayerData{stored: pb}, nil
 }
+
+// Stored reports whether the layer's pyramid is read from the store
+// (LoadPrebuilt).
+func (d *LayerData) Stored() bool { return d.stored != nil }
 
 var errCorrupt = errors.New("stored data do not decode")
 
 // pyramid returns the stored pyramid of d serving zooms up to maxZoom.
 func (pb *prebuilt) pyramid(d *LayerData, maxZoom int) *pyramid {
-	p := &pyramid{data: d, tolerance: pb.tolerance, stored: pb, bound: pb.bound, zooms: make([]zoomSlot, maxZoom+1)}
-	for i, b := range pb.bounds {
-		if pb.hasGeom[i] {
-			p.index.Insert(b.Min, b.Max, int32(i))
-		}
+	p := &pyramid{data: d, tolerance: pb.tolerance, stored: pb, bound: pb.bound, cells: make([]cellSlot, len(pb.cells)), szooms: make([]storedZoomSlot, maxZoom+1)}
+	for z := range p.szooms {
+		p.szooms[z].cells = make([]zoomGeomSlot, len(pb.cells))
 	}
 	return p
 }
 
-// load reads the geometry of zoom z of a stored pyramid.
-func (p *pyramid) load(ctx context.Context, z int) ([]orb.MultiPolygon, bool, error) {
-	name := zoomPartName(p.stored.prefix, z)
-	b, err := p.stored.read(ctx, name)
-	if err != nil {
-		return nil, false, err
+// decodeCellFeatures decodes the part of a cell of n features.
+func (pb *prebuilt) decodeCellFeatures(b []byte, n int) (*cellFeatures, error) {
+	m := &cellFeatures{idx: make([]int32, n), feats: make([]Feature, n), bounds: make([]orb.Bound, n)}
+	r := reader{b: b}
+	for j := range n {
+		m.idx[j] = int32(r.u32())
+		f := &m.feats[j]
+		f.ID = r.u64()
+		f.Key, f.Name, f.Type = r.str(), r.str(), r.str()
+		m.bounds[j] = r.bound()
+		if r.err == nil && (m.idx[j] < 0 || int(m.idx[j]) >= pb.n) {
+			r.err = errCorrupt
+		}
 	}
-	if len(b) == 0 {
-		// Written with the layer part in one transaction: missing only if
-		// the store lost it. Never simplify from nothing.
-		return nil, false, fmt.Errorf("stored pyramid: %s missing", name)
+	if len(b) == 0 || r.err != nil || r.off != len(b) {
+		return nil, errCorrupt
 	}
-	switch b[0] {
-	case 0, 1:
-		polys, err := decodePolys(b[1:], len(p.data.Features))
-		if err != nil {
-			return nil, false, fmt.Errorf("stored pyramid %s: %w", name, err)
-		}
-		return polys, b[0] == 1, nil
-	case 2:
-		if len(b) != 5 {
-			return nil, false, fmt.Errorf("stored pyramid %s: %w", name, errCorrupt)
-		}
-		fz := int(binary.LittleEndian.Uint32(b[1:]))
-		if fz >= z {
-			return nil, false, fmt.Errorf("stored pyramid %s: %w", name, errCorrupt)
-		}
-		g, err := p.zoom(ctx, fz)
-		if err != nil {
-			return nil, false, err
-		}
-		return g.polys, true, nil
-	}
-	return nil, false, fmt.Errorf("stored pyramid %s: %w", name, errCorrupt)
+	return m, nil
 }
 
-func encodeLayerPart(p *pyramid) []byte {
-	var b []byte
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(p.data.Features)))
-	for _, f := range p.data.Features {
-		b = binary.LittleEndian.AppendUint64(b, f.ID)
-		for _, s := range []string{f.Key, f.Name, f.Type} {
-			b = binary.LittleEndian.AppendUint32(b, uint32(len(s)))
-			b = append(b, s...)
-		}
-		var wb orb.Bound
-		has := byte(0)
-		if len(f.Geom) > 0 {
-			has = 1
-			wb = projectMultiPolygon(f.Geom).Bound()
-		}
-		b = append(b, has)
-		b = appendBound(b, wb)
+// storedZoom reads what the part of zoom z says.
+func (p *pyramid) storedZoom(ctx context.Context, z int) (*storedZoomSlot, error) {
+	slot := &p.szooms[z]
+	if slot.read.Load() {
+		return slot, nil
 	}
-	return appendBound(b, p.bound)
+	slot.mu.Lock()
+	defer slot.mu.Unlock()
+	if slot.read.Load() {
+		return slot, nil
+	}
+	name := zoomPartName(p.stored.prefix, z)
+	parts, err := p.stored.read(ctx, []string{name})
+	if err != nil {
+		return nil, err
+	}
+	b := parts[name]
+	switch {
+	case len(b) == 1 && (b[0] == zoomSimplified || b[0] == zoomFull):
+		slot.kind = b[0]
+	case len(b) == 5 && b[0] == zoomRef && int(binary.LittleEndian.Uint32(b[1:])) < z:
+		slot.kind, slot.ref = zoomRef, int(binary.LittleEndian.Uint32(b[1:]))
+	default:
+		return nil, fmt.Errorf("stored pyramid %s: %w", name, errCorrupt)
+	}
+	slot.read.Store(true)
+	return slot, nil
+}
+
+// loadFeatures reads the features of cells ks, those not read yet, in one
+// read (a tile's first request makes one read of what it needs rather than
+// one per part).
+func (p *pyramid) loadFeatures(ctx context.Context, ks []int) error {
+	names := func() []string {
+		var names []string
+		for _, k := range ks {
+			if p.cells[k].m.Load() == nil {
+				names = append(names, cellPartName(p.stored.prefix, k))
+			}
+		}
+		return names
+	}
+	if len(names()) == 0 {
+		return nil
+	}
+	p.loadMu.Lock()
+	defer p.loadMu.Unlock()
+	missing := names() // another request may have read them meanwhile
+	if len(missing) == 0 {
+		return nil
+	}
+	parts, err := p.stored.read(ctx, missing)
+	if err != nil {
+		return err
+	}
+	// Parts are written with the layer part in one transaction: one is
+	// missing only if the store lost it. Never show other data.
+	for _, k := range ks {
+		if p.cells[k].m.Load() == nil {
+			name := cellPartName(p.stored.prefix, k)
+			m, err := p.stored.decodeCellFeatures(parts[name], p.stored.cells[k].n)
+			if err != nil {
+				return fmt.Errorf("stored pyramid %s: %w", name, err)
+			}
+			p.cells[k].m.Store(m)
+		}
+	}
+	return nil
+}
+
+// loadGeometry reads the geometry of cells ks at zoom z, that not read
+// yet, in one read.
+func (p *pyramid) loadGeometry(ctx context.Context, z int, ks []int) error {
+	sz, err := p.storedZoom(ctx, z)
+	if err != nil {
+		return err
+	}
+	gz, gsz := z, sz // the zoom whose geometry zoom z shows
+	if sz.kind == zoomRef {
+		gz = sz.ref
+		if gsz, err = p.storedZoom(ctx, gz); err != nil {
+			return err
+		}
+	}
+	loaded := func() bool {
+		for _, k := range ks {
+			if sz.cells[k].g.Load() == nil {
+				return false
+			}
+		}
+		return true
+	}
+	if loaded() {
+		return nil
+	}
+	p.loadMu.Lock()
+	defer p.loadMu.Unlock()
+	var names []string // those another request has not read meanwhile
+	for _, k := range ks {
+		if gsz.cells[k].g.Load() == nil {
+			names = append(names, cellZoomPartName(p.stored.prefix, gz, k))
+		}
+	}
+	var parts map[string][]byte
+	if len(names) > 0 {
+		if parts, err = p.stored.read(ctx, names); err != nil {
+			return err
+		}
+	}
+	for _, k := range ks {
+		if gsz.cells[k].g.Load() == nil {
+			name := cellZoomPartName(p.stored.prefix, gz, k)
+			polys, err := decodePolys(parts[name], p.stored.cells[k].n)
+			if err != nil {
+				return fmt.Errorf("stored pyramid %s: %w", name, err)
+			}
+			gsz.cells[k].g.Store(newZoomGeom(gz, polys, gsz.kind != zoomSimplified, nil))
+		}
+		if sz.cells[k].g.Load() == nil { // zoom z refers to gz
+			sz.cells[k].g.Store(newZoomGeom(z, gsz.cells[k].g.Load().polys, true, nil))
+		}
+	}
+	return nil
+}
+
+// storedCandidates is candidates for a stored pyramid: of the cells whose
+// bounds intersect b, the features whose own bounds do (those the live
+// pyramid's index finds).
+func (p *pyramid) storedCandidates(ctx context.Context, z int, b orb.Bound) ([]cand, error) {
+	var ks []int
+	for k, c := range p.stored.cells {
+		if c.bound.Intersects(b) {
+			ks = append(ks, k)
+		}
+	}
+	if err := p.loadFeatures(ctx, ks); err != nil {
+		return nil, err
+	}
+	// Only the cells with a feature that reaches b need their geometry.
+	reach := ks[:0]
+	for _, k := range ks {
+		m := p.cells[k].m.Load()
+		for j := range m.idx {
+			if m.bounds[j].Intersects(b) {
+				reach = append(reach, k)
+				break
+			}
+		}
+	}
+	if err := p.loadGeometry(ctx, z, reach); err != nil {
+		return nil, err
+	}
+	var out []cand
+	for _, k := range reach {
+		m, g := p.cells[k].m.Load(), p.szooms[z].cells[k].g.Load()
+		for j := range m.idx {
+			if m.bounds[j].Intersects(b) {
+				out = append(out, cand{g: g, i: int32(j), idx: m.idx[j], f: &m.feats[j]})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b cand) int { return cmp.Compare(a.idx, b.idx) })
+	return out, nil
+}
+
+// allCells returns the geometry of zoom z of every cell.
+func (p *pyramid) allCells(ctx context.Context, z int) ([]*zoomGeom, error) {
+	ks := make([]int, len(p.stored.cells))
+	for k := range ks {
+		ks[k] = k
+	}
+	if err := p.loadGeometry(ctx, z, ks); err != nil {
+		return nil, err
+	}
+	out := make([]*zoomGeom, len(ks))
+	for k := range ks {
+		out[k] = p.szooms[z].cells[k].g.Load()
+	}
+	return out, nil
 }
 
 func appendBound(b []byte, r orb.Bound) []byte {

@@ -38,6 +38,7 @@ type partReader struct {
 	mu    sync.Mutex
 	parts map[string][]byte
 	reads []string
+	calls int
 }
 
 func newPartReader(parts []PrebuiltPart) *partReader {
@@ -48,11 +49,18 @@ func newPartReader(parts []PrebuiltPart) *partReader {
 	return r
 }
 
-func (r *partReader) read(_ context.Context, name string) ([]byte, error) {
+func (r *partReader) read(_ context.Context, names []string) (map[string][]byte, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.reads = append(r.reads, name)
-	return r.parts[name], nil
+	r.calls++
+	out := map[string][]byte{}
+	for _, name := range names {
+		r.reads = append(r.reads, name)
+		if b, ok := r.parts[name]; ok {
+			out[name] = b
+		}
+	}
+	return out, nil
 }
 
 // storedSource serves the seed layers from their stored pyramids.
@@ -149,9 +157,11 @@ func TestPrebuiltTilesMatchLive(t *testing.T) {
 	}
 }
 
-// A stored pyramid is read a zoom at a time, and only the zooms asked for:
-// a zoom at full resolution reads the first full zoom it refers to.
-func TestPrebuiltReadsOnlyTheZoomsAsked(t *testing.T) {
+// A stored pyramid is read by zoom and cell, only what a tile shows: the
+// first Gemeinde tile at z8 reads the features and z7 geometry (z8 refers
+// to it: the VG5000 Gemeinden are at full resolution from z7 on) of the
+// cells it reaches, a small part of the layer.
+func TestPrebuiltReadsOnlyWhatATileShows(t *testing.T) {
 	parts := prebuiltSeed(t)["gemeinde"]
 	r := newPartReader(parts)
 	ctx := context.Background()
@@ -165,10 +175,23 @@ func TestPrebuiltReadsOnlyTheZoomsAsked(t *testing.T) {
 		t.Fatalf("gemeinde/8/134/86: %v, %v", tl, err)
 	}
 	prefix := PrebuiltPrefix(Options{})
-	// The Gemeinden (VG5000) are at full resolution from z7 on.
-	want := []string{prefix + "layer", prefix + "z8", prefix + "z7"}
-	if strings.Join(r.reads, " ") != strings.Join(want, " ") {
-		t.Errorf("read %v, want %v", r.reads, want)
+	read, total := 0, 0
+	for _, p := range parts {
+		total += len(p.Data)
+	}
+	for _, name := range r.reads {
+		read += len(r.parts[name])
+		rest := strings.TrimPrefix(name, prefix)
+		if !(rest == "layer" || rest == "z8" || rest == "z7" || strings.HasPrefix(rest, "c") || strings.HasPrefix(rest, "z7.c")) {
+			t.Errorf("read %s", name)
+		}
+	}
+	t.Logf("read %d parts in %d reads, %d of %d bytes", len(r.reads), r.calls, read, total)
+	if r.calls > 5 { // the layer, the cells' features, the zoom parts of z8 and z7, the cells' geometry
+		t.Errorf("%d reads, want at most 5", r.calls)
+	}
+	if read*25 > total {
+		t.Errorf("read %d of %d bytes, want at most 4 %%", read, total)
 	}
 }
 
@@ -193,7 +216,10 @@ func TestPrebuiltMissingOrForeign(t *testing.T) {
 		edit func(map[string][]byte)
 	}{
 		{"missing zoom", func(m map[string][]byte) { delete(m, prefix+"z6") }},
-		{"truncated zoom", func(m map[string][]byte) { m[prefix+"z6"] = m[prefix+"z6"][:len(m[prefix+"z6"])-3] }},
+		{"missing geometry", func(m map[string][]byte) { edit(m, prefix+"z6.c", nil) }},
+		{"truncated geometry", func(m map[string][]byte) { edit(m, prefix+"z6.c", func(b []byte) []byte { return b[:len(b)-3] }) }},
+		{"missing features", func(m map[string][]byte) { edit(m, prefix+"c", nil) }},
+		{"truncated features", func(m map[string][]byte) { edit(m, prefix+"c", func(b []byte) []byte { return b[:len(b)-1] }) }},
 	} {
 		r := newPartReader(parts)
 		tc.edit(r.parts)
@@ -218,11 +244,25 @@ func TestPrebuiltMissingOrForeign(t *testing.T) {
 	}
 }
 
+// edit changes the parts whose names start with prefix with fn (deletes
+// them when fn is nil).
+func edit(m map[string][]byte, prefix string, fn func([]byte) []byte) {
+	for name, b := range m {
+		if strings.HasPrefix(name, prefix) {
+			if fn == nil {
+				delete(m, name)
+			} else {
+				m[name] = fn(b)
+			}
+		}
+	}
+}
+
 // prebuiltDigest is the SHA-256 of the stored pyramids of the seed layers.
-// When it changes, the simplification changed: bump prebuiltVersion (so
+// When it changes, the simplification or the format changed: bump prebuiltVersion (so
 // that pyramids stored by earlier builds are no longer read) and update
 // the digest here.
-const prebuiltDigest = "4bbbf921de0af41168eda35797e282819b9ccf3dccb7971031f4de22ead95a79"
+const prebuiltDigest = "8d3a231a2c14204bbade5fe70761ccd0904decd20e4f85b50a9f4a3d9cfe30df"
 
 func TestPrebuiltDigest(t *testing.T) {
 	parts := prebuiltSeed(t)
@@ -235,5 +275,59 @@ func TestPrebuiltDigest(t *testing.T) {
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != prebuiltDigest {
 		t.Errorf("stored pyramids of the seed layers have digest %s, want %s: the simplification changed — bump prebuiltVersion and update prebuiltDigest", got, prebuiltDigest)
+	}
+}
+
+// Requests and the warm-up read a stored pyramid's cells at the same time:
+// each cell is read once and every tile is the live one.
+func TestPrebuiltConcurrentReads(t *testing.T) {
+	parts := prebuiltSeed(t)["kreis"]
+	ctx := context.Background()
+	r := newPartReader(parts)
+	d, err := LoadPrebuilt(ctx, PrebuiltPrefix(Options{}), r.read)
+	if err != nil || d == nil {
+		t.Fatalf("LoadPrebuilt: %v, %v", d, err)
+	}
+	d.Name, d.Version = "kreis", 1
+	stored := NewServer(&firstSource{seedSource: &seedSource{version: 1}, d: d}, Options{CacheBytes: -1, WarmMaxZoom: 6})
+	live := NewServer(&seedSource{version: 1}, Options{CacheBytes: -1})
+	coords, err := live.Coords(ctx, "kreis", 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := stored.Warm(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(coords); i += 4 {
+				c := coords[i]
+				a, err := live.Tile(ctx, "kreis", 6, c[0], c[1], ValueQuery{})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				b, err := stored.Tile(ctx, "kreis", 6, c[0], c[1], ValueQuery{})
+				if err != nil || a.ETag != b.ETag {
+					t.Errorf("kreis/6/%d/%d: %v, ETag %s, live %s", c[0], c[1], err, b.ETag, a.ETag)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for _, name := range r.reads {
+		if seen[name] {
+			t.Errorf("%s read twice", name)
+		}
+		seen[name] = true
 	}
 }

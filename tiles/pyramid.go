@@ -28,8 +28,12 @@ type pyramid struct {
 	// feature's bound at any zoom lies within it: one index serves every
 	// zoom.
 	index rtree.RTreeG[int32]
-	// stored, when set, reads the zooms simplified before (cov is nil).
+	// stored, when set, reads the zooms simplified before (cov is nil,
+	// index empty): by cell, see prebuilt.
 	stored *prebuilt
+	cells  []cellSlot       // by cell: its features, read on first use
+	szooms []storedZoomSlot // by zoom: its cells' geometry, read on first use
+	loadMu sync.Mutex       // held while cells are read
 
 	// zooms holds the geometry by zoom, each built on first use with its
 	// own lock: a request for one zoom never waits for the build of another
@@ -85,9 +89,9 @@ func newPyramid(data *LayerData, maxZoom int, tolerance float64) *pyramid {
 	return p
 }
 
-// zoom returns the geometry of zoom z: simplified from the coverage with a
-// tolerance of p.tolerance tile units at that zoom, or read from the store
-// for a stored pyramid, the first time.
+// zoom returns the geometry of zoom z, simplified from the coverage with a
+// tolerance of p.tolerance tile units at that zoom the first time. Not for
+// a stored pyramid (see cellZoom).
 func (p *pyramid) zoom(ctx context.Context, z int) (*zoomGeom, error) {
 	slot := &p.zooms[z]
 	if g := slot.g.Load(); g != nil {
@@ -98,17 +102,8 @@ func (p *pyramid) zoom(ctx context.Context, z int) (*zoomGeom, error) {
 	if g := slot.g.Load(); g != nil {
 		return g, nil
 	}
-	var g *zoomGeom
-	if p.stored != nil {
-		polys, full, err := p.load(ctx, z)
-		if err != nil {
-			return nil, err
-		}
-		g = newZoomGeom(z, polys, full, &p.index)
-	} else {
-		polys, full := p.simplify(z)
-		g = newZoomGeom(z, polys, full, &p.index)
-	}
+	polys, full := p.simplify(z)
+	g := newZoomGeom(z, polys, full, &p.index)
 	slot.g.Store(g)
 	return g, nil
 }
@@ -163,6 +158,54 @@ func newZoomGeom(z int, polys []orb.MultiPolygon, full bool, index *rtree.RTreeG
 	return g
 }
 
+// cand is a feature that may reach a tile: its geometry is entry i of g.
+type cand struct {
+	g   *zoomGeom
+	i   int32
+	idx int32 // position in the layer (the order of a tile's features)
+	f   *Feature
+}
+
+// candidates returns the features of zoom z whose full-resolution bounds
+// intersect the world-coordinate bound b, in layer order.
+func (p *pyramid) candidates(ctx context.Context, z int, b orb.Bound) ([]cand, error) {
+	if p.stored != nil {
+		return p.storedCandidates(ctx, z, b)
+	}
+	g, err := p.zoom(ctx, z)
+	if err != nil {
+		return nil, err
+	}
+	idx := g.intersecting(b, nil)
+	out := make([]cand, len(idx))
+	for k, i := range idx {
+		out[k] = cand{g: g, i: int32(i), idx: int32(i), f: &p.data.Features[i]}
+	}
+	return out, nil
+}
+
+// coords calls fn for every tile of zoom z that a polygon's bound reaches,
+// once each, in no particular order.
+func (p *pyramid) coords(ctx context.Context, z int, fn func(x, y uint32)) error {
+	seen := map[[2]uint32]bool{}
+	if p.stored != nil {
+		gs, err := p.allCells(ctx, z)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			g.tiles(seen, fn)
+		}
+		return nil
+	}
+	g, err := p.zoom(ctx, z)
+	if err != nil {
+		return err
+	}
+	g.tiles(seen, fn)
+	return nil
+}
+
 // intersecting returns the indices of the features whose bounds intersect
 // the world-coordinate bound b, in feature order.
 func (g *zoomGeom) intersecting(b orb.Bound, dst []int) []int {
@@ -182,10 +225,9 @@ func (g *zoomGeom) partTiles(i, j int) (x0, y0, x1, y1 uint32) {
 	return r[0], r[1], r[2], r[3]
 }
 
-// tiles calls fn for every tile that a polygon's bound reaches, once each,
-// in no particular order.
-func (g *zoomGeom) tiles(fn func(x, y uint32)) {
-	seen := map[[2]uint32]bool{}
+// tiles calls fn for every tile that a polygon's bound reaches and that is
+// not in seen yet (adding it), in no particular order.
+func (g *zoomGeom) tiles(seen map[[2]uint32]bool, fn func(x, y uint32)) {
 	for _, r := range g.parts {
 		for x := r[0]; x <= r[2]; x++ {
 			for y := r[1]; y <= r[3]; y++ {

@@ -300,11 +300,11 @@ func (s *Server) render(ctx context.Context, layer string, z int, x, y uint32, q
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	g, err := p.zoom(ctx, z)
+	cands, err := p.candidates(ctx, z, worldBound(z, x, y))
 	if err != nil {
 		return nil, err
 	}
-	return s.encodeTile(p, g, z, x, y, vals)
+	return s.encodeTile(p, cands, z, x, y, vals)
 }
 
 // pyramid returns the geometry of a layer for every zoom: built once per
@@ -330,12 +330,10 @@ func (s *Server) Coords(ctx context.Context, layer string, z int) ([][2]uint32, 
 	if err != nil {
 		return nil, err
 	}
-	g, err := p.zoom(ctx, z)
-	if err != nil {
+	var out [][2]uint32
+	if err := p.coords(ctx, z, func(x, y uint32) { out = append(out, [2]uint32{x, y}) }); err != nil {
 		return nil, err
 	}
-	var out [][2]uint32
-	g.tiles(func(x, y uint32) { out = append(out, [2]uint32{x, y}) })
 	sortCoords(out)
 	return out, nil
 }
@@ -382,11 +380,9 @@ func (s *Server) Warm(ctx context.Context) error {
 			if err := s.yieldToRequests(ctx); err != nil {
 				return err
 			}
-			g, err := p.zoom(ctx, z)
-			if err != nil {
+			if err := p.coords(ctx, z, func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) }); err != nil {
 				return err
 			}
-			g.tiles(func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) })
 		}
 	}
 	work := make(chan job)
@@ -509,18 +505,18 @@ func (s *Server) KeepWarm(ctx context.Context, interval time.Duration) {
 
 // encodeTile cuts tile (z, x, y) from the layer's geometry at zoom z and
 // encodes it.
-func (s *Server) encodeTile(p *pyramid, g *zoomGeom, z int, x, y uint32, vals *ValueSet) (*Tile, error) {
+func (s *Server) encodeTile(p *pyramid, cands []cand, z int, x, y uint32, vals *ValueSet) (*Tile, error) {
 	t := &Tile{Layer: p.data.Name, Z: z, X: x, Y: y, Version: p.data.Version}
-	idx := g.intersecting(worldBound(z, x, y), nil)
 	tl, _ := s.tilers.Get().(*tiler)
 	if tl == nil {
 		tl = &tiler{}
 	}
 	defer s.tilers.Put(tl)
 	tl.reset(z, x, y, s.opt.Buffer)
-	feats := make([]*geojson.Feature, 0, len(idx))
+	feats := make([]*geojson.Feature, 0, len(cands))
 	var segs []seg
-	for _, i := range idx {
+	for _, c := range cands {
+		g, i := c.g, int(c.i)
 		var mp orb.MultiPolygon
 		for j, poly := range g.polys[i] {
 			x0, y0, x1, y1 := g.partTiles(i, j)
@@ -547,7 +543,7 @@ func (s *Server) encodeTile(p *pyramid, g *zoomGeom, z int, x, y uint32, vals *V
 			}
 			t.Anchored++
 		}
-		f := &p.data.Features[i]
+		f := c.f
 		gf := &geojson.Feature{Type: "Feature", Geometry: mp, Properties: geojson.Properties{"key": f.Key, "name": f.Name, "type": f.Type}}
 		if len(mp) == 1 {
 			gf.Geometry = mp[0]

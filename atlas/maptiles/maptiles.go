@@ -174,8 +174,8 @@ func storedLayerData(ctx context.Context, snap *atlas.Snapshot, level atlas.Leve
 	if set == nil {
 		return nil, nil
 	}
-	ld, err := tiles.LoadPrebuilt(ctx, prefix, func(ctx context.Context, name string) ([]byte, error) {
-		return snap.Derived(ctx, level, name)
+	ld, err := tiles.LoadPrebuilt(ctx, prefix, func(ctx context.Context, names []string) (map[string][]byte, error) {
+		return snap.Derived(ctx, level, names)
 	})
 	if err != nil || ld == nil {
 		return nil, err

@@ -320,14 +320,26 @@ func (s *Store) Locate(ctx context.Context, lon, lat float64, level atlas.Level)
 }
 
 // Derived implements atlas.DerivedStore.
-func (s *Store) Derived(ctx context.Context, level atlas.Level, name string) ([]byte, error) {
-	var b []byte
-	err := s.pool.QueryRow(ctx, `SELECT data FROM derived WHERE level = $1 AND name = $2`, level.String(), name).Scan(&b)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
+func (s *Store) Derived(ctx context.Context, level atlas.Level, names []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(names))
+	if len(names) == 0 {
+		return out, nil
 	}
+	rows, err := s.pool.Query(ctx, `SELECT name, data FROM derived WHERE level = $1 AND name = ANY($2)`, level.String(), names)
 	if err != nil {
-		return nil, wrap("read derived "+name+" of "+level.String(), err)
+		return nil, wrap("read derived data of "+level.String(), err)
 	}
-	return b, nil
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var b []byte
+		if err := rows.Scan(&name, &b); err != nil {
+			return nil, wrap("read derived data of "+level.String(), err)
+		}
+		out[name] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("read derived data of "+level.String(), err)
+	}
+	return out, nil
 }

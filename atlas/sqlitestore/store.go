@@ -258,14 +258,31 @@ func internFlag(b []byte) atlas.Flag {
 }
 
 // Derived implements atlas.DerivedStore.
-func (s *Store) Derived(ctx context.Context, level atlas.Level, name string) ([]byte, error) {
-	var b []byte
-	err := s.db.QueryRowContext(ctx, `SELECT data FROM derived WHERE level = ? AND name = ?`, level.String(), name).Scan(&b)
-	if errNoRows(err) {
-		return nil, nil
+func (s *Store) Derived(ctx context.Context, level atlas.Level, names []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(names))
+	if len(names) == 0 {
+		return out, nil
 	}
+	args := make([]any, 0, len(names)+1)
+	args = append(args, level.String())
+	for _, n := range names {
+		args = append(args, n)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT name, data FROM derived WHERE level = ? AND name IN (?`+strings.Repeat(", ?", len(names)-1)+`)`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("read derived %s of %s: %w", name, level, err)
+		return nil, fmt.Errorf("read derived data of %s: %w", level, err)
 	}
-	return b, nil
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var b []byte
+		if err := rows.Scan(&name, &b); err != nil {
+			return nil, fmt.Errorf("read derived data of %s: %w", level, err)
+		}
+		out[name] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read derived data of %s: %w", level, err)
+	}
+	return out, nil
 }

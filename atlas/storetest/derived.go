@@ -22,11 +22,12 @@ func RunDerived(t *testing.T, open Open, raw func(t *testing.T, s atlas.Store, s
 	}
 	get := func(l atlas.Level, name string) string {
 		t.Helper()
-		b, err := ds.Derived(ctx, l, name)
+		m, err := ds.Derived(ctx, l, []string{name, "other"})
 		if err != nil {
 			t.Fatalf("Derived(%s, %s): %v", l, name, err)
 		}
-		if b == nil {
+		b, ok := m[name]
+		if !ok {
 			return "<none>"
 		}
 		return string(b)
@@ -46,6 +47,9 @@ func RunDerived(t *testing.T, open Open, raw func(t *testing.T, s atlas.Store, s
 	write(atlas.BoundaryChange{Set: gr.Set, Regions: gr.Regions, Derived: []atlas.Derived{{Name: "a", Data: []byte("gemeinde 1")}}})
 	if a, b, g := get(atlas.LevelLand, "a"), get(atlas.LevelLand, "b"), get(atlas.LevelGemeinde, "a"); a != "land 1" || b != "land 1b" || g != "gemeinde 1" {
 		t.Errorf("after two writes: land a %q, b %q, gemeinde a %q", a, b, g)
+	}
+	if m, err := ds.Derived(ctx, atlas.LevelLand, []string{"b", "a", "c"}); err != nil || len(m) != 2 || string(m["a"]) != "land 1" || string(m["b"]) != "land 1b" {
+		t.Errorf("Derived(land, b a c) = %q, %v", m, err)
 	}
 	if got := get(atlas.LevelKreis, "a"); got != "<none>" {
 		t.Errorf("level without boundaries: derived a = %q", got)
