@@ -52,6 +52,13 @@ func tileError(z int, x, y uint32, err error) error {
 // Tile implements atlas.TileSet.
 func (t *Tiles) Tile(ctx context.Context, level atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, error) {
 	tl, err := t.srv.Tile(ctx, level.String(), z, x, y, valueQuery(q))
+	for try := 0; try < 2 && atlas.IsStale(err); try++ {
+		// A stored pyramid's cells are read on first use: the data changed
+		// between the layer's read and theirs. Render it again in the new
+		// version (never from parts of another one).
+		t.svc.Invalidate()
+		tl, err = t.srv.Tile(ctx, level.String(), z, x, y, valueQuery(q))
+	}
 	if err != nil {
 		return atlas.Tile{}, tileError(z, x, y, err)
 	}

@@ -3,11 +3,14 @@ package maptiles
 import (
 	"bytes"
 	"context"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
+	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
 	"github.com/standortatlas/standortatlas/atlas/storetest"
 	"github.com/standortatlas/standortatlas/tiles"
 )
@@ -92,4 +95,53 @@ func TestStoredPyramidOnlyForTheRegionsStored(t *testing.T) {
 		t.Fatal("boundaries written through the intake again: tiles not read from the stored pyramid")
 	}
 	same("stored pyramid again")
+}
+
+// changingStore writes new boundaries just before the first read of a
+// stored pyramid's cell geometry, as another instance's import could.
+type changingStore struct {
+	*sqlitestore.Store
+	change func()
+	once   sync.Once
+}
+
+func (s *changingStore) Derived(ctx context.Context, l atlas.Level, names []string) (map[string][]byte, error) {
+	for _, n := range names {
+		if strings.Contains(n, ".z") && strings.Contains(n, ".c") {
+			s.once.Do(s.change)
+		}
+	}
+	return s.Store.Derived(ctx, l, names)
+}
+
+// A tile whose cells are read after the data changed is rendered in the
+// new version, from the new regions: never from parts of two versions, and
+// not an error.
+func TestStoredPyramidReadAcrossAChange(t *testing.T) {
+	ctx := context.Background()
+	inner := emptyStore(t)
+	lr := storetest.Laender(t)
+	in := &ingest.Intake{Store: inner}
+	write := func(regions []atlas.Region) {
+		t.Helper()
+		c := atlas.Change{Release: atlas.Release{Source: "boundaries_land"}, Boundaries: []atlas.BoundaryChange{{Set: lr.Set, Regions: regions}}}
+		if _, err := in.Commit(ctx, "test", c, atlas.AuditEntry{}); err != nil {
+			t.Error(err)
+		}
+	}
+	write(lr.Regions)
+	st := &changingStore{Store: inner, change: func() { write(lr.Regions[1:]) }} // without Schleswig-Holstein
+	svc := atlas.NewService(st, atlas.Options{VersionCheck: time.Hour})
+	stored := New(svc, tiles.Options{CacheBytes: -1})
+	v0, err := svc.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := stored.Tile(ctx, atlas.LevelLand, 0, 0, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tl.Version == v0 || tl.Identity.(*tiles.Tile).Features != 15 {
+		t.Errorf("tile of version %d (before the change %d) with %d features, want the new version's 15", tl.Version, v0, tl.Identity.(*tiles.Tile).Features)
+	}
 }
