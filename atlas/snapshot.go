@@ -228,7 +228,8 @@ func (snap *Snapshot) buildLevel(ctx context.Context, l Level) (*LevelData, erro
 // boundary set and the regions (ordered by key) with their stored,
 // full-resolution geometry in Region.Geom. LevelData adds the display
 // geometry; the vector tiles, which simplify per zoom themselves, start
-// from the stored level and so never wait for the display geometry.
+// from the stored level (unless the store keeps their pyramid, see
+// DerivedStore) and so never wait for the display geometry.
 type StoredLevel struct {
 	Level   Level
 	Set     BoundarySet

@@ -30,7 +30,8 @@ type Source interface {
 	// Layers lists the names of the layers that have data, in the order in
 	// which they should be warmed.
 	Layers(ctx context.Context) ([]string, error)
-	// Layer returns the full-resolution features of a layer (an error
+	// Layer returns the full-resolution features of a layer, or a layer
+	// whose pyramid is read from a store (LoadPrebuilt) (an error
 	// wrapping ErrUnknownLayer, or the Source's own not-found error, when
 	// there is none). It is called for every tile rendered and must return
 	// the same *LayerData for as long as the data version stays the same:

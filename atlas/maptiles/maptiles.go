@@ -102,7 +102,8 @@ func (t *Tiles) PlacesTile(ctx context.Context, z int, x, y uint32, categories [
 // Source returns the tile server's Source over svc: layers are the levels
 // with boundaries, features their stored (full-resolution) regions of the
 // current snapshot, values those of the map's classified view. It never
-// reads a stored pyramid (see New), so it serves a Server of any options.
+// reads a stored pyramid (as the Source of New does when the store keeps
+// one for the server's options), so it serves a Server of any options.
 func Source(svc *atlas.Service) tiles.Source { return source{svc: svc} }
 
 type source struct {
