@@ -160,7 +160,7 @@ func TestPrebuiltTilesMatchLive(t *testing.T) {
 // A stored pyramid is read by zoom and cell, only what a tile shows: the
 // first Gemeinde tile at z8 reads the features and z7 geometry (z8 refers
 // to it: the VG5000 Gemeinden are at full resolution from z7 on) of the
-// cells it reaches, a small part of the layer.
+// cells it reaches, a small part of the layer, in three reads.
 func TestPrebuiltReadsOnlyWhatATileShows(t *testing.T) {
 	parts := prebuiltSeed(t)["gemeinde"]
 	r := newPartReader(parts)
@@ -182,13 +182,13 @@ func TestPrebuiltReadsOnlyWhatATileShows(t *testing.T) {
 	for _, name := range r.reads {
 		read += len(r.parts[name])
 		rest := strings.TrimPrefix(name, prefix)
-		if !(rest == "layer" || rest == "z8" || rest == "z7" || strings.HasPrefix(rest, "c") || strings.HasPrefix(rest, "z7.c")) {
+		if !(rest == "layer" || strings.HasPrefix(rest, "c") || strings.HasPrefix(rest, "z7.c")) {
 			t.Errorf("read %s", name)
 		}
 	}
 	t.Logf("read %d parts in %d reads, %d of %d bytes", len(r.reads), r.calls, read, total)
-	if r.calls > 5 { // the layer, the cells' features, the zoom parts of z8 and z7, the cells' geometry
-		t.Errorf("%d reads, want at most 5", r.calls)
+	if r.calls != 3 { // the layer, the cells' features, the cells' geometry
+		t.Errorf("%d reads, want 3", r.calls)
 	}
 	if read*25 > total {
 		t.Errorf("read %d of %d bytes, want at most 4 %%", read, total)
@@ -215,7 +215,6 @@ func TestPrebuiltMissingOrForeign(t *testing.T) {
 		name string
 		edit func(map[string][]byte)
 	}{
-		{"missing zoom", func(m map[string][]byte) { delete(m, prefix+"z6") }},
 		{"missing geometry", func(m map[string][]byte) { edit(m, prefix+"z6.c", nil) }},
 		{"truncated geometry", func(m map[string][]byte) { edit(m, prefix+"z6.c", func(b []byte) []byte { return b[:len(b)-3] }) }},
 		{"missing features", func(m map[string][]byte) { edit(m, prefix+"c", nil) }},
@@ -231,6 +230,13 @@ func TestPrebuiltMissingOrForeign(t *testing.T) {
 		s := NewServer(&firstSource{seedSource: &seedSource{version: 1}, d: d}, Options{CacheBytes: -1})
 		if tl, err := s.Tile(ctx, "kreis", 6, 33, 21, ValueQuery{}); err == nil {
 			t.Errorf("%s: kreis/6/33/21 served (%d features), want an error", tc.name, tl.Features)
+		}
+	}
+	for _, cut := range []int{1, 5} {
+		r := newPartReader(parts)
+		r.parts[prefix+"layer"] = r.parts[prefix+"layer"][:len(r.parts[prefix+"layer"])-cut]
+		if d, err := LoadPrebuilt(ctx, prefix, r.read); err == nil {
+			t.Errorf("layer part cut by %d bytes: LoadPrebuilt = %v, want an error", cut, d)
 		}
 	}
 	d, err := LoadPrebuilt(ctx, prefix, newPartReader(parts).read)
@@ -262,7 +268,7 @@ func edit(m map[string][]byte, prefix string, fn func([]byte) []byte) {
 // When it changes, the simplification or the format changed: bump prebuiltVersion (so
 // that pyramids stored by earlier builds are no longer read) and update
 // the digest here.
-const prebuiltDigest = "8d3a231a2c14204bbade5fe70761ccd0904decd20e4f85b50a9f4a3d9cfe30df"
+const prebuiltDigest = "878f914b095c654a259255d61db078e488488ae62715567b4d133b27c7595bcb"
 
 func TestPrebuiltDigest(t *testing.T) {
 	parts := prebuiltSeed(t)
