@@ -205,6 +205,19 @@ type Change struct {
 type BoundaryChange struct {
 	Set     BoundarySet
 	Regions []Region
+	// Derived holds data computed from Regions before the write (the
+	// vector tiles' zoom pyramid, see maptiles.Prebuild). A store that
+	// implements DerivedStore keeps it with the regions and replaces it
+	// with them, in the same transaction: whatever it returns belongs to
+	// the regions stored. Readers check the name, which carries the
+	// version of the algorithm, and compute live when it is missing.
+	Derived []Derived
+}
+
+// Derived is one named piece of data computed from a level's regions.
+type Derived struct {
+	Name string
+	Data []byte
 }
 
 // PlaceChange changes places.

@@ -134,9 +134,19 @@ func (s *Service) StoredLevel(ctx context.Context, l Level) (*Snapshot, *StoredL
 	return inCurrentSnapshot(ctx, s, l, (*Snapshot).StoredLevel)
 }
 
+// DeriveCurrent is Derive in the current snapshot: when build finds that
+// the data changed while it read (IsStale), it runs again in the snapshot
+// of the new version, so that what it returns belongs to the version of the
+// snapshot returned.
+func DeriveCurrent[T any](ctx context.Context, s *Service, key any, build func(context.Context, *Snapshot) (T, error)) (*Snapshot, T, error) {
+	return inCurrentSnapshot(ctx, s, key, func(snap *Snapshot, ctx context.Context, key any) (T, error) {
+		return Derive(ctx, snap, key, func(ctx context.Context) (T, error) { return build(ctx, snap) })
+	})
+}
+
 // inCurrentSnapshot returns get's level of the current snapshot, reading it
 // again under the new version when the data change while it is read.
-func inCurrentSnapshot[T any](ctx context.Context, s *Service, l Level, get func(*Snapshot, context.Context, Level) (T, error)) (*Snapshot, T, error) {
+func inCurrentSnapshot[T, K any](ctx context.Context, s *Service, l K, get func(*Snapshot, context.Context, K) (T, error)) (*Snapshot, T, error) {
 	var zero T
 	for range 3 {
 		snap, err := s.Snapshot(ctx)
@@ -150,7 +160,7 @@ func inCurrentSnapshot[T any](ctx context.Context, s *Service, l Level, get func
 		}
 		return snap, d, err
 	}
-	return nil, zero, fmt.Errorf("boundaries of level %s: data kept changing while being read", l)
+	return nil, zero, fmt.Errorf("%v: data kept changing while being read", l)
 }
 
 // ServiceStats are counters for monitoring.

@@ -228,7 +228,8 @@ func (snap *Snapshot) buildLevel(ctx context.Context, l Level) (*LevelData, erro
 // boundary set and the regions (ordered by key) with their stored,
 // full-resolution geometry in Region.Geom. LevelData adds the display
 // geometry; the vector tiles, which simplify per zoom themselves, start
-// from the stored level and so never wait for the display geometry.
+// from the stored level (unless the store keeps their pyramid, see
+// DerivedStore) and so never wait for the display geometry.
 type StoredLevel struct {
 	Level   Level
 	Set     BoundarySet
@@ -283,6 +284,32 @@ func (snap *Snapshot) readLevel(ctx context.Context, l Level) (*StoredLevel, err
 	}
 	return sl, nil
 }
+
+// Derived returns the data the store keeps under names for level with its
+// regions, by name (DerivedStore; names it has none under are left out,
+// all of them when the store keeps none). They are read in this
+// snapshot's data version or not at all: when the data changed, it fails
+// with an error that DeriveCurrent retries.
+func (snap *Snapshot) Derived(ctx context.Context, l Level, names []string) (map[string][]byte, error) {
+	ds, ok := snap.svc.store.(DerivedStore)
+	if !ok {
+		return nil, nil
+	}
+	m, err := ds.Derived(ctx, l, names)
+	if err != nil {
+		return nil, fmt.Errorf("derived data of level %s: %w", l, err)
+	}
+	if v, err := snap.svc.store.DataVersion(ctx); err != nil {
+		return nil, err
+	} else if v != snap.Version {
+		return nil, fmt.Errorf("derived data of level %s: %w", l, errStale)
+	}
+	return m, nil
+}
+
+// IsStale reports whether err says that the data changed while they were
+// read for a snapshot (the snapshot is outdated; a newer one has them).
+func IsStale(err error) bool { return errors.Is(err, errStale) }
 
 type boundarySetsKey struct{}
 

@@ -85,3 +85,14 @@ type Store interface {
 	DataVersion(ctx context.Context) (int64, error)
 	Close() error
 }
+
+// DerivedStore is implemented by stores that keep BoundaryChange.Derived:
+// written and replaced with the regions of its level in the same
+// transaction, and dropped when the store could not keep the regions as
+// given (a repair of their geometry), so that it always belongs to the
+// regions stored.
+type DerivedStore interface {
+	// Derived returns the data stored for level under names, by name;
+	// names with none are left out.
+	Derived(ctx context.Context, level Level, names []string) (map[string][]byte, error)
+}

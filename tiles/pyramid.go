@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"slices"
 	"sync"
@@ -14,7 +15,9 @@ import (
 )
 
 // pyramid is a layer's geometry at every zoom: the full-resolution features
-// in world coordinates as one coverage, simplified per zoom on demand.
+// in world coordinates as one coverage, simplified per zoom on demand — or,
+// for a layer read with LoadPrebuilt, the zooms simplified before (at the
+// write of the boundaries), read on demand.
 type pyramid struct {
 	data      *LayerData
 	bound     orb.Bound // WGS84 bound of all features
@@ -25,6 +28,12 @@ type pyramid struct {
 	// feature's bound at any zoom lies within it: one index serves every
 	// zoom.
 	index rtree.RTreeG[int32]
+	// stored, when set, reads the zooms simplified before (cov is nil,
+	// index empty): by cell, see prebuilt.
+	stored *prebuilt
+	cells  []cellSlot       // by cell: its features, read on first use
+	szooms []storedZoomSlot // by zoom: its cells' geometry, read on first use
+	loadMu sync.Mutex       // held while cells are read
 
 	// zooms holds the geometry by zoom, each built on first use with its
 	// own lock: a request for one zoom never waits for the build of another
@@ -33,8 +42,8 @@ type pyramid struct {
 }
 
 type zoomSlot struct {
-	once sync.Once
-	g    atomic.Pointer[zoomGeom]
+	mu sync.Mutex
+	g  atomic.Pointer[zoomGeom]
 }
 
 // zoomGeom is a layer simplified for one zoom.
@@ -80,39 +89,51 @@ func newPyramid(data *LayerData, maxZoom int, tolerance float64) *pyramid {
 	return p
 }
 
-// zoom returns the geometry of zoom z, simplifying the coverage with a
-// tolerance of p.tolerance tile units at that zoom the first time.
-func (p *pyramid) zoom(z int) *zoomGeom {
+// zoom returns the geometry of zoom z, simplified from the coverage with a
+// tolerance of p.tolerance tile units at that zoom the first time. Not for
+// a stored pyramid (see cellZoom).
+func (p *pyramid) zoom(ctx context.Context, z int) (*zoomGeom, error) {
 	slot := &p.zooms[z]
-	slot.once.Do(func() { slot.g.Store(p.build(z)) })
-	return slot.g.Load()
+	if g := slot.g.Load(); g != nil {
+		return g, nil
+	}
+	slot.mu.Lock()
+	defer slot.mu.Unlock()
+	if g := slot.g.Load(); g != nil {
+		return g, nil
+	}
+	polys, full := p.simplify(z)
+	g := newZoomGeom(z, polys, full, &p.index)
+	slot.g.Store(g)
+	return g, nil
 }
 
-// build simplifies the coverage for zoom z.
-func (p *pyramid) build(z int) *zoomGeom {
-	var g *zoomGeom
+// simplify simplifies the coverage for zoom z.
+func (p *pyramid) simplify(z int) (polys []orb.MultiPolygon, full bool) {
 	// A lower zoom at full resolution shares its geometry with this one.
-	for lz := z - 1; lz >= 0 && g == nil; lz-- {
+	for lz := z - 1; lz >= 0; lz-- {
 		if lg := p.zooms[lz].g.Load(); lg != nil && lg.full {
-			g = &zoomGeom{polys: lg.polys, index: &p.index, full: true}
+			return lg.polys, true
 		}
 	}
-	if g == nil {
-		tol := p.tolerance / (Extent * float64(uint64(1)<<z))
-		polys, st := p.cov.SimplifyWithStats(tol)
-		full := false
-		if st.ArcVerticesOut*20 >= st.ArcVerticesIn*19 {
-			// Simplification keeps nearly every vertex from this zoom on:
-			// take the full-resolution geometry once and share it with all
-			// higher zooms rather than keep a copy per zoom.
-			polys, full = p.cov.Simplify(0), true
-		}
-		for _, mp := range polys {
-			orientPolygons(mp)
-		}
-		g = &zoomGeom{polys: geo.Compact(polys), index: &p.index, full: full}
+	tol := p.tolerance / (Extent * float64(uint64(1)<<z))
+	polys, st := p.cov.SimplifyWithStats(tol)
+	if st.ArcVerticesOut*20 >= st.ArcVerticesIn*19 {
+		// Simplification keeps nearly every vertex from this zoom on:
+		// take the full-resolution geometry once and share it with all
+		// higher zooms rather than keep a copy per zoom.
+		polys, full = p.cov.Simplify(0), true
 	}
-	polys := g.polys
+	for _, mp := range polys {
+		orientPolygons(mp)
+	}
+	return geo.Compact(polys), full
+}
+
+// newZoomGeom returns the geometry polys of zoom z with its anchors and
+// tile ranges.
+func newZoomGeom(z int, polys []orb.MultiPolygon, full bool, index *rtree.RTreeG[int32]) *zoomGeom {
+	g := &zoomGeom{polys: polys, index: index, full: full}
 	g.anchors = make([]orb.Point, len(polys))
 	for i, mp := range polys {
 		g.anchors[i] = anchorOf(mp)
@@ -137,6 +158,54 @@ func (p *pyramid) build(z int) *zoomGeom {
 	return g
 }
 
+// cand is a feature that may reach a tile: its geometry is entry i of g.
+type cand struct {
+	g   *zoomGeom
+	i   int32
+	idx int32 // position in the layer (the order of a tile's features)
+	f   *Feature
+}
+
+// candidates returns the features of zoom z whose full-resolution bounds
+// intersect the world-coordinate bound b, in layer order.
+func (p *pyramid) candidates(ctx context.Context, z int, b orb.Bound) ([]cand, error) {
+	if p.stored != nil {
+		return p.storedCandidates(ctx, z, b)
+	}
+	g, err := p.zoom(ctx, z)
+	if err != nil {
+		return nil, err
+	}
+	idx := g.intersecting(b, nil)
+	out := make([]cand, len(idx))
+	for k, i := range idx {
+		out[k] = cand{g: g, i: int32(i), idx: int32(i), f: &p.data.Features[i]}
+	}
+	return out, nil
+}
+
+// coords calls fn for every tile of zoom z that a polygon's bound reaches,
+// once each, in no particular order.
+func (p *pyramid) coords(ctx context.Context, z int, fn func(x, y uint32)) error {
+	seen := map[[2]uint32]bool{}
+	if p.stored != nil {
+		gs, err := p.allCells(ctx, z)
+		if err != nil {
+			return err
+		}
+		for _, g := range gs {
+			g.tiles(seen, fn)
+		}
+		return nil
+	}
+	g, err := p.zoom(ctx, z)
+	if err != nil {
+		return err
+	}
+	g.tiles(seen, fn)
+	return nil
+}
+
 // intersecting returns the indices of the features whose bounds intersect
 // the world-coordinate bound b, in feature order.
 func (g *zoomGeom) intersecting(b orb.Bound, dst []int) []int {
@@ -156,10 +225,9 @@ func (g *zoomGeom) partTiles(i, j int) (x0, y0, x1, y1 uint32) {
 	return r[0], r[1], r[2], r[3]
 }
 
-// tiles calls fn for every tile that a polygon's bound reaches, once each,
-// in no particular order.
-func (g *zoomGeom) tiles(fn func(x, y uint32)) {
-	seen := map[[2]uint32]bool{}
+// tiles calls fn for every tile that a polygon's bound reaches and that is
+// not in seen yet (adding it), in no particular order.
+func (g *zoomGeom) tiles(seen map[[2]uint32]bool, fn func(x, y uint32)) {
 	for _, r := range g.parts {
 		for x := r[0]; x <= r[2]; x++ {
 			for y := r[1]; y <= r[3]; y++ {

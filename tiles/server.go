@@ -300,7 +300,11 @@ func (s *Server) render(ctx context.Context, layer string, z int, x, y uint32, q
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.encodeTile(p, z, x, y, vals)
+	cands, err := p.candidates(ctx, z, worldBound(z, x, y))
+	if err != nil {
+		return nil, err
+	}
+	return s.encodeTile(p, cands, z, x, y, vals)
 }
 
 // pyramid returns the geometry of a layer for every zoom: built once per
@@ -310,7 +314,7 @@ func (s *Server) pyramid(ctx context.Context, layer string) (*pyramid, error) {
 	if err != nil {
 		return nil, fmt.Errorf("layer %s: %w", layer, err)
 	}
-	return data.pyramid(s.opt.MaxZoom, s.opt.Tolerance), nil
+	return data.pyramid(s.opt.MaxZoom, s.opt.Tolerance)
 }
 
 // Coords returns the tiles of zoom z that features of the layer can reach
@@ -327,7 +331,9 @@ func (s *Server) Coords(ctx context.Context, layer string, z int) ([][2]uint32, 
 		return nil, err
 	}
 	var out [][2]uint32
-	p.zoom(z).tiles(func(x, y uint32) { out = append(out, [2]uint32{x, y}) })
+	if err := p.coords(ctx, z, func(x, y uint32) { out = append(out, [2]uint32{x, y}) }); err != nil {
+		return nil, err
+	}
 	sortCoords(out)
 	return out, nil
 }
@@ -374,7 +380,9 @@ func (s *Server) Warm(ctx context.Context) error {
 			if err := s.yieldToRequests(ctx); err != nil {
 				return err
 			}
-			p.zoom(z).tiles(func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) })
+			if err := p.coords(ctx, z, func(x, y uint32) { jobs = append(jobs, job{name, z, x, y}) }); err != nil {
+				return err
+			}
 		}
 	}
 	work := make(chan job)
@@ -497,19 +505,18 @@ func (s *Server) KeepWarm(ctx context.Context, interval time.Duration) {
 
 // encodeTile cuts tile (z, x, y) from the layer's geometry at zoom z and
 // encodes it.
-func (s *Server) encodeTile(p *pyramid, z int, x, y uint32, vals *ValueSet) (*Tile, error) {
-	g := p.zoom(z)
+func (s *Server) encodeTile(p *pyramid, cands []cand, z int, x, y uint32, vals *ValueSet) (*Tile, error) {
 	t := &Tile{Layer: p.data.Name, Z: z, X: x, Y: y, Version: p.data.Version}
-	idx := g.intersecting(worldBound(z, x, y), nil)
 	tl, _ := s.tilers.Get().(*tiler)
 	if tl == nil {
 		tl = &tiler{}
 	}
 	defer s.tilers.Put(tl)
 	tl.reset(z, x, y, s.opt.Buffer)
-	feats := make([]*geojson.Feature, 0, len(idx))
+	feats := make([]*geojson.Feature, 0, len(cands))
 	var segs []seg
-	for _, i := range idx {
+	for _, c := range cands {
+		g, i := c.g, int(c.i)
 		var mp orb.MultiPolygon
 		for j, poly := range g.polys[i] {
 			x0, y0, x1, y1 := g.partTiles(i, j)
@@ -536,7 +543,7 @@ func (s *Server) encodeTile(p *pyramid, z int, x, y uint32, vals *ValueSet) (*Ti
 			}
 			t.Anchored++
 		}
-		f := &p.data.Features[i]
+		f := c.f
 		gf := &geojson.Feature{Type: "Feature", Geometry: mp, Properties: geojson.Properties{"key": f.Key, "name": f.Name, "type": f.Type}}
 		if len(mp) == 1 {
 			gf.Geometry = mp[0]

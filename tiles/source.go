@@ -3,6 +3,7 @@ package tiles
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 
@@ -29,7 +30,8 @@ type Source interface {
 	// Layers lists the names of the layers that have data, in the order in
 	// which they should be warmed.
 	Layers(ctx context.Context) ([]string, error)
-	// Layer returns the full-resolution features of a layer (an error
+	// Layer returns the full-resolution features of a layer, or a layer
+	// whose pyramid is read from a store (LoadPrebuilt) (an error
 	// wrapping ErrUnknownLayer, or the Source's own not-found error, when
 	// there is none). It is called for every tile rendered and must return
 	// the same *LayerData for as long as the data version stays the same:
@@ -56,6 +58,10 @@ type LayerData struct {
 	Description string
 	Features    []Feature
 
+	// stored, set by LoadPrebuilt, reads the pyramid simplified before;
+	// Features then carry no geometry.
+	stored *prebuilt
+
 	mu       sync.Mutex
 	pyramids map[pyramidOptions]*pyramid // built from Features on first use
 }
@@ -66,20 +72,29 @@ type pyramidOptions struct {
 }
 
 // pyramid returns the zoom pyramid of the layer for the server options,
-// building it on first use.
-func (d *LayerData) pyramid(maxZoom int, tolerance float64) *pyramid {
+// building it on first use. A layer read with LoadPrebuilt serves only the
+// options its pyramid was simplified for.
+func (d *LayerData) pyramid(maxZoom int, tolerance float64) (*pyramid, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	k := pyramidOptions{maxZoom, tolerance}
 	p := d.pyramids[k]
 	if p == nil {
+		if d.stored != nil {
+			if tolerance != d.stored.tolerance || maxZoom > d.stored.maxZoom {
+				return nil, fmt.Errorf("layer %s: stored pyramid of tolerance %g up to zoom %d cannot serve tolerance %g up to zoom %d",
+					d.Name, d.stored.tolerance, d.stored.maxZoom, tolerance, maxZoom)
+			}
+			p = d.stored.pyramid(d, maxZoom)
+		} else {
+			p = newPyramid(d, maxZoom, tolerance)
+		}
 		if d.pyramids == nil {
 			d.pyramids = map[pyramidOptions]*pyramid{}
 		}
-		p = newPyramid(d, maxZoom, tolerance)
 		d.pyramids[k] = p
 	}
-	return p
+	return p, nil
 }
 
 // Feature is one region.
@@ -92,6 +107,13 @@ type Feature struct {
 	// holes clockwise. Features of a layer must form a coverage: shared
 	// borders use exactly the same vertices.
 	Geom orb.MultiPolygon
+}
+
+// NewFeature returns the feature of a region: its ID is the key as a
+// number (KeyID; 0 for keys that are not numbers).
+func NewFeature(key, name, typ string, geom orb.MultiPolygon) Feature {
+	id, _ := KeyID(key)
+	return Feature{ID: id, Key: key, Name: name, Type: typ, Geom: geom}
 }
 
 // KeyID returns the numeric feature id for a regional key of decimal digits

@@ -47,7 +47,7 @@ func TestZoomGeometryHasNoGapsOrOverlaps(t *testing.T) {
 			total += planar.Area(mp)
 		}
 		for _, z := range []int{4, 6, 8} {
-			g := p.zoom(z)
+			g, _ := p.zoom(context.Background(), z)
 			gap, overlap, err := geo.CoverageDefects(world, g.polys)
 			if err != nil {
 				t.Fatalf("%s z%d: %v", layer, z, err)
@@ -340,7 +340,8 @@ func TestKreisTilesDecodedByGDALHaveNoGapsOrOverlaps(t *testing.T) {
 		// the same area as the decoded tiles: no lost regions, no rings
 		// read with the wrong winding.
 		simple := 0.0
-		for _, mp := range newPyramid(d, 14, 8).zoom(z).polys {
+		g, _ := newPyramid(d, 14, 8).zoom(context.Background(), z)
+		for _, mp := range g.polys {
 			simple += planar.Area(toMercatorWorld(mp))
 		}
 		if math.Abs(area/simple-1) > 0.001 {

@@ -27,7 +27,7 @@ var _ atlas.TileSet = (*Tiles)(nil)
 // New returns the tiles of svc, rendered by a tiles.Server with opt.
 func New(svc *atlas.Service, opt tiles.Options) *Tiles {
 	opt.OmittedHeader = atlas.TileOmittedHeader
-	return &Tiles{svc: svc, srv: tiles.NewServer(Source(svc), opt)}
+	return &Tiles{svc: svc, srv: tiles.NewServer(source{svc: svc, prebuilt: tiles.PrebuiltPrefix(opt)}, opt)}
 }
 
 // Server returns the tile server (for warming and exports).
@@ -52,6 +52,13 @@ func tileError(z int, x, y uint32, err error) error {
 // Tile implements atlas.TileSet.
 func (t *Tiles) Tile(ctx context.Context, level atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, error) {
 	tl, err := t.srv.Tile(ctx, level.String(), z, x, y, valueQuery(q))
+	for try := 0; try < 2 && atlas.IsStale(err); try++ {
+		// A stored pyramid's cells are read on first use: the data changed
+		// between the layer's read and theirs. Render it again in the new
+		// version (never from parts of another one).
+		t.svc.Invalidate()
+		tl, err = t.srv.Tile(ctx, level.String(), z, x, y, valueQuery(q))
+	}
 	if err != nil {
 		return atlas.Tile{}, tileError(z, x, y, err)
 	}
@@ -94,10 +101,18 @@ func (t *Tiles) PlacesTile(ctx context.Context, z int, x, y uint32, categories [
 
 // Source returns the tile server's Source over svc: layers are the levels
 // with boundaries, features their stored (full-resolution) regions of the
-// current snapshot, values those of the map's classified view.
-func Source(svc *atlas.Service) tiles.Source { return source{svc} }
+// current snapshot, values those of the map's classified view. It never
+// reads a stored pyramid (as the Source of New does when the store keeps
+// one for the server's options), so it serves a Server of any options.
+func Source(svc *atlas.Service) tiles.Source { return source{svc: svc} }
 
-type source struct{ svc *atlas.Service }
+type source struct {
+	svc *atlas.Service
+	// prebuilt is the prefix of the stored pyramid that serves the tile
+	// server's options (tiles.PrebuiltPrefix; "" for none): read instead
+	// of the full-resolution geometry when the store has it.
+	prebuilt string
+}
 
 func (s source) Version(ctx context.Context) (int64, error) { return s.svc.Version(ctx) }
 
@@ -123,6 +138,16 @@ func (s source) Layer(ctx context.Context, name string) (*tiles.LayerData, error
 	if err != nil {
 		return nil, fmt.Errorf("layer %q: %w %w", name, tiles.ErrUnknownLayer, atlas.ErrNotFound)
 	}
+	if s.prebuilt != "" {
+		// The pyramid simplified when the boundaries were written, stored
+		// with them: a cold tile reads one zoom of it and clips it.
+		_, ld, err := atlas.DeriveCurrent(ctx, s.svc, layerKey{level, s.prebuilt}, func(ctx context.Context, snap *atlas.Snapshot) (*tiles.LayerData, error) {
+			return storedLayerData(ctx, snap, level, s.prebuilt)
+		})
+		if err != nil || ld != nil {
+			return ld, err
+		}
+	}
 	// The stored geometry only: the tile server simplifies per zoom itself,
 	// so a tile never waits for the atlas's display geometry.
 	snap, d, err := s.svc.StoredLevel(ctx, level)
@@ -131,29 +156,61 @@ func (s source) Layer(ctx context.Context, name string) (*tiles.LayerData, error
 	}
 	// Kept in the snapshot: the tile server builds its zoom pyramid once
 	// per LayerData, so it lives and dies with the data version.
-	return atlas.Derive(ctx, snap, layerKey{level}, func(context.Context) (*tiles.LayerData, error) { return layerData(snap, d), nil })
+	return atlas.Derive(ctx, snap, layerKey{level, ""}, func(context.Context) (*tiles.LayerData, error) { return layerData(snap, d), nil })
 }
 
-type layerKey struct{ level atlas.Level }
+// layerKey keys a layer in the snapshot: live (prebuilt "") or read from
+// the pyramid stored under a prefix (nil when the store has none).
+type layerKey struct {
+	level    atlas.Level
+	prebuilt string
+}
+
+// storedLayerData returns the layer of level whose pyramid the store keeps
+// under prefix (nil when it has none), read in snap's data version.
+func storedLayerData(ctx context.Context, snap *atlas.Snapshot, level atlas.Level, prefix string) (*tiles.LayerData, error) {
+	sets, err := snap.BoundarySets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var set *atlas.BoundarySet
+	for i := range sets {
+		if sets[i].Level == level {
+			set = &sets[i]
+		}
+	}
+	if set == nil {
+		return nil, nil
+	}
+	ld, err := tiles.LoadPrebuilt(ctx, prefix, func(ctx context.Context, names []string) (map[string][]byte, error) {
+		return snap.Derived(ctx, level, names)
+	})
+	if err != nil || ld == nil {
+		return nil, err
+	}
+	setLayerMeta(ld, snap, level, *set)
+	return ld, nil
+}
+
+// feature is the tile feature of a region (as atlas/ingest prebuilds it).
+func feature(r atlas.Region) tiles.Feature { return tiles.NewFeature(r.Key, r.Name, r.Type, r.Geom) }
 
 func layerData(snap *atlas.Snapshot, d *atlas.StoredLevel) *tiles.LayerData {
-	level := d.Level
-	ld := &tiles.LayerData{
-		Name:        level.String(),
-		Title:       d.Set.Name,
-		Version:     snap.Version,
-		Attribution: d.Set.Attribution,
-		Description: fmt.Sprintf("%s (%s), Gebietsstand %s", d.Set.Name, d.Set.Source, d.Set.Gebietsstand),
-		Features:    make([]tiles.Feature, len(d.Regions)),
+	ld := &tiles.LayerData{Features: make([]tiles.Feature, len(d.Regions))}
+	for i, r := range d.Regions {
+		ld.Features[i] = feature(r)
 	}
+	setLayerMeta(ld, snap, d.Level, d.Set)
+	return ld
+}
+
+// setLayerMeta sets the name, titles and version of a layer.
+func setLayerMeta(ld *tiles.LayerData, snap *atlas.Snapshot, level atlas.Level, set atlas.BoundarySet) {
+	ld.Name, ld.Title, ld.Version, ld.Attribution = level.String(), set.Name, snap.Version, set.Attribution
+	ld.Description = fmt.Sprintf("%s (%s), Gebietsstand %s", set.Name, set.Source, set.Gebietsstand)
 	if ld.Title == "" {
 		ld.Title = level.Title()
 	}
-	for i, r := range d.Regions {
-		id, _ := tiles.KeyID(r.Key) // keys are digits; 0 (no id) otherwise
-		ld.Features[i] = tiles.Feature{ID: id, Key: r.Key, Name: r.Name, Type: r.Type, Geom: r.Geom}
-	}
-	return ld
 }
 
 func (s source) Values(ctx context.Context, layer string, vq tiles.ValueQuery) (*tiles.ValueSet, error) {

@@ -12,15 +12,22 @@ import (
 	"github.com/standortatlas/standortatlas/tiles"
 )
 
-// laenderStore returns an embedded store holding the Länder boundaries.
-func laenderStore(t *testing.T) *sqlitestore.Store {
+// emptyStore returns a new embedded store.
+func emptyStore(t *testing.T) *sqlitestore.Store {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlitestore.Open(ctx, filepath.Join(t.TempDir(), "atlas.db"))
+	st, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "atlas.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// laenderStore returns an embedded store holding the Länder boundaries.
+func laenderStore(t *testing.T) *sqlitestore.Store {
+	t.Helper()
+	ctx := context.Background()
+	st := emptyStore(t)
 	lr := storetest.Laender(t)
 	if err := storetest.ReplaceBoundaries(ctx, st, lr.Set, lr.Regions); err != nil {
 		t.Fatal(err)

@@ -65,3 +65,18 @@ func TestReportsContract(t *testing.T) { storetest.RunReports(t, open) }
 
 // TestSessionsContract runs the contract of atlas.SessionStore.
 func TestSessionsContract(t *testing.T) { storetest.RunSessions(t, open) }
+
+// TestDerivedContract runs the contract of atlas.DerivedStore; the raw
+// changes of regions go through a pool of their own, as another instance's.
+func TestDerivedContract(t *testing.T) {
+	urls := map[atlas.Store]string{}
+	storetest.RunDerived(t, func(t *testing.T) atlas.Store {
+		s, url := newStore(t, pgstore.Options{})
+		urls[s] = url
+		return s
+	}, func(t *testing.T, s atlas.Store, sql string) {
+		if _, err := sqlPool(t, urls[s]).Exec(context.Background(), sql); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -49,7 +49,10 @@ type Store struct {
 	opts Options
 }
 
-var _ atlas.Store = (*Store)(nil)
+var (
+	_ atlas.Store        = (*Store)(nil)
+	_ atlas.DerivedStore = (*Store)(nil)
+)
 
 // New returns a store on pool, whose schema must be migrated (see Migrate).
 // The store owns the pool: Close closes it. opts.WriteTimeout applies; the
@@ -314,4 +317,29 @@ func (s *Store) Locate(ctx context.Context, lon, lat float64, level atlas.Level)
 		return "", false, nil
 	}
 	return *k, true, nil
+}
+
+// Derived implements atlas.DerivedStore.
+func (s *Store) Derived(ctx context.Context, level atlas.Level, names []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(names))
+	if len(names) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT name, data FROM derived WHERE level = $1 AND name = ANY($2)`, level.String(), names)
+	if err != nil {
+		return nil, wrap("read derived data of "+level.String(), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var b []byte
+		if err := rows.Scan(&name, &b); err != nil {
+			return nil, wrap("read derived data of "+level.String(), err)
+		}
+		out[name] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("read derived data of "+level.String(), err)
+	}
+	return out, nil
 }

@@ -187,8 +187,14 @@ func TestMakeValidOnInsert(t *testing.T) {
 	ring[i], ring[i+1] = ring[i+1], ring[i]
 	broken := orb.MultiPolygon{append(orb.Polygon{ring}, orig[0][1:]...)}
 	saar.Geom = broken
-	if err := storetest.ReplaceBoundaries(ctx, s, lr.Set, regions); err != nil {
+	// Data derived from the regions as given are not those of the regions
+	// stored: not kept.
+	if _, err := s.Write(ctx, atlas.Change{Release: atlas.Release{Source: "boundaries_land"},
+		Boundaries: []atlas.BoundaryChange{{Set: lr.Set, Regions: regions, Derived: []atlas.Derived{{Name: "x", Data: []byte("from the broken ring")}}}}}); err != nil {
 		t.Fatal(err)
+	}
+	if m, err := s.Derived(ctx, atlas.LevelLand, []string{"x"}); err != nil || len(m) != 0 {
+		t.Errorf("derived data of repaired regions: %q, %v; want none", m, err)
 	}
 	got, err := s.Regions(ctx, atlas.LevelLand)
 	if err != nil {

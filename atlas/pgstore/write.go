@@ -61,7 +61,7 @@ func (s *Store) Write(ctx context.Context, c atlas.Change) (atlas.Release, error
 			return wrap("insert release", err)
 		}
 		for i := range c.Boundaries {
-			if err := replaceBoundaries(ctx, tx, &c.Boundaries[i].Set, regions[i]); err != nil {
+			if err := replaceBoundaries(ctx, tx, &c.Boundaries[i], regions[i]); err != nil {
 				return err
 			}
 		}
@@ -144,10 +144,13 @@ func regionRows(regions []atlas.Region) ([][]any, error) {
 	return rows, nil
 }
 
-// replaceBoundaries replaces the regions of set.Level. Geometry that
+// replaceBoundaries replaces the regions of b.Set.Level. Geometry that
 // PostGIS finds invalid is repaired with ST_MakeValid, and each repair is
-// added to the boundary set's report.
-func replaceBoundaries(ctx context.Context, tx pgx.Tx, set *atlas.BoundarySet, rows [][]any) error {
+// added to the boundary set's report. b.Derived is stored after the
+// regions, unless a region was repaired: it was computed from the regions
+// as given, which are then not those stored.
+func replaceBoundaries(ctx context.Context, tx pgx.Tx, b *atlas.BoundaryChange, rows [][]any) error {
+	set := &b.Set
 	lvl := set.Level.String()
 	op := "replace boundaries " + lvl
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS boundary_stage (
@@ -192,6 +195,13 @@ func replaceBoundaries(ctx context.Context, tx pgx.Tx, set *atlas.BoundarySet, r
 	if _, err := tx.Exec(ctx, `INSERT INTO boundary_sets (level, info) VALUES ($1, $2)
 		ON CONFLICT (level) DO UPDATE SET info = excluded.info`, lvl, json.RawMessage(info)); err != nil {
 		return wrap(op+": boundary set", err)
+	}
+	if len(repairs) == 0 { // the regions' triggers have dropped the level's earlier rows
+		for _, d := range b.Derived {
+			if _, err := tx.Exec(ctx, `INSERT INTO derived (level, name, data) VALUES ($1, $2, $3)`, lvl, d.Name, d.Data); err != nil {
+				return wrap(op+": derived "+d.Name, err)
+			}
+		}
 	}
 	// Fresh statistics, so that the planner asks the GiST index first
 	// (and not the key index) right after an import.

@@ -43,8 +43,8 @@ func TestMigratesVersion1File(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Meta(ctx, "schema_version"); v != "6" {
-		t.Errorf("schema_version = %q, want 6", v)
+	if v, _ := s.Meta(ctx, "schema_version"); v != "7" {
+		t.Errorf("schema_version = %q, want 7", v)
 	}
 	if v, _ := s.Meta(ctx, "history_since"); v != "2" {
 		t.Errorf("history_since = %q, want 2 (first release after the upgrade)", v)
@@ -96,8 +96,8 @@ func TestMigratesVersion3Tokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if v, _ := s.Meta(ctx, "schema_version"); v != "6" {
-		t.Errorf("schema_version = %q, want 6 (current)", v)
+	if v, _ := s.Meta(ctx, "schema_version"); v != "7" {
+		t.Errorf("schema_version = %q, want 7 (current)", v)
 	}
 	tok, err := s.TokenByHash(ctx, atlas.HashToken("old"))
 	if err != nil || tok.Name != "IT.NRW" || len(tok.Scopes) != 0 {

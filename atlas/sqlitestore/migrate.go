@@ -19,10 +19,12 @@ var (
 	reportsSchema string // version 5: municipal reporting
 	//go:embed sessions.sql
 	sessionsSchema string // version 6: sessions of the web form
+	//go:embed derived.sql
+	derivedSchema string // version 7: data derived from the regions
 )
 
 // schemaVersion is the schema version this package writes.
-const schemaVersion = 6
+const schemaVersion = 7
 
 // migrate brings a store file of any earlier version to schemaVersion in one
 // transaction. Version 2 adds release history, tokens and the audit log;
@@ -31,6 +33,7 @@ const schemaVersion = 6
 // the places tables. Version 4 adds the tokens' scopes (atlas.Token.Scopes;
 // tokens of earlier versions have none). Version 5 adds the reporting tables.
 // Version 6 adds the sessions of the web form (atlas.SessionStore).
+// Version 7 adds the data derived from the regions (atlas.DerivedStore).
 func migrate(ctx context.Context, db *sql.DB) error {
 	var cur string
 	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&cur); err == nil && cur == strconv.Itoa(schemaVersion) {
@@ -72,6 +75,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	if _, err := tx.ExecContext(ctx, sessionsSchema); err != nil {
 		return fmt.Errorf("migrate: apply schema step 6: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, derivedSchema); err != nil {
+		return fmt.Errorf("migrate: apply schema step 7: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = ? WHERE key = 'schema_version'`, strconv.Itoa(schemaVersion)); err != nil {
 		return fmt.Errorf("migrate: %w", err)

@@ -36,7 +36,10 @@ type Store struct {
 	db *sql.DB
 }
 
-var _ atlas.Store = (*Store)(nil)
+var (
+	_ atlas.Store        = (*Store)(nil)
+	_ atlas.DerivedStore = (*Store)(nil)
+)
 
 // Open opens (creating if needed) the store file at path and applies the schema.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -260,4 +263,34 @@ func internFlag(b []byte) atlas.Flag {
 		}
 	}
 	return atlas.Flag(b)
+}
+
+// Derived implements atlas.DerivedStore.
+func (s *Store) Derived(ctx context.Context, level atlas.Level, names []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(names))
+	if len(names) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(names)+1)
+	args = append(args, level.String())
+	for _, n := range names {
+		args = append(args, n)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT name, data FROM derived WHERE level = ? AND name IN (?`+strings.Repeat(", ?", len(names)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read derived data of %s: %w", level, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var b []byte
+		if err := rows.Scan(&name, &b); err != nil {
+			return nil, fmt.Errorf("read derived data of %s: %w", level, err)
+		}
+		out[name] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read derived data of %s: %w", level, err)
+	}
+	return out, nil
 }

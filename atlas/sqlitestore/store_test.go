@@ -47,3 +47,13 @@ func TestDataSurvivesReopen(t *testing.T) {
 		t.Fatalf("after reopen 09162 = %+v, %v", vals["09162"], err)
 	}
 }
+
+// TestDerivedContract runs the contract of atlas.DerivedStore; the raw
+// changes of regions go through the store's own connection.
+func TestDerivedContract(t *testing.T) {
+	storetest.RunDerived(t, open, func(t *testing.T, s atlas.Store, sql string) {
+		if _, err := s.(*Store).db.ExecContext(context.Background(), sql); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

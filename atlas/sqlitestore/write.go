@@ -107,6 +107,13 @@ func writeBoundaries(ctx context.Context, tx *sql.Tx, b atlas.BoundaryChange) er
 	if _, err := tx.ExecContext(ctx, `INSERT INTO boundary_sets(level, info) VALUES (?, ?) ON CONFLICT(level) DO UPDATE SET info = excluded.info`, lvl, string(info)); err != nil {
 		return fmt.Errorf("boundary set %s: %w", lvl, err)
 	}
+	// After the regions: their triggers have dropped the level's earlier
+	// derived data.
+	for _, d := range b.Derived {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO derived(level, name, data) VALUES (?, ?, ?)`, lvl, d.Name, d.Data); err != nil {
+			return fmt.Errorf("derived %s of %s: %w", d.Name, lvl, err)
+		}
+	}
 	return nil
 }
 
