@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
-	"github.com/standortatlas/standortatlas/tiles"
 )
 
 // Intake is the one write path of the atlas: every write — a table, a
@@ -31,6 +30,11 @@ type Intake struct {
 	Rows     func(file string, done, total int)
 	// Now is the clock of audit entries (default time.Now).
 	Now func() time.Time
+	// Derive returns what a store that keeps derived data (atlas.DerivedStore)
+	// writes with a boundary change's regions, in the same transaction:
+	// the vector tiles' zoom pyramid (maptiles.Prebuild). nil: nothing, and
+	// tiles of those regions are simplified when first asked for.
+	Derive func(atlas.BoundaryChange) []atlas.Derived
 }
 
 // Import runs one import request (a single file).
@@ -266,12 +270,12 @@ func (in *Intake) Commit(ctx context.Context, actor string, c atlas.Change, audi
 	}
 	audit.At, audit.Outcome = in.now(), "ok"
 	c.Audit = &audit
-	if _, ok := in.Store.(atlas.DerivedStore); ok && len(c.Boundaries) > 0 {
-		// The tiles' zoom pyramid, simplified now and stored with the
+	if _, ok := in.Store.(atlas.DerivedStore); ok && in.Derive != nil && len(c.Boundaries) > 0 {
+		// e.g. the tiles' zoom pyramid, simplified now and stored with the
 		// regions, so that no tile request waits for it.
 		c.Boundaries = slices.Clone(c.Boundaries)
 		for i := range c.Boundaries {
-			c.Boundaries[i].Derived = prebuild(c.Boundaries[i])
+			c.Boundaries[i].Derived = in.Derive(c.Boundaries[i])
 		}
 	}
 	rel, err := in.Store.Write(ctx, c)
@@ -281,29 +285,6 @@ func (in *Intake) Commit(ctx context.Context, actor string, c atlas.Change, audi
 		return rel, err
 	}
 	return rel, nil
-}
-
-// prebuild returns the derived data to store with the regions of a
-// boundary change: the vector tiles' zoom pyramid (tiles.Prebuild), which
-// atlas/maptiles reads instead of simplifying the level itself. The
-// features are those maptiles makes of the regions, in key order as the
-// stores return them.
-func prebuild(b atlas.BoundaryChange) []atlas.Derived {
-	if len(b.Regions) == 0 {
-		return nil
-	}
-	regions := slices.Clone(b.Regions)
-	slices.SortFunc(regions, func(a, b atlas.Region) int { return strings.Compare(a.Key, b.Key) })
-	ld := &tiles.LayerData{Features: make([]tiles.Feature, len(regions))}
-	for i, r := range regions {
-		ld.Features[i] = tiles.NewFeature(r.Key, r.Name, r.Type, r.Geom)
-	}
-	parts := tiles.Prebuild(ld)
-	out := make([]atlas.Derived, len(parts))
-	for i, p := range parts {
-		out[i] = atlas.Derived{Name: p.Name, Data: p.Data}
-	}
-	return out
 }
 
 // refused records a write attempt that was refused (invalid data, scope,

@@ -23,7 +23,7 @@ func TestStoredPyramidOnlyForTheRegionsStored(t *testing.T) {
 	ctx := context.Background()
 	st := emptyStore(t)
 	lr := storetest.Laender(t)
-	in := &ingest.Intake{Store: st}
+	in := &ingest.Intake{Store: st, Derive: Prebuild}
 	commit := func() {
 		t.Helper()
 		c := atlas.Change{Release: atlas.Release{Source: "boundaries_land"}, Boundaries: []atlas.BoundaryChange{{Set: lr.Set, Regions: lr.Regions}}}
@@ -121,7 +121,7 @@ func TestStoredPyramidReadAcrossAChange(t *testing.T) {
 	ctx := context.Background()
 	inner := emptyStore(t)
 	lr := storetest.Laender(t)
-	in := &ingest.Intake{Store: inner}
+	in := &ingest.Intake{Store: inner, Derive: Prebuild}
 	write := func(regions []atlas.Region) {
 		t.Helper()
 		c := atlas.Change{Release: atlas.Release{Source: "boundaries_land"}, Boundaries: []atlas.BoundaryChange{{Set: lr.Set, Regions: regions}}}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/standortatlas/standortatlas/atlas"
 	"github.com/standortatlas/standortatlas/atlas/ingest"
+	"github.com/standortatlas/standortatlas/atlas/maptiles"
 	"github.com/standortatlas/standortatlas/atlas/pgstore"
 	"github.com/standortatlas/standortatlas/atlas/sqlitestore"
 	"github.com/standortatlas/standortatlas/seeds"
@@ -43,7 +44,7 @@ func seedBoth(t testing.TB) *seededStores {
 	t.Cleanup(func() { s.lite.Close() })
 	start := time.Now()
 	seed := func(store atlas.Store) *ingest.LoadResult {
-		res, err := (&ingest.Intake{Store: store}).Seed(ctx, seeds.FS, seeds.Manifest, "places/places.json", "seed")
+		res, err := (&ingest.Intake{Store: store, Derive: maptiles.Prebuild}).Seed(ctx, seeds.FS, seeds.Manifest, "places/places.json", "seed")
 		if err != nil {
 			t.Fatalf("seed %T: %v", store, err)
 		}

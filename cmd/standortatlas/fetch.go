@@ -130,7 +130,8 @@ func (a *genesisAccess) client(progress func(string)) func(genesis.Source) (*gen
 // importFetched is the one place where fetched tables enter the import
 // path (ingest.Intake: validation, release, audit, "already imported").
 func importFetched(store atlas.Store, progress ingest.Progress) update.ImportFunc {
-	in := &ingest.Intake{Store: store, Progress: progress}
+	in := newIntake(store)
+	in.Progress = progress
 	return in.Import
 }
 

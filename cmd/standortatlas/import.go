@@ -197,7 +197,8 @@ func importFile(ctx context.Context, c *storeConfig, flags *flag.FlagSet, format
 	defer store.Close()
 	bar := newRowBar(stderr, !*noBar)
 	defer bar.finish()
-	in := &ingest.Intake{Store: store, Progress: func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }, Rows: bar.rows}
+	in := newIntake(store)
+	in.Progress, in.Rows = func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }, bar.rows
 	start := time.Now()
 	res, err := in.Import(ctx, req)
 	bar.finish()
@@ -392,7 +393,8 @@ func importManifest(ctx context.Context, c storeConfig, fsys fs.FS, m *ingest.Ma
 	defer store.Close()
 	bar := newRowBar(stderr, true)
 	defer bar.finish()
-	in := &ingest.Intake{Store: store, Progress: func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }, Rows: bar.rows}
+	in := newIntake(store)
+	in.Progress, in.Rows = func(msg string) { bar.pause(); fmt.Fprintln(stdout, msg) }, bar.rows
 	res, err := in.ImportManifest(ctx, fsys, m, req)
 	bar.finish()
 	if res != nil {

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/standortatlas/standortatlas/atlas"
-	"github.com/standortatlas/standortatlas/atlas/ingest"
 	"github.com/standortatlas/standortatlas/atlas/placeimport"
 )
 
@@ -58,7 +57,7 @@ func importPlaces(ctx context.Context, c *storeConfig, flags *flag.FlagSet, args
 		return err
 	}
 	defer store.Close()
-	in := &ingest.Intake{Store: store}
+	in := newIntake(store)
 	res, err := in.ImportPlaces(ctx, spec.File, data, spec, cliActor(getenv), *dry)
 	if err != nil {
 		return err
@@ -121,7 +120,7 @@ func cmdPlaces(ctx context.Context, args []string, getenv func(string) string, s
 		if args[0] == "withdraw" {
 			st = atlas.PlacePending
 		}
-		in := &ingest.Intake{Store: store}
+		in := newIntake(store)
 		rel, report, err := in.SetPlaceStatus(ctx, flags.Arg(0), st, cliActor(getenv))
 		if err != nil {
 			return err

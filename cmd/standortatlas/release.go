@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/standortatlas/standortatlas/atlas"
-	"github.com/standortatlas/standortatlas/atlas/ingest"
 )
 
 const releaseUsage = `usage:
@@ -61,7 +60,7 @@ func cmdRelease(ctx context.Context, args []string, getenv func(string) string, 
 		if err != nil {
 			return fmt.Errorf("release rollback: %q is not a release id", pos[0])
 		}
-		in := &ingest.Intake{Store: store}
+		in := newIntake(store)
 		undone, err := in.Rollback(ctx, id, cliActor(getenv))
 		if err != nil {
 			return err

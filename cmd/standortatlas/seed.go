@@ -31,7 +31,8 @@ func seedIfNeeded(ctx context.Context, store atlas.Store, force bool, out io.Wri
 	}
 	start := time.Now()
 	fmt.Fprintf(out, "seeding the store from the built-in data (version %s)…\n", m.Version)
-	in := &ingest.Intake{Store: store, Progress: func(msg string) { fmt.Fprintln(out, "  "+msg) }}
+	in := newIntake(store)
+	in.Progress = func(msg string) { fmt.Fprintln(out, "  "+msg) }
 	res, err := in.Seed(ctx, seeds.FS, seeds.Manifest, "places/places.json", "seed")
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
-	"github.com/standortatlas/standortatlas/atlas/ingest"
 	"github.com/standortatlas/standortatlas/atlas/maptiles"
 	"github.com/standortatlas/standortatlas/atlas/reporting"
 	"github.com/standortatlas/standortatlas/atlas/web"
@@ -50,7 +49,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	svc := atlas.NewService(store, atlas.Options{})
 	stopWatch := watchStore(ctx, store, svc, logger)
 	defer stopWatch()
-	intake := &ingest.Intake{Store: store}
+	intake := newIntake(store)
 	mapTiles := maptiles.New(svc, tiles.Options{Logger: logger, CacheBytes: int64(cfg.TileCacheMB) << 20})
 	tileServer := mapTiles.Server()
 	updates := newUpdateSchedule(store, cfg.UpdateEvery, getenv, logger)

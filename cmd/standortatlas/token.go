@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/standortatlas/standortatlas/atlas"
-	"github.com/standortatlas/standortatlas/atlas/ingest"
 )
 
 const tokenUsage = `usage:
@@ -72,7 +71,7 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer store.Close()
-	in := &ingest.Intake{Store: store}
+	in := newIntake(store)
 	actor := cliActor(getenv)
 	switch args[0] {
 	case "create":
