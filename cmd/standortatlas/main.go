@@ -39,6 +39,7 @@ commands:
   fetch      fetch genesis TABLE: download a table from a GENESIS web service and import it
   update     fetch the registered GENESIS tables again, import what changed | update list | remove ID
   export     export pmtiles -level kreis [-minzoom 0 -maxzoom 12] OUT.pmtiles (vector tiles for static hosting)
+  prebuild   store the tiles' zoom pyramid with boundaries written before it was stored (older stores)
   places     moderate places: places list [-status pending] | publish ID | withdraw ID
   release    list releases, roll back to one: release list | release rollback N
   token      write tokens of the ingest API: token create | list | revoke ID
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdSeed(ctx, args[1:], getenv, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, args[1:], getenv, stdout, stderr)
+	case "prebuild":
+		return cmdPrebuild(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, args[1:], getenv, stdout, stderr)
 	case "restore":
