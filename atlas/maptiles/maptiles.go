@@ -27,7 +27,24 @@ var _ atlas.TileSet = (*Tiles)(nil)
 // New returns the tiles of svc, rendered by a tiles.Server with opt.
 func New(svc *atlas.Service, opt tiles.Options) *Tiles {
 	opt.OmittedHeader = atlas.TileOmittedHeader
-	return &Tiles{svc: svc, srv: tiles.NewServer(source{svc: svc, prebuilt: tiles.PrebuiltPrefix(opt)}, opt)}
+	return &Tiles{svc: svc, srv: tiles.NewServer(source{svc: svc, prebuilt: prebuiltPrefix(opt)}, opt)}
+}
+
+// featureVersion names how regions become tile features (feature): part
+// of the stored pyramid's names beside the tiles package's own version,
+// so that a build that maps regions otherwise (another name or type in
+// the features) finds nothing stored by an earlier one and renders live.
+// Raise it with any change of feature.
+const featureVersion = "maptiles.f1."
+
+// prebuiltPrefix is the prefix of the stored pyramid that serves opt; ""
+// when none can.
+func prebuiltPrefix(opt tiles.Options) string {
+	p := tiles.PrebuiltPrefix(opt)
+	if p == "" {
+		return ""
+	}
+	return featureVersion + p
 }
 
 // Server returns the tile server (for warming and exports).
@@ -192,7 +209,8 @@ func storedLayerData(ctx context.Context, snap *atlas.Snapshot, level atlas.Leve
 	return ld, nil
 }
 
-// feature is the tile feature of a region (as atlas/ingest prebuilds it).
+// feature is the tile feature of a region, live and in the stored pyramid
+// (Prebuild); a change here raises featureVersion.
 func feature(r atlas.Region) tiles.Feature { return tiles.NewFeature(r.Key, r.Name, r.Type, r.Geom) }
 
 func layerData(snap *atlas.Snapshot, d *atlas.StoredLevel) *tiles.LayerData {

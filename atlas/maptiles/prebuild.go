@@ -26,7 +26,7 @@ func Prebuild(b atlas.BoundaryChange) []atlas.Derived {
 	parts := tiles.Prebuild(ld)
 	out := make([]atlas.Derived, len(parts))
 	for i, p := range parts {
-		out[i] = atlas.Derived{Name: p.Name, Data: p.Data}
+		out[i] = atlas.Derived{Name: featureVersion + p.Name, Data: p.Data}
 	}
 	return out
 }

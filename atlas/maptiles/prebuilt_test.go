@@ -39,7 +39,7 @@ func TestStoredPyramidOnlyForTheRegionsStored(t *testing.T) {
 	// the stored pyramid.
 	fromStore := func() bool {
 		t.Helper()
-		ld, err := source{svc: svc, prebuilt: tiles.PrebuiltPrefix(tiles.Options{})}.Layer(ctx, "land")
+		ld, err := source{svc: svc, prebuilt: prebuiltPrefix(tiles.Options{})}.Layer(ctx, "land")
 		if err != nil {
 			t.Fatal(err)
 		}
