@@ -183,6 +183,9 @@ type layerKey struct {
 	prebuilt string
 }
 
+// String names the layer in errors ("tiles of level gemeinde: data kept changing …").
+func (k layerKey) String() string { return "tiles of level " + k.level.String() }
+
 // storedLayerData returns the layer of level whose pyramid the store keeps
 // under prefix (nil when it has none), read in snap's data version.
 func storedLayerData(ctx context.Context, snap *atlas.Snapshot, level atlas.Level, prefix string) (*tiles.LayerData, error) {
