@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 
 	"github.com/standortatlas/standortatlas/atlas"
@@ -27,7 +28,7 @@ var _ atlas.TileSet = (*Tiles)(nil)
 // New returns the tiles of svc, rendered by a tiles.Server with opt.
 func New(svc *atlas.Service, opt tiles.Options) *Tiles {
 	opt.OmittedHeader = atlas.TileOmittedHeader
-	return &Tiles{svc: svc, srv: tiles.NewServer(source{svc: svc, prebuilt: prebuiltPrefix(opt)}, opt)}
+	return &Tiles{svc: svc, srv: tiles.NewServer(source{svc: svc, prebuilt: prebuiltPrefix(opt), log: opt.Logger}, opt)}
 }
 
 // featureVersion names how regions become tile features (feature): part
@@ -129,6 +130,8 @@ type source struct {
 	// server's options (tiles.PrebuiltPrefix; "" for none): read instead
 	// of the full-resolution geometry when the store has it.
 	prebuilt string
+	// log says when the store keeps no pyramid for these options (nil: silent).
+	log *slog.Logger
 }
 
 func (s source) Version(ctx context.Context) (int64, error) { return s.svc.Version(ctx) }
@@ -159,7 +162,12 @@ func (s source) Layer(ctx context.Context, name string) (*tiles.LayerData, error
 		// The pyramid simplified when the boundaries were written, stored
 		// with them: a cold tile reads one zoom of it and clips it.
 		_, ld, err := atlas.DeriveCurrent(ctx, s.svc, layerKey{level, s.prebuilt}, func(ctx context.Context, snap *atlas.Snapshot) (*tiles.LayerData, error) {
-			return storedLayerData(ctx, snap, level, s.prebuilt)
+			ld, err := storedLayerData(ctx, snap, level, s.prebuilt)
+			if err == nil && ld == nil && s.log != nil {
+				// once per data version and level (Derive keeps the answer)
+				s.log.Info("no stored tile pyramid for this build: tiles are simplified when first asked for; `standortatlas prebuild` stores it", "layer", level.String(), "prefix", s.prebuilt)
+			}
+			return ld, err
 		})
 		if err != nil || ld != nil {
 			return ld, err

@@ -3,6 +3,7 @@ package maptiles
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -33,8 +34,10 @@ func TestStoredPyramidOnlyForTheRegionsStored(t *testing.T) {
 	}
 	commit()
 	svc := atlas.NewService(st, atlas.Options{VersionCheck: time.Nanosecond})
-	stored := New(svc, tiles.Options{CacheBytes: -1})
+	var logged bytes.Buffer // slog's handler serialises its writes; no tile is built in the background here
+	stored := New(svc, tiles.Options{CacheBytes: -1, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 	live := tiles.NewServer(Source(svc), tiles.Options{CacheBytes: -1})
+	const noPyramid = "no stored tile pyramid for this build"
 	// fromStore reports whether the tiles of the land layer are read from
 	// the stored pyramid.
 	fromStore := func() bool {
@@ -73,6 +76,9 @@ func TestStoredPyramidOnlyForTheRegionsStored(t *testing.T) {
 		t.Fatal("boundaries written through the intake: tiles not read from the stored pyramid")
 	}
 	same("stored pyramid")
+	if strings.Contains(logged.String(), noPyramid) {
+		t.Errorf("a stored pyramid logged as missing:\n%s", logged.String())
+	}
 	// Other Länder, written without the pyramid: the tiles show them.
 	moved := make([]atlas.Region, 0, len(lr.Regions)-1)
 	for _, r := range lr.Regions {
@@ -83,10 +89,14 @@ func TestStoredPyramidOnlyForTheRegionsStored(t *testing.T) {
 	if err := storetest.ReplaceBoundaries(ctx, st, lr.Set, moved); err != nil {
 		t.Fatal(err)
 	}
+	same("live after new boundaries")
+	// The operator learns that the tiles are simplified live, and how to change it.
+	if l := logged.String(); !strings.Contains(l, noPyramid) || !strings.Contains(l, "layer=land") || !strings.Contains(l, "standortatlas prebuild") {
+		t.Errorf("boundaries without a pyramid, log:\n%s", l)
+	}
 	if fromStore() {
 		t.Fatal("boundaries written without a pyramid: tiles read from the pyramid of the earlier ones")
 	}
-	same("live after new boundaries")
 	if tl, err := stored.Tile(ctx, atlas.LevelLand, 0, 0, 0, nil); err != nil || tl.Identity.(*tiles.Tile).Features != 15 {
 		t.Errorf("land/0/0/0 without Bayern: %v, %v; want 15 features", tl.Identity, err)
 	}
