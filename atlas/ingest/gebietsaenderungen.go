@@ -299,7 +299,6 @@ func gaDate(s string) (time.Time, bool) {
 // gaChange is one row of a list.
 type gaChange struct {
 	old, nw   string
-	level     atlas.Level
 	partial   bool
 	pop, area float64
 	when      time.Time
@@ -359,9 +358,6 @@ func (cw *Crosswalk) gaChanges(name, sheet string, rows [][]string, first int, c
 		if !ok1 || !ok2 {
 			continue
 		}
-		if level == 0 {
-			level, _ = atlas.LevelOfKey(old)
-		}
 		partial, err := gaKind(cellAt(rec, c.kind))
 		if err != nil {
 			cellErr(i, c.kind, err.Error())
@@ -383,7 +379,7 @@ func (cw *Crosswalk) gaChanges(name, sheet string, rows [][]string, first int, c
 				area = a * c.areaKm2
 			}
 		}
-		ch := gaChange{old: old, nw: nw, level: level, partial: partial, pop: pop, area: area, line: first + i + 1}
+		ch := gaChange{old: old, nw: nw, partial: partial, pop: pop, area: area, line: first + i + 1}
 		if c.date >= 0 {
 			if s := cellAt(rec, c.date); strings.TrimSpace(s) != "" {
 				if ch.when, ok1 = gaDate(s); !ok1 {
@@ -492,13 +488,11 @@ func (cw *Crosswalk) gaPieces(changes []gaChange) {
 			partial[ch.old] = true
 		}
 	}
-	levels := map[atlas.Level]bool{}
 	for _, ch := range changes {
 		r := CrosswalkRow{Old: ch.old, New: ch.nw, Population: ch.pop / 1000, Area: ch.area, PopShare: 1, AreaShare: 1}
 		if movedArea[ch.old] > 0 && !math.IsNaN(ch.area) {
 			r.AreaShare = ch.area / movedArea[ch.old]
 		}
-		levels[ch.level] = true
 		switch {
 		case partial[ch.old] && ch.pop == 0:
 			continue // land without inhabitants: no share of any number moves with it
@@ -511,11 +505,6 @@ func (cw *Crosswalk) gaPieces(changes []gaChange) {
 			r.PopShare = ch.pop / moved[ch.old]
 		}
 		cw.Rows = append(cw.Rows, r)
-	}
-	if len(levels) == 1 {
-		for l := range levels {
-			cw.Level = l
-		}
 	}
 }
 

@@ -4,7 +4,7 @@ import * as api from './api.js';
 import { t, h, ha, button, localized, topicTitle, formatValue, formatNumber, unitText } from './i18n.js';
 import { barChart } from './chart.js';
 import { loader } from './panel.js';
-import { regionLabels } from './table.js';
+import { regionLabels, regionLabelParts } from './table.js';
 
 export const MAX_COMPARE = 10;
 export const COLORS = ['#1f78b4', '#d95f02', '#33a02c', '#6a3d9a', '#b15928', '#e7298a', '#1b9e77', '#666666', '#a6761d', '#386cb0'];
@@ -67,9 +67,8 @@ export function initCompare(root, ctx) {
   // a type added to tell equal names apart stands on its own line ("München" / "Landkreis"),
   // so that a narrow column does not break "(Landkreis)" inside the word
   function headerName(r) {
-    const l = label(r);
-    if (l === r.name || !l.startsWith(r.name + ' (')) return [l];
-    return [r.name, h('span', 'data-table__sub', l.slice(r.name.length + 2, -1))];
+    const [name, type] = regionLabelParts(answer.data?.regions ?? [])(r);
+    return type ? [name, h('span', 'data-table__sub', type)] : [name];
   }
 
   function table(data) {

@@ -283,6 +283,7 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
   // place names (setPlaceLabels): which show at a zoom, drawn as text in their own pane
   let placeLabels = null;
   const labelLayer = L.layerGroup().addTo(map);
+  const labelWidths = new Map(); // kind + name → drawn width in px: each label is measured once, not on every move
   function labelsAt(z) {
     const l = placeLabels ?? {};
     const pick = (list, min) => (list ?? []).filter((x) => (x.population ?? 0) >= min);
@@ -302,23 +303,33 @@ export function createMap(el, { tooltipFor, onSelect, onTilesLoaded, fit = {} })
       // a Kreisfreie Stadt and its Gemeinde share a name: one label
       if (!bounds.contains(ll) || seen.has(x.name)) continue;
       const p = map.latLngToContainerPoint(ll);
-      const marker = L.marker(ll, {
+      const place = (at) => L.marker(at, {
         pane: 'labels',
         interactive: false,
         keyboard: false,
         icon: L.divIcon({ className: `sa-label sa-label--${x.kind}`, html: `<span class="sa-label__text">${esc(x.name)}</span>`, iconSize: [0, 0] }),
       }).addTo(labelLayer);
-      // the label's drawn width; a label that would cross the map's edge
-      // moves inside it (NORDRHEIN-WESTFALEN on a phone)
-      const w = (marker.getElement()?.querySelector('.sa-label__text')?.offsetWidth || 7 * x.name.length) + 4;
+      // the label's drawn width, measured the first time it is drawn; a
+      // label that would cross the map's edge moves inside it
+      // (NORDRHEIN-WESTFALEN on a phone)
+      const id = `${x.kind}\t${x.name}`;
+      let marker = null;
+      if (!labelWidths.has(id)) {
+        marker = place(ll);
+        const drawn = marker.getElement()?.querySelector('.sa-label__text')?.offsetWidth;
+        if (drawn) labelWidths.set(id, drawn); // 0 while the map is not laid out: measured again later
+      }
+      const w = (labelWidths.get(id) ?? 7 * x.name.length) + 4;
       const size = map.getSize();
       const x0 = Math.min(Math.max(p.x, 4 + w / 2), size.x - 4 - w / 2);
       const box = { x0: x0 - w / 2, x1: x0 + w / 2, y0: p.y - 9, y1: p.y + 9 };
       if (w > size.x - 8 || taken.some((b) => box.x0 < b.x1 && box.x1 > b.x0 && box.y0 < b.y1 && box.y1 > b.y0)) {
-        labelLayer.removeLayer(marker);
+        if (marker) labelLayer.removeLayer(marker);
         continue;
       }
-      if (x0 !== p.x) marker.setLatLng(map.containerPointToLatLng(L.point(x0, p.y)));
+      const at = x0 === p.x ? ll : map.containerPointToLatLng(L.point(x0, p.y));
+      if (marker) marker.setLatLng(at);
+      else place(at);
       taken.push(box);
       seen.add(x.name);
     }

@@ -101,9 +101,18 @@ export function regionTable({ id, className, caption, columns, sort, rows, selec
  * (München the Kreisfreie Stadt and München the Landkreis).
  */
 export function regionLabels(rows) {
+  const parts = regionLabelParts(rows);
+  return (r) => {
+    const [name, type] = parts(r);
+    return type ? `${name} (${type})` : name;
+  };
+}
+
+/** regionLabelParts(rows): a region's name and the type that tells it apart ('' where none is needed). */
+export function regionLabelParts(rows) {
   const count = new Map();
   for (const r of rows) count.set(r.name, (count.get(r.name) ?? 0) + 1);
-  return (r) => (r.type && count.get(r.name) > 1 ? `${r.name} (${regionType(r.type)})` : r.name);
+  return (r) => [r.name, r.type && count.get(r.name) > 1 ? regionType(r.type) : ''];
 }
 
 /** A region's row header: its name (or label) as a button that selects it (the card returns the focus here). */
