@@ -55,6 +55,8 @@ test-deps: ## install what the tests need (Chromium, PostGIS, GDAL) when running
 
 test: assets test-deps vet check-imports lint ## run all tests, the concurrent packages with -race (browser tests fail instead of skipping when CI=true)
 	$(GO) test -race -count=1 -timeout 20m $(RACE_PKGS)
+	# allocation bounds count the program's allocations, not the race detector's
+	$(GO) test -count=1 -run 'Allocations$$' $(RACE_PKGS)
 	$(GO) test -count=1 -timeout 25m $(OTHER_PKGS)
 
 lint: ## staticcheck (pinned version), no findings allowed

@@ -15,15 +15,14 @@ import (
 	"github.com/standortatlas/standortatlas/atlas/analysis"
 )
 
-// contextWithTimeout returns ctx with a deadline d from now, like
-// context.WithTimeout, except that the timer and the cancellation behind
-// the deadline are made only when something waits for the context (Done or
-// Err): most requests (a cached tile, an encoded answer) never do, and
-// making them for every request was a fifth of what answering a cached tile
-// allocated.
-func contextWithTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	l := &lazyDeadline{parent: ctx, deadline: time.Now().Add(d)}
-	return l, l.cancel
+// newLazyDeadline returns ctx with a deadline d from now, like
+// context.WithTimeout (the caller calls cancel), except that the timer and
+// the cancellation behind the deadline are made only when something waits
+// for the context (Done or Err): most requests (a cached tile, an encoded
+// answer) never do, and making them for every request was a fifth of what
+// answering a cached tile allocated.
+func newLazyDeadline(ctx context.Context, d time.Duration) *lazyDeadline {
+	return &lazyDeadline{parent: ctx, deadline: time.Now().Add(d)}
 }
 
 // lazyDeadline is a context with a deadline whose context.WithDeadline is

@@ -62,13 +62,34 @@ func New(d Deps) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Logger)
 	e.IPExtractor = clientIP(d.TrustedProxies)
-	e.Pre(trustForwarding(d.TrustedProxies))
 	m := newMetrics(d.Service)
-	e.Use(middleware.Recover())
-	e.Use(observe(m, d.Logger))
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: ownBodyLimit}))
-	e.Use(securityHeaders)
-	e.Use(requestTimeout(d.RequestTimeout))
+	// What every request passes, in this order. Echo would wrap a handler in
+	// its middleware anew on every request (a closure each, for e.Use and
+	// route middleware alike); here each route's chain — these, then the
+	// route's own — is composed once when the route is added, and what the
+	// router answers itself (404, 405, OPTIONS of a path without a
+	// preflight) takes the same chain in answeredByRouter.
+	every := []echo.MiddlewareFunc{
+		trustForwarding(d.TrustedProxies), // first: nothing may read a forged forwarding header
+		middleware.Recover(),
+		observe(m, d.Logger),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: ownBodyLimit}),
+		securityHeaders,
+		requestTimeout(d.RequestTimeout),
+	}
+	routed := map[routeKey]bool{}
+	add := func(method, path string, h echo.HandlerFunc, mw []echo.MiddlewareFunc) {
+		e.Add(method, path, compose(h, every, mw))
+		routed[routeKey{method, path}] = true
+	}
+	answeredByRouter := func(c echo.Context) error {
+		h := c.Handler()
+		if !routed[routeKey{c.Request().Method, c.Path()}] {
+			h = compose(h, every, nil)
+		}
+		return h(c)
+	}
+	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return answeredByRouter })
 
 	h := &handlers{svc: d.Service, an: d.Analyzer, tiles: d.Tiles, version: d.Version}
 	ogc := &ogcHandlers{svc: d.Service}
@@ -169,17 +190,32 @@ func New(d Deps) (*echo.Echo, error) {
 		{"GET", "/ogc/collections/:collectionId/items", ogc.items, public},
 		{"GET", "/ogc/collections/:collectionId/items/:featureId", ogc.item, public},
 	} {
-		e.Add(r.method, r.path, r.h, r.mw...)
+		add(r.method, r.path, r.h, r.mw)
 		if r.method == http.MethodGet {
 			// Caches and link checkers send HEAD: the same handler answers
 			// it with the headers of GET (net/http drops the body).
-			e.Add(http.MethodHead, r.path, r.h, r.mw...)
+			add(http.MethodHead, r.path, r.h, r.mw)
 		}
 		if r.method == http.MethodGet && isPublic(r.mw) {
-			e.Add(http.MethodOptions, r.path, preflight, r.mw...)
+			add(http.MethodOptions, r.path, preflight, r.mw)
 		}
 	}
 	return e, nil
+}
+
+// routeKey is a route as the router names it: method and path pattern.
+type routeKey struct{ method, path string }
+
+// compose wraps h in the middleware every, then route (the first of every
+// outermost), once.
+func compose(h echo.HandlerFunc, every, route []echo.MiddlewareFunc) echo.HandlerFunc {
+	for i := len(route) - 1; i >= 0; i-- {
+		h = route[i](h)
+	}
+	for i := len(every) - 1; i >= 0; i-- {
+		h = every[i](h)
+	}
+	return h
 }
 
 // public marks the read-only API that any origin may read; its GET
@@ -233,8 +269,8 @@ func cors(next echo.HandlerFunc) echo.HandlerFunc {
 func requestTimeout(d time.Duration) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			ctx, cancel := contextWithTimeout(c.Request().Context(), d)
-			defer cancel()
+			ctx := newLazyDeadline(c.Request().Context(), d)
+			defer ctx.cancel()
 			c.SetRequest(c.Request().WithContext(ctx))
 			return whenTimedOut(ctx, next(c))
 		}
