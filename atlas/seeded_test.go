@@ -56,7 +56,7 @@ func seededService(tb testing.TB) *atlas.Service {
 			return
 		}
 		seeded.svc = atlas.NewService(store, atlas.Options{})
-		seeded.err = seeded.svc.Warm(ctx)
+		seeded.err = seeded.svc.Warm(ctx, nil)
 	})
 	if seeded.err != nil {
 		tb.Fatal(seeded.err)

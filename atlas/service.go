@@ -243,13 +243,20 @@ func (s *Service) Cached(ctx context.Context, name string, build func(ctx contex
 }
 
 // Warm builds the display geometry of every level that has boundaries, so
-// that the first requests after start or import are fast.
-func (s *Service) Warm(ctx context.Context) error {
+// that the first requests after start or import are fast. Before each
+// level it calls pause, when given (it lets requests go first: serve waits
+// for a pause in them).
+func (s *Service) Warm(ctx context.Context, pause func(context.Context) error) error {
 	sets, err := s.BoundarySets(ctx)
 	if err != nil {
 		return err
 	}
 	for _, set := range sets {
+		if pause != nil {
+			if err := pause(ctx); err != nil {
+				return err
+			}
+		}
 		if _, _, err := s.Level(ctx, set.Level); err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ func BenchmarkStores(b *testing.B) {
 	}{{"postgis", st.pg}, {"embedded", st.lite}}
 	for _, s := range stores {
 		svc := atlas.NewService(s.store, atlas.Options{})
-		if err := svc.Warm(ctx); err != nil {
+		if err := svc.Warm(ctx, nil); err != nil {
 			b.Fatal(err)
 		}
 		kreis := atlas.ChoroplethQuery{Level: atlas.LevelKreis, Indicator: "unemployment_rate"}

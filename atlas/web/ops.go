@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -47,11 +49,64 @@ func newMetrics(svc *atlas.Service) *metrics {
 // Registry lets other features register their own series.
 func (m *metrics) Registry() *prometheus.Registry { return m.registry }
 
-// observe records every request's metrics and writes one structured log line.
-func observe(m *metrics, log *slog.Logger) echo.MiddlewareFunc {
+// Activity follows the requests of users (not the probes /healthz,
+// /readyz and /metrics), so that work in the background — serve's warm-ups
+// after a start or an import — can let them go first: WaitForPause.
+type Activity struct {
+	inFlight atomic.Int64
+	last     atomic.Int64 // when the last request began or ended (Unix ns)
+}
+
+// NewActivity returns an Activity that counts its own making as activity:
+// work waiting for a pause lets the requests right after a start go first.
+func NewActivity() *Activity {
+	a := &Activity{}
+	a.last.Store(time.Now().UnixNano())
+	return a
+}
+
+func (a *Activity) begin() { a.inFlight.Add(1); a.last.Store(time.Now().UnixNano()) }
+func (a *Activity) end()   { a.last.Store(time.Now().UnixNano()); a.inFlight.Add(-1) }
+
+// WaitForPause returns once no request has been in flight for pause, or
+// when longest has passed (steady traffic does not hold the work off for
+// ever), or with ctx's error when it ends. A nil Activity never waits.
+func (a *Activity) WaitForPause(ctx context.Context, pause, longest time.Duration) error {
+	if a == nil {
+		return nil
+	}
+	deadline := time.Now().Add(longest)
+	for {
+		quiet := time.Since(time.Unix(0, a.last.Load()))
+		if a.inFlight.Load() == 0 && quiet >= pause || !time.Now().Before(deadline) {
+			return nil
+		}
+		wait := max(pause-quiet, time.Millisecond)
+		t := time.NewTimer(min(wait, 10*time.Millisecond))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// probeRoute reports whether route is one of monitoring, not of users.
+func probeRoute(route string) bool {
+	return route == "/healthz" || route == "/readyz" || route == "/metrics"
+}
+
+// observe records every request's metrics and writes one structured log
+// line; a user's request counts in activity while it runs.
+func observe(m *metrics, log *slog.Logger, activity *Activity) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
+			if activity != nil && !probeRoute(c.Path()) {
+				activity.begin()
+				defer activity.end()
+			}
 			err := next(c)
 			if err != nil {
 				c.Error(err) // write the error response now, so the status is known

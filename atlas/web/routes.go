@@ -40,6 +40,9 @@ type Deps struct {
 	// MaxSessions bounds the open reporting sessions of the store, of all
 	// instances together (default 10000); beyond it a sign-in gets 503.
 	MaxSessions int
+	// Activity, when set, follows the users' requests (serve's warm-ups
+	// wait for a pause in them).
+	Activity *Activity
 	// TrustedProxies are the proxies whose forwarding headers are believed
 	// (X-Forwarded-For for rate limits and logs, X-Forwarded-Proto/Host for
 	// absolute URLs); none: the TCP peer is the client and the request's
@@ -72,7 +75,7 @@ func New(d Deps) (*echo.Echo, error) {
 	every := []echo.MiddlewareFunc{
 		trustForwarding(d.TrustedProxies), // first: nothing may read a forged forwarding header
 		middleware.Recover(),
-		observe(m, d.Logger),
+		observe(m, d.Logger, d.Activity),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: ownBodyLimit}),
 		securityHeaders,
 		requestTimeout(d.RequestTimeout),

@@ -69,7 +69,7 @@ func seededService(b *testing.B) *atlas.Service {
 		}
 		benchStore = store
 		benchSvc = atlas.NewService(store, atlas.Options{})
-		benchErr = benchSvc.Warm(ctx)
+		benchErr = benchSvc.Warm(ctx, nil)
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)

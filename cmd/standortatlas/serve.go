@@ -53,7 +53,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	mapTiles := maptiles.New(svc, tiles.Options{Logger: logger, CacheBytes: int64(cfg.TileCacheMB) << 20})
 	tileServer := mapTiles.Server()
 	updates := newUpdateSchedule(store, cfg.UpdateEvery, getenv, logger)
-	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version,
+	activity := web.NewActivity()
+	handler, err := web.New(web.Deps{Service: svc, Static: static.FS, Logger: logger, RequestTimeout: cfg.RequestTimeout, Version: version, Activity: activity,
 		TrustedProxies: cfg.TrustedProxies,
 		Ingest:         web.IngestDeps{Import: intake.Import, SubmitPlace: intake.SubmitPlace, Refused: intake.Refuse}, Tiles: mapTiles, Updates: web.UpdatesDeps{Status: updates.status},
 		Reporting: &reporting.Service{Atlas: svc, Writer: intake}})
@@ -72,7 +73,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	// Build display geometry in the background so the first map loads fast.
+	// Build display geometry in the background so the first map loads fast;
+	// requests go first: each level waits for a pause in them.
+	pause := func(ctx context.Context) error {
+		return activity.WaitForPause(ctx, warmPause, warmPauseLongest)
+	}
 	warmCtx, cancelWarm := context.WithCancel(ctx)
 	defer cancelWarm()
 	warmDone := make(chan struct{})
@@ -86,13 +91,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			defer close(tilesDone)
 			select {
 			case <-displayWarmed:
-				tileServer.KeepWarm(warmCtx, 2*time.Second)
+				if pause(warmCtx) == nil {
+					tileServer.KeepWarm(warmCtx, 2*time.Second)
+				}
 			case <-warmCtx.Done():
 			}
 		}()
 		updatesDone := make(chan struct{})
 		go func() { defer close(updatesDone); updates.keepCurrent(warmCtx) }()
-		keepWarm(warmCtx, svc, logger, displayWarmed)
+		keepWarm(warmCtx, svc, logger, displayWarmed, pause)
 		<-tilesDone
 		<-updatesDone
 	}()
@@ -121,18 +128,27 @@ func displayAddr(a net.Addr) string {
 	return a.String()
 }
 
+// The warm-ups after a start or an import let users' requests go first:
+// before each level they wait until no request has run for warmPause, but
+// not longer than warmPauseLongest (steady traffic would hold them off for
+// ever; its requests then build what they need themselves).
+const (
+	warmPause        = 100 * time.Millisecond
+	warmPauseLongest = 2 * time.Second
+)
+
 // keepWarm builds the display geometry at start and again whenever the data
 // version changed (an import through this or another instance), so that no
 // user request pays for it; it closes tried after the first attempt. It
 // returns when ctx ends.
-func keepWarm(ctx context.Context, svc *atlas.Service, logger *slog.Logger, tried chan<- struct{}) {
+func keepWarm(ctx context.Context, svc *atlas.Service, logger *slog.Logger, tried chan<- struct{}, pause func(context.Context) error) {
 	last := int64(-1)
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
 	for first := true; ; first = false {
 		if v, err := svc.Version(ctx); err == nil && v != last {
 			t := time.Now()
-			if err := svc.Warm(ctx); err != nil {
+			if err := svc.Warm(ctx, pause); err != nil {
 				if !errors.Is(err, context.Canceled) {
 					logger.Error("warm caches", "err", err)
 				}
