@@ -402,14 +402,25 @@ func (p *pyramid) storedCandidates(ctx context.Context, z int, b orb.Bound) ([]c
 	return out, nil
 }
 
+// allCellsRead is how many cells allCells reads at once: a request reads
+// what its tile needs between two such reads (cells are read under one
+// lock per pyramid), not after the whole zoom. One lock rather than one
+// read per request and part: 20 cold tiles of a first map view read the
+// cells they share once, in few queries (with a read per request, 20
+// queries at once took a first view on PostGIS from 131–191 ms to
+// 265–303 ms).
+const allCellsRead = 32
+
 // allCells returns the geometry of zoom z of every cell.
 func (p *pyramid) allCells(ctx context.Context, z int) ([]*zoomGeom, error) {
 	ks := make([]int, len(p.stored.cells))
 	for k := range ks {
 		ks[k] = k
 	}
-	if err := p.loadGeometry(ctx, z, ks); err != nil {
-		return nil, err
+	for chunk := range slices.Chunk(ks, allCellsRead) {
+		if err := p.loadGeometry(ctx, z, chunk); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]*zoomGeom, len(ks))
 	for k := range ks {

@@ -133,7 +133,7 @@ func displayAddr(a net.Addr) string {
 // not longer than warmPauseLongest (steady traffic would hold them off for
 // ever; its requests then build what they need themselves).
 const (
-	warmPause        = 100 * time.Millisecond
+	warmPause        = 250 * time.Millisecond
 	warmPauseLongest = 2 * time.Second
 )
 
