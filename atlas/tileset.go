@@ -38,6 +38,15 @@ type Tile struct {
 	// Identity gives the uncompressed tile (for clients without gzip),
 	// kept beside the gzipped one once asked for; not to be modified.
 	Identity interface{ MVT() ([]byte, error) }
+	// Header holds ETag, Version and the body lengths as header values,
+	// shared by every answer of the tile (nil: made per answer).
+	Header TileHeader
+}
+
+// TileHeader are a tile's header values, each a one-element slice as an
+// http.Header holds it; shared, not to be modified.
+type TileHeader struct {
+	ETag, Version, GzipLength, IdentityLength []string
 }
 
 // Empty reports whether no feature reaches the tile.

@@ -40,8 +40,10 @@ type lruEntry struct {
 	size int64 // accounted bytes: gzip, identity copy once made, overhead
 }
 
-// entryOverhead approximates the bookkeeping bytes of one entry.
-const entryOverhead = 200
+// entryOverhead approximates the bytes of one entry besides its bodies:
+// the Tile (with its header values and ETag), the list element, the map
+// entry.
+const entryOverhead = 400
 
 func newLRU(maxBytes int64) *lru {
 	return &lru{version: -1, max: maxBytes, ll: list.New(), items: map[tileKey]*list.Element{}}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -130,11 +131,28 @@ type Tile struct {
 	// ETag is a strong validator of the uncompressed content (quoted).
 	ETag string
 
+	// header holds ETag, Version and the lengths of the gzipped and the
+	// uncompressed MVT as HTTP header values (HeaderValues).
+	header [4]string
+
 	// srv and key are set when the tile is cached: its identity copy is
 	// then kept beside it, within the cache's bound.
 	srv      *Server
 	key      tileKey
 	identity atomic.Pointer[[]byte]
+}
+
+// HeaderValues returns the tile's ETag, data version and the lengths of
+// its gzipped and uncompressed MVT as values of an http.Header, made once
+// with the tile and shared by every answer of it (they must not be
+// modified): a cached tile is answered without allocating them.
+func (t *Tile) HeaderValues() (etag, version, gzipLength, identityLength []string) {
+	return t.header[0:1:1], t.header[1:2:2], t.header[2:3:3], t.header[3:4:4]
+}
+
+// setHeaderValues makes what HeaderValues returns, once the tile is done.
+func (t *Tile) setHeaderValues() {
+	t.header = [4]string{t.ETag, strconv.FormatInt(t.Version, 10), strconv.Itoa(len(t.Gzip)), strconv.Itoa(t.Size)}
 }
 
 // Empty reports whether no feature reaches the tile.
@@ -559,6 +577,7 @@ func (s *Server) encodeTile(p *pyramid, cands []cand, z int, x, y uint32, vals *
 	}
 	if len(feats) == 0 {
 		t.ETag = `"empty"`
+		t.setHeaderValues()
 		return t, nil
 	}
 	layers := mvt.Layers{{Name: p.data.Name, Version: 2, Extent: Extent, Features: feats}}
@@ -600,6 +619,7 @@ func (s *Server) encodeTile(p *pyramid, cands []cand, z int, x, y uint32, vals *
 	sum := sha256.Sum256(raw)
 	t.Gzip, t.Size, t.Features = buf.Bytes(), len(raw), len(feats)
 	t.ETag = `"` + hex.EncodeToString(sum[:12]) + `"`
+	t.setHeaderValues()
 	return t, nil
 }
 

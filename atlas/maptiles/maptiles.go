@@ -80,7 +80,9 @@ func (t *Tiles) Tile(ctx context.Context, level atlas.Level, z int, x, y uint32,
 	if err != nil {
 		return atlas.Tile{}, tileError(z, x, y, err)
 	}
-	return atlas.Tile{Version: tl.Version, ETag: tl.ETag, Gzip: tl.Gzip, Omitted: tl.Omitted, Identity: tl}, nil
+	var h atlas.TileHeader
+	h.ETag, h.Version, h.GzipLength, h.IdentityLength = tl.HeaderValues()
+	return atlas.Tile{Version: tl.Version, ETag: tl.ETag, Gzip: tl.Gzip, Omitted: tl.Omitted, Identity: tl, Header: h}, nil
 }
 
 // TileJSON implements atlas.TileSet.

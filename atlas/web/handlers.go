@@ -119,12 +119,28 @@ func writeEncoded(c echo.Context, enc *atlas.Encoded, contentType string) error 
 // writeBody writes a 200 answer with its Content-Length (so that a HEAD
 // request gets the headers of GET) and, when gzipped, its Content-Encoding.
 func writeBody(c echo.Context, contentType string, body []byte, gzipped bool) error {
+	return writeBodyLength(c, contentType, body, gzipped, nil)
+}
+
+// writeBodyLength is writeBody with the Content-Length value made before
+// (shared; nil: made here).
+func writeBodyLength(c echo.Context, contentType string, body []byte, gzipped bool, length []string) error {
 	hd := c.Response().Header()
 	if gzipped {
 		hd["Content-Encoding"] = hdrGzip
 	}
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	setShared(hd, "Content-Length", length, strconv.Itoa(len(body)))
 	return c.Blob(http.StatusOK, contentType, body)
+}
+
+// setShared sets header key (canonical) to the shared one-element slice
+// values, made once for many answers, or, when there is none, to value.
+func setShared(hd http.Header, key string, values []string, value string) {
+	if len(values) == 1 {
+		hd[key] = values
+		return
+	}
+	hd[key] = []string{value}
 }
 
 var (

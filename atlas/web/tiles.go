@@ -85,8 +85,8 @@ func (h *handlers) tile(c echo.Context) error {
 	} else {
 		hd["Cache-Control"] = hdrShortTileCache
 	}
-	hd.Set("ETag", t.ETag)
-	hd.Set("X-Data-Version", strconv.FormatInt(t.Version, 10))
+	setShared(hd, "ETag", t.Header.ETag, t.ETag)
+	setShared(hd, "X-Data-Version", t.Header.Version, strconv.FormatInt(t.Version, 10))
 	addVaryAcceptEncoding(hd)
 	if t.Omitted != "" {
 		// Left out to keep the tile within the size limit: said, not silent.
@@ -101,13 +101,13 @@ func (h *handlers) tile(c echo.Context) error {
 	}
 	hd["Content-Type"] = hdrMVTContentType
 	if acceptsGzip(c) {
-		return writeBody(c, mvtContentType, t.Gzip, true)
+		return writeBodyLength(c, mvtContentType, t.Gzip, true, t.Header.GzipLength)
 	}
 	raw, err := t.Identity.MVT()
 	if err != nil {
 		return err
 	}
-	return writeBody(c, mvtContentType, raw, false)
+	return writeBodyLength(c, mvtContentType, raw, false, t.Header.IdentityLength)
 }
 
 func (h *handlers) tileJSON(c echo.Context) error {
