@@ -23,10 +23,22 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	codes    [600]string // the status codes as label values, made once
+}
+
+// code is status as a label value.
+func (m *metrics) code(status int) string {
+	if status >= 0 && status < len(m.codes) {
+		return m.codes[status]
+	}
+	return strconv.Itoa(status)
 }
 
 func newMetrics(svc *atlas.Service) *metrics {
 	m := &metrics{registry: prometheus.NewRegistry()}
+	for i := range m.codes {
+		m.codes[i] = strconv.Itoa(i)
+	}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "standortatlas_http_requests_total", Help: "HTTP requests by route, method and status code.",
 	}, []string{"route", "method", "code"})
@@ -117,7 +129,7 @@ func observe(m *metrics, log *slog.Logger, activity *Activity) echo.MiddlewareFu
 			}
 			status := c.Response().Status
 			d := time.Since(start)
-			m.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Inc()
+			m.requests.WithLabelValues(route, c.Request().Method, m.code(status)).Inc()
 			m.latency.WithLabelValues(route).Observe(d.Seconds())
 			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 				slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),

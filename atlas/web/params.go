@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -401,4 +402,35 @@ func acceptsGzip(c echo.Context) bool {
 		return true
 	}
 	return false
+}
+
+// onlyParams reports whether the raw query string has no parameter but
+// those named (none at all included), read without unescaping: a name
+// written with escapes counts as another, so that such a query is parsed
+// in full.
+func onlyParams(raw string, names ...string) bool {
+	for raw != "" {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		key, _, _ := strings.Cut(part, "=")
+		if part != "" && !slices.Contains(names, key) {
+			return false
+		}
+	}
+	return true
+}
+
+// rawParam returns the first value of the parameter name in the raw query
+// string as written ("" when it is absent): for parameters whose values
+// need no unescaping (the data version ?v= of tile URLs, digits), without
+// parsing the whole query.
+func rawParam(raw, name string) string {
+	for raw != "" {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		if key, value, _ := strings.Cut(part, "="); key == name {
+			return value
+		}
+	}
+	return ""
 }
