@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -404,33 +403,37 @@ func acceptsGzip(c echo.Context) bool {
 	return false
 }
 
-// onlyParams reports whether the raw query string has no parameter but
-// those named (none at all included), read without unescaping: a name
-// written with escapes counts as another, so that such a query is parsed
-// in full.
-func onlyParams(raw string, names ...string) bool {
+// rawParam returns the first value of the parameter name in the raw query
+// string as written ("" when it is absent), and whether the query has no
+// other parameter (none at all included), read in one pass without
+// unescaping: for parameters whose values need none (the data version ?v=
+// of tile URLs, digits). A name written with escapes counts as another, so
+// that such a query is parsed in full.
+func rawParam(raw, name string) (value string, only bool) {
+	found := false
+	only = true
 	for raw != "" {
 		var part string
 		part, raw, _ = strings.Cut(raw, "&")
-		key, _, _ := strings.Cut(part, "=")
-		if part != "" && !slices.Contains(names, key) {
-			return false
+		key, v, _ := strings.Cut(part, "=")
+		switch {
+		case key == name && !found:
+			value, found = v, true
+		case key != name && part != "":
+			only = false
 		}
 	}
-	return true
+	return value, only
 }
 
-// rawParam returns the first value of the parameter name in the raw query
-// string as written ("" when it is absent): for parameters whose values
-// need no unescaping (the data version ?v= of tile URLs, digits), without
-// parsing the whole query.
-func rawParam(raw, name string) string {
-	for raw != "" {
-		var part string
-		part, raw, _ = strings.Cut(raw, "&")
-		if key, value, _ := strings.Cut(part, "="); key == name {
-			return value
-		}
+// tileMapQuery is the map query of a tile or TileJSON request and the
+// data version its URL carries (?v=, as written). Most tile URLs carry only
+// ?v=: their query is not parsed.
+func tileMapQuery(c echo.Context, level atlas.Level) (*atlas.MapQuery, string, error) {
+	v, only := rawParam(c.QueryString(), "v")
+	if only {
+		return nil, v, nil
 	}
-	return ""
+	q, err := optionalMapQuery(c, level)
+	return q, v, err
 }

@@ -381,29 +381,29 @@ func grepLines(s, sub string) string {
 }
 
 // Tile URLs that carry only the data version (?v=) are answered without
-// parsing the query (onlyParams, rawParam); any other parameter, or one
+// parsing the query (rawParam, tileMapQuery); any other parameter, or one
 // written with escapes, takes the full parse and its checks.
 func TestTileQueryWithoutParse(t *testing.T) {
 	for _, c := range []struct {
-		raw       string
-		onlyV     bool
-		v         string
-		firstName string
+		raw   string
+		onlyV bool
+		v     string
 	}{
-		{"", true, "", ""},
-		{"v=12", true, "12", "v"},
-		{"v=12&v=13", true, "12", "v"},
-		{"v=12&", true, "12", "v"},
-		{"v", true, "", "v"},
-		{"v=12&year=2020", false, "12", "v"},
-		{"year=2020&v=12", false, "12", "year"},
-		{"%76=12", false, "", "%76"},
-		{"vv=12", false, "", "vv"},
+		{"", true, ""},
+		{"v=12", true, "12"},
+		{"v=12&v=13", true, "12"},
+		{"v=12&", true, "12"},
+		{"v", true, ""},
+		{"v=12&year=2020", false, "12"},
+		{"year=2020&v=12", false, "12"},
+		{"%76=12", false, ""},
+		{"vv=12", false, ""},
 	} {
-		if got := onlyParams(c.raw, "v"); got != c.onlyV {
-			t.Errorf("onlyParams(%q) = %v", c.raw, got)
+		got, only := rawParam(c.raw, "v")
+		if only != c.onlyV {
+			t.Errorf("rawParam(%q, v): only %v", c.raw, only)
 		}
-		if got := rawParam(c.raw, "v"); got != c.v {
+		if got != c.v {
 			t.Errorf("rawParam(%q, v) = %q, want %q", c.raw, got, c.v)
 		}
 	}

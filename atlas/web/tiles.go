@@ -65,11 +65,9 @@ func (h *handlers) tile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var q *atlas.MapQuery
-	if !onlyParams(c.QueryString(), "v") { // most tile URLs carry only ?v=: nothing to parse
-		if q, err = optionalMapQuery(c, level); err != nil {
-			return err
-		}
+	q, version, err := tileMapQuery(c, level)
+	if err != nil {
+		return err
 	}
 	ts, err := h.tileSet()
 	if err != nil {
@@ -82,7 +80,7 @@ func (h *handlers) tile(c echo.Context) error {
 	hd := c.Response().Header()
 	// Constant header values are shared slices (canonical keys): a cached
 	// tile is answered with as few allocations as possible.
-	if v, err := strconv.ParseInt(rawParam(c.QueryString(), "v"), 10, 64); err == nil && v == t.Version {
+	if v, err := strconv.ParseInt(version, 10, 64); err == nil && v == t.Version {
 		hd["Cache-Control"] = hdrImmutableCache
 	} else {
 		hd["Cache-Control"] = hdrShortTileCache
@@ -121,11 +119,9 @@ func (h *handlers) tileJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var q *atlas.MapQuery
-	if !onlyParams(c.QueryString(), "v") { // most tile URLs carry only ?v=: nothing to parse
-		if q, err = optionalMapQuery(c, level); err != nil {
-			return err
-		}
+	q, _, err := tileMapQuery(c, level)
+	if err != nil {
+		return err
 	}
 	ts, err := h.tileSet()
 	if err != nil {
