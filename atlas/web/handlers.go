@@ -129,7 +129,7 @@ func writeBodyLength(c echo.Context, contentType string, body []byte, gzipped bo
 	if gzipped {
 		hd["Content-Encoding"] = hdrGzip
 	}
-	setShared(hd, "Content-Length", length, strconv.Itoa(len(body)))
+	setSharedNumber(hd, "Content-Length", length, int64(len(body)))
 	return c.Blob(http.StatusOK, contentType, body)
 }
 
@@ -141,6 +141,16 @@ func setShared(hd http.Header, key string, values []string, value string) {
 		return
 	}
 	hd[key] = []string{value}
+}
+
+// setSharedNumber is setShared for a number, formatted only when there are
+// no shared values (formatting a number of three or more digits allocates).
+func setSharedNumber(hd http.Header, key string, values []string, n int64) {
+	if len(values) == 1 {
+		hd[key] = values
+		return
+	}
+	hd[key] = []string{strconv.FormatInt(n, 10)}
 }
 
 var (

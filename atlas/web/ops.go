@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -112,6 +113,7 @@ func probeRoute(route string) bool {
 // observe records every request's metrics and writes one structured log
 // line; a user's request counts in activity while it runs.
 func observe(m *metrics, log *slog.Logger, activity *Activity) echo.MiddlewareFunc {
+	lines := &sync.Pool{New: func() any { return new(requestLine) }}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
@@ -131,14 +133,33 @@ func observe(m *metrics, log *slog.Logger, activity *Activity) echo.MiddlewareFu
 			d := time.Since(start)
 			m.requests.WithLabelValues(route, c.Request().Method, m.code(status)).Inc()
 			m.latency.WithLabelValues(route).Observe(d.Seconds())
-			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),
-				slog.String("route", route), slog.Int("status", status), slog.Int64("bytes", c.Response().Size),
-				slog.Float64("ms", float64(d.Microseconds())/1000), slog.String("remote", c.RealIP()), slog.String("peer", peerIP(c.Request())))
+			if log.Enabled(c.Request().Context(), slog.LevelInfo) {
+				line := lines.Get().(*requestLine)
+				line.attrs = [...]slog.Attr{
+					slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),
+					slog.String("route", route), slog.Int("status", status), slog.Int64("bytes", c.Response().Size),
+					slog.Int64("us", d.Microseconds()), slog.String("remote", c.RealIP()), slog.String("peer", peerIP(c.Request())),
+				}
+				log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", slog.Any("", line))
+				line.attrs = [len(line.attrs)]slog.Attr{} // keeps no request's text
+				lines.Put(line)
+			}
 			return nil
 		}
 	}
 }
+
+// requestLine holds the fields of a request's log line. Eight attributes
+// are more than a log record holds without allocating; given as one
+// attribute without a key whose value (LogValue) is their group, they are
+// written inline, as if given one by one, and the holder is used again for
+// the next request. Handlers resolve the value while the log call runs
+// (slog's JSON and text handlers do), so the holder is reused only after.
+// The time taken is in whole microseconds ("us"): the JSON handler writes a
+// float through encoding/json, which allocates and costs a fifth of the line.
+type requestLine struct{ attrs [8]slog.Attr }
+
+func (l *requestLine) LogValue() slog.Value { return slog.GroupValue(l.attrs[:]...) }
 
 // trustForwarding is the one rule of trust for forwarding headers: they are
 // believed only from a configured proxy (-trusted-proxies). From any other

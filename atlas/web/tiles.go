@@ -86,7 +86,7 @@ func (h *handlers) tile(c echo.Context) error {
 		hd["Cache-Control"] = hdrShortTileCache
 	}
 	setShared(hd, "ETag", t.Header.ETag, t.ETag)
-	setShared(hd, "X-Data-Version", t.Header.Version, strconv.FormatInt(t.Version, 10))
+	setSharedNumber(hd, "X-Data-Version", t.Header.Version, t.Version)
 	addVaryAcceptEncoding(hd)
 	if t.Omitted != "" {
 		// Left out to keep the tile within the size limit: said, not silent.

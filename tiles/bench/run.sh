@@ -11,10 +11,15 @@
 #   tiles/bench/run.sh                  # 64 connections, 30 s
 #   CONNS=128 DURATION=60s tiles/bench/run.sh
 #   SPLIT=1 tiles/bench/run.sh          # server on CPU 1 (GOMAXPROCS=1), wrk on CPU 0
+#   FLOOR=1 tiles/bench/run.sh          # then the same runs against the floor
 #
 # On a 2-core machine the server and wrk compete for the same CPUs by
 # default, and the tail (p99) then measures mostly that competition; SPLIT=1
 # gives each its own CPU, as a load generator on another machine would.
+#
+# FLOOR=1 then measures the floor (tiles/bench/floor) the same way: bare
+# net/http replaying the atlas's own answers (status, headers, bodies) from
+# memory, on the same CPUs — what the atlas adds is the difference.
 #
 # Needs wrk (apt-get install -y wrk) and curl.
 set -euo pipefail
@@ -70,3 +75,21 @@ echo "RSS after the gzip run: $(rss VmRSS), peak $(rss VmHWM)"
 echo "warm tiles without Accept-Encoding (identity), $CONNS connections, $DURATION:"
 "${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$ADDR" -- "$v" identity
 echo "RSS after load: $(rss VmRSS), peak $(rss VmHWM)"
+[ "${FLOOR:-0}" = 1 ] || exit 0
+FLOOR_ADDR=${FLOOR_ADDR:-127.0.0.1:8090}
+FLOOR_BIN=$(mktemp -d)/floor
+go build -o "$FLOOR_BIN" ./tiles/bench/floor
+taskset -c "$CPUS" "$FLOOR_BIN" -addr "$FLOOR_ADDR" -upstream "http://$ADDR" &
+fpid=$!
+trap 'kill $pid $fpid 2>/dev/null; wait $pid $fpid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+	curl -fs -o /dev/null "http://$FLOOR_ADDR/healthz" && break
+	sleep 0.1
+done
+echo "floor (bare net/http replaying the same answers, pid $fpid on CPUs $CPUS): keeping all answers…"
+"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v" >/dev/null
+"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v" identity >/dev/null
+echo "floor, warm tiles, $CONNS connections, $DURATION:"
+"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v"
+echo "floor, warm tiles without Accept-Encoding (identity), $CONNS connections, $DURATION:"
+"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v" identity
