@@ -78,6 +78,11 @@ func NewActivity() *Activity {
 	return a
 }
 
+// Touch counts now as activity: serve touches it when its listener opens,
+// so that the first requests (right after /healthz answers) come before
+// the warm-ups, which wait for a pause.
+func (a *Activity) Touch() { a.last.Store(time.Now().UnixNano()) }
+
 func (a *Activity) begin() { a.inFlight.Add(1); a.last.Store(time.Now().UnixNano()) }
 func (a *Activity) end()   { a.last.Store(time.Now().UnixNano()); a.inFlight.Add(-1) }
 

@@ -61,4 +61,11 @@ func TestActivityLetsRequestsGoFirst(t *testing.T) {
 	if n := NewActivity(); time.Since(time.Unix(0, n.last.Load())) > time.Minute {
 		t.Errorf("NewActivity does not count its making")
 	}
+	// serve touches it when its listener opens: the pause counts from there
+	quiet := &Activity{}
+	start = time.Now()
+	quiet.Touch()
+	if err := quiet.WaitForPause(ctx, 100*time.Millisecond, time.Hour); err != nil || time.Since(start) < 100*time.Millisecond {
+		t.Errorf("right after Touch: waited %v (%v), want the pause, 100ms", time.Since(start), err)
+	}
 }

@@ -65,6 +65,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
+	// Setting up the handler (static files, OpenAPI document) may take
+	// longer than the warm-ups' pause: the start counts from here.
+	activity.Touch()
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
