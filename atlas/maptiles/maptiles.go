@@ -80,9 +80,26 @@ func (t *Tiles) Tile(ctx context.Context, level atlas.Level, z int, x, y uint32,
 	if err != nil {
 		return atlas.Tile{}, tileError(z, x, y, err)
 	}
+	return atlasTile(tl), nil
+}
+
+// CachedTile implements atlas.TileSet.
+func (t *Tiles) CachedTile(ctx context.Context, level atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, bool, error) {
+	tl, err := t.srv.Cached(ctx, level.String(), z, x, y, valueQuery(q))
+	if err != nil {
+		return atlas.Tile{}, false, tileError(z, x, y, err)
+	}
+	if tl == nil {
+		return atlas.Tile{}, false, nil
+	}
+	return atlasTile(tl), true, nil
+}
+
+// atlasTile is the atlas's view of a rendered tile.
+func atlasTile(tl *tiles.Tile) atlas.Tile {
 	var h atlas.TileHeader
 	h.ETag, h.Version, h.GzipLength, h.IdentityLength = tl.HeaderValues()
-	return atlas.Tile{Version: tl.Version, ETag: tl.ETag, Gzip: tl.Gzip, Omitted: tl.Omitted, Identity: tl, Header: h}, nil
+	return atlas.Tile{Version: tl.Version, ETag: tl.ETag, Gzip: tl.Gzip, Omitted: tl.Omitted, Identity: tl, Header: h}
 }
 
 // TileJSON implements atlas.TileSet.

@@ -1,12 +1,9 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,74 +12,6 @@ import (
 	"github.com/standortatlas/standortatlas/atlas/analysis"
 )
 
-// newLazyDeadline returns ctx with a deadline d from now, like
-// context.WithTimeout (the caller calls cancel), except that the timer and
-// the cancellation behind the deadline are made only when something waits
-// for the context (Done or Err): most requests (a cached tile, an encoded
-// answer) never do, and making them for every request was a fifth of what
-// answering a cached tile allocated.
-func newLazyDeadline(ctx context.Context, d time.Duration) *lazyDeadline {
-	return &lazyDeadline{parent: ctx, deadline: time.Now().Add(d)}
-}
-
-// lazyDeadline is a context with a deadline whose context.WithDeadline is
-// made on first use. Once made, every method answers from it, so contexts
-// derived from it are cancelled with it as from any other.
-type lazyDeadline struct {
-	parent   context.Context
-	deadline time.Time
-
-	live     atomic.Pointer[context.Context] // set once, under mu
-	mu       sync.Mutex
-	stop     context.CancelFunc
-	canceled bool
-}
-
-func (l *lazyDeadline) made() context.Context {
-	if c := l.live.Load(); c != nil {
-		return *c
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if c := l.live.Load(); c != nil {
-		return *c
-	}
-	c, stop := context.WithDeadline(l.parent, l.deadline)
-	if l.canceled {
-		stop()
-	}
-	l.stop = stop
-	l.live.Store(&c)
-	return c
-}
-
-func (l *lazyDeadline) cancel() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.canceled = true
-	if l.stop != nil {
-		l.stop()
-	}
-}
-
-func (l *lazyDeadline) Deadline() (time.Time, bool) {
-	if d, ok := l.parent.Deadline(); ok && d.Before(l.deadline) {
-		return d, true
-	}
-	return l.deadline, true
-}
-
-func (l *lazyDeadline) Done() <-chan struct{} { return l.made().Done() }
-
-func (l *lazyDeadline) Err() error { return l.made().Err() }
-
-func (l *lazyDeadline) Value(key any) any {
-	if c := l.live.Load(); c != nil {
-		return (*c).Value(key)
-	}
-	return l.parent.Value(key)
-}
-
 // handlers answer the read routes; every read goes through the service (or
 // the analyzer and tile set over it), never to the store.
 type handlers struct {
@@ -90,6 +19,7 @@ type handlers struct {
 	an      *analysis.Analyzer
 	tiles   atlas.TileSet
 	version string
+	timeout time.Duration // Deps.RequestTimeout, for the routes that set it themselves
 }
 
 func (h *handlers) healthz(c echo.Context) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -78,23 +79,30 @@ func New(d Deps) (*echo.Echo, error) {
 		observe(m, d.Logger, d.Activity),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: ownBodyLimit}),
 		securityHeaders,
-		requestTimeout(d.RequestTimeout),
 	}
+	// then, innermost of these and around the route's own middleware (a
+	// token check reads the store), the request's deadline
+	deadline := requestTimeout(d.RequestTimeout)
+	timed := append(every[:len(every):len(every)], deadline)
 	routed := map[routeKey]bool{}
 	add := func(method, path string, h echo.HandlerFunc, mw []echo.MiddlewareFunc) {
-		e.Add(method, path, compose(h, every, mw))
+		chain := timed
+		if ownDeadline[path] {
+			chain = every
+		}
+		e.Add(method, path, compose(h, chain, mw))
 		routed[routeKey{method, path}] = true
 	}
 	answeredByRouter := func(c echo.Context) error {
 		h := c.Handler()
 		if !routed[routeKey{c.Request().Method, c.Path()}] {
-			h = compose(h, every, nil)
+			h = compose(h, timed, nil)
 		}
 		return h(c)
 	}
 	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return answeredByRouter })
 
-	h := &handlers{svc: d.Service, an: d.Analyzer, tiles: d.Tiles, version: d.Version}
+	h := &handlers{svc: d.Service, an: d.Analyzer, tiles: d.Tiles, version: d.Version, timeout: d.RequestTimeout}
 	ogc := &ogcHandlers{svc: d.Service}
 	ih, limiter, upload := newIngestHandlers(d)
 	updates := newUpdateHandlers(d, m)
@@ -271,13 +279,27 @@ func cors(next echo.HandlerFunc) echo.HandlerFunc {
 // requestTimeout puts a deadline on the request's context; store queries use it.
 func requestTimeout(d time.Duration) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			ctx := newLazyDeadline(c.Request().Context(), d)
-			defer ctx.cancel()
-			c.SetRequest(c.Request().WithContext(ctx))
-			return whenTimedOut(ctx, next(c))
-		}
+		return func(c echo.Context) error { return withDeadline(c, d, func() error { return next(c) }) }
 	}
 }
+
+// withDeadline runs work with the request's context bounded by d (work
+// reads it from c) and says when the deadline cut the work off
+// (whenTimedOut: 503). It is how every route gets its deadline: through
+// requestTimeout, or, on the routes of ownDeadline, around the work that
+// waits.
+func withDeadline(c echo.Context, d time.Duration, work func() error) error {
+	r := c.Request()
+	ctx, cancel := context.WithTimeout(r.Context(), d)
+	defer cancel()
+	c.SetRequest(r.WithContext(ctx))
+	return whenTimedOut(ctx, work())
+}
+
+// ownDeadline are the routes that put the request's deadline only on the
+// work that waits, not on the whole request: a cached tile is answered
+// from memory, and making a deadline for it (a timer, a context and a copy
+// of the request) was all that answering it allocated.
+var ownDeadline = map[string]bool{"/tiles/:level/:z/:x/:y": true}
 
 var _ http.Handler = (*echo.Echo)(nil)

@@ -249,53 +249,63 @@ func TestErrorTextsShortAndWithoutGoNames(t *testing.T) {
 	}
 }
 
-// The request deadline made on first use behaves as context.WithTimeout:
-// it expires, passes on its parent's cancellation and values, cancels the
-// contexts derived from it, and a cancelled one stays cancelled.
-func TestRequestDeadlineMadeOnFirstUse(t *testing.T) {
-	type key struct{}
-	parent, cancelParent := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
-	defer cancelParent()
-	wait := func(ctx context.Context) {
-		t.Helper()
-		select {
-		case <-ctx.Done():
-		case <-time.After(10 * time.Second):
-			t.Fatal("context not done")
-		}
+// A cached tile is answered without a deadline; a tile that is not cached
+// is rendered under the request's deadline (ownDeadline, withDeadline),
+// and rendering cut off by it is a 503, as on every other route.
+func TestTileDeadlineOnlyWhenRendered(t *testing.T) {
+	var rec *recordingTiles
+	h := newTestServerWith(t, nil, func(d *Deps) {
+		d.RequestTimeout = time.Minute
+		rec = &recordingTiles{TileSet: d.Tiles}
+		d.Tiles = rec
+	})
+	first := get(t, h, "/tiles/land/5/16/10.mvt", nil)
+	again := get(t, h, "/tiles/land/5/16/10.mvt", nil)
+	if first.Code != http.StatusOK || again.Code != http.StatusOK || first.Header().Get("ETag") != again.Header().Get("ETag") || !bytes.Equal(first.Body.Bytes(), again.Body.Bytes()) {
+		t.Fatalf("tile: %d %d, ETags %q %q", first.Code, again.Code, first.Header().Get("ETag"), again.Header().Get("ETag"))
+	}
+	if want := "cached:none render:1m cached:none"; strings.Join(rec.calls, " ") != want {
+		t.Errorf("calls %q, want %q (deadline of each, rounded)", strings.Join(rec.calls, " "), want)
 	}
 
-	ctx := newLazyDeadline(parent, time.Millisecond)
-	if ctx.Value(key{}) != "v" {
-		t.Error("value of the parent lost")
+	rec.calls, rec.block = nil, true
+	h = newTestServerWith(t, nil, func(d *Deps) {
+		d.RequestTimeout = 50 * time.Millisecond
+		d.Tiles = rec
+	})
+	if res := get(t, h, "/tiles/land/6/33/21.mvt", nil); res.Code != http.StatusServiceUnavailable {
+		t.Errorf("render cut off by the deadline: %d %s", res.Code, res.Body.String())
 	}
-	if d, ok := ctx.Deadline(); !ok || time.Until(d) > time.Millisecond {
-		t.Errorf("deadline %v, %v", d, ok)
-	}
-	derived, cancelDerived := context.WithCancel(ctx)
-	wait(derived)
-	if !errors.Is(ctx.Err(), context.DeadlineExceeded) || !errors.Is(derived.Err(), context.DeadlineExceeded) {
-		t.Errorf("after the deadline: %v, derived %v", ctx.Err(), derived.Err())
-	}
-	cancelDerived()
-	ctx.cancel()
+}
 
-	ctx = newLazyDeadline(parent, time.Hour)
-	ctx.cancel() // the request ended before anything waited
-	if !errors.Is(ctx.Err(), context.Canceled) {
-		t.Errorf("cancelled before use: %v", ctx.Err())
-	}
+// recordingTiles records the deadline each call of a TileSet sees; block
+// makes rendering wait until its context ends.
+type recordingTiles struct {
+	atlas.TileSet
+	calls []string
+	block bool
+}
 
-	ctx = newLazyDeadline(parent, time.Hour)
-	defer ctx.cancel()
-	if ctx.Err() != nil {
-		t.Fatalf("fresh: %v", ctx.Err())
+func deadlineOf(ctx context.Context) string {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return "none"
 	}
-	cancelParent()
-	wait(ctx)
-	if !errors.Is(ctx.Err(), context.Canceled) {
-		t.Errorf("parent cancelled: %v", ctx.Err())
+	return time.Until(d).Round(time.Minute).String()[:2]
+}
+
+func (r *recordingTiles) CachedTile(ctx context.Context, l atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, bool, error) {
+	r.calls = append(r.calls, "cached:"+deadlineOf(ctx))
+	return r.TileSet.CachedTile(ctx, l, z, x, y, q)
+}
+
+func (r *recordingTiles) Tile(ctx context.Context, l atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, error) {
+	r.calls = append(r.calls, "render:"+deadlineOf(ctx))
+	if r.block {
+		<-ctx.Done()
+		return atlas.Tile{}, fmt.Errorf("render: %w", ctx.Err())
 	}
+	return r.TileSet.Tile(ctx, l, z, x, y, q)
 }
 
 // The middleware chain is composed once per route (routes.go): what the
@@ -410,13 +420,12 @@ func (f fanout) WithAttrs([]slog.Attr) slog.Handler { return f }
 func (f fanout) WithGroup(string) slog.Handler      { return f }
 
 // A cached tile through the whole route (echo, the chain, the handler)
-// allocates what BenchmarkCachedTileRequest reports (2, with the JSON log
-// of serve too): the request's deadline context and the request copy
-// carrying it. This bound keeps the chain composed once per route (20
+// allocates nothing, as BenchmarkCachedTileRequest reports, with the JSON
+// log of serve too. This keeps the chain composed once per route (20
 // allocations when echo wrapped every middleware per request), the tile's
 // header values made with the tile (numbers formatted only without them),
-// a query of only ?v= unparsed, the status label made once and the log
-// line's fields in a reused holder.
+// a query of only ?v= unparsed, the status label made once, the log line's
+// fields in a reused holder and the deadline put only on rendering.
 func TestCachedTileAllocations(t *testing.T) {
 	if raceDetector {
 		t.Skip("allocation counts under the race detector are its own; make test runs this package without it too")
@@ -433,8 +442,8 @@ func TestCachedTileAllocations(t *testing.T) {
 		clear(w.h)
 		h.ServeHTTP(w, req)
 	})
-	if allocs > 2 {
-		t.Errorf("a cached tile request allocates %.0f times, want at most 2", allocs)
+	if allocs > 0 {
+		t.Errorf("a cached tile request allocates %.0f times, want none", allocs)
 	}
 }
 

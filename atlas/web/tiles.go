@@ -73,7 +73,15 @@ func (h *handlers) tile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	t, err := ts.Tile(c.Request().Context(), level, z, x, y, q)
+	// A cached tile is answered from memory; rendering one waits for the
+	// store and the CPUs, under the request's deadline (ownDeadline).
+	t, cached, err := ts.CachedTile(c.Request().Context(), level, z, x, y, q)
+	if err == nil && !cached {
+		err = withDeadline(c, h.timeout, func() (err error) {
+			t, err = ts.Tile(c.Request().Context(), level, z, x, y, q)
+			return err
+		})
+	}
 	if err != nil {
 		return err
 	}
