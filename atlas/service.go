@@ -77,7 +77,7 @@ func (s *Service) Store() Store { return s.store }
 // store's version at most every Options.VersionCheck.
 func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 	s.mu.Lock()
-	if s.snap != nil && s.opts.Now().Sub(s.checkedAt) < s.opts.VersionCheck {
+	if s.fresh() {
 		snap := s.snap
 		s.mu.Unlock()
 		return snap, nil
@@ -102,6 +102,24 @@ func (s *Service) Snapshot(ctx context.Context) (*Snapshot, error) {
 		s.snap = newSnapshot(s, v)
 	}
 	return s.snap, nil
+}
+
+// fresh reports whether the snapshot's version was read from the store
+// within Options.VersionCheck (s.mu held).
+func (s *Service) fresh() bool {
+	return s.snap != nil && s.opts.Now().Sub(s.checkedAt) < s.opts.VersionCheck
+}
+
+// KnownVersion returns the current data version when Version would answer
+// it without reading the store (it was read within Options.VersionCheck);
+// false when Version must read it.
+func (s *Service) KnownVersion() (int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.fresh() {
+		return 0, false
+	}
+	return s.snap.Version, true
 }
 
 // Version returns the current data version (see Snapshot).

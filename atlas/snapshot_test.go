@@ -273,3 +273,41 @@ func TestSnapshotIgnoresALateAnswerOfAnEarlierPoll(t *testing.T) {
 		t.Errorf("the late poll switched the service back to version %d (current %d)", got, newer.Version)
 	}
 }
+
+// KnownVersion tells the data version only while Version would answer it
+// without reading the store: before the first read, and once
+// Options.VersionCheck has passed since the last, only Version can tell.
+func TestKnownVersionWithoutReadingTheStore(t *testing.T) {
+	ctx := context.Background()
+	st, ind, obs := landStore(t)
+	now := time.Date(2026, 12, 5, 12, 0, 0, 0, time.UTC)
+	svc := atlas.NewService(st, atlas.Options{VersionCheck: time.Second, Now: func() time.Time { return now }})
+	if v, ok := svc.KnownVersion(); ok {
+		t.Fatalf("before the first read: %d", v)
+	}
+	v1, err := svc.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := svc.KnownVersion(); !ok || v != v1 {
+		t.Errorf("right after a read: %d %v, want %d", v, ok, v1)
+	}
+	if _, err := storetest.Import(ctx, st, atlas.Release{Source: "later"}, []atlas.Indicator{ind}, obs[:1]); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(999 * time.Millisecond)
+	if v, ok := svc.KnownVersion(); !ok || v != v1 {
+		t.Errorf("within the check interval: %d %v, want %d (what Version answers)", v, ok, v1)
+	}
+	now = now.Add(time.Millisecond)
+	if v, ok := svc.KnownVersion(); ok {
+		t.Errorf("once the interval has passed: %d, want only Version to tell", v)
+	}
+	v2, err := svc.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := svc.KnownVersion(); !ok || v != v2 || v2 == v1 {
+		t.Errorf("after the next read: %d %v, want %d (was %d)", v, ok, v2, v1)
+	}
+}

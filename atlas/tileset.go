@@ -12,9 +12,11 @@ type TileSet interface {
 	// served zooms are a *ParamError, an unknown level ErrNotFound.
 	Tile(ctx context.Context, level Level, z int, x, y uint32, q *MapQuery) (Tile, error)
 	// CachedTile returns tile z/x/y as Tile does when it is ready for the
-	// current data version, without rendering it (false when it is not):
-	// the HTTP layer answers it without the deadline it puts on rendering.
-	CachedTile(ctx context.Context, level Level, z int, x, y uint32, q *MapQuery) (Tile, bool, error)
+	// data version known without reading the store, without rendering it
+	// or waiting for anything (false when it is not, or when only Tile can
+	// tell): the HTTP layer answers it without the deadline it puts on
+	// the work that waits.
+	CachedTile(level Level, z int, x, y uint32, q *MapQuery) (Tile, bool, error)
 	// TileJSON returns the TileJSON 3.0.0 document of a level (with q: of
 	// its map), encoded; tileURL gives the URL template of the tiles of a
 	// data version.

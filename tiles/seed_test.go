@@ -118,6 +118,12 @@ func (s *seedSource) Version(context.Context) (int64, error) {
 	return s.version, nil
 }
 
+func (s *seedSource) KnownVersion() (int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version, true
+}
+
 func (s *seedSource) setVersion(v int64) {
 	s.mu.Lock()
 	s.version = v

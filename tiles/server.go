@@ -261,11 +261,17 @@ func (s *Server) CheckTile(z int, x, y uint32) error {
 // not zero, from the cache or rendered (once, however many ask at the same
 // time).
 func (s *Server) Tile(ctx context.Context, layer string, z int, x, y uint32, q ValueQuery) (*Tile, error) {
-	t, k, err := s.cached(ctx, layer, z, x, y, q)
-	if t != nil || err != nil {
-		return t, err
+	if err := s.CheckTile(z, x, y); err != nil {
+		return nil, err
 	}
-	v := k.version
+	v, err := s.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k := tileKey{version: v, layer: layer, z: uint8(z), x: x, y: y, values: q.Key}
+	if t, ok := s.cache.get(k); ok {
+		return t, nil
+	}
 	if ctx.Value(warmKey{}) == nil {
 		s.demand.Add(1)
 		defer s.demand.Add(-1)
@@ -286,26 +292,20 @@ func (s *Server) Tile(ctx context.Context, layer string, z int, x, y uint32, q V
 	})
 }
 
-// Cached returns tile z/x/y of a layer when it is cached for the current
-// data version, nil when it is not; it renders nothing.
-func (s *Server) Cached(ctx context.Context, layer string, z int, x, y uint32, q ValueQuery) (*Tile, error) {
-	t, _, err := s.cached(ctx, layer, z, x, y, q)
-	return t, err
-}
-
-// cached checks the tile, reads the current data version and looks the
-// tile up in the cache; it returns the tile's cache key either way.
-func (s *Server) cached(ctx context.Context, layer string, z int, x, y uint32, q ValueQuery) (*Tile, tileKey, error) {
+// Cached returns tile z/x/y of a layer when it is cached for the data
+// version the source knows without waiting (Source.KnownVersion); nil
+// when it is not, or when the version must be read first. It renders
+// nothing and reads no store, so it needs no context.
+func (s *Server) Cached(layer string, z int, x, y uint32, q ValueQuery) (*Tile, error) {
 	if err := s.CheckTile(z, x, y); err != nil {
-		return nil, tileKey{}, err
+		return nil, err
 	}
-	v, err := s.Version(ctx)
-	if err != nil {
-		return nil, tileKey{}, err
+	v, ok := s.src.KnownVersion()
+	if !ok {
+		return nil, nil
 	}
-	k := tileKey{version: v, layer: layer, z: uint8(z), x: x, y: y, values: q.Key}
-	t, _ := s.cache.get(k)
-	return t, k, nil
+	t, _ := s.cache.get(tileKey{version: v, layer: layer, z: uint8(z), x: x, y: y, values: q.Key})
+	return t, nil
 }
 
 // Render renders a tile without using or filling the tile cache (for

@@ -27,6 +27,10 @@ type Source interface {
 	// request and must be cheap (a cached value that is refreshed at most
 	// every second or so is fine).
 	Version(ctx context.Context) (int64, error)
+	// KnownVersion returns the current data version when the Source has it
+	// without waiting (no store read); false when only Version can tell.
+	// A cached tile is answered on it (Server.Cached).
+	KnownVersion() (int64, bool)
 	// Layers lists the names of the layers that have data, in the order in
 	// which they should be warmed.
 	Layers(ctx context.Context) ([]string, error)

@@ -84,8 +84,8 @@ func (t *Tiles) Tile(ctx context.Context, level atlas.Level, z int, x, y uint32,
 }
 
 // CachedTile implements atlas.TileSet.
-func (t *Tiles) CachedTile(ctx context.Context, level atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, bool, error) {
-	tl, err := t.srv.Cached(ctx, level.String(), z, x, y, valueQuery(q))
+func (t *Tiles) CachedTile(level atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, bool, error) {
+	tl, err := t.srv.Cached(level.String(), z, x, y, valueQuery(q))
 	if err != nil {
 		return atlas.Tile{}, false, tileError(z, x, y, err)
 	}
@@ -154,6 +154,7 @@ type source struct {
 }
 
 func (s source) Version(ctx context.Context) (int64, error) { return s.svc.Version(ctx) }
+func (s source) KnownVersion() (int64, bool)                { return s.svc.KnownVersion() }
 
 func (s source) Layers(ctx context.Context) ([]string, error) {
 	sets, err := s.svc.BoundarySets(ctx)

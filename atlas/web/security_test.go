@@ -249,9 +249,10 @@ func TestErrorTextsShortAndWithoutGoNames(t *testing.T) {
 	}
 }
 
-// A cached tile is answered without a deadline; a tile that is not cached
-// is rendered under the request's deadline (ownDeadline, withDeadline),
-// and rendering cut off by it is a 503, as on every other route.
+// A cached tile is answered without a deadline (CachedTile takes none); a
+// tile that is not cached is rendered under the request's deadline
+// (ownDeadline, withDeadline), and rendering cut off by it is a 503, as on
+// every other route.
 func TestTileDeadlineOnlyWhenRendered(t *testing.T) {
 	var rec *recordingTiles
 	h := newTestServerWith(t, nil, func(d *Deps) {
@@ -264,8 +265,8 @@ func TestTileDeadlineOnlyWhenRendered(t *testing.T) {
 	if first.Code != http.StatusOK || again.Code != http.StatusOK || first.Header().Get("ETag") != again.Header().Get("ETag") || !bytes.Equal(first.Body.Bytes(), again.Body.Bytes()) {
 		t.Fatalf("tile: %d %d, ETags %q %q", first.Code, again.Code, first.Header().Get("ETag"), again.Header().Get("ETag"))
 	}
-	if want := "cached:none render:1m cached:none"; strings.Join(rec.calls, " ") != want {
-		t.Errorf("calls %q, want %q (deadline of each, rounded)", strings.Join(rec.calls, " "), want)
+	if want := "cached:false render:1m cached:true"; strings.Join(rec.calls, " ") != want {
+		t.Errorf("calls %q, want %q (found in the cache; deadline of a render, rounded)", strings.Join(rec.calls, " "), want)
 	}
 
 	rec.calls, rec.block = nil, true
@@ -294,9 +295,10 @@ func deadlineOf(ctx context.Context) string {
 	return time.Until(d).Round(time.Minute).String()[:2]
 }
 
-func (r *recordingTiles) CachedTile(ctx context.Context, l atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, bool, error) {
-	r.calls = append(r.calls, "cached:"+deadlineOf(ctx))
-	return r.TileSet.CachedTile(ctx, l, z, x, y, q)
+func (r *recordingTiles) CachedTile(l atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, bool, error) {
+	t, ok, err := r.TileSet.CachedTile(l, z, x, y, q)
+	r.calls = append(r.calls, fmt.Sprintf("cached:%v", ok))
+	return t, ok, err
 }
 
 func (r *recordingTiles) Tile(ctx context.Context, l atlas.Level, z int, x, y uint32, q *atlas.MapQuery) (atlas.Tile, error) {

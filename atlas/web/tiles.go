@@ -75,7 +75,7 @@ func (h *handlers) tile(c echo.Context) error {
 	}
 	// A cached tile is answered from memory; rendering one waits for the
 	// store and the CPUs, under the request's deadline (ownDeadline).
-	t, cached, err := ts.CachedTile(c.Request().Context(), level, z, x, y, q)
+	t, cached, err := ts.CachedTile(level, z, x, y, q)
 	if err == nil && !cached {
 		err = withDeadline(c, h.timeout, func() (err error) {
 			t, err = ts.Tile(c.Request().Context(), level, z, x, y, q)
