@@ -77,11 +77,11 @@ echo "warm tiles without Accept-Encoding (identity), $CONNS connections, $DURATI
 echo "RSS after load: $(rss VmRSS), peak $(rss VmHWM)"
 [ "${FLOOR:-0}" = 1 ] || exit 0
 FLOOR_ADDR=${FLOOR_ADDR:-127.0.0.1:8090}
-FLOOR_BIN=$(mktemp -d)/floor
-go build -o "$FLOOR_BIN" ./tiles/bench/floor
-taskset -c "$CPUS" "$FLOOR_BIN" -addr "$FLOOR_ADDR" -upstream "http://$ADDR" &
+floor_dir=$(mktemp -d)
+go build -o "$floor_dir/floor" ./tiles/bench/floor
+taskset -c "$CPUS" "$floor_dir/floor" -addr "$FLOOR_ADDR" -upstream "http://$ADDR" &
 fpid=$!
-trap 'kill $pid $fpid 2>/dev/null; wait $pid $fpid 2>/dev/null || true' EXIT
+trap 'kill $pid $fpid 2>/dev/null; wait $pid $fpid 2>/dev/null || true; rm -rf "$floor_dir"' EXIT
 for _ in $(seq 1 100); do
 	curl -fs -o /dev/null "http://$FLOOR_ADDR/healthz" && break
 	sleep 0.1

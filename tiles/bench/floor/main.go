@@ -5,8 +5,8 @@
 // log line, metrics or tile lookup. Measured with the same wrk run on the
 // same CPUs, it tells what net/http alone does with the atlas's own
 // answers, so that what the atlas adds to the latency can be told apart
-// from what the answers (a few Gemeinde tiles at z5–z7 are 75–230 KB) and
-// the CPUs shared with the load generator cost.
+// from what the answers themselves and the CPUs shared with the load
+// generator cost.
 //
 //	floor -addr 127.0.0.1:8090 -upstream http://127.0.0.1:8089
 package main
