@@ -20,6 +20,12 @@ type tileKey struct {
 	values  string // ValueQuery.Key
 }
 
+// keyOf is the cache key of tile z/x/y of a layer in data version v, with
+// the values of q.
+func keyOf(v int64, layer string, z int, x, y uint32, q ValueQuery) tileKey {
+	return tileKey{version: v, layer: layer, z: uint8(z), x: x, y: y, values: q.Key}
+}
+
 // lru is a byte-bounded least-recently-used cache of tiles. It is safe for
 // concurrent use.
 type lru struct {

@@ -268,7 +268,7 @@ func (s *Server) Tile(ctx context.Context, layer string, z int, x, y uint32, q V
 	if err != nil {
 		return nil, err
 	}
-	k := tileKey{version: v, layer: layer, z: uint8(z), x: x, y: y, values: q.Key}
+	k := keyOf(v, layer, z, x, y, q)
 	if t, ok := s.cache.get(k); ok {
 		return t, nil
 	}
@@ -304,7 +304,7 @@ func (s *Server) Cached(layer string, z int, x, y uint32, q ValueQuery) (*Tile, 
 	if !ok {
 		return nil, nil
 	}
-	t, _ := s.cache.get(tileKey{version: v, layer: layer, z: uint8(z), x: x, y: y, values: q.Key})
+	t, _ := s.cache.get(keyOf(v, layer, z, x, y, q))
 	return t, nil
 }
 
