@@ -19,7 +19,9 @@
 #
 # FLOOR=1 then measures the floor (tiles/bench/floor) the same way: bare
 # net/http replaying the atlas's own answers (status, headers, bodies) from
-# memory, on the same CPUs — what the atlas adds is the difference.
+# memory, on the same CPUs — what the atlas adds is the difference — and the
+# raw floor: the same answers from a minimal HTTP/1.1 loop without net/http,
+# one read and one write per request — what net/http adds is the difference.
 #
 # Needs wrk (apt-get install -y wrk) and curl.
 set -euo pipefail
@@ -77,19 +79,24 @@ echo "warm tiles without Accept-Encoding (identity), $CONNS connections, $DURATI
 echo "RSS after load: $(rss VmRSS), peak $(rss VmHWM)"
 [ "${FLOOR:-0}" = 1 ] || exit 0
 FLOOR_ADDR=${FLOOR_ADDR:-127.0.0.1:8090}
+RAW_ADDR=${RAW_ADDR:-127.0.0.1:8091}
 floor_dir=$(mktemp -d)
 go build -o "$floor_dir/floor" ./tiles/bench/floor
-taskset -c "$CPUS" "$floor_dir/floor" -addr "$FLOOR_ADDR" -upstream "http://$ADDR" &
+taskset -c "$CPUS" "$floor_dir/floor" -addr "$FLOOR_ADDR" -raw-addr "$RAW_ADDR" -upstream "http://$ADDR" &
 fpid=$!
 trap 'kill $pid $fpid 2>/dev/null; wait $pid $fpid 2>/dev/null || true; rm -rf "$floor_dir"' EXIT
 for _ in $(seq 1 100); do
 	curl -fs -o /dev/null "http://$FLOOR_ADDR/healthz" && break
 	sleep 0.1
 done
-echo "floor (bare net/http replaying the same answers, pid $fpid on CPUs $CPUS): keeping all answers…"
-"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v" >/dev/null
-"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v" identity >/dev/null
-echo "floor, warm tiles, $CONNS connections, $DURATION:"
-"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v"
-echo "floor, warm tiles without Accept-Encoding (identity), $CONNS connections, $DURATION:"
-"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v" identity
+floor() { # name address
+	echo "$1 (pid $fpid on CPUs $CPUS): keeping all answers…"
+	"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$2" -- "$v" >/dev/null
+	"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$2" -- "$v" identity >/dev/null
+	echo "$1, warm tiles, $CONNS connections, $DURATION:"
+	"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$2" -- "$v"
+	echo "$1, warm tiles without Accept-Encoding (identity), $CONNS connections, $DURATION:"
+	"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$2" -- "$v" identity
+}
+floor "floor (bare net/http replaying the same answers)" "$FLOOR_ADDR"
+floor "raw floor (the same answers from a minimal HTTP/1.1 loop, one write each)" "$RAW_ADDR"

@@ -8,7 +8,11 @@
 // from what the answers themselves and the CPUs shared with the load
 // generator cost.
 //
-//	floor -addr 127.0.0.1:8090 -upstream http://127.0.0.1:8089
+// With -raw-addr it also serves the same answers from a minimal HTTP/1.1
+// loop without net/http (raw.go): what Go on the same CPUs reaches when a
+// request costs one read and one write.
+//
+//	floor -addr 127.0.0.1:8090 -upstream http://127.0.0.1:8089 [-raw-addr 127.0.0.1:8091]
 package main
 
 import (
@@ -16,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -26,6 +31,7 @@ type answer struct {
 	code   int
 	header http.Header
 	body   []byte
+	head   []byte // status line and header lines for the raw loop, without Date
 }
 
 // replay keeps the upstream's answers by request URI and Accept-Encoding.
@@ -40,21 +46,21 @@ type replay struct {
 // keptKey names an answer: request URI and Accept-Encoding.
 type keptKey struct{ uri, enc string }
 
+// newReplay returns a replay of upstream's answers.
+func newReplay(upstream string) *replay {
+	return &replay{
+		upstream: upstream,
+		// the body as sent (gzip stays gzip): no transparent decompression
+		client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}},
+		kept:   map[keptKey]*answer{},
+	}
+}
+
 func (p *replay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	enc := r.Header.Get("Accept-Encoding")
-	key := keptKey{r.RequestURI, enc}
-	p.mu.RLock()
-	a := p.kept[key]
-	p.mu.RUnlock()
-	if a == nil {
-		var err error
-		if a, err = p.fetch(r.RequestURI, enc); err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		p.mu.Lock()
-		p.kept[key] = a
-		p.mu.Unlock()
+	a, err := p.get(r.RequestURI, r.Header.Get("Accept-Encoding"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
 	}
 	h := w.Header()
 	for k, v := range a.header {
@@ -62,6 +68,26 @@ func (p *replay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(a.code)
 	_, _ = w.Write(a.body)
+}
+
+// get returns the kept answer to a request, asking the upstream the first
+// time.
+func (p *replay) get(uri, enc string) (*answer, error) {
+	key := keptKey{uri, enc}
+	p.mu.RLock()
+	a := p.kept[key]
+	p.mu.RUnlock()
+	if a != nil {
+		return a, nil
+	}
+	a, err := p.fetch(uri, enc)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.kept[key] = a
+	p.mu.Unlock()
+	return a, nil
 }
 
 func (p *replay) fetch(uri, enc string) (*answer, error) {
@@ -82,18 +108,23 @@ func (p *replay) fetch(uri, enc string) (*answer, error) {
 		return nil, fmt.Errorf("%s: %w", uri, err)
 	}
 	resp.Header.Del("Date") // net/http sets its own
-	return &answer{code: resp.StatusCode, header: resp.Header, body: body}, nil
+	a := &answer{code: resp.StatusCode, header: resp.Header, body: body}
+	a.head = rawHead(a)
+	return a, nil
 }
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8090", "listen address")
 	upstream := flag.String("upstream", "http://127.0.0.1:8089", "the atlas whose answers are replayed")
+	rawAddr := flag.String("raw-addr", "", "also serve the same answers on this address from the raw loop (raw.go), one write per answer")
 	flag.Parse()
-	p := &replay{
-		upstream: *upstream,
-		// the body as sent (gzip stays gzip): no transparent decompression
-		client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 64}},
-		kept:   map[keptKey]*answer{},
+	p := newReplay(*upstream)
+	if *rawAddr != "" {
+		ln, err := net.Listen("tcp", *rawAddr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		go func() { log.Fatal(serveRaw(ln, p)) }()
 	}
 	log.Fatal((&http.Server{Addr: *addr, Handler: p, ReadHeaderTimeout: 10 * time.Second}).ListenAndServe())
 }
