@@ -29,7 +29,10 @@ type LegendClass struct {
 	Count  int      `json:"count"`
 }
 
-// Stats summarises the values of a choropleth.
+// Stats summarises the values of a choropleth: statistics of its regions'
+// values as mapped. Mean is their plain mean — for a rate not the rate of
+// the whole country (that is the official Germany value beside it), so the
+// map's legend shows the median.
 type Stats struct {
 	Count   int      `json:"count"`
 	Missing int      `json:"missing"`

@@ -810,6 +810,12 @@ func TestBrowserTables(t *testing.T) {
 		// the map's legend and values with the decimals of the rate (the count has none)
 		minText := js[string](t, ctx, `fetch('/api/v1/values?`+q+`').then((r) => r.json()).then((d) => 'Min. ' + d.stats.min.toLocaleString('de-DE', {minimumFractionDigits: 1, maximumFractionDigits: 1}))`)
 		waitFor(t, ctx, "the legend per 1,000 with one decimal", `document.getElementById('legend').textContent.includes('`+minText+`')`)
+		// the areas' statistics are named as such, with the median: a plain
+		// mean of rates beside the official Germany value would read as one
+		statsText := js[string](t, ctx, `fetch('/api/v1/values?`+q+`').then((r) => r.json()).then((d) => { const f = (v) => v.toLocaleString('de-DE', {minimumFractionDigits: 1, maximumFractionDigits: 1}); return 'Kreise: Min. ' + f(d.stats.min) + ' · Median ' + f(d.stats.median) + ' · Max. ' + f(d.stats.max); })`)
+		if legend := js[string](t, ctx, `document.getElementById('legend').textContent`); !strings.Contains(legend, statsText) || strings.Contains(legend, "Mittelwert") {
+			t.Errorf("legend %q: want %q and no Mittelwert", legend, statsText)
+		}
 		if n, body := csvRows("export-csv"); n != 400 || !strings.Contains(body, "Normiert") || !strings.Contains(body, "je 1.000 Einw.") {
 			t.Errorf("ranking CSV per 1,000: %d rows, %.300q", n, body)
 		}

@@ -88,7 +88,8 @@ const STRINGS = {
   legend: ['Legende', 'Legend'],
   unit: ['Einheit: {0}', 'Unit: {0}'],
   count: ['Anzahl', 'Count'],
-  stats: ['Min. {0} · Mittelwert {1} · Max. {2}', 'Min. {0} · mean {1} · max. {2}'],
+  // a statistic of the areas on the map, never presented as Germany's value (a mean of rates is none)
+  stats: ['{3}: Min. {0} · Median {1} · Max. {2}', '{3}: min. {0} · median {1} · max. {2}'],
   no_data: ['keine Daten', 'no data'],
   not_in_scope: ['nicht im Bereich', 'not in scope'],
   flag_suppressed: ['geheimgehalten', 'suppressed'],
