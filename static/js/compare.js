@@ -78,7 +78,7 @@ export function initCompare(root, ctx) {
     // Germany's value of the year beside the regions: the source's official row or a correct
     // sum of counts (the server says which), never a mean of rates
     const withGermany = data.indicators.some((row) => row.germany);
-    tbl.style.minWidth = `${10 + (regions.length + (withGermany ? 1 : 0)) * 6}rem`;
+    tbl.style.minWidth = `${10 + (regions.length + (withGermany ? 1 : 0)) * 5.75}rem`; // three regions and Germany fit the 560 px panel beside a scrollbar
     tbl.append(h('caption', null, t('compare_caption')));
     tbl.append(h('thead', null, h('tr', null, ha('th', null, { scope: 'col' }, t('col_indicator')), ...regions.map((r) => ha('th', 'num', { scope: 'col' }, ...headerName(r))),
       withGermany ? ha('th', 'num', { scope: 'col' }, t('profile_germany')) : '')));
