@@ -271,6 +271,22 @@ const (
 	unemploymentView = "kreis/unemployment_rate/2019"
 )
 
+// mapPainted is true once a canvas tile of the map has painted pixels,
+// every tile and layer has faded in and no transition runs.
+const mapPainted = `[...document.querySelectorAll('#map canvas')].some((c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  for (let i = 3; i < d.length; i += 4 * 31) if (d[i] !== 0) return true;
+  return false;
+}) && [...document.querySelectorAll('#map .leaflet-tile, #map .leaflet-layer, #map .leaflet-tile-container')].every((t) => getComputedStyle(t).opacity === '1') && document.getAnimations().length === 0`
+
+// toolbarCovers names the toolbar's buttons that cover the map's zoom
+// control or the legend's toggle ("" when none does).
+const toolbarCovers = `(() => {
+  const hit = (a, b) => a.width > 0 && b.width > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  const others = [document.querySelector('#map .leaflet-control-zoom'), document.getElementById('legend-toggle')].map((e) => e.getBoundingClientRect());
+  return [...document.querySelectorAll('.toolbar > *')].filter((e) => others.some((o) => hit(e.getBoundingClientRect(), o))).map((e) => e.textContent).join(', ');
+})()`
+
 // openView runs the setup actions (a viewport, a blank page first), opens
 // url and waits until the map shows view, drawn and counted.
 func openView(t *testing.T, ctx context.Context, url, view string, setup ...chromedp.Action[chromedp.Void]) {
@@ -537,10 +553,18 @@ func TestBrowserAtlas(t *testing.T) {
 		if w := js[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
 			t.Errorf("page is %d px wide at 390 px", w)
 		}
+		// the screenshot shows the map as painted, not just its tiles loaded
+		waitFor(t, ctx, "the map painted", mapPainted)
+		if c := js[string](t, ctx, toolbarCovers); c != "" {
+			t.Errorf("at 390 px the toolbar covers the zoom control or the legend: %s", c)
+		}
 		screenshot(t, ctx, "atlas-phone.png")
 		do(t, ctx, "open settings", chromedp.Click(chromedp.CSS("#panel-toggle")))
 		do(t, ctx, "switch to English", chromedp.Click(chromedp.CSS("#lang-toggle")))
 		waitFor(t, ctx, "English", `document.documentElement.lang === 'en' && document.getElementById('tab-ranking').textContent === 'Ranking' && location.search.includes('lang=en')`)
+		if c := js[string](t, ctx, toolbarCovers); c != "" {
+			t.Errorf("at 390 px in English the toolbar covers the zoom control or the legend: %s", c)
+		}
 		screenshot(t, ctx, "atlas-phone-en.png")
 		do(t, ctx, "desktop viewport", chromedp.EmulateViewport(1280, 800))
 	})
