@@ -89,10 +89,11 @@ for _ in $(seq 1 100); do
 	curl -fs -o /dev/null "http://$FLOOR_ADDR/healthz" && break
 	sleep 0.1
 done
+# Both floors answer from the answers kept here, once.
+echo "floors (pid $fpid on CPUs $CPUS): keeping all answers…"
+"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v" >/dev/null
+"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$FLOOR_ADDR" -- "$v" identity >/dev/null
 floor() { # name address
-	echo "$1 (pid $fpid on CPUs $CPUS): keeping all answers…"
-	"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$2" -- "$v" >/dev/null
-	"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d30s -s tiles/bench/tiles.lua "http://$2" -- "$v" identity >/dev/null
 	echo "$1, warm tiles, $CONNS connections, $DURATION:"
 	"${WRK[@]}" -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s tiles/bench/tiles.lua "http://$2" -- "$v"
 	echo "$1, warm tiles without Accept-Encoding (identity), $CONNS connections, $DURATION:"
