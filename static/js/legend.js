@@ -50,7 +50,7 @@ export function serverLegend(answer, title, decimals) {
     unit: unitText(lg.unit),
     rows: (lg.classes ?? []).map((c) => ({ color: c.color, label: localNumbers(c.label), count: c.count })),
     noData: lg.no_data ? { color: lg.no_data.color, label: getLang() === 'de' && lg.no_data.label ? lg.no_data.label : t('no_data'), count: lg.no_data.count } : null,
-    stats: s && typeof s.min === 'number' && typeof s.median === 'number' ? t('stats', num(s.min), num(s.median), num(s.max), answer?.level ? t('level_' + answer.level) : de('Gebiete', 'Areas')) : '',
+    stats: s && typeof s.min === 'number' ? t('stats', num(s.min), num(s.median), num(s.max), t('level_' + answer.level)) : '',
     note: [
       lg.stddev ? t('stddev_note', num(lg.stddev.mean), num(lg.stddev.sd)) : '',
       lg.fixed?.years?.length ? t('fixed_note', lg.fixed.years[0], lg.fixed.years[lg.fixed.years.length - 1]) : '',
