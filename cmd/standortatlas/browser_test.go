@@ -1075,6 +1075,7 @@ func TestBrowserEmbed(t *testing.T) {
 			if !js[bool](t, ctx, `document.getElementById('info').hidden`) {
 				t.Errorf("%s: the card covers the embedded map", name)
 			}
+			waitFor(t, ctx, name+": the map painted", mapPainted)
 			screenshot(t, ctx, fmt.Sprintf("embed-%dx%d-%d.png", size[0], size[1], len(q)))
 		}
 	}
